@@ -1,0 +1,34 @@
+# Quick start: `make run` and `make test` (README). Everything goes through the project's .venv.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DB ?= data/dangqun.duckdb
+
+.PHONY: setup run demo test bench-import clean
+
+setup: $(STAMP)
+
+$(STAMP): requirements.txt
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+$(DB): | $(STAMP)
+	$(BIN)/python -m dangqun demo --db $(DB)
+
+demo: $(STAMP)
+	$(BIN)/python -m dangqun demo --db $(DB)
+
+run: $(STAMP) $(DB)
+	DANGQUN_DB=$(DB) $(BIN)/streamlit run app.py --server.port 8501 --server.headless true
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+bench-import: $(STAMP)
+	$(BIN)/python -m dangqun bench import
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,1 @@
+"""党群服务数据看板: the library behind the dashboard (runs without Streamlit, except `ui`)."""

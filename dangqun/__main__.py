@@ -1,0 +1,5 @@
+import sys
+
+from dangqun.cli import main
+
+sys.exit(main())

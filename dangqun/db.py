@@ -1,0 +1,89 @@
+"""The DuckDB file: where it lives, opening it, its schema and its data version."""
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DB = ROOT / "data" / "dangqun.duckdb"
+SCHEMA_SQL = Path(__file__).with_name("schema.sql")
+
+TABLES = ("regions", "catalog", "centers", "service_records", "funds", "activities",
+          "quarantine", "import_log")
+
+
+class DatabaseLocked(RuntimeError):
+    """Another process (usually the running dashboard) holds the write lock."""
+
+    def __init__(self, path):
+        super().__init__(
+            f"数据库文件 {path} 正被另一个进程（通常是正在运行的看板）占用，请先停止它再导入。"
+            f" / The database file {path} is locked by another process (usually the running dashboard);"
+            " stop it and try again."
+        )
+
+
+def resolve_path(db: str | os.PathLike | None = None) -> Path:
+    """`--db PATH`, else `$DANGQUN_DB`, else data/dangqun.duckdb (DESIGN §8)."""
+    if db:
+        return Path(db)
+    if os.environ.get("DANGQUN_DB"):
+        return Path(os.environ["DANGQUN_DB"])
+    return DEFAULT_DB
+
+
+def connect(db=None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    path = resolve_path(db)
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            raise DatabaseLocked(path) from exc
+        raise
+    if not read_only:
+        ensure_schema(con)
+    return con
+
+
+@contextmanager
+def opened(db=None, read_only: bool = False):
+    con = connect(db, read_only=read_only)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    from dangqun.privacy import install_macros
+
+    con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
+    install_macros(con)
+
+
+def data_version(con) -> int:
+    row = con.execute("select value from meta where key = 'data_version'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def bump_data_version(con) -> int:
+    """Called inside the transaction that changes data, so caches keyed by it see the change."""
+    new = data_version(con) + 1
+    con.execute(
+        "insert or replace into meta values ('data_version', $v)", {"v": str(new)}
+    )
+    return new
+
+
+def get_meta(con, key: str, default: str | None = None) -> str | None:
+    row = con.execute("select value from meta where key = $k", {"k": key}).fetchone()
+    return row[0] if row else default
+
+
+def set_meta(con, key: str, value: str) -> None:
+    con.execute("insert or replace into meta values ($k, $v)", {"k": key, "v": value})

@@ -1,0 +1,78 @@
+"""Masking of personal data on the way in (DESIGN §2): raw names and phones never reach the database.
+
+The same rules exist as DuckDB macros (created by `install_macros`) so that a million-row import
+masks in SQL; `mask_name`/`mask_phone` here are the reference the tests compare them with.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from pathlib import Path
+
+
+def mask_name(name: str | None) -> str | None:
+    """张三 → 张*, 段誉明 → 段**; one character → *."""
+    if name is None:
+        return None
+    name = str(name).strip()
+    if not name:
+        return None
+    if len(name) == 1:
+        return "*"
+    return name[0] + "*" * (len(name) - 1)
+
+
+def mask_phone(phone: str | None) -> str | None:
+    """13812341234 → 138****1234; anything shorter than 7 characters is starred whole."""
+    if phone is None:
+        return None
+    phone = re.sub(r"\s", "", str(phone))
+    if not phone:
+        return None
+    if len(phone) < 7:
+        return "*" * len(phone)
+    return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
+
+
+def resident_hash(salt: str, name: str | None, phone: str | None) -> str | None:
+    """Salted SHA-256 (first 16 hex digits) of the raw name and phone digits, for repeat visits."""
+    name = (name or "").strip()
+    digits = re.sub(r"\D", "", phone or "")
+    if not name and not digits:
+        return None
+    return hashlib.sha256(f"{salt}|{name}|{digits}".encode("utf-8")).hexdigest()[:16]
+
+
+MACROS_SQL = r"""
+create or replace macro mask_name(s) as
+    case when s is null or trim(s) = '' then null
+         when length(trim(s)) = 1 then '*'
+         else left(trim(s), 1) || repeat('*', length(trim(s)) - 1) end;
+create or replace macro mask_phone(p) as
+    case when p is null or regexp_replace(p, '\s', '', 'g') = '' then null
+         when length(regexp_replace(p, '\s', '', 'g')) < 7 then repeat('*', length(regexp_replace(p, '\s', '', 'g')))
+         else left(regexp_replace(p, '\s', '', 'g'), 3)
+              || repeat('*', length(regexp_replace(p, '\s', '', 'g')) - 7)
+              || right(regexp_replace(p, '\s', '', 'g'), 4) end;
+create or replace macro resident_hash(salt, n, p) as
+    case when coalesce(trim(n), '') = '' and coalesce(regexp_replace(p, '\D', '', 'g'), '') = '' then null
+         else left(sha256(salt || '|' || coalesce(trim(n), '') || '|' || coalesce(regexp_replace(p, '\D', '', 'g'), '')), 16) end;
+"""
+
+
+def install_macros(con) -> None:
+    con.execute(MACROS_SQL)
+
+
+def salt_for(db_path: str | Path) -> str:
+    """The per-database salt, kept beside the database file (not in it) so that a copy of the
+    database alone cannot be brute-forced back to phone numbers."""
+    path = Path(str(db_path) + ".salt")
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    salt = secrets.token_hex(16)
+    path.write_text(salt, encoding="utf-8")
+    path.chmod(0o600)
+    return salt

@@ -1,0 +1,133 @@
+-- The stored tables of DESIGN §3/§8. English column names, codes and ids VARCHAR.
+-- Created idempotently by dangqun.db.ensure_schema.
+
+create table if not exists meta (
+    key   varchar primary key,
+    value varchar
+);
+
+-- grain: one row per administrative division (province … village/community)
+create table if not exists regions (
+    region_code varchar primary key,   -- 12 digits
+    region_name varchar not null,
+    level       varchar not null,      -- 省/市/县/乡镇街道/村社区
+    parent_code varchar
+);
+
+-- grain: one row per service item (事项)
+create table if not exists catalog (
+    item_code     varchar primary key, -- 4 digits: 大类编码 + 2
+    category_code varchar not null,
+    category_name varchar not null,
+    item_name     varchar not null,
+    handling_mode varchar,
+    promised_days integer
+);
+
+-- grain: one row per service center or station
+create table if not exists centers (
+    center_id           varchar primary key,
+    center_name         varchar not null,
+    region_code         varchar not null,
+    center_type         varchar not null,
+    parent_center_id    varchar,
+    build_type          varchar,
+    floor_area_m2       double,
+    opened_on           date,
+    brand_name          varchar,
+    brand_category      varchar,
+    functional_branches integer,
+    volunteer_teams     integer,
+    staff_count         integer,
+    has_ab_post         boolean
+);
+
+-- grain: one row per service record (受理编号). Names and phones are stored masked only;
+-- no primary-key index: at 20 million rows DuckDB's ART index costs gigabytes, so ids are kept
+-- unique by the importer (anti-join on record_id) and the demo generator instead.
+-- resident_hash is a salted hash of name + phone for repeat-visit counts.
+-- due_on is derived on the way in: received date + promised working days (chinese-calendar).
+create table if not exists service_records (
+    record_id              varchar not null,
+    center_id              varchar not null,
+    received_at            timestamp not null,
+    channel                varchar,
+    origin                 varchar,
+    item_code              varchar not null,
+    group_tag              varchar,
+    resident_name          varchar,
+    phone                  varchar,
+    resident_hash          varchar,
+    is_proxy               boolean,
+    dispatched_at          timestamp,
+    accepted_at            timestamp,
+    replied_at             timestamp,
+    promised_days          integer,
+    due_on                 date,
+    closed_at              timestamp,
+    status                 varchar not null,
+    handler                varchar,
+    in_assessment          boolean,
+    survey_valid           boolean,
+    contacted              boolean,
+    solved                 boolean,
+    satisfaction           varchar,
+    score                  integer,
+    dissatisfaction_reason varchar
+);
+
+-- grain: one row per fund project
+create table if not exists funds (
+    project_id  varchar primary key,
+    center_id   varchar not null,
+    fiscal_year integer not null,
+    fund_source varchar not null,
+    source_dept varchar,
+    amount_wan  decimal(14, 2) not null,
+    purpose     varchar,
+    disbursed_on date
+);
+
+-- grain: one row per activity
+create table if not exists activities (
+    activity_id     varchar primary key,
+    center_id       varchar not null,
+    activity_date   date not null,
+    activity_type   varchar not null,
+    venue           varchar,
+    participants    integer,
+    volunteers      integer,
+    volunteer_hours double
+);
+
+create sequence if not exists import_id_seq;
+
+-- grain: one row per file imported (or rejected)
+create table if not exists import_log (
+    import_id    integer primary key,
+    imported_at  timestamp not null,
+    file_name    varchar not null,
+    content_hash varchar,
+    kind         varchar,
+    encoding     varchar,
+    rows_read    integer,
+    imported     integer,
+    updated      integer,
+    duplicates   integer,
+    quarantined  integer,
+    status       varchar,             -- 已处理 / 已拒绝
+    message      varchar,
+    imported_by  varchar
+);
+
+-- grain: one row per rejected input row (and per reason). raw is the row as JSON, personal fields masked.
+create table if not exists quarantine (
+    import_id  integer,
+    file_name  varchar not null,
+    kind       varchar,
+    row_number integer,
+    column_name varchar,
+    reason     varchar not null,
+    center_id  varchar,
+    raw        varchar
+);

@@ -1,0 +1,70 @@
+"""Working days after China's statutory holidays and adjusted workdays (chinese-calendar).
+
+A record's deadline (due_on) is the `promised_days`-th working day after the day it was
+received; 0 promised days means the same day. Outside the years chinese-calendar knows,
+Monday–Friday are taken as working days.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+
+import chinese_calendar
+import numpy as np
+
+# Wide enough for any export we meet; cached once per process.
+CAL_START = dt.date(2000, 1, 1)
+CAL_END = dt.date(2035, 12, 31)
+
+
+def is_workday(day: dt.date) -> bool:
+    try:
+        return chinese_calendar.is_workday(day)
+    except NotImplementedError:
+        return day.weekday() < 5
+
+
+@lru_cache(maxsize=1)
+def _calendar() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(all days as datetime64[D], cumulative workdays up to and including each day, is-workday)."""
+    days = np.arange(np.datetime64(CAL_START), np.datetime64(CAL_END) + 1, dtype="datetime64[D]")
+    work = np.fromiter((is_workday(d.item()) for d in days), dtype=bool, count=len(days))
+    return days, np.cumsum(work), work
+
+
+def due_dates(received: np.ndarray, promised_days: np.ndarray) -> np.ndarray:
+    """Vectorised deadline: for each received date (datetime64[D]) and promised working days,
+    the date of the n-th working day after it. NaT/negative/missing promised days give NaT."""
+    days, cum, work = _calendar()
+    received = np.asarray(received, dtype="datetime64[D]")
+    promised = np.asarray(promised_days, dtype="float64")
+    out = np.full(received.shape, np.datetime64("NaT"), dtype="datetime64[D]")
+    ok = ~np.isnat(received) & ~np.isnan(promised) & (promised >= 0)
+    ok &= (received >= days[0]) & (received <= days[-1])
+    if not ok.any():
+        return out
+    idx = (received[ok] - days[0]).astype(np.int64)
+    n = promised[ok].astype(np.int64)
+    target = cum[idx] + n
+    # first day whose cumulative workday count reaches target; for n == 0 the day itself
+    pos = np.searchsorted(cum, target, side="left")
+    pos = np.where(n == 0, idx, pos)
+    inside = pos < len(days)
+    res = np.full(idx.shape, np.datetime64("NaT"), dtype="datetime64[D]")
+    res[inside] = days[pos[inside]]
+    out[ok] = res
+    return out
+
+
+def due_date(received: dt.date, promised_days: int) -> dt.date:
+    return due_dates(np.array([received], dtype="datetime64[D]"), np.array([promised_days]))[0].item()
+
+
+def workdays_between(start: dt.date, end: dt.date) -> int:
+    """Working days after `start` up to and including `end` (0 when end <= start)."""
+    days, cum, _ = _calendar()
+    if end <= start:
+        return 0
+    i = (np.datetime64(start, "D") - days[0]).astype(int)
+    j = (np.datetime64(end, "D") - days[0]).astype(int)
+    return int(cum[j] - cum[i])
