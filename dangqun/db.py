@@ -1,11 +1,15 @@
 """The DuckDB file: where it lives, opening it, its schema and its data version."""
 from __future__ import annotations
 
+import inspect
 import os
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 
 import duckdb
+
+from dangqun import regions
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = ROOT / "data" / "dangqun.duckdb"
@@ -87,3 +91,64 @@ def get_meta(con, key: str, default: str | None = None) -> str | None:
 
 def set_meta(con, key: str, value: str) -> None:
     con.execute("insert or replace into meta values ($k, $v)", {"k": key, "v": value})
+
+
+# ── named queries (queries/*.sql, aiosql format) and the scoped runner ──────────────────────────
+
+QUERIES_DIR = ROOT / "queries"
+# Tables whose rows belong to a region: every query sees them only through views restricted to the
+# caller's scope, created on the query's own cursor, so a page cannot forget the scope.
+SCOPED_TABLES = ("centers", "service_records", "funds", "activities", "quarantine")
+
+
+@lru_cache(maxsize=1)
+def _query_library():
+    import aiosql
+
+    return aiosql.from_path(QUERIES_DIR, "duckdb")
+
+
+def query_names() -> list[str]:
+    return sorted(n for n in _query_library().available_queries if not n.endswith("_cursor"))
+
+
+def query_sql(name: str) -> str:
+    return getattr(_query_library(), name).sql
+
+
+def query_params(name: str) -> list[str]:
+    return list(inspect.signature(getattr(_query_library(), name)).parameters)
+
+
+def scoped_cursor(con: duckdb.DuckDBPyConnection, scope: str | None):
+    """A fresh cursor whose centers/records/funds/activities/quarantine are those under `scope`
+    (a region code); scope None means everything (administrators)."""
+    cur = con.cursor()
+    if scope is None:
+        return cur
+    pre = regions.prefix(scope)  # digits only: validated, so safe inside DDL
+    catalog_name = cur.execute("select current_database()").fetchone()[0]
+    base = f'"{catalog_name}".main'
+    in_scope_centers = f"select center_id from {base}.centers where region_code like '{pre}%'"
+    cur.execute(
+        f"create or replace temp view centers as select * from {base}.centers where region_code like '{pre}%';"
+        + "".join(
+            f"create or replace temp view {t} as select * from {base}.{t} where center_id in ({in_scope_centers});"
+            for t in SCOPED_TABLES if t != "centers"
+        )
+    )
+    return cur
+
+
+def run(con, name: str, params: dict | None = None, scope: str | None = None):
+    """Run the named query with bound parameters under `scope`; returns a pandas DataFrame."""
+    params = params or {}
+    wanted = query_params(name)
+    missing = [p for p in wanted if p not in params]
+    if missing:
+        raise TypeError(f"query {name} needs parameters {missing}")
+    cur = scoped_cursor(con, scope)
+    try:
+        return cur.execute(query_sql(name), {p: params[p] for p in wanted}).df()
+    finally:
+        cur.close()
