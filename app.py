@@ -1,22 +1,36 @@
-"""党群服务数据看板 — entry point and home page."""
+"""党群服务数据看板 — entry point and home page (总览)."""
 import streamlit as st
 
-from dangqun import db, ui
+from dangqun import filters, kpis, metrics, ui
+from dangqun.charts import overview as charts
 
-st.set_page_config(page_title="党群服务数据看板", page_icon="🏛️", layout="wide")
-st.title("党群服务数据看板")
+fr = ui.frame("总览")
+f = fr.filters
 
-tables = ui.query("loaded_tables")
-if tables.loc[tables.table_name == "service_records", "row_count"].iloc[0] == 0:
-    st.info("数据库中还没有服务记录。运行 `python -m dangqun demo` 生成演示数据，"
-            "或用 `python -m dangqun import 文件` 导入服务平台的导出文件。")
+now = ui.query("kpi_summary", fr.params()).iloc[0].to_dict()
+before = (ui.query("kpi_summary", fr.params(f.compare_period)).iloc[0].to_dict()
+          if f.compare_period else None)
 
-st.subheader("已载入的数据")
-shown = tables.assign(
-    first_date=tables.first_date.dt.strftime("%Y-%m-%d").fillna("—"),
-    last_date=tables.last_date.dt.strftime("%Y-%m-%d").fillna("—"),
-)[["table_label", "row_count", "first_date", "last_date"]].rename(columns={
-    "table_label": "数据表", "row_count": "行数", "first_date": "起始日期", "last_date": "截止日期"})
-st.dataframe(shown, hide_index=True, key="loaded_tables",
-             column_config={"行数": st.column_config.NumberColumn(format="localized")})
-st.caption(f"数据库：{db.resolve_path()} · 数据版本 {ui.data_version()}")
+if now["received"] == 0 and now["centers"] == 0:
+    ui.no_data(fr.lang)
+    st.stop()
+
+cols = st.columns(4)
+for i, card in enumerate(kpis.cards(now, before, fr.lang)):
+    cols[i % 4].metric(card.label, card.value, card.delta, help=card.help, border=True)
+
+trend = metrics.add_rates(ui.query("monthly_trend", fr.params()))
+ui.chart(charts.monthly_trend(trend, fr.lang), trend, fr.t("月度趋势"), "monthly_trend", fr)
+
+child_digits = filters.child_digits(fr.region)
+units = metrics.add_rates(ui.query("unit_scores", dict(fr.params(), child_digits=child_digits)))
+units = units.assign(rank=metrics.rank_desc(units["composite_score"]))
+event = ui.chart(charts.unit_ranking(units, fr.lang), units, fr.t("下级单位排名"), "unit_ranking", fr,
+                 selectable=True)
+clicked = ui.clicked_code(event)
+if clicked:
+    if child_digits == 0:       # below a village the units are centers: open their records
+        ui.open_records(center_id=clicked)
+    else:
+        ui.drill_to(clicked, fr.ctx)
+        st.rerun()

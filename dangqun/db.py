@@ -14,6 +14,7 @@ from dangqun import regions
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = ROOT / "data" / "dangqun.duckdb"
 SCHEMA_SQL = Path(__file__).with_name("schema.sql")
+MACROS_SQL = Path(__file__).with_name("macros.sql")
 
 TABLES = ("regions", "catalog", "centers", "service_records", "funds", "activities",
           "quarantine", "import_log")
@@ -67,6 +68,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     from dangqun.privacy import install_macros
 
     con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
+    con.execute(MACROS_SQL.read_text(encoding="utf-8"))
     install_macros(con)
 
 

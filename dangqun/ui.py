@@ -1,10 +1,29 @@
-"""The one module that imports Streamlit: connection, cached queries and the shared page frame."""
+"""The one module that imports Streamlit: connection, cached queries, the shared page frame
+(navigation, sidebar filters mirrored in the URL, header and breadcrumb) and download widgets."""
 from __future__ import annotations
+
+import dataclasses
+import datetime as dt
 
 import streamlit as st
 
-from dangqun import db
+from dangqun import contract, db, export, filters, periods, regions
+from dangqun.i18n import t
 
+# (file, title key, icon): the navigation, in order; titles go through i18n.t
+PAGES = (
+    ("app.py", "总览", "🏠"),
+    ("pages/brands.py", "品牌矩阵", "🏅"),
+    ("pages/funds.py", "资金投入", "💰"),
+    ("pages/satisfaction.py", "满意度与考核", "📊"),
+    ("pages/services.py", "服务办理", "🗂️"),
+    ("pages/records.py", "明细查询", "🔎"),
+    ("pages/data_import.py", "数据导入", "📥"),
+)
+STATE = "_filters"   # the canonical filter state: a filters.Filters, survives page switches
+
+
+# ── data access ──────────────────────────────────────────────────────────────────────────────
 
 @st.cache_resource
 def connection():
@@ -29,3 +48,278 @@ def _cached_query(name: str, params: tuple, scope: str | None, version: int):
 def query(name: str, params: dict | None = None, scope: str | None = None):
     """Named query through Streamlit's cache, keyed by query, parameters, scope and data version."""
     return _cached_query(name, tuple(sorted((params or {}).items())), scope, data_version())
+
+
+# ── context the filters need ─────────────────────────────────────────────────────────────────
+
+@dataclasses.dataclass(frozen=True)
+class Context:
+    index: filters.RegionIndex
+    latest: dt.date
+    categories: dict[str, str]      # 大类编码 → 大类名称
+    channels: tuple[str, ...]
+
+
+def context() -> Context:
+    options = query("region_options")
+    span = query("data_span")
+    last = span.last_day.iloc[0]
+    latest = last.date() if hasattr(last, "date") and last == last else dt.date.today()
+    cats = query("category_options")
+    return Context(
+        index=filters.RegionIndex.from_frame(options),
+        latest=latest,
+        categories=dict(zip(cats.category_code, cats.category_name)),
+        channels=contract.CHANNELS,
+    )
+
+
+# ── the frame ────────────────────────────────────────────────────────────────────────────────
+
+@dataclasses.dataclass(frozen=True)
+class Frame:
+    filters: filters.Filters
+    ctx: Context
+
+    @property
+    def lang(self) -> str:
+        return self.filters.lang
+
+    @property
+    def region(self) -> str:
+        return self.filters.region(self.ctx.index.root)
+
+    def params(self, period: periods.Period | None = None) -> dict:
+        return self.filters.params(period, self.ctx.index.root)
+
+    def t(self, key: str, **fmt) -> str:
+        return t(key, self.lang, **fmt)
+
+
+def frame(title_key: str) -> Frame:
+    """Called first by every page: config, navigation, sidebar filters, header, breadcrumb."""
+    st.set_page_config(page_title=f"{t(title_key)} · {t('党群服务数据看板')}", page_icon="🏛️",
+                       layout="wide", initial_sidebar_state="expanded")
+    ctx = context()
+    f = _current_filters(ctx)
+    with st.sidebar:
+        _navigation(f.lang)
+        _filter_widgets(ctx)
+    f = st.session_state[STATE]
+    _write_url(f)
+    _header(title_key, f, ctx)
+    return Frame(f, ctx)
+
+
+def set_filters(f: filters.Filters) -> None:
+    st.session_state[STATE] = f
+
+
+def drill_to(code: str, ctx: Context) -> None:
+    """Make `code` the current region (a click on a chart or a breadcrumb step)."""
+    set_filters(st.session_state[STATE].with_region(code, ctx.index))
+
+
+def open_records(center_id: str) -> None:
+    """Go to 明细查询 showing one center's records (a click below the village level)."""
+    st.session_state["records_center"] = center_id
+    st.switch_page("pages/records.py")
+
+
+def _current_filters(ctx: Context) -> filters.Filters:
+    if STATE not in st.session_state:
+        f = filters.from_query(st.query_params.to_dict(), ctx.index, ctx.latest, ctx.categories, ctx.channels)
+        st.session_state[STATE] = f
+    return st.session_state[STATE]
+
+
+def _navigation(lang: str) -> None:
+    st.markdown(f"### 🏛️ {t('党群服务数据看板', lang)}")
+    for path, key, icon in PAGES:
+        if (db.ROOT / path).exists():
+            st.page_link(path, label=t(key, lang), icon=icon)
+    st.divider()
+
+
+def _update(**changes) -> None:
+    set_filters(dataclasses.replace(st.session_state[STATE], **changes))
+
+
+def _on_region_change(level_key: str, ctx: Context) -> None:
+    code = st.session_state[f"f_{level_key}"]
+    if not code:  # "全部" at this level: step back to the level above
+        depth = filters.LEVEL_KEYS.index(level_key)
+        above = [getattr(st.session_state[STATE], k) for k in filters.LEVEL_KEYS[:depth]]
+        code = next((c for c in reversed(above) if c), ctx.index.root)
+    drill_to(code, ctx)
+
+
+def _on_period_change(ctx: Context) -> None:
+    f = st.session_state[STATE]
+    preset = st.session_state["f_period"]
+    if preset == "custom":
+        start, end = st.session_state.get("f_start", f.period.start), st.session_state.get("f_end", f.period.end)
+        if start > end:
+            start, end = end, start
+        period = periods.Period(start, end)
+    else:
+        period = periods.preset_period(preset, ctx.latest)
+    cmp_period = f.compare_period if f.compare == "custom" else periods.comparison_period(period, f.compare)
+    _update(preset=preset, period=period, compare_period=cmp_period)
+
+
+def _on_compare_change() -> None:
+    f = st.session_state[STATE]
+    mode = st.session_state["f_compare"]
+    if mode == "custom":
+        start = st.session_state.get("f_cmp_start") or f.period.start.replace(year=f.period.start.year - 1)
+        end = st.session_state.get("f_cmp_end") or periods.comparison_period(f.period, "yoy").end
+        if start > end:
+            start, end = end, start
+        _update(compare=mode, compare_period=periods.Period(start, end))
+    else:
+        _update(compare=mode, compare_period=periods.comparison_period(f.period, mode))
+
+
+def _filter_widgets(ctx: Context) -> None:
+    f: filters.Filters = st.session_state[STATE]
+    lang = f.lang
+    index = ctx.index
+    all_label = t("全部", lang)
+
+    # Widgets are re-seeded from the canonical state on every run: widget state does not survive
+    # a page switch, the canonical state does.
+    parent = index.root
+    for depth, key in enumerate(filters.LEVEL_KEYS, start=1):
+        options = [""] + [c for c in index.children(parent) if index.levels.get(c) == depth]
+        if len(options) == 1:
+            break
+        value = getattr(f, key)
+        st.session_state[f"f_{key}"] = value if value in options else ""
+        st.selectbox(t({"city": "市", "county": "县区", "town": "乡镇街道", "village": "村社区"}[key], lang),
+                     options, key=f"f_{key}", format_func=lambda c: all_label if not c else index.name(c),
+                     on_change=_on_region_change, args=(key, ctx))
+        if not value:
+            break
+        parent = value
+
+    st.session_state["f_period"] = f.preset
+    st.selectbox(t("统计周期", lang), list(periods.PRESETS), key="f_period",
+                 format_func=lambda p: t(periods.PRESETS[p], lang), on_change=_on_period_change, args=(ctx,))
+    if f.preset == "custom":
+        st.session_state["f_start"], st.session_state["f_end"] = f.period.start, f.period.end
+        st.date_input(t("开始日期", lang), key="f_start", on_change=_on_period_change, args=(ctx,))
+        st.date_input(t("结束日期", lang), key="f_end", on_change=_on_period_change, args=(ctx,))
+    st.caption(f.period.label(lang))
+
+    st.session_state["f_compare"] = f.compare
+    st.selectbox(t("对比", lang), list(periods.COMPARE_MODES), key="f_compare",
+                 format_func=lambda m: t(periods.COMPARE_MODES[m], lang), on_change=_on_compare_change)
+    if f.compare == "custom" and f.compare_period:
+        st.session_state["f_cmp_start"], st.session_state["f_cmp_end"] = f.compare_period.start, f.compare_period.end
+        st.date_input(t("对比开始日期", lang), key="f_cmp_start", on_change=_on_compare_change)
+        st.date_input(t("对比结束日期", lang), key="f_cmp_end", on_change=_on_compare_change)
+    if f.compare_period:
+        st.caption(t("对比期：{label}", lang, label=f.compare_period.label(lang)))
+
+    st.session_state["f_category"] = f.category if f.category in ctx.categories else ""
+    st.selectbox(t("事项大类", lang), [""] + list(ctx.categories), key="f_category",
+                 format_func=lambda c: all_label if not c else f"{c} {ctx.categories[c]}",
+                 on_change=lambda: _update(category=st.session_state["f_category"]))
+    st.session_state["f_channel"] = f.channel if f.channel in ctx.channels else ""
+    st.selectbox(t("受理渠道", lang), [""] + list(ctx.channels), key="f_channel",
+                 format_func=lambda c: all_label if not c else c,
+                 on_change=lambda: _update(channel=st.session_state["f_channel"]))
+
+    st.session_state["lang"] = f.lang
+    st.radio(t("语言", lang), filters.LANGS, key="lang", horizontal=True,
+             format_func=lambda l: {"zh": "中文", "en": "English"}[l],
+             on_change=lambda: _update(lang=st.session_state["lang"]))
+
+
+def _write_url(f: filters.Filters) -> None:
+    wanted = filters.to_query(f)
+    if st.query_params.to_dict() != wanted:
+        st.query_params.from_dict(wanted)
+
+
+def _header(title_key: str, f: filters.Filters, ctx: Context) -> None:
+    lang = f.lang
+    crumbs = filters.breadcrumb(f, ctx.index)
+    names = [name for _, name in crumbs if _ != ctx.index.root] or [ctx.index.name(ctx.index.root)]
+    st.title(t(title_key, lang))
+    st.markdown(f"**{' › '.join(names)} · {f.period.label(lang)}**")
+    if len(crumbs) > 1:
+        cols = st.columns(len(crumbs) + 4)
+        for col, (code, name) in zip(cols, crumbs):
+            col.button(name, key=f"crumb_{code}", on_click=drill_to, args=(code, ctx),
+                       disabled=code == f.region(ctx.index.root), width="stretch")
+    for notice in f.notices:
+        st.warning(t("链接中的参数无效，已恢复默认: {detail}", lang, detail=notice))
+    if f.notices:
+        # shown once: the URL is rewritten with valid values on this run
+        set_filters(dataclasses.replace(f, notices=()))
+
+
+def no_data(lang: str) -> None:
+    st.info(t("该范围内没有数据", lang))
+
+
+# ── showing data with its downloads ──────────────────────────────────────────────────────────
+
+def downloads(data, name: str, key: str, fr: Frame) -> None:
+    """CSV and XLSX buttons for exactly `data` (the frame a chart or table draws). The bytes are
+    built on click; an XLSX too large for one sheet is replaced by a sentence pointing to the CSV."""
+    lang = fr.lang
+    parts = (fr.filters.period,)
+    left, right, _ = st.columns([1, 1, 4])
+    left.download_button(t("下载 CSV", lang), data=lambda: export.to_csv_bytes(data, lang),
+                         file_name=export.download_name(name, "csv", *parts), mime="text/csv",
+                         key=f"csv_{key}", on_click="ignore", icon=":material/download:")
+    if len(data) > export.XLSX_MAX_ROWS:
+        right.caption(str(export.XlsxTooLarge(len(data), lang)))
+    else:
+        right.download_button(
+            t("下载 Excel", lang), data=lambda: export.to_xlsx_bytes(data, lang),
+            file_name=export.download_name(name, "xlsx", *parts), key=f"xlsx_{key}", on_click="ignore",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            icon=":material/download:")
+
+
+def chart(fig, data, name: str, key: str, fr: Frame, selectable: bool = False):
+    """A Plotly figure with downloads of the data it draws; returns the selection when selectable
+    (bars, markers, treemap tiles: a click reruns the page with the clicked points)."""
+    if data is None or len(data) == 0:
+        no_data(fr.lang)
+        return None
+    event = st.plotly_chart(fig, key=f"chart_{key}", on_select="rerun" if selectable else "ignore",
+                            selection_mode="points", config={"displaylogo": False})
+    downloads(data, name, key, fr)
+    return event
+
+
+def table(data, name: str, key: str, fr: Frame, column_config: dict | None = None, height="auto"):
+    """A table with translated headers and its downloads."""
+    if data is None or len(data) == 0:
+        no_data(fr.lang)
+        return
+    from dangqun.i18n import column_label
+
+    shown = data.rename(columns={c: column_label(c, fr.lang) for c in data.columns})
+    st.dataframe(shown, hide_index=True, key=f"table_{key}", height=height,
+                 column_config={column_label(k, fr.lang): v for k, v in (column_config or {}).items()})
+    downloads(data, name, key, fr)
+
+
+def clicked_code(event, field: str = "customdata") -> str | None:
+    """The first clicked point's code (charts put the unit's code in customdata[0])."""
+    if not event:
+        return None
+    points = event.get("selection", {}).get("points", []) if isinstance(event, dict) else event.selection.points
+    for point in points:
+        value = point.get(field)
+        if isinstance(value, (list, tuple)):
+            value = value[0] if value else None
+        if value:
+            return str(value)
+    return None

@@ -1,0 +1,46 @@
+"""DataFrame → Plotly figure. One palette, a CJK-capable font stack, no Streamlit here.
+
+Each page's figures live in a module of their own (charts/overview.py, charts/brands.py, …) and
+build on `style()`, so every chart looks alike and carries its numbers in the hover.
+"""
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+# Party red first, then calm colours that stay apart for colour-blind readers
+PALETTE = ("#C8102E", "#2E6F9E", "#E8A33D", "#5B8C5A", "#8E6C8A", "#D9734E", "#4BA3A8", "#7F7F7F",
+           "#B8860B", "#3D5A80")
+FONT = ("PingFang SC, Microsoft YaHei, Noto Sans CJK SC, Source Han Sans SC, WenQuanYi Micro Hei, "
+        "Heiti SC, SimHei, Arial, sans-serif")
+GOOD, WARN, BAD = "#5B8C5A", "#E8A33D", "#C8102E"
+MAX_CATEGORIES = 30   # beyond this a chart groups the rest into 其他 (see cap_categories)
+
+
+def style(fig: go.Figure, title: str | None = None, height: int = 380) -> go.Figure:
+    fig.update_layout(
+        title=dict(text=title, x=0, font=dict(size=16)) if title else None,
+        font=dict(family=FONT, size=13),
+        colorway=list(PALETTE),
+        height=height,
+        margin=dict(l=10, r=10, t=50 if title else 20, b=10),
+        legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0),
+        hoverlabel=dict(font=dict(family=FONT)),
+        plot_bgcolor="white",
+        separators=".,",
+    )
+    fig.update_xaxes(gridcolor="#EEE", zerolinecolor="#DDD")
+    fig.update_yaxes(gridcolor="#EEE", zerolinecolor="#DDD")
+    return fig
+
+
+def cap_categories(df, label_col: str, value_col: str, limit: int = MAX_CATEGORIES, other: str = "其他"):
+    """Keep the `limit - 1` largest rows by `value_col`, summing the rest into one `other` row, so a
+    figure never carries more bars than a person can read."""
+    if len(df) <= limit:
+        return df
+    ordered = df.sort_values(value_col, ascending=False)
+    head, tail = ordered.iloc[: limit - 1], ordered.iloc[limit - 1:]
+    rest = tail.select_dtypes("number").sum().to_frame().T
+    rest[label_col] = other
+    return pd.concat([head, rest], ignore_index=True)

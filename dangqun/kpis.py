@@ -1,0 +1,76 @@
+"""The 总览 KPI cards: values, deltas against the comparison period and the parts behind each rate."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dangqun import metrics
+from dangqun.i18n import t
+
+
+@dataclass(frozen=True)
+class Card:
+    label: str        # DESIGN §8: the Chinese KPI label (translated when the interface is English)
+    value: str
+    delta: str | None
+    help: str
+
+
+def _count_delta(now, before) -> str | None:
+    r = metrics.ratio(now - before, before) if before else None
+    return None if r is None else ("+" if r >= 0 else "") + metrics.fmt_pct(r)
+
+
+def _rate_delta(now, before, lang) -> str | None:
+    if now is None or before is None:
+        return None
+    diff = metrics.fmt_num((now - before) * 100, 1)
+    return ("" if diff.startswith("-") else "+") + diff + t(" 个百分点", lang)
+
+
+def _points_delta(now, before, lang) -> str | None:
+    if now is None or before is None:
+        return None
+    diff = metrics.fmt_num(now - before, 2)
+    return ("" if diff.startswith("-") else "+") + diff + t(" 分", lang)
+
+
+def _rates(row) -> dict:
+    return metrics.rates(row["contacted"], row["solved"], row["satisfied"], row["basic"], row["valid"])
+
+
+def cards(now: dict, before: dict | None, lang: str = "zh") -> list[Card]:
+    """`now`/`before`: one row of the kpi_summary query as a dict (before None: no comparison)."""
+    r_now = _rates(now)
+    r_before = _rates(before) if before else {}
+    closed_rate = metrics.ratio(now["closed"], now["received"])
+    on_time_rate = metrics.ratio(now["closed_on_time"], now["closed"])
+    b = before or {}
+    delta = (lambda f, *a: f(*a) if before else None)
+    sat_parts = metrics.satisfied_weighted(now["satisfied"], now["basic"])
+    return [
+        Card(t("受理量", lang), metrics.fmt_int(now["received"]),
+             delta(_count_delta, now["received"], b.get("received")),
+             t("期内受理的服务记录数", lang)),
+        Card(t("办结率", lang), metrics.fmt_pct(closed_rate),
+             delta(_rate_delta, closed_rate, metrics.ratio(b.get("closed"), b.get("received")), lang),
+             t("办结 / 受理：{parts}", lang, parts=metrics.fmt_ratio_hover(now["closed"], now["received"]))),
+        Card(t("按期办结率", lang), metrics.fmt_pct(on_time_rate),
+             delta(_rate_delta, on_time_rate, metrics.ratio(b.get("closed_on_time"), b.get("closed")), lang),
+             t("按期办结 / 办结：{parts}", lang,
+               parts=metrics.fmt_ratio_hover(now["closed_on_time"], now["closed"]))),
+        Card(t("满意率", lang), metrics.fmt_pct(r_now["satisfaction_rate"]),
+             delta(_rate_delta, r_now["satisfaction_rate"], r_before.get("satisfaction_rate"), lang),
+             t("(满意 + 0.9 × 基本满意) / 有效回访：{parts}", lang,
+               parts=metrics.fmt_ratio_hover(sat_parts, now["valid"]))),
+        Card(t("综合成绩", lang), metrics.fmt_score(r_now["composite_score"]),
+             delta(_points_delta, r_now["composite_score"], r_before.get("composite_score"), lang),
+             t("100 × (0.1 × 响应率 + 0.5 × 解决率 + 0.4 × 满意率)", lang)),
+        Card(t("投入总额(万元)", lang), metrics.fmt_wan(now["funds_wan"]),
+             delta(_count_delta, float(now["funds_wan"]), float(b.get("funds_wan") or 0)),
+             t("按资金年度统计，含所选范围内各中心的全部资金来源", lang)),
+        Card(t("中心数", lang), metrics.fmt_int(now["centers"]), None,
+             t("期末已投用的党群服务中心、代办站和驿站", lang)),
+        Card(t("活动场次", lang), metrics.fmt_int(now["activities"]),
+             delta(_count_delta, now["activities"], b.get("activities")),
+             t("期内开展的活动次数", lang)),
+    ]

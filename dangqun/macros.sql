@@ -1,0 +1,53 @@
+-- Table macros shared by the named queries in queries/. Names inside a macro are bound where the
+-- macro is called, so the runner's scope views (dangqun.db.scoped_cursor) apply to them too.
+-- Parameters: p_region is a region-code prefix ('' for all), p_start/p_end inclusive dates,
+-- p_category a 2-digit 大类编码 ('' for all), p_channel a 受理渠道 ('' for all).
+
+-- grain: one row per service record received in the window, with its center's region and type and
+-- the flags the metrics of DESIGN §4 count (count_if them; the rates are computed in dangqun.metrics).
+-- 有效回访 needs both 是否有效回访 and 是否纳入考核; 联系/解决/满意 count only within 有效回访.
+-- 超期: closed after its deadline, or still open (待受理/办理中/延期) with the deadline before the window's end.
+create or replace macro filtered_records(p_region, p_start, p_end, p_category, p_channel) as table
+    select
+        r.*,
+        c.region_code, c.center_name, c.center_type,
+        left(r.item_code, 2) as category_code,
+        (r.status = '已办结') as is_closed,
+        coalesce(r.status = '已办结' and r.closed_at::date <= r.due_on, false) as is_on_time,
+        coalesce((r.status = '已办结' and r.closed_at::date > r.due_on)
+          or (r.status in ('待受理', '办理中', '延期') and r.due_on < p_end::date), false) as is_overdue,
+        coalesce(r.survey_valid and r.in_assessment, false) as is_valid,
+        coalesce(r.survey_valid and r.in_assessment and r.contacted, false) as is_contacted,
+        coalesce(r.survey_valid and r.in_assessment and r.solved, false) as is_solved,
+        coalesce(r.survey_valid and r.in_assessment and r.satisfaction = '满意', false) as is_satisfied,
+        coalesce(r.survey_valid and r.in_assessment and r.satisfaction = '基本满意', false) as is_basic,
+        coalesce(r.survey_valid and r.in_assessment and r.satisfaction = '不满意', false) as is_unsatisfied,
+        coalesce(r.is_proxy, false) as is_proxy_case,
+        (r.origin = '未诉先办') as is_proactive
+    from service_records r
+    join centers c using (center_id)
+    where c.region_code like p_region || '%'
+      and r.received_at >= p_start::timestamp
+      and r.received_at < (p_end::date + 1)::timestamp
+      and (p_category = '' or left(r.item_code, 2) = p_category)
+      and (p_channel = '' or r.channel = p_channel);
+
+-- grain: one row per center in the region
+create or replace macro region_centers(p_region) as table
+    select * from centers where region_code like p_region || '%';
+
+-- grain: one row per fund project of a center in the region whose fiscal year meets the window
+create or replace macro filtered_funds(p_region, p_start, p_end) as table
+    select f.*, c.region_code, c.center_name, c.center_type
+    from funds f
+    join centers c using (center_id)
+    where c.region_code like p_region || '%'
+      and f.fiscal_year between year(p_start::date) and year(p_end::date);
+
+-- grain: one row per activity of a center in the region within the window
+create or replace macro filtered_activities(p_region, p_start, p_end) as table
+    select a.*, c.region_code, c.center_name, c.center_type
+    from activities a
+    join centers c using (center_id)
+    where c.region_code like p_region || '%'
+      and a.activity_date between p_start::date and p_end::date;

@@ -1,0 +1,370 @@
+"""The one definition of each metric of DESIGN §4, and the number formats of DESIGN §6.
+
+queries/*.sql mirror these definitions and tests compare the two, so a change here is a change
+there. Rates are fractions (0.934), the composite score is 0–100 points; weights, the 基本满意
+factor and every threshold come from config/metrics.toml.
+
+Scalars give None where a denominator is empty; the vectorised forms (pandas Series / DataFrame)
+give NaN there. Formatting turns both into "—", never 0% or NaN.
+"""
+from __future__ import annotations
+
+import math
+import tomllib
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Context, Decimal
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+CONFIG_PATH = Path(__file__).resolve().parent.parent / "config" / "metrics.toml"
+
+DASH = "—"
+CLOSED = "已办结"
+# Cases still in someone's hands; 退回 (sent back as not this unit's business) is neither open nor late.
+OPEN_STATUSES = ("待受理", "办理中", "延期")
+TIER_RECTIFY, TIER_ADVANCED, TIER_PROGRESS, TIER_NORMAL = "整改", "先进", "进步", "一般"
+RATE_COLUMNS = ("response_rate", "solve_rate", "satisfaction_rate")
+
+# Rates are rounded to this many decimals before meeting a threshold, so float noise (7/10 computed
+# as 0.6999999999) never decides a flag; the SQL does the same with round(rate, 9).
+_THRESHOLD_DECIMALS = 9
+
+
+# ---------------------------------------------------------------- config
+
+@dataclass(frozen=True)
+class MetricsConfig:
+    w_response: float
+    w_solve: float
+    w_satisfaction: float
+    basic_factor: float
+    yellow_below: float
+    min_valid: int
+    rectify_below: float
+    advanced_top_share: float
+    advanced_min_rate: float
+    progress_min_places: int
+
+
+def load_config(path=None) -> MetricsConfig:
+    """config/metrics.toml (or `path`), read once per process and path."""
+    return _load_config(str(Path(path) if path else CONFIG_PATH))
+
+
+@lru_cache(maxsize=8)
+def _load_config(path: str) -> MetricsConfig:
+    with open(path, "rb") as f:
+        raw = tomllib.load(f)
+    w, tiers = raw["weights"], raw["tiers"]
+    cfg = MetricsConfig(
+        w_response=float(w["response"]), w_solve=float(w["solve"]),
+        w_satisfaction=float(w["satisfaction"]),
+        basic_factor=float(raw["satisfaction"]["basic_factor"]),
+        yellow_below=float(raw["flags"]["yellow_below"]),
+        min_valid=int(tiers["min_valid"]),
+        rectify_below=float(tiers["rectify_below"]),
+        advanced_top_share=float(tiers["advanced_top_share"]),
+        advanced_min_rate=float(tiers["advanced_min_rate"]),
+        progress_min_places=int(tiers["progress_min_places"]),
+    )
+    total = Decimal(str(cfg.w_response)) + Decimal(str(cfg.w_solve)) + Decimal(str(cfg.w_satisfaction))
+    if total != 1:
+        raise ValueError(f"{path}：综合成绩的三个权重之和应为 1，现为 {total}")
+    return cfg
+
+
+# ---------------------------------------------------------------- ratios
+
+def _is_vector(x) -> bool:
+    return isinstance(x, (pd.Series, np.ndarray, pd.api.extensions.ExtensionArray))
+
+
+def _missing(x) -> bool:
+    return x is None or bool(pd.isna(x))
+
+
+def _as_float_series(x, index=None) -> pd.Series | float:
+    """A Series (or array, given the index of the Series it meets) as float64; a scalar as float."""
+    if isinstance(x, pd.Series):
+        return x.astype("float64")
+    if _is_vector(x):
+        return pd.Series(x, index=index).astype("float64")
+    return math.nan if _missing(x) else float(x)
+
+
+def ratio(num, den):
+    """num / den; None when den is 0, None or NaN (or num is missing).
+
+    With a pandas Series (or array) on either side: a float Series, NaN where the denominator is
+    empty."""
+    if _is_vector(num) or _is_vector(den):
+        index = next((v.index for v in (num, den) if isinstance(v, pd.Series)), None)
+        num, den = _as_float_series(num, index), _as_float_series(den, index)
+        if isinstance(den, pd.Series):
+            den = den.where(den != 0)
+        elif den == 0:
+            den = math.nan
+        return num / den
+    if _missing(num) or _missing(den) or den == 0:
+        return None
+    return float(num) / float(den)
+
+
+def _scaled(x, factor):
+    """x × factor keeping None for a missing scalar."""
+    if _is_vector(x):
+        return _as_float_series(x) * factor
+    return None if _missing(x) else float(x) * factor
+
+
+def _zero_if_missing(x):
+    if _is_vector(x):
+        return _as_float_series(x).fillna(0.0)
+    return 0.0 if _missing(x) else float(x)
+
+
+def per_wan(count, amount_wan):
+    """每万元服务量 = 受理量 / 投入(万元) over the same scope."""
+    return ratio(count, amount_wan)
+
+
+def unit_cost_yuan(amount_wan, count):
+    """单件成本 (元/件) = 投入(万元) × 10000 / 受理量."""
+    return ratio(_scaled(amount_wan, 10000), count)
+
+
+# ---------------------------------------------------------------- 三率 and 综合成绩
+
+def satisfied_weighted(satisfied, basic, cfg: MetricsConfig | None = None):
+    """满意率's numerator: 满意 + 0.9 × 基本满意 (shown beside the rate on hover and in downloads)."""
+    cfg = cfg or load_config()
+    return _zero_if_missing(satisfied) + cfg.basic_factor * _zero_if_missing(basic)
+
+
+def composite_score(response, solve, satisfaction, cfg: MetricsConfig | None = None):
+    """综合成绩 = 100 × (w1 × 响应率 + w2 × 解决率 + w3 × 满意率); None if any rate is None."""
+    cfg = cfg or load_config()
+    if any(r is None for r in (response, solve, satisfaction)):
+        return None
+    return 100 * (cfg.w_response * response + cfg.w_solve * solve + cfg.w_satisfaction * satisfaction)
+
+
+def _denoised(rate):
+    """A rate rounded to _THRESHOLD_DECIMALS; NaN where missing, which no comparison matches."""
+    if _is_vector(rate):
+        return _as_float_series(rate).round(_THRESHOLD_DECIMALS)
+    return math.nan if _missing(rate) else round(float(rate), _THRESHOLD_DECIMALS)
+
+
+def below(rate, threshold: float):
+    """rate < threshold, float noise aside; a missing rate is never below (bool or bool Series)."""
+    return _denoised(rate) < threshold
+
+
+def at_least(rate, threshold: float):
+    """rate ≥ threshold, float noise aside; a missing rate never is (bool or bool Series)."""
+    return _denoised(rate) >= threshold
+
+
+def rates(contacted, solved, satisfied, basically_satisfied, valid,
+          cfg: MetricsConfig | None = None) -> dict:
+    """The 三率, 综合成绩 and the 黄榜 flag of one unit from its counts over 有效回访 (valid).
+    Every value is None (flag False) when valid is 0 or missing."""
+    cfg = cfg or load_config()
+    out = {
+        "response_rate": ratio(contacted, valid),
+        "solve_rate": ratio(solved, valid),
+        "satisfaction_rate": ratio(satisfied_weighted(satisfied, basically_satisfied, cfg), valid),
+    }
+    out["composite_score"] = composite_score(*(out[c] for c in RATE_COLUMNS), cfg=cfg)
+    out["flagged_yellow"] = any(below(out[c], cfg.yellow_below) for c in RATE_COLUMNS)
+    return out
+
+
+def add_rates(df: pd.DataFrame, cfg: MetricsConfig | None = None) -> pd.DataFrame:
+    """`rates` over a frame with columns valid, contacted, solved, satisfied, basic: returns a copy
+    with satisfied_weighted, response_rate, solve_rate, satisfaction_rate, composite_score (NaN where
+    valid is 0) and flagged_yellow (bool)."""
+    cfg = cfg or load_config()
+    out = df.copy()
+    out["satisfied_weighted"] = satisfied_weighted(df["satisfied"], df["basic"], cfg)
+    out["response_rate"] = ratio(df["contacted"], df["valid"])
+    out["solve_rate"] = ratio(df["solved"], df["valid"])
+    out["satisfaction_rate"] = ratio(out["satisfied_weighted"], df["valid"])
+    out["composite_score"] = composite_score(*(out[c] for c in RATE_COLUMNS), cfg=cfg)
+    flag = pd.Series(False, index=out.index)
+    for c in RATE_COLUMNS:
+        flag |= below(out[c], cfg.yellow_below)
+    out["flagged_yellow"] = flag
+    return out
+
+
+# ---------------------------------------------------------------- ranking and tiers
+
+def rank_desc(scores: pd.Series, eligible: pd.Series | None = None) -> pd.Series:
+    """Competition ranking by score, highest first, ties share a place (1, 2, 2, 4) as SQL's
+    rank() over (order by score desc); <NA> for missing scores and ineligible units."""
+    if eligible is not None:
+        scores = scores.where(eligible)
+    return scores.rank(method="min", ascending=False, na_option="keep").astype("Int64")
+
+
+def add_tiers(df: pd.DataFrame, cfg: MetricsConfig | None = None) -> pd.DataFrame:
+    """Rank units and assign 整改 / 先进 / 进步 / 一般 (config [tiers]); returns a copy with
+    rank, rank_change and tier. Units with fewer than min_valid 有效回访 get <NA> for all three.
+
+    `df` has one row per unit with the add_rates columns (added if absent) and may carry
+    prev_rank: the unit's rank in the comparison period, from add_tiers on that period's frame.
+    rank_change = prev_rank − rank, so a positive change is an improvement."""
+    cfg = cfg or load_config()
+    out = df if "composite_score" in df.columns else add_rates(df, cfg)
+    out = out.copy()
+    eligible = (out["valid"].fillna(0) >= cfg.min_valid) & out["composite_score"].notna()
+    out["rank"] = rank_desc(out["composite_score"], eligible)
+    prev = out["prev_rank"].astype("Int64") if "prev_rank" in out.columns else pd.Series(
+        pd.NA, index=out.index, dtype="Int64")
+    out["rank_change"] = prev - out["rank"]
+
+    # places in the top share: ceil(share × units), at least one; Decimal so that 0.1 × 30 is 3, not 4
+    n = int(eligible.sum())
+    top = max(1, math.ceil(Decimal(str(cfg.advanced_top_share)) * n)) if n else 0
+    rectify = pd.Series(False, index=out.index)
+    all_good = pd.Series(True, index=out.index)
+    for c in RATE_COLUMNS:
+        rectify |= below(out[c], cfg.rectify_below)
+        all_good &= at_least(out[c], cfg.advanced_min_rate)
+    advanced = (out["rank"] <= top).fillna(False).astype(bool) & all_good
+    progress = (out["rank_change"] >= cfg.progress_min_places).fillna(False).astype(bool)
+
+    tier = pd.Series(TIER_NORMAL, index=out.index, dtype="str")
+    # assigned lowest priority first, so 整改 overrides 先进 overrides 进步
+    tier[progress] = TIER_PROGRESS
+    tier[advanced] = TIER_ADVANCED
+    tier[rectify] = TIER_RECTIFY
+    tier[~eligible] = None
+    out["tier"] = tier
+    return out
+
+
+# ---------------------------------------------------------------- workflow
+
+def hours_between(start: pd.Series, end: pd.Series) -> pd.Series:
+    """Duration in hours (派单→接单, 受理→办结, …); NaN where a time is missing or out of order
+    (a negative duration is a data error, not a fast case)."""
+    hours = (pd.to_datetime(end) - pd.to_datetime(start)).dt.total_seconds() / 3600
+    return hours.where(hours >= 0)
+
+
+def median_p90(values) -> tuple[float | None, float | None]:
+    """Median and 90th percentile with linear interpolation (DuckDB's quantile_cont); missing values
+    are ignored; (None, None) when nothing is left."""
+    arr = pd.Series(values, dtype="float64").dropna().to_numpy()
+    if arr.size == 0:
+        return None, None
+    med, p90 = np.quantile(arr, [0.5, 0.9])
+    return float(med), float(p90)
+
+
+def _day(x) -> pd.Series:
+    return pd.to_datetime(x).dt.normalize()
+
+
+def on_time(status: pd.Series, closed_at: pd.Series, due_on: pd.Series) -> pd.Series:
+    """按期办结: closed (已办结) on or before its deadline day (due_on = received + 承诺时限 working
+    days, set on import). Without a deadline or a closing time nothing shows it was on time, so it
+    is not counted (the SQL's coalesce(…, false)). 按期办结率 = on_time.sum() / 办结量."""
+    closed = status.eq(CLOSED).fillna(False).astype(bool)
+    return closed & (_day(closed_at) <= _day(due_on)).fillna(False).astype(bool)
+
+
+def overdue(status: pd.Series, closed_at: pd.Series, due_on: pd.Series, as_of: date) -> pd.Series:
+    """超期件: a case with a deadline that was closed after it, or is still open (待受理/办理中/延期)
+    with the deadline behind `as_of` (the end of the period, or the latest day in the data)."""
+    due = _day(due_on)
+    closed = status.eq(CLOSED).fillna(False).astype(bool)
+    open_ = status.isin(OPEN_STATUSES).fillna(False).astype(bool)
+    late_closed = closed & (_day(closed_at) > due).fillna(False).astype(bool)
+    late_open = open_ & (pd.Timestamp(as_of) > due).fillna(False).astype(bool)
+    return late_closed | late_open
+
+
+# ---------------------------------------------------------------- formats (DESIGN §6)
+
+# Floats carry binary noise (93.45 computed as 93.44999999999999); rounding to 13 significant
+# digits first removes it, so ROUND_HALF_UP then sees the decimal value a person would compute.
+# 13 digits still keep two decimals of amounts up to 99,999,999,999.99.
+_DENOISE = Context(prec=13)
+
+
+def _decimal(x) -> Decimal | None:
+    if _missing(x) or isinstance(x, bool):
+        return None
+    if isinstance(x, Decimal):
+        return x if x.is_finite() else None
+    if isinstance(x, (int, np.integer)):
+        return Decimal(int(x))
+    x = float(x)
+    if not math.isfinite(x):
+        return None
+    return _DENOISE.plus(Decimal(repr(x)))
+
+
+def _quantize(d: Decimal, places: int) -> Decimal:
+    q = d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return abs(q) if q == 0 else q   # never "-0.00"
+
+
+def fmt_num(x, places: int = 2) -> str:
+    """Thousands separators and exactly `places` decimals, rounded half up; missing → "—"."""
+    d = _decimal(x)
+    return DASH if d is None else f"{_quantize(d, places):,}"
+
+
+def fmt_wan(x) -> str:
+    """Money in 万元: '2,512.36'."""
+    return fmt_num(x, 2)
+
+
+def fmt_int(x) -> str:
+    """Counts: '37,012'."""
+    return fmt_num(x, 0)
+
+
+def fmt_pct(x, places: int = 1) -> str:
+    """A rate (fraction) as a percentage: 0.9345 → '93.5%'; missing → '—'."""
+    d = _decimal(x)
+    return DASH if d is None else f"{_quantize(d * 100, places):,}%"
+
+
+def fmt_score(x) -> str:
+    """综合成绩 (points out of 100), two decimals: '93.45'."""
+    return fmt_num(x, 2)
+
+
+def fmt_date(x) -> str:
+    """A date, datetime, Timestamp or ISO string as YYYY-MM-DD; missing → '—'."""
+    if _missing(x):
+        return DASH
+    return pd.Timestamp(x).strftime("%Y-%m-%d")
+
+
+def _fmt_count(d: Decimal | None) -> str:
+    """A hover numerator or denominator: integers as integers, weighted counts (1,234.5) with
+    their decimals."""
+    if d is None:
+        return DASH
+    if d == d.to_integral_value():
+        return f"{_quantize(d, 0):,}"
+    return f"{_quantize(d, 2):,}".rstrip("0").rstrip(".")
+
+
+def fmt_ratio_hover(num, den) -> str:
+    """'93.4%（1,234 / 1,321）': the rate, computed exactly from its parts, with the parts; an
+    empty denominator gives '—（0 / 0）'."""
+    n, d = _decimal(num), _decimal(den)
+    pct = DASH if n is None or d is None or d == 0 else fmt_pct(n / d)
+    return f"{pct}（{_fmt_count(n)} / {_fmt_count(d)}）"
