@@ -50,6 +50,13 @@ def query(name: str, params: dict | None = None, scope: str | None = None):
     return _cached_query(name, tuple(sorted((params or {}).items())), scope, data_version())
 
 
+def deferred_query(name: str, params: dict | None = None, scope: str | None = None):
+    """A zero-argument function that runs the named query uncached when called: for a full download
+    built on click (st.download_button runs it outside the script, so the connection is taken now)."""
+    con = connection()
+    return lambda: db.run(con, name, dict(params or {}), scope=scope)
+
+
 # ── context the filters need ─────────────────────────────────────────────────────────────────
 
 @dataclasses.dataclass(frozen=True)
@@ -118,6 +125,11 @@ def set_filters(f: filters.Filters) -> None:
 def drill_to(code: str, ctx: Context) -> None:
     """Make `code` the current region (a click on a chart or a breadcrumb step)."""
     set_filters(st.session_state[STATE].with_region(code, ctx.index))
+
+
+def set_category(code: str) -> None:
+    """Make `code` the 事项大类 filter ('' for all): a click on a category bar, kept in the sidebar."""
+    _update(category=code)
 
 
 def open_records(center_id: str) -> None:
@@ -270,17 +282,24 @@ def no_data(lang: str) -> None:
 def downloads(data, name: str, key: str, fr: Frame) -> None:
     """CSV and XLSX buttons for exactly `data` (the frame a chart or table draws). The bytes are
     built on click; an XLSX too large for one sheet is replaced by a sentence pointing to the CSV."""
+    downloads_lazy(lambda: data, len(data), name, key, fr)
+
+
+def downloads_lazy(make_frame, row_count: int, name: str, key: str, fr: Frame) -> None:
+    """CSV and XLSX buttons for a result too large to hold for every rerun (all rows of a search):
+    `make_frame()` runs only when a button is clicked; above one sheet's rows the XLSX button is
+    replaced by the XlsxTooLarge sentence."""
     lang = fr.lang
     parts = (fr.filters.period,)
     left, right, _ = st.columns([1, 1, 4])
-    left.download_button(t("下载 CSV", lang), data=lambda: export.to_csv_bytes(data, lang),
+    left.download_button(t("下载 CSV", lang), data=lambda: export.to_csv_bytes(make_frame(), lang),
                          file_name=export.download_name(name, "csv", *parts), mime="text/csv",
                          key=f"csv_{key}", on_click="ignore", icon=":material/download:")
-    if len(data) > export.XLSX_MAX_ROWS:
-        right.caption(str(export.XlsxTooLarge(len(data), lang)))
+    if row_count > export.XLSX_MAX_ROWS:
+        right.caption(str(export.XlsxTooLarge(row_count, lang)))
     else:
         right.download_button(
-            t("下载 Excel", lang), data=lambda: export.to_xlsx_bytes(data, lang),
+            t("下载 Excel", lang), data=lambda: export.to_xlsx_bytes(make_frame(), lang),
             file_name=export.download_name(name, "xlsx", *parts), key=f"xlsx_{key}", on_click="ignore",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             icon=":material/download:")
@@ -298,14 +317,18 @@ def chart(fig, data, name: str, key: str, fr: Frame, selectable: bool = False):
     return event
 
 
-def table(data, name: str, key: str, fr: Frame, column_config: dict | None = None, height="auto"):
-    """A table with translated headers and its downloads."""
+def table(data, name: str, key: str, fr: Frame, column_config: dict | None = None, height="auto",
+          style=None):
+    """A table with translated headers and its downloads. `style`, if given, turns the table with
+    translated headers into a pandas Styler (number formats, highlighted cells) for display only."""
     if data is None or len(data) == 0:
         no_data(fr.lang)
         return
     from dangqun.i18n import column_label
 
     shown = data.rename(columns={c: column_label(c, fr.lang) for c in data.columns})
+    if style is not None:
+        shown = style(shown)
     st.dataframe(shown, hide_index=True, key=f"table_{key}", height=height,
                  column_config={column_label(k, fr.lang): v for k, v in (column_config or {}).items()})
     downloads(data, name, key, fr)

@@ -187,6 +187,18 @@ EN: dict[str, str] = {
     "否": "No",
 }
 
+# Each page keeps its own English strings in dangqun/i18n/<page>.py (a dict named EN), merged here,
+# so pages grow their vocabulary without editing one shared file.
+def _merge_page_catalogs() -> None:
+    import importlib
+    import pkgutil
+
+    for info in pkgutil.iter_modules(__path__):
+        EN.update(importlib.import_module(f"{__name__}.{info.name}").EN)
+
+
+_merge_page_catalogs()
+
 # Computed columns of queries and metrics → their Chinese label (a key of EN).
 COMPUTED_LABELS: dict[str, str] = {
     "received": "受理量",
