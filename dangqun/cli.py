@@ -20,6 +20,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=DEFAULT_SEED, help="随机种子")
     p.add_argument("--if-absent", action="store_true", help="数据库已存在时不重建")
 
+    p = sub.add_parser("samples", help="由演示数据库生成 sample_data/ 示例文件 / write the example exports")
+    p.add_argument("--db", help="数据库文件路径（默认 $DANGQUN_DB 或 data/dangqun.duckdb）")
+    p.add_argument("--out", default=None, help="输出目录（默认 sample_data）")
+
     p = sub.add_parser("import", help="导入导出文件 / import export files")
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--db")
@@ -41,6 +45,8 @@ def main(argv=None) -> int:
             return _demo(args)
         if args.command == "import":
             return _import(args)
+        if args.command == "samples":
+            return _samples(args)
         if args.command == "bench":
             from dangqun import bench
 
@@ -62,6 +68,14 @@ def _demo(args) -> int:
     print(f"已生成演示数据库：{path}")
     for table, count in summary.items():
         print(f"  {table}: {count:,}")
+    return 0
+
+
+def _samples(args) -> int:
+    from dangqun import samples
+
+    for name, rows in samples.write_sample_data(db.resolve_path(args.db), args.out).items():
+        print(f"  {name}: {rows:,}")
     return 0
 
 

@@ -1,0 +1,105 @@
+"""The deterministic demo database of DESIGN §5: six counties, 2021–2022, the report's figures.
+
+`build(path)` writes regions, catalog, centers, service records, funds and activities into a
+fresh DuckDB file; the same seed gives the same database. The figures it reproduces are the
+constants of `dangqun.demo.figures`, re-exported here.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from dangqun import contract, db
+from dangqun.demo.figures import *  # noqa: F401,F403  (the figures are this module's API)
+from dangqun.demo import figures as F
+from dangqun.demo.centers import CENTER_COLUMNS, build_centers
+from dangqun.demo.ledgers import build_activities, build_funds
+from dangqun.demo.records import RecordGenerator
+from dangqun.demo.regions import build_regions
+
+CATALOG_CSV = db.ROOT / "sample_data" / "catalog.csv"
+
+
+def build(path, records: int | None = None, seed: int = F.DEFAULT_SEED) -> dict[str, int]:
+    """Build the demo database at `path` (replaced whole at the end); returns table → row count."""
+    path = Path(path)
+    tmp = path.with_name(path.name + ".building")
+    for stale in (tmp, Path(str(tmp) + ".wal")):
+        stale.unlink(missing_ok=True)
+    con = db.connect(tmp)
+    try:
+        con.execute(f"set memory_limit = '{MEMORY_LIMIT}'")
+        counts = _fill(con, records or F.DEFAULT_RECORDS, seed)
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    Path(str(path) + ".wal").unlink(missing_ok=True)
+    os.replace(tmp, path)
+    return counts
+
+
+def _fill(con, records: int, seed: int) -> dict[str, int]:
+    # one generator per part, so changing one part's draws does not reshuffle the others
+    rngs = [np.random.default_rng([seed, part]) for part in range(5)]
+    regions = build_regions(rngs[0])
+    catalog = load_catalog()
+    centers = build_centers(regions, rngs[1])
+    con.execute("begin")
+    _insert(con, "regions", pd.DataFrame([(r.code, r.name, r.level, r.parent) for r in regions],
+                                         columns=list(contract.REGION_HEADERS)))
+    _insert(con, "catalog", catalog)
+    _insert(con, "centers", centers[list(CENTER_COLUMNS)])
+    _insert(con, "funds", build_funds(centers, rngs[2]))
+    _insert(con, "activities", build_activities(centers, rngs[3]))
+    con.execute("commit")
+    _insert_records(con, RecordGenerator(centers, catalog, records, rngs[4]))
+    db.set_meta(con, "demo", "true")
+    db.set_meta(con, "seed", str(seed))
+    db.bump_data_version(con)
+    return {t: con.execute(f"select count(*) from {t}").fetchone()[0]
+            for t in ("regions", "catalog", "centers", "service_records", "funds", "activities")}
+
+
+def load_catalog(path: Path = CATALOG_CSV) -> pd.DataFrame:
+    df = pd.read_csv(path, dtype=str, encoding="utf-8")
+    df = df.rename(columns={v: k for k, v in contract.CATALOG_HEADERS.items()})
+    df["promised_days"] = df.promised_days.astype(int)
+    return df[list(contract.CATALOG_HEADERS)]
+
+
+def _insert(con, table: str, df: pd.DataFrame) -> None:
+    con.register("_demo_rows", df)
+    cols = ", ".join(df.columns)
+    con.execute(f"insert into {table} ({cols}) select {cols} from _demo_rows")
+    con.unregister("_demo_rows")
+
+
+COMMIT_ROWS = 1_000_000
+# bounded so a 20-million-record build stays within a few GB on a small machine
+MEMORY_LIMIT = "1500MB"
+
+RECORD_INSERT = """
+insert into service_records
+select county || strftime(received_at, '%Y%m%d') || lpad(seq::varchar, 8, '0') as record_id,
+       * exclude (seq, county)
+from _demo_block
+"""
+
+
+def _insert_records(con, gen: RecordGenerator) -> None:
+    # commit every million rows or so: DuckDB holds a transaction's new rows in memory
+    con.execute("begin")
+    pending = 0
+    for table in gen.tables():
+        con.register("_demo_block", table)
+        con.execute(RECORD_INSERT)
+        con.unregister("_demo_block")
+        pending += table.num_rows
+        if pending >= COMMIT_ROWS:
+            con.execute("commit")
+            con.execute("begin")
+            pending = 0
+    con.execute("commit")
