@@ -67,7 +67,7 @@ SERVICE_RECORDS = Kind("service_records", "服务记录", "record_id", (
     Column("promised_days", "承诺时限(工作日)", "integer", aliases=("承诺时限", "办理时限(工作日)")),
     Column("closed_at", "办结时间", "timestamp", aliases=("完成时间",)),
     Column("status", "办理状态", "varchar", True, enum=STATUSES, aliases=("状态", "工单状态")),
-    Column("handler", "承办人", "varchar", aliases=("经办人", "代办员")),
+    Column("handler", "承办人", "varchar", personal=True, aliases=("经办人", "代办员")),
     Column("in_assessment", "是否纳入考核", "boolean"),
     Column("survey_valid", "是否有效回访", "boolean"),
     Column("contacted", "是否联系", "boolean"),

@@ -12,13 +12,13 @@ from dangqun.i18n import t
 
 # (file, title key, icon): the navigation, in order; titles go through i18n.t
 PAGES = (
-    ("app.py", "总览", "🏠"),
-    ("pages/brands.py", "品牌矩阵", "🏅"),
-    ("pages/funds.py", "资金投入", "💰"),
-    ("pages/satisfaction.py", "满意度与考核", "📊"),
-    ("pages/services.py", "服务办理", "🗂️"),
-    ("pages/records.py", "明细查询", "🔎"),
-    ("pages/data_import.py", "数据导入", "📥"),
+    ("app.py", "总览", ":material/dashboard:"),
+    ("pages/brands.py", "品牌矩阵", ":material/workspace_premium:"),
+    ("pages/funds.py", "资金投入", ":material/payments:"),
+    ("pages/satisfaction.py", "满意度与考核", ":material/thumb_up:"),
+    ("pages/services.py", "服务办理", ":material/assignment:"),
+    ("pages/records.py", "明细查询", ":material/search:"),
+    ("pages/data_import.py", "数据导入", ":material/upload_file:"),
 )
 STATE = "_filters"   # the canonical filter state: a filters.Filters, survives page switches
 
@@ -105,7 +105,7 @@ class Frame:
 
 def frame(title_key: str) -> Frame:
     """Called first by every page: config, navigation, sidebar filters, header, breadcrumb."""
-    st.set_page_config(page_title=f"{t(title_key)} · {t('党群服务数据看板')}", page_icon="🏛️",
+    st.set_page_config(page_title=f"{t(title_key)} · {t('党群服务数据看板')}", page_icon=":material/account_balance:",
                        layout="wide", initial_sidebar_state="expanded")
     ctx = context()
     f = _current_filters(ctx)
@@ -146,7 +146,7 @@ def _current_filters(ctx: Context) -> filters.Filters:
 
 
 def _navigation(lang: str) -> None:
-    st.markdown(f"### 🏛️ {t('党群服务数据看板', lang)}")
+    st.markdown(f"### :material/account_balance: {t('党群服务数据看板', lang)}")
     for path, key, icon in PAGES:
         if (db.ROOT / path).exists():
             st.page_link(path, label=t(key, lang), icon=icon)

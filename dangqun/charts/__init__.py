@@ -24,7 +24,7 @@ def style(fig: go.Figure, title: str | None = None, height: int = 380) -> go.Fig
         colorway=list(PALETTE),
         height=height,
         margin=dict(l=10, r=10, t=50 if title else 20, b=10),
-        legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0),
+        legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="right", x=1),
         hoverlabel=dict(font=dict(family=FONT)),
         plot_bgcolor="white",
         separators=".,",

@@ -18,9 +18,11 @@ def monthly_trend(df, lang: str = "zh") -> go.Figure:
     fig.add_scatter(x=months, y=df["satisfaction_rate"] * 100, name=t("满意率", lang), yaxis="y2",
                     mode="lines+markers", line=dict(color=PALETTE[0], width=2), customdata=hover,
                     hovertemplate="%{x}<br>" + t("满意率", lang) + "：%{customdata}<extra></extra>")
-    fig.update_layout(yaxis=dict(title=t("受理量", lang)),
+    lowest = (df["satisfaction_rate"] * 100).min()
+    floor = 0 if lowest != lowest else max(0, 10 * int(lowest // 10) - 10)   # NaN-safe, whole tens
+    fig.update_layout(xaxis=dict(type="category"), yaxis=dict(title=t("受理量", lang)),
                       yaxis2=dict(title=t("满意率", lang) + " (%)", overlaying="y", side="right",
-                                  range=[0, 100], showgrid=False))
+                                  range=[floor, 100], tickmode="auto", showgrid=False))
     return style(fig, t("月度受理量与满意率", lang))
 
 

@@ -1,0 +1,91 @@
+"""Figures of the 品牌矩阵 page; frames from brand_scorecard after brands.with_ranks."""
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+from dangqun import brands, metrics
+from dangqun.charts import BAD, PALETTE, style
+from dangqun.i18n import t
+
+
+def _raw(row, col: str, lang: str) -> str:
+    """An indicator's value as an official reads it (rates with their parts)."""
+    if col == "satisfaction_rate":
+        return metrics.fmt_ratio_hover(row["satisfied_weighted"], row["valid"])
+    if col == "funds_wan":
+        return f"{metrics.fmt_wan(row[col])} {t('万元', lang)}"
+    if col == "composite_score":
+        return metrics.fmt_score(row[col])
+    if col == "volunteer_hours":
+        return metrics.fmt_num(row[col], 1)
+    return metrics.fmt_int(row[col])
+
+
+def _label(row) -> str:
+    return f"{row['brand_name']}（{row['region_name']}）"
+
+
+def cost_score(df, costly, x_med, y_med, lang: str = "zh") -> go.Figure:
+    """投入(万元) against 综合成绩, marker size by 服务量, dashed medians, the 高投入低满意 quadrant
+    named and its points in red. customdata[0] is the center, so a click opens its records."""
+    hover = [
+        f"{_label(r)}<br>{t('投入', lang)}：{_raw(r, 'funds_wan', lang)}"
+        f"<br>{t('综合成绩', lang)}：{_raw(r, 'composite_score', lang)}"
+        f"<br>{t('服务量', lang)}：{_raw(r, 'received', lang)}"
+        f"<br>{t('满意率', lang)}：{_raw(r, 'satisfaction_rate', lang)}"
+        for _, r in df.iterrows()
+    ]
+    size = df["received"].astype("float64")
+    sizeref = 2.0 * max(float(size.max()), 1.0) / 40 ** 2
+    colors = [BAD if flag else PALETTE[1] for flag in costly]
+    fig = go.Figure(go.Scatter(
+        x=df["funds_wan"], y=df["composite_score"], mode="markers+text", text=df["brand_name"],
+        textposition="top center", textfont=dict(size=11),
+        marker=dict(size=size, sizemode="area", sizeref=sizeref, sizemin=6, color=colors,
+                    line=dict(color="white", width=1), opacity=0.85),
+        customdata=list(zip(df["center_id"], hover)), hovertemplate="%{customdata[1]}<extra></extra>",
+        showlegend=False,
+    ))
+    if x_med is not None:
+        fig.add_vline(x=x_med, line_dash="dash", line_color="#999")
+        fig.add_hline(y=y_med, line_dash="dash", line_color="#999")
+        fig.add_annotation(x=1, y=0, xref="paper", yref="paper", xanchor="right", yanchor="bottom",
+                           text=t("高投入低满意", lang), showarrow=False, font=dict(color=BAD, size=14))
+    fig.update_layout(xaxis=dict(title=t("投入(万元)", lang)), yaxis=dict(title=t("综合成绩", lang)))
+    return style(fig, t("投入与综合成绩（气泡大小为服务量，虚线为中位数；点击查看该中心明细）", lang), height=460)
+
+
+def indicator_heatmap(df, normalised, lang: str = "zh") -> go.Figure:
+    """Communities × indicators, each column min–max normalised (colour) with the raw value in hover."""
+    cols = [c for c, _ in brands.INDICATORS]
+    labels = [t(key, lang) for _, key in brands.INDICATORS]
+    rows = [_label(r) for _, r in df.iterrows()]
+    raw = [[_raw(r, c, lang) for c in cols] for _, r in df.iterrows()]
+    fig = go.Figure(go.Heatmap(
+        z=normalised[cols].to_numpy(), x=labels, y=rows, customdata=raw, zmin=0, zmax=1,
+        colorscale=[[0, "#F4F6F8"], [1, PALETTE[0]]],
+        colorbar=dict(title=t("相对水平", lang), tickvals=[0, 1], ticktext=["0", "1"]),
+        hovertemplate="%{y}<br>%{x}：%{customdata}<br>" + t("相对水平", lang) + "：%{z:.2f}<extra></extra>",
+    ))
+    fig.update_layout(yaxis=dict(autorange="reversed"), xaxis=dict(side="top"))
+    return style(fig, t("各社区指标对比（按列最小–最大归一化，0–1）", lang), height=max(320, 30 * len(df) + 120))
+
+
+def radar(df, normalised, picked, lang: str = "zh") -> go.Figure:
+    """The picked brands' normalised indicators as closed outlines, raw values in hover."""
+    cols = [c for c, _ in brands.INDICATORS]
+    labels = [t(key, lang) for _, key in brands.INDICATORS]
+    fig = go.Figure()
+    for i, center in enumerate(picked):
+        hit = df.index[df["center_id"] == center]
+        if len(hit) == 0:
+            continue
+        row, norm = df.loc[hit[0]], normalised.loc[hit[0]]
+        raw = [_raw(row, c, lang) for c in cols]
+        fig.add_scatterpolar(
+            r=list(norm[cols]) + [norm[cols[0]]], theta=labels + labels[:1], name=_label(row),
+            fill="toself", opacity=0.55, line=dict(color=PALETTE[i % len(PALETTE)]),
+            customdata=raw + raw[:1], hovertemplate="%{theta}：%{customdata}<extra>" + row["brand_name"] + "</extra>",
+        )
+    fig.update_layout(polar=dict(radialaxis=dict(range=[0, 1], tickvals=[0, 0.5, 1])))
+    return style(fig, t("品牌对比（归一化指标）", lang), height=460)

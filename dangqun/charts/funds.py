@@ -1,0 +1,78 @@
+"""Figures of the 资金投入 page."""
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+from dangqun import metrics
+from dangqun.charts import PALETTE, cap_categories, style
+from dangqun.i18n import t
+
+
+def totals(df, label_col: str, title_key: str, lang: str = "zh") -> go.Figure:
+    """Bars of 投入(万元) by one breakdown (fund_source, purpose or fiscal_year) with the number of projects."""
+    df = cap_categories(df, label_col, "amount_wan", other=t("其他", lang))
+    labels = [t(str(v), lang) for v in df[label_col]]
+    hover = [f"{label}<br>{t('投入', lang)}：{metrics.fmt_wan(a)} {t('万元', lang)}"
+             f"<br>{t('项目数', lang)}：{metrics.fmt_int(n)}"
+             for label, a, n in zip(labels, df["amount_wan"], df["count"])]
+    fig = go.Figure(go.Bar(
+        x=labels, y=df["amount_wan"], marker_color=PALETTE[0], customdata=hover,
+        hovertemplate="%{customdata}<extra></extra>",
+        text=[metrics.fmt_wan(a) for a in df["amount_wan"]], textposition="outside",
+    ))
+    fig.update_xaxes(type="category")
+    fig.update_layout(yaxis=dict(title=t("投入(万元)", lang)))
+    return style(fig, t(title_key, lang), height=340)
+
+
+def treemap(tiles, lang: str = "zh") -> go.Figure:
+    """市 → 县 → 乡镇 → 中心 tiles sized by 投入(万元); customdata[0] is the region code or center id.
+    The hover is a template over the tile's own values, so the figure stays small with many centers."""
+    hover = ("%{label}<br>" + t("投入", lang) + "：%{value:,.2f} " + t("万元", lang)
+             + "<br>" + t("占比", lang) + "：%{percentRoot:.1%}<extra></extra>")
+    fig = go.Figure(go.Treemap(
+        ids=tiles["id"], parents=tiles["parent"], labels=tiles["label"], values=tiles["amount_wan"].round(2),
+        branchvalues="total", customdata=[[code] for code in tiles["id"]], hovertemplate=hover,
+        texttemplate="%{label}<br>%{value:,.2f}", maxdepth=3,
+    ))
+    return style(fig, t("资金分布（点击地区进入，点击中心查看明细）", lang), height=520)
+
+
+def unit_bars(df, value_col: str, lang: str = "zh") -> go.Figure:
+    """Horizontal bars of 每万元服务量 (per_wan) or 单件成本 (unit_cost_yuan) by child unit, with the
+    numbers behind each; customdata[0] is the unit code, so a click drills into it."""
+    key = {"per_wan": "每万元服务量", "unit_cost_yuan": "单件成本(元/件)"}[value_col]
+    df = df.sort_values(value_col, ascending=True)
+    hover = [
+        f"{name}<br>{t(key, lang)}：{metrics.fmt_num(v, 2)}"
+        f"<br>{t('受理量', lang)}：{metrics.fmt_int(n)}<br>{t('投入', lang)}：{metrics.fmt_wan(w)} {t('万元', lang)}"
+        for name, v, n, w in zip(df["unit_name"], df[value_col], df["received"], df["funds_wan"])
+    ]
+    fig = go.Figure(go.Bar(
+        x=df[value_col], y=df["unit_name"], orientation="h", marker_color=PALETTE[1],
+        customdata=list(zip(df["unit_code"], hover)), hovertemplate="%{customdata[1]}<extra></extra>",
+        text=[metrics.fmt_num(v, 2) for v in df[value_col]], textposition="outside",
+    ))
+    fig.update_layout(xaxis=dict(title=t(key, lang)), yaxis=dict(title=None, type="category"))
+    return style(fig, t(key, lang) + t("（按下级单位，点击进入）", lang), height=max(300, 26 * len(df) + 90))
+
+
+def outcome_scatter(df, lang: str = "zh") -> go.Figure:
+    """Child units: 投入(万元) against 综合成绩, marker size by 受理量; customdata[0] is the unit code."""
+    hover = [
+        f"{name}<br>{t('投入', lang)}：{metrics.fmt_wan(w)} {t('万元', lang)}"
+        f"<br>{t('综合成绩', lang)}：{metrics.fmt_score(s)}<br>{t('受理量', lang)}：{metrics.fmt_int(n)}"
+        f"<br>{t('每万元服务量', lang)}：{metrics.fmt_num(p, 2)}"
+        f"<br>{t('满意率', lang)}：{metrics.fmt_ratio_hover(sw, v)}"
+        for name, w, s, n, p, sw, v in zip(df["unit_name"], df["funds_wan"], df["composite_score"],
+                                           df["received"], df["per_wan"], df["satisfied_weighted"], df["valid"])
+    ]
+    size = df["received"].astype("float64")
+    fig = go.Figure(go.Scatter(
+        x=df["funds_wan"], y=df["composite_score"], mode="markers", text=df["unit_name"],
+        marker=dict(size=size, sizemode="area", sizeref=2.0 * max(float(size.max()), 1.0) / 36 ** 2,
+                    sizemin=6, color=PALETTE[1], opacity=0.8, line=dict(color="white", width=1)),
+        customdata=list(zip(df["unit_code"], hover)), hovertemplate="%{customdata[1]}<extra></extra>",
+    ))
+    fig.update_layout(xaxis=dict(title=t("投入(万元)", lang)), yaxis=dict(title=t("综合成绩", lang)))
+    return style(fig, t("投入与成效（按下级单位，气泡大小为受理量；点击进入）", lang), height=440)

@@ -1,0 +1,63 @@
+"""Figures of the 满意度与考核 page."""
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+from dangqun import metrics
+from dangqun.charts import BAD, PALETTE, WARN, cap_categories, style
+from dangqun.i18n import t
+
+LEVEL_COLORS = {"满意": PALETTE[3], "基本满意": PALETTE[2], "不满意": BAD}
+MAX_REASONS = 10
+
+
+def rates_trend(df, lang: str = "zh", yellow_below: float | None = None) -> go.Figure:
+    """Lines of 响应率, 解决率, 满意率 (%) and 综合成绩 (points) per month, both on a 0–100 axis, with
+    the 黄榜 threshold dashed; `df` from monthly_trend + metrics.add_rates."""
+    yellow_below = metrics.load_config().yellow_below if yellow_below is None else yellow_below
+    months = df["month"].astype(str).str[:7]
+    fig = go.Figure()
+    for i, (col, num, label) in enumerate((("response_rate", "contacted", "响应率"),
+                                           ("solve_rate", "solved", "解决率"),
+                                           ("satisfaction_rate", "satisfied_weighted", "满意率"))):
+        hover = [metrics.fmt_ratio_hover(n, v) for n, v in zip(df[num], df["valid"])]
+        fig.add_scatter(x=months, y=df[col] * 100, name=t(label, lang), mode="lines+markers",
+                        line=dict(color=PALETTE[i + 1], width=2), customdata=hover,
+                        hovertemplate="%{x}<br>" + t(label, lang) + "：%{customdata}<extra></extra>")
+    fig.add_scatter(x=months, y=df["composite_score"], name=t("综合成绩", lang), mode="lines+markers",
+                    line=dict(color=PALETTE[0], width=3),
+                    customdata=[metrics.fmt_score(s) for s in df["composite_score"]],
+                    hovertemplate="%{x}<br>" + t("综合成绩", lang) + "：%{customdata}<extra></extra>")
+    fig.add_hline(y=yellow_below * 100, line=dict(color=WARN, dash="dash", width=1),
+                  annotation_text=t("黄榜线 {pct}", lang, pct=metrics.fmt_pct(yellow_below, 0)),
+                  annotation_position="bottom right")
+    fig.update_layout(yaxis=dict(title=t("% / 分", lang), range=[0, 102]), hovermode="x unified")
+    return style(fig, t("三率与综合成绩月度走势", lang))
+
+
+def levels_donut(df, lang: str = "zh") -> go.Figure:
+    """满意 / 基本满意 / 不满意 among 有效回访; `df` from satisfaction_levels."""
+    hover = [f"{t(level, lang)}：{metrics.fmt_ratio_hover(n, v)}"
+             for level, n, v in zip(df["satisfaction"], df["count"], df["valid"])]
+    fig = go.Figure(go.Pie(
+        labels=[t(level, lang) for level in df["satisfaction"]], values=df["count"], hole=0.5, sort=False,
+        marker=dict(colors=[LEVEL_COLORS.get(level, PALETTE[7]) for level in df["satisfaction"]]),
+        customdata=hover, hovertemplate="%{customdata}<extra></extra>", textinfo="label+percent",
+    ))
+    return style(fig, t("回访满意度分布（有效回访）", lang))
+
+
+def reasons_bars(df, lang: str = "zh", limit: int = MAX_REASONS) -> go.Figure:
+    """Horizontal bars of 不满意 answers by reason, most frequent on top, the rest as 其他;
+    `df` from dissatisfaction_reasons."""
+    df = cap_categories(df, "dissatisfaction_reason", "count", limit=limit, other="其他")
+    total = df["count"].sum()
+    df = df.iloc[::-1]
+    fig = go.Figure(go.Bar(
+        x=df["count"], y=[t(r, lang) for r in df["dissatisfaction_reason"]], orientation="h", marker_color=BAD,
+        customdata=[metrics.fmt_ratio_hover(n, total) for n in df["count"]],
+        hovertemplate="%{y}<br>%{customdata}<extra></extra>",
+        text=[metrics.fmt_int(n) for n in df["count"]], textposition="outside",
+    ))
+    fig.update_layout(xaxis=dict(title=t("不满意件数", lang)), yaxis=dict(title=None))
+    return style(fig, t("不满意原因", lang), height=max(300, 30 * len(df) + 90))

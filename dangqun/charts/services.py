@@ -1,0 +1,91 @@
+"""Figures of the 服务办理 page."""
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+from dangqun import metrics
+from dangqun.charts import PALETTE, cap_categories, style
+from dangqun.i18n import t
+
+
+def _volume_hover(name, received, closed, overdue, lang):
+    return (f"{name}<br>{t('受理量', lang)}：{metrics.fmt_int(received)}"
+            f"<br>{t('办结率', lang)}：{metrics.fmt_ratio_hover(closed, received)}"
+            f"<br>{t('超期件', lang)}：{metrics.fmt_int(overdue)}")
+
+
+def category_bars(df, lang: str = "zh") -> go.Figure:
+    """Bars of cases received per 事项大类, largest first; customdata[0] is the category code, so a
+    click narrows the page (and the sidebar filter) to that category. `df` from service_categories."""
+    df = df.sort_values("received", ascending=False)
+    hover = [_volume_hover(n, r, c, o, lang) for n, r, c, o in
+             zip(df["category_name"], df["received"], df["closed"], df["overdue"])]
+    fig = go.Figure(go.Bar(
+        x=df["category_name"], y=df["received"], marker_color=PALETTE[1],
+        customdata=list(zip(df["category_code"], hover)), hovertemplate="%{customdata[1]}<extra></extra>",
+        text=[metrics.fmt_int(n) for n in df["received"]], textposition="outside",
+    ))
+    fig.update_layout(yaxis=dict(title=t("受理量", lang)), xaxis=dict(title=None))
+    return style(fig, t("各大类受理量（点击条形查看该大类的事项）", lang))
+
+
+def item_bars(df, lang: str = "zh", title: str | None = None) -> go.Figure:
+    """Horizontal bars of cases received per 事项, largest on top (capped, the rest as 其他);
+    `df` from service_items."""
+    df = cap_categories(df, "item_name", "received", other="其他")
+    df = df.sort_values("received", ascending=True)
+    hover = [_volume_hover(t(n, lang), r, c, o, lang) for n, r, c, o in
+             zip(df["item_name"], df["received"], df["closed"], df["overdue"])]
+    fig = go.Figure(go.Bar(
+        x=df["received"], y=[t(n, lang) for n in df["item_name"]], orientation="h", marker_color=PALETTE[1],
+        customdata=hover, hovertemplate="%{customdata}<extra></extra>",
+        text=[metrics.fmt_int(n) for n in df["received"]], textposition="outside",
+    ))
+    fig.update_layout(xaxis=dict(title=t("受理量", lang)), yaxis=dict(title=None))
+    return style(fig, title or t("各事项受理量", lang), height=max(300, 26 * len(df) + 90))
+
+
+def channel_bars(df, lang: str = "zh") -> go.Figure:
+    """受理渠道 shares as horizontal bars (share of all cases, with the counts on hover);
+    `df` from service_channels."""
+    total = df["received"].sum()
+    df = df.sort_values("received", ascending=True)
+    fig = go.Figure(go.Bar(
+        x=df["received"] / total * 100 if total else df["received"] * 0,
+        y=[t(c, lang) for c in df["channel"]], orientation="h", marker_color=PALETTE[4],
+        customdata=[metrics.fmt_ratio_hover(n, total) for n in df["received"]],
+        hovertemplate="%{y}<br>%{customdata}<extra></extra>",
+        text=[metrics.fmt_pct(metrics.ratio(n, total)) for n in df["received"]], textposition="outside",
+    ))
+    fig.update_layout(xaxis=dict(title=t("占比", lang) + " (%)"), yaxis=dict(title=None))
+    return style(fig, t("受理渠道构成", lang), height=max(300, 34 * len(df) + 90))
+
+
+def duration_bars(df, lang: str = "zh") -> go.Figure:
+    """Median and P90 hours of each workflow step side by side; `df` from workflow_durations."""
+    steps = [t(s, lang) for s in df["step"]]
+    fig = go.Figure()
+    for col, label, color in (("median_hours", "中位数", PALETTE[1]), ("p90_hours", "P90", PALETTE[2])):
+        fig.add_bar(x=steps, y=df[col], name=t(label, lang), marker_color=color,
+                    customdata=[metrics.fmt_int(n) for n in df["count"]],
+                    text=[metrics.fmt_num(h, 1) for h in df[col]], textposition="outside",
+                    hovertemplate="%{x}<br>" + t(label, lang) + "：%{y:.1f} h<br>"
+                                  + t("件数", lang) + "：%{customdata}<extra></extra>")
+    fig.update_layout(barmode="group", yaxis=dict(title=t("小时", lang)), xaxis=dict(title=None))
+    return style(fig, t("派单、接单、办结用时（小时）", lang))
+
+
+def group_bars(df, lang: str = "zh") -> go.Figure:
+    """Cases received per 人群标签, largest first; `df` from service_groups."""
+    total = df["received"].sum()
+    df = df.sort_values("received", ascending=False)
+    colors = [PALETTE[0] if g == "新就业群体" else PALETTE[5] for g in df["group_tag"]]
+    fig = go.Figure(go.Bar(
+        x=[t(g, lang) for g in df["group_tag"]], y=df["received"], marker_color=colors,
+        customdata=[metrics.fmt_ratio_hover(n, total) for n in df["received"]],
+        hovertemplate="%{x}<br>" + t("受理量", lang) + "：%{customdata}<extra></extra>",
+        text=[metrics.fmt_int(n) for n in df["received"]], textposition="outside",
+    ))
+    fig.update_layout(yaxis=dict(title=t("受理量", lang)), xaxis=dict(title=None))
+    return style(fig, t("各类人群受理量", lang))
+

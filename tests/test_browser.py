@@ -1,0 +1,151 @@
+"""The dashboard in a real browser: Playwright drives Debian's Chromium against `streamlit run`.
+
+Screenshots go to tests/_artifacts/ (ignored by git) for a person to look at.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "tests" / "_artifacts"
+CHROMIUM = "/usr/bin/chromium"
+
+if not Path(CHROMIUM).exists():
+    if os.environ.get("CI"):
+        raise RuntimeError("CI needs /usr/bin/chromium for the browser tests (.ci/run installs it)")
+    pytest.skip("Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True)
+
+from playwright.sync_api import expect, sync_playwright  # noqa: E402
+
+PAGES = [("app.py", "", "总览"), ("pages/brands.py", "brands", "品牌矩阵"), ("pages/funds.py", "funds", "资金投入"),
+         ("pages/satisfaction.py", "satisfaction", "满意度与考核"), ("pages/services.py", "services", "服务办理"),
+         ("pages/records.py", "records", "明细查询"), ("pages/data_import.py", "data_import", "数据导入")]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(demo_db, tmp_path_factory):
+    """`streamlit run app.py` on a free localhost port, over its own copy of the demo database."""
+    db_path = tmp_path_factory.mktemp("browser") / "browser.duckdb"
+    shutil.copy(demo_db, db_path)
+    port = _free_port()
+    log = open(tmp_path_factory.mktemp("log") / "streamlit.log", "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+         "--server.headless", "true", "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env={**os.environ, "DANGQUN_DB": str(db_path)}, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(url + "/_stcore/health", timeout=2)
+            break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        raise RuntimeError("streamlit did not start within 60 s")
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        yield b
+        b.close()
+
+
+@pytest.fixture()
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True, locale="zh-CN")
+    pg = context.new_page()
+    pg.set_default_timeout(60_000)
+    yield pg
+    context.close()
+
+
+def wait_ready(pg):
+    """Streamlit is done when its status widget stops saying it is running."""
+    pg.wait_for_selector('[data-testid="stApp"]')
+    pg.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+    pg.wait_for_timeout(500)
+
+
+def no_error_box(pg):
+    assert pg.locator('[data-testid="stException"]').count() == 0
+    assert pg.locator('[data-testid="stAlertContentError"]').count() == 0
+
+
+@pytest.mark.parametrize("path, slug, title", PAGES, ids=[p[1] or "overview" for p in PAGES])
+def test_every_page_opens_without_an_error(server, page, path, slug, title):
+    if not (ROOT / path).exists():
+        pytest.fail(f"{path} is missing")
+    page.goto(f"{server}/{slug}")
+    wait_ready(page)
+    expect(page.locator("h1").first).to_have_text(title)
+    no_error_box(page)
+    page.screenshot(path=str(ARTIFACTS / f"page_{slug or 'overview'}.png"), full_page=True)
+
+
+def sidebar_box(pg, label):
+    return pg.locator('[data-testid="stSidebar"]').get_by_role("combobox", name=label, exact=True)
+
+
+def choose(pg, label, option):
+    sidebar_box(pg, label).click()
+    pg.get_by_role("option", name=option, exact=True).click()
+    wait_ready(pg)
+
+
+def test_choose_a_county_then_click_a_bar_to_drill(server, page):
+    page.goto(server)
+    wait_ready(page)
+    choose(page, "市", "丹东市")
+    choose(page, "县区", "东港市")
+    expect(page.get_by_text("丹东市 › 东港市 · 2022年")).to_be_visible()
+    assert "county=210681000000" in page.url
+    # the ranking's bars are the towns of 东港市: clicking one drills into that town
+    ranking = page.locator(".js-plotly-plot").nth(1)
+    ranking.scroll_into_view_if_needed()
+    bar = ranking.locator("g.point path").last
+    bar.click(force=True)
+    wait_ready(page)
+    page.wait_for_function("() => location.search.includes('town=')", timeout=30_000)
+    assert "town=210681" in page.url
+    expect(sidebar_box(page, "乡镇街道")).not_to_have_value("全部")
+    no_error_box(page)
+    page.screenshot(path=str(ARTIFACTS / "drill_town.png"), full_page=True)
+
+
+def test_download_a_csv(server, page):
+    page.goto(f"{server}/?county=210681000000")
+    wait_ready(page)
+    with page.expect_download() as info:
+        page.get_by_role("button", name="下载 CSV").first.click()
+    data = Path(info.value.path()).read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    first_line = data[3:].decode("utf-8").split("\r\n")[0]
+    assert first_line.split(",")[:3] == ["月份", "受理量", "办结量"]
+    no_error_box(page)
