@@ -68,3 +68,20 @@ def workdays_between(start: dt.date, end: dt.date) -> int:
     i = (np.datetime64(start, "D") - days[0]).astype(int)
     j = (np.datetime64(end, "D") - days[0]).astype(int)
     return int(cum[j] - cum[i])
+
+
+def workdays_between_many(start, end) -> np.ndarray:
+    """Vectorised workdays_between over arrays of dates (datetime64[D] or anything numpy turns into
+    it): working days after each start up to and including its end, 0 when end <= start; -1 where
+    either date is missing or outside the calendar (CAL_START..CAL_END)."""
+    days, cum, _ = _calendar()
+    start = np.asarray(start, dtype="datetime64[D]")
+    end = np.asarray(end, dtype="datetime64[D]")
+    out = np.full(np.broadcast(start, end).shape, -1, dtype=np.int64)
+    start, end = np.broadcast_arrays(start, end)
+    ok = ~np.isnat(start) & ~np.isnat(end)
+    ok &= (start >= days[0]) & (start <= days[-1]) & (end >= days[0]) & (end <= days[-1])
+    i = (start[ok] - days[0]).astype(np.int64)
+    j = (end[ok] - days[0]).astype(np.int64)
+    out[ok] = np.maximum(cum[j] - cum[i], 0)
+    return out

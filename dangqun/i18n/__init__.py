@@ -241,6 +241,12 @@ COMPUTED_LABELS: dict[str, str] = {
     "category_name": "大类名称",
     "unit_code": "单位编码",
     "unit_name": "单位",
+    # 服务办理 (workflow_durations, overdue_cases)
+    "step": "办理环节",
+    "median_hours": "中位用时(小时)",
+    "p90_hours": "P90用时(小时)",
+    "due_on": "截止日期",
+    "workdays_overdue": "超期工作日",
 }
 
 

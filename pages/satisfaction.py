@@ -1,0 +1,68 @@
+"""满意度与考核: the official 三率, 综合成绩 and the rankings (红黄榜, 年底考核) built on them."""
+import streamlit as st
+
+from dangqun import assessment, filters, metrics, ui
+from dangqun.charts import overview as overview_charts
+from dangqun.charts import satisfaction as charts
+
+fr = ui.frame("满意度与考核")
+f = fr.filters
+cfg = metrics.load_config()
+
+summary = ui.query("kpi_summary", fr.params()).iloc[0].to_dict()
+if summary["received"] == 0:
+    ui.no_data(fr.lang)
+    st.stop()
+
+valid = summary["valid"]
+r = metrics.rates(summary["contacted"], summary["solved"], summary["satisfied"], summary["basic"], valid, cfg)
+weighted = metrics.satisfied_weighted(summary["satisfied"], summary["basic"], cfg)
+cols = st.columns(5)
+cols[0].metric(fr.t("有效回访"), metrics.fmt_int(valid), border=True,
+               help=fr.t("是否有效回访与是否纳入考核均为“是”的记录"))
+for col, (key, label, num) in zip(cols[1:4], (("response_rate", "响应率", summary["contacted"]),
+                                              ("solve_rate", "解决率", summary["solved"]),
+                                              ("satisfaction_rate", "满意率", weighted))):
+    col.metric(fr.t(label), metrics.fmt_pct(r[key]), border=True, help=metrics.fmt_ratio_hover(num, valid))
+cols[4].metric(fr.t("综合成绩"), metrics.fmt_score(r["composite_score"]), border=True,
+               help=fr.t("100 × (0.1 × 响应率 + 0.5 × 解决率 + 0.4 × 满意率)"))
+with st.expander(fr.t("计分口径")):
+    st.caption(assessment.weights_note(fr.lang, cfg))
+
+trend = metrics.add_rates(ui.query("monthly_trend", fr.params()), cfg)
+ui.chart(charts.rates_trend(trend, fr.lang, cfg.yellow_below), trend, fr.t("三率月度走势"), "rates_trend", fr)
+
+# ranking of the units one level below, against the comparison period
+st.subheader(fr.t("下级单位考核排名"))
+child_digits = filters.child_digits(fr.region)
+now = ui.query("unit_scores", dict(fr.params(), child_digits=child_digits))
+before = (ui.query("unit_scores", dict(fr.params(f.compare_period), child_digits=child_digits))
+          if f.compare_period else None)
+ranking = assessment.ranking(now, before, cfg)
+flagged = int(ranking["flagged_yellow"].sum())
+if len(ranking):
+    st.caption(fr.t("共 {units} 个单位，{flagged} 个上黄榜（三率任一项低于 {pct}，表中标 ⚠ 并高亮）",
+                    units=len(ranking), flagged=flagged, pct=metrics.fmt_pct(cfg.yellow_below, 0)))
+shown = assessment.for_display(ranking, fr.lang, cfg)
+ui.table(shown, fr.t("下级单位考核排名"), "ranking", fr, style=lambda s: assessment.style(s, fr.lang, cfg))
+
+units = metrics.add_rates(now, cfg)
+event = ui.chart(overview_charts.unit_ranking(units, fr.lang), units, fr.t("下级单位排名"), "unit_ranking", fr,
+                 selectable=True)
+clicked = ui.clicked_code(event)
+if clicked:
+    if child_digits == 0:       # below a village the units are centers: open their records
+        ui.open_records(center_id=clicked)
+    else:
+        ui.drill_to(clicked, fr.ctx)
+        st.rerun()
+
+left, right = st.columns(2)
+with left:
+    levels = ui.query("satisfaction_levels", fr.params())
+    if levels["count"].sum() == 0:
+        levels = levels.iloc[0:0]
+    ui.chart(charts.levels_donut(levels, fr.lang), levels, fr.t("回访满意度分布"), "levels", fr)
+with right:
+    reasons = ui.query("dissatisfaction_reasons", fr.params())
+    ui.chart(charts.reasons_bars(reasons, fr.lang), reasons, fr.t("不满意原因"), "reasons", fr)

@@ -1,0 +1,22 @@
+-- name: service_groups(region, start, end, category, channel)
+-- Whom the centers serve: cases received per 人群标签 (新就业群体, 老年人, …; a missing tag as
+-- 未注明人群), with how many were closed and handled by proxy.
+-- grain: one row per group tag with records in the window
+with
+
+records as (
+    select * from filtered_records(:region, :start, :end, :category, :channel)
+),
+
+final as (
+    select
+        coalesce(group_tag, '未注明人群') as group_tag,
+        count(*) as received,
+        count_if(is_closed)::bigint as closed,
+        count_if(is_proxy_case)::bigint as proxy
+    from records
+    group by 1
+)
+
+select * from final
+order by received desc, group_tag

@@ -1,0 +1,32 @@
+-- name: service_items(region, start, end, category, channel)
+-- What is being handled, by 事项 (usually within one 大类 chosen in the filter): cases received,
+-- closed and overdue per service item (catalog name; an unknown code is shown by its code).
+-- grain: one row per service item with records in the window
+with
+
+records as (
+    select * from filtered_records(:region, :start, :end, :category, :channel)
+),
+
+item_counts as (
+    select
+        item_code,
+        count(*) as received,
+        count_if(is_closed)::bigint as closed,
+        count_if(is_overdue)::bigint as overdue
+    from records
+    group by item_code
+),
+
+final as (
+    select
+        i.item_code,
+        coalesce(c.item_name, i.item_code) as item_name,
+        left(i.item_code, 2) as category_code,
+        i.* exclude (item_code)
+    from item_counts i
+    left join catalog c using (item_code)
+)
+
+select * from final
+order by received desc, item_code

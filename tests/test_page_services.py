@@ -1,0 +1,139 @@
+"""服务办理 (pages/services.py): the cards, the category drill kept in the sidebar, the overdue table,
+empty scopes and English."""
+import base64
+import datetime as dt
+import json
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pytest
+
+from dangqun import metrics, workdays
+
+PAGE = "pages/services.py"
+
+
+@pytest.fixture(scope="module")
+def records(demo_db):
+    con = duckdb.connect(str(demo_db), read_only=True)
+    r = con.execute("select * from service_records").df()
+    r = r.merge(con.execute("select center_id, region_code from centers").df(), on="center_id")
+    con.close()
+    return r
+
+
+@pytest.fixture(scope="module")
+def empty_village(demo_db):
+    """A village with centers but no records on 2022-01-01..03 (the New Year holiday)."""
+    con = duckdb.connect(str(demo_db), read_only=True)
+    row = con.execute("""
+        select c.region_code, any_value(r.parent_code) as town, any_value(t.parent_code) as county
+        from centers c
+        join regions r on r.region_code = c.region_code and r.level = '村社区'
+        join regions t on t.region_code = r.parent_code
+        group by c.region_code
+        having not exists (select 1 from service_records s join centers c2 using (center_id)
+                           where c2.region_code = c.region_code
+                             and s.received_at >= '2022-01-01' and s.received_at < '2022-01-04')
+        order by c.region_code limit 1""").fetchone()
+    con.close()
+    return row
+
+
+def in_window(r, prefix, start, end, category=""):
+    keep = r.region_code.str.startswith(prefix) & (r.received_at >= pd.Timestamp(start)) \
+        & (r.received_at < pd.Timestamp(end) + pd.Timedelta(days=1))
+    if category:
+        keep &= r.item_code.str[:2] == category
+    return r[keep]
+
+
+def expected_cards(r, end):
+    proxy = r.is_proxy.fillna(False).astype(bool).sum()
+    proactive = (r.origin == "未诉先办").sum()
+    late = metrics.overdue(r.status, r.closed_at, r.due_on, end).sum()
+    return {"受理量": f"{len(r):,}", "代办占比": metrics.fmt_pct(proxy / len(r)),
+            "未诉先办占比": metrics.fmt_pct(proactive / len(r)), "超期件": f"{late:,}"}
+
+
+def plotly_array(value):
+    """A figure JSON array, which Plotly sends as {"dtype", "bdata"} (base64) for numbers."""
+    if isinstance(value, dict):
+        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"]).tolist()
+    return value
+
+
+def figure_titles(at):
+    return [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
+
+
+def test_defaults(open_page, records):
+    at = open_page(PAGE)
+    assert not at.exception
+    assert at.title[0].value == "服务办理"
+    end = dt.date(2022, 12, 31)
+    assert {m.label: m.value for m in at.metric} == expected_cards(in_window(records, "21", dt.date(2022, 1, 1), end), end)
+    assert figure_titles(at) == ["各大类受理量（点击条形查看该大类的事项）", "受理渠道构成", "各类人群受理量",
+                                 "派单、接单、办结用时（小时）"]
+
+
+def test_county_overdue_table(open_page, records):
+    at = open_page(PAGE, county="210681000000")
+    assert not at.exception
+    start, end = dt.date(2022, 1, 1), dt.date(2022, 12, 31)
+    year = in_window(records, "210681", start, end)
+    assert {m.label: m.value for m in at.metric} == expected_cards(year, end)
+    late = year[metrics.overdue(year.status, year.closed_at, year.due_on, end)]
+    assert (f"共 {len(late):,} 件超期，按超期天数从多到少列出前 {min(500, len(late))} 件；超期工作日计至办结日，"
+            f"未办结的计至 2022-12-31。") in [c.value for c in at.caption]
+    table = at.dataframe[0].value
+    assert table.columns.tolist() == ["受理编号", "中心名称", "事项名称", "受理时间", "承诺时限(工作日)", "截止日期",
+                                      "办结时间", "办理状态", "超期工作日"]
+    assert len(table) == min(500, len(late))
+    assert set(table["受理编号"]) <= set(late.record_id)
+    row = table.iloc[0]
+    until = row["办结时间"].date() if row["办理状态"] == "已办结" else end
+    assert row["超期工作日"] == workdays.workdays_between(row["截止日期"].date(), until) > 0
+    assert table["超期工作日"].is_monotonic_decreasing
+
+
+def test_durations_figure_agrees_with_pandas(open_page, records):
+    at = open_page(PAGE, county="210681000000")
+    trace = json.loads(at.get("plotly_chart")[3].proto.spec)["data"][0]
+    medians = dict(zip(trace["x"], plotly_array(trace["y"])))
+    year = in_window(records, "210681", dt.date(2022, 1, 1), dt.date(2022, 12, 31))
+    med, _ = metrics.median_p90(metrics.hours_between(year.dispatched_at, year.accepted_at))
+    assert medians["派单至接单"] == pytest.approx(med)
+
+
+def test_a_category_shows_its_items_and_the_button_clears_it(open_page, records):
+    at = open_page(PAGE, county="210681000000", cat="03")
+    assert not at.exception
+    assert at.selectbox(key="f_category").value == "03"
+    assert figure_titles(at)[0] == "医疗保障：各事项受理量"
+    cat = in_window(records, "210681", dt.date(2022, 1, 1), dt.date(2022, 12, 31), "03")
+    assert at.metric[0].value == f"{len(cat):,}"
+    at.button(key="all_categories").click().run()
+    assert not at.exception
+    assert at.selectbox(key="f_category").value == ""
+    assert figure_titles(at)[0] == "各大类受理量（点击条形查看该大类的事项）"
+
+
+def test_a_village_without_records(open_page, empty_village):
+    village, town, county = empty_village
+    at = open_page(PAGE, county=county, town=town, village=village, start="2022-01-01", end="2022-01-03")
+    assert not at.exception
+    assert at.selectbox(key="f_village").value == village
+    assert [i.value for i in at.info] == ["该范围内没有数据"]
+    assert len(at.get("plotly_chart")) == 0 and len(at.dataframe) == 0
+
+
+def test_english(open_page):
+    at = open_page(PAGE, county="210681000000", lang="en")
+    assert not at.exception
+    assert at.title[0].value == "Case handling"
+    assert [m.label for m in at.metric] == ["Cases received", "Proxy share", "Proactive share", "Overdue cases"]
+    assert figure_titles(at) == ["Cases by category (click a bar to see its service items)", "Channel mix",
+                                 "Cases by group", "Time to dispatch, accept and close (hours)"]
+    assert at.dataframe[0].value.columns.tolist()[-2:] == ["Status", "Working days overdue"]
