@@ -31,8 +31,8 @@ def treemap(tiles, lang: str = "zh") -> go.Figure:
     hover = ("%{label}<br>" + t("投入", lang) + "：%{value:,.2f} " + t("万元", lang)
              + "<br>" + t("占比", lang) + "：%{percentRoot:.1%}<extra></extra>")
     fig = go.Figure(go.Treemap(
-        ids=tiles["id"], parents=tiles["parent"], labels=tiles["label"], values=tiles["amount_wan"].round(2),
-        branchvalues="total", customdata=[[code] for code in tiles["id"]], hovertemplate=hover,
+        ids=tiles["unit_code"], parents=tiles["parent_code"], labels=tiles["unit_name"], values=tiles["amount_wan"].round(2),
+        branchvalues="total", customdata=[[code] for code in tiles["unit_code"]], hovertemplate=hover,
         texttemplate="%{label}<br>%{value:,.2f}", maxdepth=3,
     ))
     return style(fig, t("资金分布（点击地区进入，点击中心查看明细）", lang), height=520)

@@ -241,6 +241,9 @@ COMPUTED_LABELS: dict[str, str] = {
     "category_name": "大类名称",
     "unit_code": "单位编码",
     "unit_name": "单位",
+    # 品牌矩阵 / 资金投入
+    "costly_low_score": "高投入低满意",
+    "kind": "层级",
     # 服务办理 (workflow_durations, overdue_cases)
     "step": "办理环节",
     "median_hours": "中位用时(小时)",

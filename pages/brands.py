@@ -1,0 +1,59 @@
+"""品牌矩阵: which communities' Party brands deliver the most, and at what cost?"""
+import streamlit as st
+
+from dangqun import brands, metrics, ui
+from dangqun.charts import brands as charts
+
+fr = ui.frame("品牌矩阵")
+f = fr.filters
+
+now = ui.query("brand_scorecard", fr.params())
+if now.empty:
+    st.info(fr.t("该范围内没有党建品牌社区"))
+    st.stop()
+before = ui.query("brand_scorecard", fr.params(f.compare_period)) if f.compare_period else None
+df = brands.with_ranks(now, before)
+
+cols = st.columns(4)
+cols[0].metric(fr.t("品牌社区数"), metrics.fmt_int(len(df)), border=True)
+cols[1].metric(fr.t("服务量"), metrics.fmt_int(df["received"].sum()), border=True)
+cols[2].metric(fr.t("活动场次"), metrics.fmt_int(df["activities"].sum()), border=True)
+cols[3].metric(fr.t("投入(万元)"), metrics.fmt_wan(df["funds_wan"].sum()), border=True)
+st.caption(fr.t("服务量为统计周期内受理的服务记录数；投入为统计周期所含年度的资金；排名按综合成绩，有效回访不足 {min_valid} 件的不排名。",
+                min_valid=metrics.load_config().min_valid))
+st.caption(fr.t("名次变化对比：{label}", label=f.compare_period.label(fr.lang)) if f.compare_period
+           else fr.t("未选择对比周期，名次变化显示为 —"))
+
+scorecard = brands.table(df)
+ui.table(scorecard, fr.t("品牌成绩表"), "brand_table", fr, column_config={
+    "volunteer_hours": st.column_config.NumberColumn(format="%.1f"),
+    "composite_score": st.column_config.NumberColumn(format="%.2f"),
+    "funds_wan": st.column_config.NumberColumn(format="%.2f"),
+    "satisfied_weighted": st.column_config.NumberColumn(format="%.1f"),
+})
+
+costly, x_med, y_med = brands.costly_low_scoring(df)
+drawn = df[["center_id", "brand_name", "center_name", "funds_wan", "composite_score", "received",
+            "satisfied_weighted", "valid"]].assign(costly_low_score=costly)
+event = ui.chart(charts.cost_score(df, costly, x_med, y_med, fr.lang), drawn, fr.t("投入与综合成绩"),
+                 "brand_cost_score", fr, selectable=True)
+if costly.any():
+    names = "、".join(df.loc[costly, "brand_name"])
+    st.warning(fr.t("{n} 个品牌社区落在高投入低满意区间（投入高于中位数、综合成绩低于中位数）：{names}",
+                    n=int(costly.sum()), names=names))
+clicked = ui.clicked_code(event)
+if clicked:
+    ui.open_records(center_id=clicked)
+
+normalised = brands.normalise(df, [c for c, _ in brands.INDICATORS])
+heat = brands.heat_frame(df, normalised, fr.t)
+ui.chart(charts.indicator_heatmap(df, normalised, fr.lang), heat, fr.t("各社区指标对比"), "brand_heatmap", fr)
+
+options = df["center_id"].tolist()
+labels = dict(zip(df["center_id"], df["brand_name"] + "（" + df["center_name"] + "）"))
+st.session_state["brand_pick"] = brands.valid_pick(st.session_state.get("brand_pick"), options,
+                                                   brands.default_pick(df))
+picked = st.multiselect(fr.t("选择要对比的品牌（最多 5 个）"), options, key="brand_pick",
+                        max_selections=brands.MAX_PICK, format_func=labels.get)
+ui.chart(charts.radar(df, normalised, picked, fr.lang), heat[heat["center_id"].isin(picked)],
+         fr.t("品牌对比"), "brand_radar", fr)

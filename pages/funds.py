@@ -1,0 +1,77 @@
+"""资金投入: where did the money go, and what did each 万元 buy?"""
+import streamlit as st
+
+from dangqun import filters, funds, metrics, ui
+from dangqun.charts import funds as charts
+
+fr = ui.frame("资金投入")
+f = fr.filters
+params = fr.params()
+fund_params = {k: params[k] for k in ("region", "start", "end")}
+
+by_source = ui.query("funds_by_source", fund_params)
+by_purpose = ui.query("funds_by_purpose", fund_params)
+by_year = ui.query("funds_by_year", fund_params)
+centers = funds.add_costs(ui.query("funds_by_center", params))
+if centers.empty:
+    ui.no_data(fr.lang)
+    st.stop()
+
+total_wan = by_year["amount_wan"].sum()
+received = centers["received"].sum()
+cols = st.columns(4)
+cols[0].metric(fr.t("投入总额(万元)"), metrics.fmt_wan(total_wan), border=True)
+cols[1].metric(fr.t("受理量"), metrics.fmt_int(received), border=True)
+cols[2].metric(fr.t("每万元服务量"), metrics.fmt_num(metrics.per_wan(received, total_wan), 2), border=True)
+cols[3].metric(fr.t("单件成本(元/件)"), metrics.fmt_num(metrics.unit_cost_yuan(total_wan, received), 2),
+               border=True)
+years = f"{f.period.start.year}–{f.period.end.year}" if f.period.start.year != f.period.end.year \
+    else str(f.period.start.year)
+st.caption(fr.t("资金按年度统计：计入统计周期所含年度（{years}）的全部资金，不按拨付日期截取；受理量、满意率按统计周期内的服务记录。",
+                years=years))
+
+for col, (data, label_col, key) in zip(st.columns(3), (
+        (by_source, "fund_source", "按资金来源"), (by_purpose, "purpose", "按资金用途"),
+        (by_year, "fiscal_year", "按年度"))):
+    with col:
+        ui.chart(charts.totals(data, label_col, f"{key}（万元）", fr.lang), data, fr.t(key), f"funds_{label_col}", fr)
+
+tiles = funds.tree(centers, fr.region, fr.ctx.index.name)
+event = ui.chart(charts.treemap(tiles, fr.lang), tiles, fr.t("资金分布"), "funds_treemap", fr, selectable=True)
+action = funds.tile_action(ui.clicked_code(event), tiles, fr.region)
+
+table = centers[["center_name", "center_type", "build_type", "funds_wan", "received", "closed", "per_wan",
+                 "unit_cost_yuan", "satisfaction_rate", "composite_score", "valid", "satisfied_weighted",
+                 "center_id"]]
+table = table.assign(satisfaction_rate=table["satisfaction_rate"].map(metrics.fmt_pct))
+ui.table(table, fr.t("各中心投入与成效"), "funds_centers", fr, column_config={
+    key: st.column_config.NumberColumn(format="%.2f")
+    for key in ("funds_wan", "per_wan", "unit_cost_yuan", "composite_score")
+})
+
+child_digits = filters.child_digits(fr.region)
+units = funds.add_costs(ui.query("funds_by_unit", dict(params, child_digits=child_digits)))
+drawn = units[["unit_code", "unit_name", "funds_wan", "received", "per_wan", "unit_cost_yuan"]]
+left, right = st.columns(2)
+with left:
+    per_wan = drawn.dropna(subset=["per_wan"])
+    clicks = [ui.chart(charts.unit_bars(per_wan, "per_wan", fr.lang), per_wan, fr.t("每万元服务量（按下级单位）"),
+                       "funds_per_wan", fr, selectable=True)]
+with right:
+    cost = drawn.dropna(subset=["unit_cost_yuan"])
+    clicks.append(ui.chart(charts.unit_bars(cost, "unit_cost_yuan", fr.lang), cost,
+                           fr.t("单件成本（按下级单位）"), "funds_unit_cost", fr, selectable=True))
+outcome = units.dropna(subset=["composite_score"])[
+    ["unit_code", "unit_name", "funds_wan", "composite_score", "received", "per_wan", "valid", "satisfied_weighted"]]
+clicks.append(ui.chart(charts.outcome_scatter(outcome, fr.lang), outcome, fr.t("投入与成效"), "funds_outcome", fr,
+                       selectable=True))
+
+for event in clicks:
+    action = action or funds.unit_action(ui.clicked_code(event), child_digits)
+if action:
+    kind, code = action
+    if kind == "records":
+        ui.open_records(center_id=code)
+    else:
+        ui.drill_to(code, fr.ctx)
+        st.rerun()

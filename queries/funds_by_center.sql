@@ -1,0 +1,62 @@
+-- name: funds_by_center(region, start, end, category, channel)
+-- What each center of the region was given (资金 of the window's fiscal years) and what it delivered
+-- in the window: 受理量, 办结量 and the counts behind 满意率 and 综合成绩, for 每万元服务量 and 单件成本.
+-- 事项大类 and 受理渠道 filter records only.
+-- grain: one row per center of the region with funds or records in the window
+with
+
+centers_in_region as (
+    select * from region_centers(:region)
+),
+
+window_records as (
+    select * from filtered_records(:region, :start, :end, :category, :channel)
+),
+
+window_funds as (
+    select * from filtered_funds(:region, :start, :end)
+),
+
+record_counts as (
+    select
+        center_id,
+        count(*) as received,
+        count_if(is_closed)::bigint as closed,
+        count_if(is_valid)::bigint as valid,
+        count_if(is_contacted)::bigint as contacted,
+        count_if(is_solved)::bigint as solved,
+        count_if(is_satisfied)::bigint as satisfied,
+        count_if(is_basic)::bigint as basic
+    from window_records
+    group by center_id
+),
+
+fund_totals as (
+    select center_id, sum(amount_wan)::decimal(18, 2) as funds_wan
+    from window_funds
+    group by center_id
+),
+
+final as (
+    select
+        c.center_id,
+        c.center_name,
+        c.center_type,
+        c.build_type,
+        c.region_code,
+        coalesce(f.funds_wan, 0)::decimal(18, 2) as funds_wan,
+        coalesce(r.received, 0) as received,
+        coalesce(r.closed, 0) as closed,
+        coalesce(r.valid, 0) as valid,
+        coalesce(r.contacted, 0) as contacted,
+        coalesce(r.solved, 0) as solved,
+        coalesce(r.satisfied, 0) as satisfied,
+        coalesce(r.basic, 0) as basic
+    from centers_in_region c
+    left join record_counts r using (center_id)
+    left join fund_totals f using (center_id)
+    where r.center_id is not null or f.center_id is not null
+)
+
+select * from final
+order by funds_wan desc, center_id

@@ -1,0 +1,67 @@
+-- name: funds_by_unit(region, start, end, category, channel, child_digits)
+-- Funds against outcome for the units one level below the region (the centers of a village when
+-- child_digits = 0): 投入(万元) of the window's fiscal years, 受理量, 办结量 and the counts behind
+-- 满意率 and 综合成绩, for 每万元服务量, 单件成本 and the funds–outcome scatter.
+-- 事项大类 and 受理渠道 filter records only.
+-- grain: one row per child unit with funds or records in the window
+with
+
+window_records as (
+    select * from filtered_records(:region, :start, :end, :category, :channel)
+),
+
+window_funds as (
+    select * from filtered_funds(:region, :start, :end)
+),
+
+record_counts as (
+    select
+        case when :child_digits = 0 then center_id
+             else rpad(left(region_code, :child_digits), 12, '0') end as unit_code,
+        count(*) as received,
+        count_if(is_closed)::bigint as closed,
+        count_if(is_valid)::bigint as valid,
+        count_if(is_contacted)::bigint as contacted,
+        count_if(is_solved)::bigint as solved,
+        count_if(is_satisfied)::bigint as satisfied,
+        count_if(is_basic)::bigint as basic
+    from window_records
+    group by 1
+),
+
+fund_totals as (
+    select
+        case when :child_digits = 0 then center_id
+             else rpad(left(region_code, :child_digits), 12, '0') end as unit_code,
+        sum(amount_wan)::decimal(18, 2) as funds_wan
+    from window_funds
+    group by 1
+),
+
+units as (
+    select
+        coalesce(r.unit_code, f.unit_code) as unit_code,
+        coalesce(f.funds_wan, 0)::decimal(18, 2) as funds_wan,
+        coalesce(r.received, 0) as received,
+        coalesce(r.closed, 0) as closed,
+        coalesce(r.valid, 0) as valid,
+        coalesce(r.contacted, 0) as contacted,
+        coalesce(r.solved, 0) as solved,
+        coalesce(r.satisfied, 0) as satisfied,
+        coalesce(r.basic, 0) as basic
+    from record_counts r
+    full outer join fund_totals f using (unit_code)
+),
+
+final as (
+    select
+        u.unit_code,
+        coalesce(reg.region_name, c.center_name, u.unit_code) as unit_name,
+        u.* exclude (unit_code)
+    from units u
+    left join regions reg on reg.region_code = u.unit_code and :child_digits > 0
+    left join centers c on c.center_id = u.unit_code and :child_digits = 0
+)
+
+select * from final
+order by unit_code

@@ -1,0 +1,195 @@
+"""资金投入 (pages/funds.py): the page as an official sees it (AppTest) and its plain logic."""
+import base64
+import datetime as dt
+import json
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pytest
+
+from dangqun import db, filters, funds, metrics
+
+PAGE = "pages/funds.py"
+YEAR = dict(start=dt.date(2022, 1, 1), end=dt.date(2022, 12, 31), category="", channel="")
+CAPTION = ("资金按年度统计：计入统计周期所含年度（{years}）的全部资金，不按拨付日期截取；"
+           "受理量、满意率按统计周期内的服务记录。")
+
+
+@pytest.fixture(scope="module")
+def con(demo_db):
+    c = duckdb.connect(str(demo_db), read_only=True)
+    yield c
+    c.close()
+
+
+def numbers(x):
+    """A figure's numeric array: Plotly 7 writes them as base64 typed arrays."""
+    if isinstance(x, dict) and "bdata" in x:
+        return np.frombuffer(base64.b64decode(x["bdata"]), dtype=np.dtype(x["dtype"])).tolist()
+    return list(x)
+
+
+def cards(at):
+    return {m.label: m.value for m in at.metric}
+
+
+def titles(at):
+    return [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
+
+
+def expected_cards(con, params):
+    centers = db.run(con, "funds_by_center", params)
+    total = con.execute("""select sum(f.amount_wan) from funds f join centers c using (center_id)
+                           where c.region_code like $p || '%' and f.fiscal_year between $y0 and $y1""",
+                        {"p": params["region"], "y0": params["start"].year, "y1": params["end"].year}).fetchone()[0]
+    received = int(centers.received.sum())
+    return {"投入总额(万元)": metrics.fmt_wan(total or 0), "受理量": metrics.fmt_int(received),
+            "每万元服务量": metrics.fmt_num(metrics.per_wan(received, float(total or 0)), 2),
+            "单件成本(元/件)": metrics.fmt_num(metrics.unit_cost_yuan(float(total or 0), received), 2)}
+
+
+# ── the page ────────────────────────────────────────────────────────────────────────────────
+
+def test_dandong_total_over_two_years_is_the_sum_of_its_centers_funds(open_page, con):
+    """DESIGN §5: 丹东, 2021–2022: ≈ 2,500 万元, equal to an independent SQL sum."""
+    at = open_page(PAGE, city="210600000000", start="2021-01-01", end="2022-12-31")
+    assert not at.exception
+    total = con.execute("""select sum(f.amount_wan) from funds f join centers c using (center_id)
+                           where c.region_code like '2106%'""").fetchone()[0]
+    shown = cards(at)["投入总额(万元)"]
+    assert shown == f"{total:,.2f}"
+    assert abs(float(total) - 2500) <= 0.03 * 2500
+    assert cards(at) == expected_cards(con, dict(YEAR, region="2106", start=dt.date(2021, 1, 1)))
+    assert CAPTION.format(years="2021–2022") in [c.value for c in at.caption]
+
+
+def test_defaults_show_the_province_this_year(open_page, con):
+    at = open_page(PAGE)
+    assert not at.exception
+    assert cards(at) == expected_cards(con, dict(YEAR, region="21"))
+    assert CAPTION.format(years="2022") in [c.value for c in at.caption]
+    assert titles(at) == ["按资金来源（万元）", "按资金用途（万元）", "按年度（万元）",
+                          "资金分布（点击地区进入，点击中心查看明细）",
+                          "每万元服务量（按下级单位，点击进入）", "单件成本(元/件)（按下级单位，点击进入）",
+                          "投入与成效（按下级单位，气泡大小为受理量；点击进入）"]
+    # every figure and the table carry their CSV and Excel downloads
+    assert len(at.get("download_button")) == 2 * 8
+
+
+def test_a_county_shows_its_centers_and_towns(open_page, con):
+    at = open_page(PAGE, county="211324000000")
+    assert not at.exception
+    params = dict(YEAR, region="211324")
+    assert cards(at) == expected_cards(con, params)
+    table = at.dataframe[0].value
+    assert list(table.columns[:10]) == ["中心名称", "中心类型", "建设方式", "投入总额(万元)", "受理量", "办结量",
+                                        "每万元服务量", "单件成本(元/件)", "满意率", "综合成绩"]
+    want = funds.add_costs(db.run(con, "funds_by_center", params))
+    assert len(table) == len(want)
+    first = want.iloc[0]
+    row = table.iloc[0]
+    assert row["中心名称"] == first.center_name
+    assert round(row["投入总额(万元)"], 2) == round(first.funds_wan, 2)
+    assert row["单件成本(元/件)"] == pytest.approx(first.funds_wan * 10000 / first.received)
+    assert row["满意率"] == metrics.fmt_pct(first.satisfaction_rate)
+    # the treemap's root is the county, its tiles sum to the total
+    tree = json.loads(at.get("plotly_chart")[3].proto.spec)["data"][0]
+    assert tree["ids"][0] == "211324000000" and tree["parents"][0] == ""
+    assert metrics.fmt_wan(numbers(tree["values"])[0]) == cards(at)["投入总额(万元)"]
+    # the unit bars are the county's towns
+    bars = json.loads(at.get("plotly_chart")[4].proto.spec)["data"][0]
+    towns = db.run(con, "funds_by_unit", dict(params, child_digits=9))
+    assert {c[0] for c in bars["customdata"]} == set(towns.loc[towns.funds_wan > 0, "unit_code"])
+
+
+def test_breakdowns_download_what_they_draw(open_page, con):
+    at = open_page(PAGE, county="210681000000", cat="05")
+    assert not at.exception
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]
+    want = db.run(con, "funds_by_source", {"region": "210681", "start": YEAR["start"], "end": YEAR["end"]})
+    assert spec["x"] == want.fund_source.tolist()
+    assert [round(y, 2) for y in numbers(spec["y"])] == want.amount_wan.round(2).tolist()
+
+
+def test_a_village_without_records(open_page, con):
+    village, funds_wan = con.execute("""
+        select c.region_code, coalesce(sum(f.amount_wan), 0) from centers c
+        left join service_records r on r.center_id = c.center_id and r.received_at >= '2022-12-01'
+        left join funds f on f.center_id = c.center_id and f.fiscal_year = 2022
+        where right(c.region_code, 3) <> '000'
+        group by 1 having count(r.record_id) = 0 order by 1 limit 1""").fetchone()
+    at = open_page(PAGE, village=village, start="2022-12-01", end="2022-12-31")
+    assert not at.exception
+    if funds_wan:
+        assert cards(at)["投入总额(万元)"] == metrics.fmt_wan(funds_wan)
+        assert cards(at)["受理量"] == "0"
+        assert cards(at)["单件成本(元/件)"] == "—"
+    else:
+        assert [i.value for i in at.info] == ["该范围内没有数据"]
+
+
+def test_english(open_page):
+    at = open_page(PAGE, county="211324000000", lang="en")
+    assert not at.exception
+    assert at.title[0].value == "Funds"
+    assert list(cards(at)) == ["Total funds (10k yuan)", "Cases received", "Cases per 10k yuan",
+                               "Cost per case (yuan)"]
+    assert titles(at)[0] == "Funds by source (10k yuan)"
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]
+    assert "Special fiscal funds" in spec["x"]
+    assert list(at.dataframe[0].value.columns[:3]) == ["Center", "Center type", "Construction"]
+
+
+# ── plain logic ─────────────────────────────────────────────────────────────────────────────
+
+CENTERS = pd.DataFrame({
+    "center_id": ["ZX1", "ZX2", "ZX3", "ZX4"],
+    "center_name": ["甲村中心", "乙镇中心", "丙村中心", "丁村中心"],
+    "region_code": ["210681107201", "210681107000", "210682101201", "210681107202"],
+    "funds_wan": [10.5, 2.25, 4.0, 0.0],
+})
+NAMES = {"210600000000": "丹东市", "210681000000": "东港市", "210682000000": "凤城市",
+         "210681107000": "长山镇", "210682101000": "某镇"}.get
+
+
+def test_tree_goes_city_county_town_center_with_total_values():
+    tiles = funds.tree(CENTERS, "210600000000", lambda c: NAMES(c, c)).set_index("unit_code")
+    assert tiles.loc["210600000000", "parent_code"] == "" and tiles.loc["210600000000", "amount_wan"] == 16.75
+    assert tiles.loc["210681000000", "parent_code"] == "210600000000"
+    assert tiles.loc["210681107000", "parent_code"] == "210681000000"
+    assert tiles.loc["210681107000", "amount_wan"] == 12.75
+    assert tiles.loc["ZX1", "parent_code"] == "210681107000" and tiles.loc["ZX2", "parent_code"] == "210681107000"
+    assert tiles.loc["ZX3", "parent_code"] == "210682101000"
+    assert "ZX4" not in tiles.index                       # no funds, no tile
+    assert tiles.loc["210681107000", "unit_name"] == "长山镇"
+
+
+def test_tree_under_a_town_and_a_village():
+    town = funds.tree(CENTERS[CENTERS.region_code.str.startswith("210681107")], "210681107000", str)
+    assert town.set_index("unit_code").parent_code.to_dict() == {"210681107000": "", "ZX1": "210681107000",
+                                                     "ZX2": "210681107000"}
+    village = funds.tree(CENTERS.iloc[[0]], "210681107201", str)
+    assert village.parent_code.tolist() == ["", "210681107201"]
+    assert funds.tree(CENTERS.iloc[[3]], "210681107202", str).empty
+
+
+def test_clicks_drill_into_regions_and_open_centers():
+    tiles = funds.tree(CENTERS, "210600000000", str)
+    assert funds.tile_action("210681000000", tiles, "210600000000") == ("drill", "210681000000")
+    assert funds.tile_action("ZX1", tiles, "210600000000") == ("records", "ZX1")
+    assert funds.tile_action("210600000000", tiles, "210600000000") is None
+    assert funds.tile_action(None, tiles, "210600000000") is None
+    assert funds.tile_action("999", tiles, "210600000000") is None
+    assert funds.unit_action("210681107000", filters.child_digits("210681000000")) == ("drill", "210681107000")
+    assert funds.unit_action("ZX1", filters.child_digits("210681107201")) == ("records", "ZX1")
+    assert funds.unit_action(None, 9) is None
+
+
+def test_costs_per_wan_and_per_case():
+    df = pd.DataFrame({"funds_wan": [10.0, 0.0, 5.0], "received": [250, 40, 0], "valid": [10, 0, 0],
+                       "contacted": [10, 0, 0], "solved": [9, 0, 0], "satisfied": [8, 0, 0], "basic": [1, 0, 0]})
+    out = funds.add_costs(df)
+    assert out.per_wan.iloc[0] == 25.0 and pd.isna(out.per_wan.iloc[1])
+    assert out.unit_cost_yuan.iloc[0] == 400.0 and pd.isna(out.unit_cost_yuan.iloc[2])
+    assert metrics.fmt_num(out.unit_cost_yuan.iloc[2], 2) == "—"
