@@ -51,3 +51,19 @@ create or replace macro filtered_activities(p_region, p_start, p_end) as table
     join centers c using (center_id)
     where c.region_code like p_region || '%'
       and a.activity_date between p_start::date and p_end::date;
+
+-- grain: one row per filtered record (as filtered_records) that also matches the 明细查询 search,
+-- with its 事项名称 and 大类名称 from the catalog. '' matches all for p_center, p_id_prefix and p_item_text.
+-- The search texts are compared literally (starts_with / contains, never LIKE), so % _ ' in them are
+-- plain characters: p_id_prefix is a prefix of 受理编号, p_item_text a case-insensitive part of
+-- 事项编码 or 事项名称.
+create or replace macro searched_records(p_region, p_start, p_end, p_category, p_channel,
+                                         p_center, p_id_prefix, p_item_text) as table
+    select r.*, i.item_name, i.category_name
+    from filtered_records(p_region, p_start, p_end, p_category, p_channel) r
+    left join catalog i using (item_code)
+    where (p_center = '' or r.center_id = p_center)
+      and starts_with(r.record_id, p_id_prefix)
+      and (p_item_text = ''
+           or contains(lower(r.item_code), lower(p_item_text))
+           or contains(lower(coalesce(i.item_name, '')), lower(p_item_text)));

@@ -17,5 +17,4 @@ EN = {
     "渠道": "Channel",
     "人群": "Group",
     "状态": "Status",
-    "截止日期": "Due date",
 }

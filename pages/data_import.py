@@ -1,0 +1,82 @@
+"""数据导入: upload platform exports, preview them, import them and see the history of imports."""
+import tempfile
+
+import streamlit as st
+
+from dangqun import metrics, uploads, ui
+
+fr = ui.frame("数据导入")
+lang = fr.lang
+
+st.caption(fr.t("支持服务记录、服务中心、资金投入、活动记录四类导出；按表头自动识别类型和编码（UTF-8、GBK），"
+                "姓名和电话在入库前脱敏。"))
+files = st.file_uploader(fr.t("选择导出文件（CSV 或 Excel，可多选）"), type=["csv", "xlsx"],
+                         accept_multiple_files=True, key="import_files")
+
+# files imported in this session stay in the uploader; they are not previewed, saved or imported again
+imported_ids = st.session_state.setdefault("imported_file_ids", set())
+pending = [f for f in files or [] if f.file_id not in imported_ids]
+# the importer takes paths: each session saves its uploads in a directory of its own, kept in step
+# with the uploader (a file the official removes is deleted at once)
+if pending and "import_dir" not in st.session_state:
+    st.session_state["import_dir"] = tempfile.mkdtemp(prefix="dangqun_upload_")
+previews = []
+if "import_dir" in st.session_state:
+    previews = uploads.preview_files(uploads.save_uploads(pending, st.session_state["import_dir"]))
+if previews:
+    st.subheader(fr.t("文件预览"))
+    for pv in previews:
+        with st.expander(pv.file, expanded=len(previews) == 1):
+            if pv.kind is None:
+                st.warning(fr.t("无法识别该文件，导入时将被拒绝。"))
+            else:
+                st.caption(fr.t("类型：{kind} · 编码：{encoding} · 前 {n} 行（个人信息已脱敏）",
+                                kind=uploads.kind_label(pv.kind, lang), encoding=pv.encoding,
+                                n=len(pv.rows)))
+            if len(pv.rows):
+                st.dataframe(pv.rows, hide_index=True)
+            for note in pv.notes:
+                st.caption(fr.t("注：{note}", note=note))
+
+if st.button(fr.t("开始导入"), key="import_run", type="primary", disabled=not previews):
+    bar = st.progress(0.0)
+
+    def _progress(done, total, file):
+        text = fr.t("正在导入 {file}（{done}/{total}）", file=file, done=done + 1, total=total) if file \
+            else fr.t("导入完成")
+        bar.progress(done / total if total else 1.0, text=text)
+
+    cur = ui.connection().cursor()   # its own cursor: the import's temp tables and transaction stay here
+    try:
+        st.session_state["import_results"] = uploads.run_import(cur, previews, progress=_progress)
+    finally:
+        cur.close()
+        imported_ids.update(f.file_id for f in pending)
+        uploads.discard([pv.path for pv in previews])
+
+results = st.session_state.get("import_results")
+if results:
+    st.subheader(fr.t("导入结果"))
+    st.dataframe(uploads.results_frame(results, lang), hide_index=True, key="table_import_results")
+    for r in results:
+        if r.report.rejected:
+            st.error(fr.t("{file}：已拒绝，未导入任何数据。{message}", file=r.file, message=r.report.message))
+            continue
+        for note in r.report.notes:
+            st.info(fr.t("注：{note}", note=note))
+        if r.report.errors:
+            st.markdown(f"**{fr.t('{file}：问题行', file=r.file)}**")
+            st.dataframe(uploads.errors_frame(r.report, lang), hide_index=True)
+        if r.import_id is not None and r.report.quarantined:
+            rows = ui.query("import_quarantine", {"import_id": r.import_id})
+            st.caption(fr.t("{file}：被隔离的行", file=r.file) + f" · {metrics.fmt_int(r.report.quarantined)}")
+            ui.downloads(uploads.quarantine_frame(rows, lang), f"{fr.t('隔离记录')}_{r.file}",
+                         f"quarantine_{r.import_id}", fr)
+
+st.subheader(fr.t("导入记录"))
+history = ui.query("import_history", {"limit": uploads.HISTORY_ROWS})
+if len(history) == 0:
+    st.info(fr.t("还没有导入记录"))
+else:
+    ui.table(uploads.history_frame(history, lang), fr.t("导入记录"), "import_history", fr,
+             column_config={fr.t("时间"): st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm:ss")})

@@ -1,0 +1,105 @@
+"""数据导入 page (AppTest): the uploader, previews, the history table, in Chinese and English; and one
+upload through the page into app_db — records dated 2020, outside the demo's 2021–2022, with ids the
+demo does not have, so the other pages' views are unchanged — after which the 总览 受理量 for 2020
+moves at once (the data version the caches key on)."""
+from pathlib import Path
+
+import pytest
+
+from dangqun import db
+
+PAGE = "pages/data_import.py"
+CSV_2020 = ("受理编号,中心编码,受理时间,事项编码,办理状态,服务对象,联系电话\r\n"
+            "T2020000001,ZX210681107201,2020/3/5 9:07,0101,已办结,张三丰,13812341234\r\n"
+            "T2020000002,ZX210681107201,2020-03-06 10:00:00,0102,办理中,李四,13900001111\r\n"
+            "T2020000003,ZX210681107201,不是日期,0102,办理中,王五,13900002222\r\n").encode("gbk")
+NOT_AN_EXPORT = "甲,乙\n1,2\n".encode("utf-8")
+
+
+def history_rows(app_db) -> int:
+    with db.opened(app_db) as con:      # same process as the app: DuckDB shares the open database
+        return con.execute("select count(*) from import_log").fetchone()[0]
+
+
+def frame_with(at, columns):
+    """The table whose headers start with `columns` (AppTest finds dataframes by position only)."""
+    return next(d.value for d in at.dataframe if list(d.value.columns)[:len(columns)] == columns)
+
+
+def metric(at, label):
+    return next(m.value for m in at.metric if m.label == label)
+
+
+@pytest.mark.parametrize("lang, url, title, uploader, history", [
+    ("zh", {}, "数据导入", "选择导出文件（CSV 或 Excel，可多选）", "导入记录"),
+    ("zh", {"county": "210681000000"}, "数据导入", "选择导出文件（CSV 或 Excel，可多选）", "导入记录"),
+    ("en", {}, "Data import", "Choose export files (CSV or Excel, several at once)", "Import history"),
+])
+def test_page_shows_uploader_and_history(open_page, app_db, lang, url, title, uploader, history):
+    at = open_page(PAGE, lang=lang, **url)
+    assert not at.exception
+    assert [t.value for t in at.title] == [title]
+    up = at.file_uploader(key="import_files")
+    assert up.label == uploader
+    assert up.accept_multiple_files
+    assert sorted(up.allowed_type) == [".csv", ".xlsx"]
+    assert at.button(key="import_run").disabled            # nothing uploaded yet
+    assert history in [s.value for s in at.subheader]
+    if history_rows(app_db) == 0:
+        assert [i.value for i in at.info] == [{"zh": "还没有导入记录", "en": "No imports yet"}[lang]]
+    else:
+        assert len(at.dataframe) == 1
+
+
+def test_preview_of_an_upload(open_page):
+    at = open_page(PAGE)
+    at.file_uploader(key="import_files").set_value([("新记录.csv", CSV_2020, "text/csv"),
+                                                    ("表格.csv", NOT_AN_EXPORT, "text/csv")]).run()
+    assert not at.exception
+    captions = [c.value for c in at.caption]
+    assert "类型：服务记录 · 编码：gbk · 前 3 行（个人信息已脱敏）" in captions
+    assert [w.value for w in at.warning] == ["无法识别该文件，导入时将被拒绝。"]
+    preview = at.dataframe[0].value
+    assert preview["服务对象"].tolist() == ["张**", "李*", "王*"]
+    assert preview["联系电话"].tolist() == ["138****1234", "139****1111", "139****2222"]
+    assert not at.button(key="import_run").disabled
+    saved = Path(at.session_state["import_dir"])
+    assert sorted(p.name for p in saved.rglob("*.csv")) == ["新记录.csv", "表格.csv"]
+    at.file_uploader(key="import_files").set_value(None).run()      # the official removes the files
+    assert not at.exception
+    assert list(saved.iterdir()) == []
+    assert at.button(key="import_run").disabled
+
+
+def test_import_through_the_page_moves_the_overview(open_page, app_db):
+    """The one test that writes to app_db (see the module docstring)."""
+    overview = open_page("app.py", start="2020-01-01", end="2020-12-31", county="210681000000")
+    assert not overview.exception
+    before = int(metric(overview, "受理量").replace(",", ""))
+    logged = history_rows(app_db)
+
+    at = open_page(PAGE)
+    at.file_uploader(key="import_files").set_value([("新记录2020.csv", CSV_2020, "text/csv"),
+                                                    ("表格.csv", NOT_AN_EXPORT, "text/csv")]).run()
+    at.button(key="import_run").click().run()
+    assert not at.exception
+    results = frame_with(at, ["文件", "类型", "编码", "读取"])
+    assert results.iloc[0].tolist() == ["新记录2020.csv", "服务记录", "gbk", 3, 2, 0, 0, 1, "已处理"]
+    assert results.iloc[1].tolist()[::8] == ["表格.csv", "已拒绝"]
+    [error] = [e.value for e in at.error]
+    assert error.startswith("表格.csv：已拒绝，未导入任何数据。")
+    problems = frame_with(at, ["行", "列", "原因"])
+    assert problems.iloc[0].tolist()[:2] == [4, "受理时间"]
+    keys = [b.key for b in at.get("download_button")]
+    assert any(k.startswith("csv_quarantine_") for k in keys)
+    assert history_rows(app_db) == logged + 2
+    assert list(Path(at.session_state["import_dir"]).iterdir()) == []     # imported files deleted
+    history = frame_with(at, ["时间", "文件"])
+    assert history["文件"].tolist()[:2] == ["表格.csv", "新记录2020.csv"]     # newest first
+    at.run()                            # imported files stay in the uploader but are not imported twice
+    assert at.button(key="import_run").disabled
+    assert not at.warning and "文件预览" not in [s.value for s in at.subheader]
+    assert history_rows(app_db) == logged + 2
+
+    overview.run()                       # the same official goes back to 总览: no stale cache
+    assert int(metric(overview, "受理量").replace(",", "")) == before + 2

@@ -1,0 +1,245 @@
+"""明细查询 queries (record_count, record_page, record_center) against pandas on the demo rows, the
+search's hostile inputs, pagination, and the full-download builder."""
+import datetime as dt
+import shutil
+
+import duckdb
+import pandas as pd
+import pytest
+
+from dangqun import db, export, record_search
+
+DONGGANG = "210681000000"
+WOLONG = "210681107201"          # 卧龙村, 长山镇, 东港市
+HOSTILE = ["' or 1=1 --", "%", "_", "%%", "'", '"', "\\", "0%", "2106_", "'; drop table service_records; --",
+           "a' or 'a'='a", "\x00"]
+
+
+@pytest.fixture(scope="module")
+def con(demo_db):
+    c = duckdb.connect(str(demo_db), read_only=True)
+    yield c
+    c.close()
+
+
+@pytest.fixture(scope="module")
+def raw(con):
+    """Every record with its center's region and name and its catalog names, in pandas."""
+    return con.sql("""
+        select r.*, c.region_code, c.center_name, k.item_name, k.category_name
+        from service_records r join centers c using (center_id) left join catalog k using (item_code)
+    """).df()
+
+
+def params(region="", start=dt.date(2022, 1, 1), end=dt.date(2022, 12, 31), category="", channel="",
+           center_id="", id_prefix="", item_text=""):
+    return {"region": region, "start": start, "end": end, "category": category, "channel": channel,
+            "center_id": center_id, "id_prefix": id_prefix, "item_text": item_text}
+
+
+def expected(raw, p):
+    """The same search in pandas, newest first (ties by 受理编号, descending)."""
+    m = (raw.region_code.str.startswith(p["region"])
+         & (raw.received_at >= pd.Timestamp(p["start"]))
+         & (raw.received_at < pd.Timestamp(p["end"]) + pd.Timedelta(days=1)))
+    if p["category"]:
+        m &= raw.item_code.str[:2] == p["category"]
+    if p["channel"]:
+        m &= raw.channel == p["channel"]
+    if p["center_id"]:
+        m &= raw.center_id == p["center_id"]
+    m &= raw.record_id.str.startswith(p["id_prefix"])
+    if p["item_text"]:
+        text = p["item_text"].lower()
+        m &= (raw.item_code.str.lower().str.contains(text, regex=False)
+              | raw.item_name.fillna("").str.lower().str.contains(text, regex=False))
+    return raw[m].sort_values(["received_at", "record_id"], ascending=False)
+
+
+def count(con, p):
+    return int(db.run(con, "record_count", p).records.iloc[0])
+
+
+def page(con, p, limit, offset):
+    return db.run(con, "record_page", dict(p, limit=limit, offset=offset))
+
+
+def test_count_and_page_match_pandas_county_category_channel_window(con, raw):
+    p = params("210681", dt.date(2022, 3, 1), dt.date(2022, 9, 30), category="02", channel="网上")
+    want = expected(raw, p)
+    assert len(want) > 100
+    assert count(con, p) == len(want)
+    got = page(con, p, limit=len(want), offset=0)
+    assert got.record_id.tolist() == want.record_id.tolist()
+    assert got.center_name.tolist() == want.center_name.tolist()
+    assert got.item_name.tolist() == want.item_name.tolist()
+    assert got.category_name.tolist() == want.category_name.tolist()
+    assert got.resident_name.fillna("").tolist() == want.resident_name.fillna("").tolist()
+    assert got.phone.fillna("").tolist() == want.phone.fillna("").tolist()
+    assert (got.category_name == "社会保险").all()
+
+
+def test_village_of_the_four_click_journey(con, raw):
+    p = params(WOLONG)
+    want = expected(raw, p)
+    assert count(con, p) == len(want) > 0
+    assert page(con, p, 50, 0).record_id.tolist() == want.record_id.head(50).tolist()
+
+
+def test_page_never_shows_the_resident_hash(con):
+    cols = list(page(con, params(WOLONG), 5, 0).columns)
+    assert "resident_hash" not in cols
+    assert cols == ["record_id", "center_id", *[c for c in record_search.COLUMNS if c != "record_id"]]
+
+
+def test_names_and_phones_are_the_masked_values_as_stored(con):
+    got = page(con, params(WOLONG), 500, 0)
+    names = got.resident_name.dropna()
+    phones = got.phone.dropna()
+    assert len(names) and names.str.fullmatch(r".\*{1,3}").all()
+    assert len(phones) and phones.str.fullmatch(r"\d{3}\*{4}\d{4}").all()
+
+
+def test_record_id_prefix(con, raw):
+    first = page(con, params("210681"), 1, 0).record_id.iloc[0]
+    for prefix in (first, first[:18], first[:-1]):
+        p = params("210681", id_prefix=prefix)
+        assert count(con, p) == len(expected(raw, p)) >= 1
+    # a prefix, not a substring: the end of an id alone finds nothing
+    assert count(con, params("210681", id_prefix=first[5:])) == 0
+
+
+def test_item_search_by_code_and_by_name(con, raw):
+    for text in ("0201", "02", "养老", "参保信息"):
+        p = params("210681", item_text=text)
+        want = expected(raw, p)
+        assert count(con, p) == len(want) > 0, text
+    by_code = page(con, params("210681", item_text="0201"), 1000, 0)
+    assert by_code.item_code.str.contains("0201").all()
+
+
+def test_item_search_ignores_case(demo_db, tmp_path):
+    path = tmp_path / "copy.duckdb"
+    shutil.copy(demo_db, path)
+    c = db.connect(path)
+    try:
+        c.execute("update catalog set item_name = 'ABC证明' where item_code = '0201'")
+        p = params("210681", item_text="abc")
+        n = count(c, p)
+        assert n > 0
+        assert n == count(c, params("210681", item_text="0201"))   # the renamed item's rows
+        assert count(c, params("210681", item_text="aBc证")) == n
+    finally:
+        c.close()
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_hostile_search_strings_are_plain_text(con, text):
+    for key in ("id_prefix", "item_text"):
+        p = params("210681", **{key: text})
+        assert count(con, p) == 0, (key, text)
+        assert len(page(con, p, 50, 0)) == 0
+    # the tables are untouched
+    assert con.execute("select count(*) from service_records").fetchone()[0] > 0
+
+
+def test_wildcards_match_only_themselves(demo_db, tmp_path):
+    path = tmp_path / "copy.duckdb"
+    shutil.copy(demo_db, path)
+    c = db.connect(path)
+    try:
+        c.execute("update catalog set item_name = '100%_证明' where item_code = '0201'")
+        c.execute("update service_records set record_id = 'X%_' || record_id where record_id in "
+                  "(select record_id from service_records order by record_id limit 3)")
+        assert count(c, params("", dt.date(2021, 1, 1), dt.date(2022, 12, 31), id_prefix="X%_")) == 3
+        assert count(c, params("", dt.date(2021, 1, 1), dt.date(2022, 12, 31), id_prefix="X__")) == 0
+        n_item = count(c, params("210681", item_text="0201"))
+        assert count(c, params("210681", item_text="%_证")) == n_item
+        assert count(c, params("210681", item_text="0%_")) == n_item
+        assert count(c, params("210681", item_text="1_0")) == 0
+    finally:
+        c.close()
+
+
+def test_center_restriction(con, raw):
+    center = raw[raw.region_code == WOLONG].center_id.iloc[0]
+    p = params("210681", center_id=center)
+    want = expected(raw, p)
+    assert count(con, p) == len(want) > 0
+    assert set(page(con, p, 1000, 0).center_id) == {center}
+    assert count(con, params("210682", center_id=center)) == 0   # outside the sidebar region
+
+
+@pytest.mark.parametrize("size", record_search.PAGE_SIZES)
+def test_pages_cover_the_result_once_in_order(con, raw, size):
+    p = params("210681107")                      # 长山镇
+    want = expected(raw, p).record_id.tolist()
+    total = count(con, p)
+    assert total == len(want)
+    pages = record_search.page_count(total, size)
+    got = []
+    for n in range(1, pages + 1):
+        rows = db.run(con, "record_page", record_search.page_params(p, n, size))
+        assert len(rows) == (size if n < pages else total - size * (pages - 1))
+        got += rows.record_id.tolist()
+    assert got == want
+    beyond = db.run(con, "record_page", record_search.page_params(p, pages + 1, size))
+    assert len(beyond) == 0
+
+
+def test_record_center(con):
+    row = db.run(con, "record_center", {"center_id": "ZX210681107201"})
+    assert row.center_name.tolist() == ["长山镇卧龙村党群服务中心"]
+    assert row.region_name.tolist() == ["卧龙村"]
+    assert len(db.run(con, "record_center", {"center_id": "' or 1=1 --"})) == 0
+
+
+def test_scope_applies(con):
+    p = params("")
+    assert count(con, p) > 0
+    scoped = db.run(con, "record_count", p, scope="210682000000").records.iloc[0]
+    assert scoped == count(con, params("210682"))
+
+
+def test_full_download_has_every_row_bom_and_chinese_headers(con, raw):
+    p = params("210681107")
+    total = count(con, p)
+    assert total > max(record_search.PAGE_SIZES)
+    frame = record_search.labelled(db.run(con, "record_page", record_search.export_params(p, total)), "zh")
+    assert len(frame) == total
+    data = export.to_csv_bytes(frame, "zh")
+    assert data.startswith(b"\xef\xbb\xbf")
+    text = data.decode("utf-8-sig")
+    lines = text.split("\r\n")
+    assert lines[0] == ",".join(record_search.COLUMNS.values())
+    assert len([line for line in lines[1:] if line]) == total
+    assert lines[1].split(",")[0] == expected(raw, p).record_id.iloc[0]
+    assert "resident_hash" not in text
+    xlsx = export.to_xlsx_bytes(frame, "zh")
+    from python_calamine import CalamineWorkbook
+
+    sheet = CalamineWorkbook.from_filelike(__import__("io").BytesIO(xlsx)).get_sheet_by_index(0).to_python()
+    assert sheet[0] == list(record_search.COLUMNS.values())
+    assert len(sheet) == total + 1
+
+
+def test_english_headers():
+    df = pd.DataFrame({c: [] for c in ["record_id", "center_id", *list(record_search.COLUMNS)[1:]]})
+    assert list(record_search.labelled(df, "en").columns)[:4] == ["Record ID", "Center", "Item code",
+                                                                   "Service item"]
+
+
+def test_paging_helpers():
+    assert record_search.page_count(0, 50) == 1
+    assert record_search.page_count(185, 50) == 4
+    assert record_search.page_count(200, 50) == 4
+    assert record_search.clamp_page(9, 185, 50) == 4
+    assert record_search.clamp_page(0, 185, 50) == 1
+    assert record_search.clamp_page("x", 185, 50) == 1
+    assert record_search.page_params({"a": 1}, 3, 50) == {"a": 1, "limit": 50, "offset": 100}
+    assert record_search.export_params({}, 0) == {"limit": 1, "offset": 0}
+
+
+def test_search_params_trim_and_cut():
+    p = record_search.search_params({"region": "21"}, None, "  2106 ", "x" * 100)
+    assert p == {"region": "21", "center_id": "", "id_prefix": "2106", "item_text": "x" * 64}
