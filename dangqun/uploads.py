@@ -16,6 +16,7 @@ import pandas as pd
 from dangqun import db, ingest
 from dangqun.contract import KINDS
 from dangqun.i18n import t
+from dangqun.metrics import fmt_date
 
 PREVIEW_ROWS = 20
 HISTORY_ROWS = 200
@@ -27,6 +28,7 @@ COUNT_COLUMNS = {"rows_read": "读取", "imported": "新增", "updated": "更新
 HISTORY_COLUMNS = {"imported_at": "时间", "file_name": "文件", "kind": "类型", "encoding": "编码",
                    **COUNT_COLUMNS, "status": "状态", "message": "说明", "imported_by": "导入人"}
 ERROR_COLUMNS = {"row": "行", "column": "列", "reason": "原因"}
+LOADED_COLUMNS = {"table_label": "数据表", "row_count": "行数", "first_date": "起始日期", "last_date": "结束日期"}
 QUARANTINE_COLUMNS = {"file_name": "文件", "row_number": "行", "column_name": "列", "reason": "原因",
                       "center_id": "中心编码", "raw": "原始内容"}
 
@@ -166,3 +168,11 @@ def history_frame(history: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
 
 def quarantine_frame(rows: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     return _labelled(rows, QUARANTINE_COLUMNS, lang)
+
+
+def loaded_frame(loaded: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """loaded_tables as shown: table names in `lang`, dates as YYYY-MM-DD ("—" where a table has none)."""
+    out = loaded.assign(table_label=loaded["table_label"].map(lambda s: t(s, lang)).astype("str"),
+                        first_date=loaded["first_date"].map(fmt_date).astype("str"),
+                        last_date=loaded["last_date"].map(fmt_date).astype("str"))
+    return _labelled(out, LOADED_COLUMNS, lang)

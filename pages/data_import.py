@@ -80,3 +80,7 @@ if len(history) == 0:
 else:
     ui.table(uploads.history_frame(history, lang), fr.t("导入记录"), "import_history", fr,
              column_config={fr.t("时间"): st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm:ss")})
+
+st.subheader(fr.t("已载入的数据"))
+loaded = ui.query("loaded_tables")
+ui.table(uploads.loaded_frame(loaded, lang), fr.t("已载入的数据"), "loaded_tables", fr)

@@ -103,3 +103,23 @@ def test_import_through_the_page_moves_the_overview(open_page, app_db):
 
     overview.run()                       # the same official goes back to 总览: no stale cache
     assert int(metric(overview, "受理量").replace(",", "")) == before + 2
+
+
+def test_page_lists_what_is_loaded(open_page):
+    from dangqun import ui
+
+    at = open_page("pages/data_import.py")
+    assert not at.exception
+    shown = next(d.value for d in at.dataframe if "数据表" in d.value.columns)
+    cur = ui.connection().cursor()   # the app's own connection: the file is open read-write in this process
+    try:
+        want = {label: cur.execute(f"select count(*) from {table}").fetchone()[0] for label, table in [
+            ("服务记录", "service_records"), ("服务中心", "centers"), ("资金投入", "funds"),
+            ("活动记录", "activities"), ("区划", "regions"), ("服务事项目录", "catalog")]}
+        first, last = cur.execute("select min(received_at)::date, max(received_at)::date from service_records").fetchone()
+    finally:
+        cur.close()
+    counts = dict(zip(shown["数据表"], shown["行数"]))
+    assert {label: counts[label] for label in want} == want
+    records = shown[shown["数据表"] == "服务记录"].iloc[0]
+    assert (records["起始日期"], records["结束日期"]) == (first.isoformat(), last.isoformat())

@@ -42,4 +42,11 @@ EN = {
     "服务记录": "Service records",
     "服务中心": "Service centers",
     "活动记录": "Activities",
+    # 已载入的数据 (loaded_tables)
+    "已载入的数据": "Data loaded",
+    "数据表": "Table",
+    "行数": "Rows",
+    "起始日期": "First date",
+    "区划": "Regions",
+    "服务事项目录": "Service catalog",
 }
