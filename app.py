@@ -27,10 +27,4 @@ units = metrics.add_rates(ui.query("unit_scores", dict(fr.params(), child_digits
 units = units.assign(rank=metrics.rank_desc(units["composite_score"]))
 event = ui.chart(charts.unit_ranking(units, fr.lang), units, fr.t("下级单位排名"), "unit_ranking", fr,
                  selectable=True)
-clicked = ui.clicked_code(event)
-if clicked:
-    if child_digits == 0:       # below a village the units are centers: open their records
-        ui.open_records(center_id=clicked)
-    else:
-        ui.drill_to(clicked, fr.ctx)
-        st.rerun()
+ui.follow(filters.click_action(ui.clicked_code(event), child_digits), fr.ctx)

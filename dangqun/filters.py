@@ -189,6 +189,14 @@ def breadcrumb(f: Filters, index: RegionIndex) -> list[tuple[str, str]]:
     return [(code, index.name(code)) for code in index.path(f.region(index.root))]
 
 
+def click_action(code: str | None, child_digits: int) -> tuple[str, str] | None:
+    """What a click on a child unit's bar or marker does: ('records', center_id) below a village
+    (the units are centers), otherwise ('drill', region code); None without a click."""
+    if not code:
+        return None
+    return ("records", code) if child_digits == 0 else ("drill", code)
+
+
 def child_digits(code: str) -> int:
     """How many leading digits identify the units one level below `code`; 0 below a village
     (its units are its centers)."""

@@ -61,10 +61,3 @@ def tile_action(code: str | None, tiles: pd.DataFrame, region: str):
         return None
     return ("records", code) if hit["kind"].iloc[0] == CENTER else ("drill", code)
 
-
-def unit_action(code: str | None, child_digits: int):
-    """A click on a child unit's bar or marker: its records below a village (the units are
-    centers), otherwise drill into it."""
-    if not code:
-        return None
-    return ("records", code) if child_digits == 0 else ("drill", code)

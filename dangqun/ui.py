@@ -132,6 +132,19 @@ def set_category(code: str) -> None:
     _update(category=code)
 
 
+def follow(action: tuple[str, str] | None, ctx: Context) -> None:
+    """Carry out a chart click: ('drill', region code) drills and reruns, ('records', center_id)
+    opens that center's records."""
+    if not action:
+        return
+    kind, code = action
+    if kind == "records":
+        open_records(center_id=code)
+    else:
+        drill_to(code, ctx)
+        st.rerun()
+
+
 def open_records(center_id: str) -> None:
     """Go to 明细查询 showing one center's records (a click below the village level)."""
     st.session_state["records_center"] = center_id

@@ -42,8 +42,7 @@ if costly.any():
     st.warning(fr.t("{n} 个品牌社区落在高投入低满意区间（投入高于中位数、综合成绩低于中位数）：{names}",
                     n=int(costly.sum()), names=names))
 clicked = ui.clicked_code(event)
-if clicked:
-    ui.open_records(center_id=clicked)
+ui.follow(("records", clicked) if clicked else None, fr.ctx)
 
 normalised = brands.normalise(df, [c for c, _ in brands.INDICATORS])
 heat = brands.heat_frame(df, normalised, fr.t)

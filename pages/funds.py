@@ -67,11 +67,5 @@ clicks.append(ui.chart(charts.outcome_scatter(outcome, fr.lang), outcome, fr.t("
                        selectable=True))
 
 for event in clicks:
-    action = action or funds.unit_action(ui.clicked_code(event), child_digits)
-if action:
-    kind, code = action
-    if kind == "records":
-        ui.open_records(center_id=code)
-    else:
-        ui.drill_to(code, fr.ctx)
-        st.rerun()
+    action = action or filters.click_action(ui.clicked_code(event), child_digits)
+ui.follow(action, fr.ctx)

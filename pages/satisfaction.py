@@ -49,13 +49,7 @@ ui.table(shown, fr.t("下级单位考核排名"), "ranking", fr, style=lambda s:
 units = metrics.add_rates(now, cfg)
 event = ui.chart(overview_charts.unit_ranking(units, fr.lang), units, fr.t("下级单位排名"), "unit_ranking", fr,
                  selectable=True)
-clicked = ui.clicked_code(event)
-if clicked:
-    if child_digits == 0:       # below a village the units are centers: open their records
-        ui.open_records(center_id=clicked)
-    else:
-        ui.drill_to(clicked, fr.ctx)
-        st.rerun()
+ui.follow(filters.click_action(ui.clicked_code(event), child_digits), fr.ctx)
 
 left, right = st.columns(2)
 with left:

@@ -181,9 +181,9 @@ def test_clicks_drill_into_regions_and_open_centers():
     assert funds.tile_action("210600000000", tiles, "210600000000") is None
     assert funds.tile_action(None, tiles, "210600000000") is None
     assert funds.tile_action("999", tiles, "210600000000") is None
-    assert funds.unit_action("210681107000", filters.child_digits("210681000000")) == ("drill", "210681107000")
-    assert funds.unit_action("ZX1", filters.child_digits("210681107201")) == ("records", "ZX1")
-    assert funds.unit_action(None, 9) is None
+    assert filters.click_action("210681107000", filters.child_digits("210681000000")) == ("drill", "210681107000")
+    assert filters.click_action("ZX1", filters.child_digits("210681107201")) == ("records", "ZX1")
+    assert filters.click_action(None, 9) is None
 
 
 def test_costs_per_wan_and_per_case():
