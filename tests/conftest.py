@@ -1,4 +1,6 @@
-"""Shared fixtures. The demo database is built once per test session; open it read-only."""
+"""Shared fixtures. The demo database is built once per test session; open it read-only (demo_con), or
+work on a copy (scratch_con, app_db). Its raw tables are loaded into pandas once (demo_raw), for the
+independent reference computations in expected.py."""
 from __future__ import annotations
 
 import pytest
@@ -47,3 +49,58 @@ def open_page(app_db):
         return at
 
     return _open
+
+
+@pytest.fixture(scope="session")
+def demo_con(demo_db):
+    """A read-only connection to demo_db for the whole session (closed at its end): for running the
+    queries under test and for independent SQL written in the tests. Never app_db, which a page test
+    imports into."""
+    import duckdb
+
+    con = duckdb.connect(str(demo_db), read_only=True)
+    yield con
+    con.close()
+
+
+@pytest.fixture(scope="session")
+def demo_raw(demo_con):
+    """The demo's raw tables as pandas frames, loaded once per session: service_records (each record
+    carrying its center's region_code), centers, funds, activities, regions and catalog. Shared by every
+    test, so derive new frames from them (filter, assign, merge) and never change them in place."""
+    raw = {t: demo_con.execute(f"select * from {t}").df()
+           for t in ("service_records", "centers", "funds", "activities", "regions", "catalog")}
+    raw["service_records"] = raw["service_records"].merge(raw["centers"][["center_id", "region_code"]],
+                                                          on="center_id")
+    return raw
+
+
+@pytest.fixture()
+def scratch_con(demo_db, tmp_path_factory):
+    """A read-write connection (dangqun.db.connect) to a private copy of demo_db, for a test that changes
+    data; closed after the test. The copy lives in a directory of its own, not in the test's tmp_path."""
+    import shutil
+
+    from dangqun import db
+
+    path = tmp_path_factory.mktemp("scratch") / "copy.duckdb"
+    shutil.copy(demo_db, path)
+    con = db.connect(path)
+    yield con
+    con.close()
+
+
+@pytest.fixture(scope="session")
+def empty_village(demo_con):
+    """(village, its town, its county) of the first village with centers but no records on 2022-01-01..03
+    (the New Year holiday)."""
+    return demo_con.execute("""
+        select c.region_code, any_value(r.parent_code) as town, any_value(t.parent_code) as county
+        from centers c
+        join regions r on r.region_code = c.region_code and r.level = '村社区'
+        join regions t on t.region_code = r.parent_code
+        group by c.region_code
+        having not exists (select 1 from service_records s join centers c2 using (center_id)
+                           where c2.region_code = c.region_code
+                             and s.received_at >= '2022-01-01' and s.received_at < '2022-01-04')
+        order by c.region_code limit 1""").fetchone()

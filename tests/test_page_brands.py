@@ -2,9 +2,7 @@
 import datetime as dt
 import json
 
-import duckdb
 import pandas as pd
-import pytest
 
 from dangqun import brands, db, metrics
 from dangqun.i18n import t
@@ -13,13 +11,6 @@ PAGE = "pages/brands.py"
 KAZUO = "211324000000"
 YEAR = dict(start=dt.date(2022, 1, 1), end=dt.date(2022, 12, 31), category="", channel="")
 BEFORE = dict(YEAR, start=dt.date(2021, 1, 1), end=dt.date(2021, 12, 31))
-
-
-@pytest.fixture(scope="module")
-def con(demo_db):
-    c = duckdb.connect(str(demo_db), read_only=True)
-    yield c
-    c.close()
 
 
 def titles(at):
@@ -32,11 +23,11 @@ def cards(at):
 
 # ── the page ────────────────────────────────────────────────────────────────────────────────
 
-def test_kazuo_shows_its_14_brand_communities_ranked(open_page, con):
+def test_kazuo_shows_its_14_brand_communities_ranked(open_page, demo_con):
     at = open_page(PAGE, county=KAZUO)
     assert not at.exception
-    want = brands.with_ranks(db.run(con, "brand_scorecard", dict(YEAR, region="211324")),
-                             db.run(con, "brand_scorecard", dict(BEFORE, region="211324")))
+    want = brands.with_ranks(db.run(demo_con, "brand_scorecard", dict(YEAR, region="211324")),
+                             db.run(demo_con, "brand_scorecard", dict(BEFORE, region="211324")))
     assert cards(at) == {"品牌社区数": "14", "服务量": metrics.fmt_int(want.received.sum()),
                          "活动场次": metrics.fmt_int(want.activities.sum()),
                          "投入(万元)": metrics.fmt_wan(want.funds_wan.sum())}
@@ -60,9 +51,9 @@ def test_kazuo_shows_its_14_brand_communities_ranked(open_page, con):
     assert len(at.get("download_button")) == 2 * 4
 
 
-def test_the_costly_low_scoring_quadrant_is_named(open_page, con):
+def test_the_costly_low_scoring_quadrant_is_named(open_page, demo_con):
     at = open_page(PAGE, county=KAZUO)
-    df = brands.with_ranks(db.run(con, "brand_scorecard", dict(YEAR, region="211324")))
+    df = brands.with_ranks(db.run(demo_con, "brand_scorecard", dict(YEAR, region="211324")))
     mask, _, _ = brands.costly_low_scoring(df)
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
     assert "高投入低满意" in [a["text"] for a in spec["layout"]["annotations"]]
@@ -83,10 +74,10 @@ def test_the_radar_follows_the_pick(open_page):
     assert len(options) == 14
 
 
-def test_defaults_show_the_brand_communities_of_the_province(open_page, con):
+def test_defaults_show_the_brand_communities_of_the_province(open_page, demo_con):
     at = open_page(PAGE)
     assert not at.exception
-    want = db.run(con, "brand_scorecard", dict(YEAR, region="21"))
+    want = db.run(demo_con, "brand_scorecard", dict(YEAR, region="21"))
     assert cards(at)["品牌社区数"] == str(len(want))
     assert len(at.dataframe[0].value) == len(want)
 
@@ -98,9 +89,9 @@ def test_a_county_without_brands_says_so(open_page):
     assert not at.get("plotly_chart")
 
 
-def test_a_village_without_records_says_so(open_page, con):
+def test_a_village_without_records_says_so(open_page, demo_con):
     # a village whose centers received nothing in December 2022
-    village = con.execute("""
+    village = demo_con.execute("""
         select c.region_code from centers c
         left join service_records r on r.center_id = c.center_id and r.received_at >= '2022-12-01'
         where right(c.region_code, 3) <> '000'
@@ -169,8 +160,8 @@ def test_pick_defaults_to_the_top_three_and_stays_in_scope():
     assert brands.valid_pick(list("abcdef"), list("abcdef"), []) == list("abcde")
 
 
-def test_the_table_and_heat_frame(con):
-    df = brands.with_ranks(db.run(con, "brand_scorecard", dict(YEAR, region="211324")))
+def test_the_table_and_heat_frame(demo_con):
+    df = brands.with_ranks(db.run(demo_con, "brand_scorecard", dict(YEAR, region="211324")))
     table = brands.table(df)
     assert table["rank"].tolist() == sorted(table["rank"].tolist())
     assert table["satisfaction_rate"].str.endswith("%").all()

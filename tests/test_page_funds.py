@@ -3,7 +3,6 @@ import base64
 import datetime as dt
 import json
 
-import duckdb
 import numpy as np
 import pandas as pd
 import pytest
@@ -14,13 +13,6 @@ PAGE = "pages/funds.py"
 YEAR = dict(start=dt.date(2022, 1, 1), end=dt.date(2022, 12, 31), category="", channel="")
 CAPTION = ("资金按年度统计：计入统计周期所含年度（{years}）的全部资金，不按拨付日期截取；"
            "受理量、满意率按统计周期内的服务记录。")
-
-
-@pytest.fixture(scope="module")
-def con(demo_db):
-    c = duckdb.connect(str(demo_db), read_only=True)
-    yield c
-    c.close()
 
 
 def numbers(x):
@@ -51,23 +43,23 @@ def expected_cards(con, params):
 
 # ── the page ────────────────────────────────────────────────────────────────────────────────
 
-def test_dandong_total_over_two_years_is_the_sum_of_its_centers_funds(open_page, con):
+def test_dandong_total_over_two_years_is_the_sum_of_its_centers_funds(open_page, demo_con):
     """DESIGN §5: 丹东, 2021–2022: ≈ 2,500 万元, equal to an independent SQL sum."""
     at = open_page(PAGE, city="210600000000", start="2021-01-01", end="2022-12-31")
     assert not at.exception
-    total = con.execute("""select sum(f.amount_wan) from funds f join centers c using (center_id)
-                           where c.region_code like '2106%'""").fetchone()[0]
+    total = demo_con.execute("""select sum(f.amount_wan) from funds f join centers c using (center_id)
+                                where c.region_code like '2106%'""").fetchone()[0]
     shown = cards(at)["投入总额(万元)"]
     assert shown == f"{total:,.2f}"
     assert abs(float(total) - 2500) <= 0.03 * 2500
-    assert cards(at) == expected_cards(con, dict(YEAR, region="2106", start=dt.date(2021, 1, 1)))
+    assert cards(at) == expected_cards(demo_con, dict(YEAR, region="2106", start=dt.date(2021, 1, 1)))
     assert CAPTION.format(years="2021–2022") in [c.value for c in at.caption]
 
 
-def test_defaults_show_the_province_this_year(open_page, con):
+def test_defaults_show_the_province_this_year(open_page, demo_con):
     at = open_page(PAGE)
     assert not at.exception
-    assert cards(at) == expected_cards(con, dict(YEAR, region="21"))
+    assert cards(at) == expected_cards(demo_con, dict(YEAR, region="21"))
     assert CAPTION.format(years="2022") in [c.value for c in at.caption]
     assert titles(at) == ["按资金来源（万元）", "按资金用途（万元）", "按年度（万元）",
                           "资金分布（点击地区进入，点击中心查看明细）",
@@ -77,15 +69,15 @@ def test_defaults_show_the_province_this_year(open_page, con):
     assert len(at.get("download_button")) == 2 * 8
 
 
-def test_a_county_shows_its_centers_and_towns(open_page, con):
+def test_a_county_shows_its_centers_and_towns(open_page, demo_con):
     at = open_page(PAGE, county="211324000000")
     assert not at.exception
     params = dict(YEAR, region="211324")
-    assert cards(at) == expected_cards(con, params)
+    assert cards(at) == expected_cards(demo_con, params)
     table = at.dataframe[0].value
     assert list(table.columns[:10]) == ["中心名称", "中心类型", "建设方式", "投入总额(万元)", "受理量", "办结量",
                                         "每万元服务量", "单件成本(元/件)", "满意率", "综合成绩"]
-    want = funds.add_costs(db.run(con, "funds_by_center", params))
+    want = funds.add_costs(db.run(demo_con, "funds_by_center", params))
     assert len(table) == len(want)
     first = want.iloc[0]
     row = table.iloc[0]
@@ -99,21 +91,21 @@ def test_a_county_shows_its_centers_and_towns(open_page, con):
     assert metrics.fmt_wan(numbers(tree["values"])[0]) == cards(at)["投入总额(万元)"]
     # the unit bars are the county's towns
     bars = json.loads(at.get("plotly_chart")[4].proto.spec)["data"][0]
-    towns = db.run(con, "funds_by_unit", dict(params, child_digits=9))
+    towns = db.run(demo_con, "funds_by_unit", dict(params, child_digits=9))
     assert {c[0] for c in bars["customdata"]} == set(towns.loc[towns.funds_wan > 0, "unit_code"])
 
 
-def test_breakdowns_download_what_they_draw(open_page, con):
+def test_breakdowns_download_what_they_draw(open_page, demo_con):
     at = open_page(PAGE, county="210681000000", cat="05")
     assert not at.exception
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]
-    want = db.run(con, "funds_by_source", {"region": "210681", "start": YEAR["start"], "end": YEAR["end"]})
+    want = db.run(demo_con, "funds_by_source", {"region": "210681", "start": YEAR["start"], "end": YEAR["end"]})
     assert spec["x"] == want.fund_source.tolist()
     assert [round(y, 2) for y in numbers(spec["y"])] == want.amount_wan.round(2).tolist()
 
 
-def test_a_village_without_records(open_page, con):
-    village, funds_wan = con.execute("""
+def test_a_village_without_records(open_page, demo_con):
+    village, funds_wan = demo_con.execute("""
         select c.region_code, coalesce(sum(f.amount_wan), 0) from centers c
         left join service_records r on r.center_id = c.center_id and r.received_at >= '2022-12-01'
         left join funds f on f.center_id = c.center_id and f.fiscal_year = 2022

@@ -1,48 +1,27 @@
 """总览 (app.py): KPI cards against an independent pandas computation, URL parameters, drilling."""
 import datetime as dt
 
-import duckdb
 import pandas as pd
-import pytest
 
 from dangqun import kpis, metrics
-
-
-@pytest.fixture(scope="module")
-def raw(demo_db):
-    """The demo's raw tables as pandas frames, for computing the page's numbers independently."""
-    con = duckdb.connect(str(demo_db), read_only=True)
-    frames = {t: con.execute(f"select * from {t}").df()
-              for t in ("service_records", "centers", "funds", "activities")}
-    con.close()
-    return frames
+from expected import activities_in, centers_in, counts, funds_in, rates, window
 
 
 def expected_cards(raw, prefix, start, end):
-    centers = raw["centers"][raw["centers"].region_code.str.startswith(prefix)]
-    r = raw["service_records"].merge(centers[["center_id"]], on="center_id")
-    r = r[(r.received_at >= pd.Timestamp(start)) & (r.received_at < pd.Timestamp(end) + pd.Timedelta(days=1))]
-    closed = r[r.status == "已办结"]
-    on_time = (closed.closed_at.dt.normalize() <= pd.to_datetime(closed.due_on)).sum()
-    valid = r[r.survey_valid.fillna(False).astype(bool) & r.in_assessment.fillna(False).astype(bool)]
-    sat = (valid.satisfaction == "满意").sum() + 0.9 * (valid.satisfaction == "基本满意").sum()
-    response = valid.contacted.fillna(False).astype(bool).sum() / len(valid)
-    solve = valid.solved.fillna(False).astype(bool).sum() / len(valid)
-    satisfaction = sat / len(valid)
-    funds = raw["funds"].merge(centers[["center_id"]], on="center_id")
-    funds = funds[funds.fiscal_year.between(start.year, end.year)]
-    acts = raw["activities"].merge(centers[["center_id"]], on="center_id")
-    acts = acts[(acts.activity_date >= pd.Timestamp(start)) & (acts.activity_date <= pd.Timestamp(end))]
+    r = window(raw["service_records"], prefix, start, end)
+    c = counts(r, end)
+    _, _, _, satisfaction, score = rates(r)
+    centers = centers_in(raw, prefix)
     opened = centers[centers.opened_on.isna() | (centers.opened_on <= pd.Timestamp(end))]
     return {
-        "受理量": f"{len(r):,}",
-        "办结率": metrics.fmt_pct(len(closed) / len(r)),
-        "按期办结率": metrics.fmt_pct(on_time / len(closed)),
+        "受理量": f"{c['received']:,}",
+        "办结率": metrics.fmt_pct(c["closed"] / c["received"]),
+        "按期办结率": metrics.fmt_pct(c["closed_on_time"] / c["closed"]),
         "满意率": metrics.fmt_pct(satisfaction),
-        "综合成绩": metrics.fmt_score(100 * (0.1 * response + 0.5 * solve + 0.4 * satisfaction)),
-        "投入总额(万元)": metrics.fmt_wan(funds.amount_wan.astype(float).sum()),
+        "综合成绩": metrics.fmt_score(score),
+        "投入总额(万元)": metrics.fmt_wan(funds_in(raw, prefix, start, end).amount_wan.sum()),
         "中心数": f"{len(opened):,}",
-        "活动场次": f"{len(acts):,}",
+        "活动场次": f"{len(activities_in(raw, prefix, start, end)):,}",
     }
 
 
@@ -50,30 +29,28 @@ def shown_cards(at):
     return {m.label: m.value for m in at.metric}
 
 
-def test_defaults_show_the_province_for_this_year(open_page, raw):
+def test_defaults_show_the_province_for_this_year(open_page, demo_raw):
     at = open_page()
     assert not at.exception
-    assert shown_cards(at) == expected_cards(raw, "21", dt.date(2022, 1, 1), dt.date(2022, 12, 31))
+    assert shown_cards(at) == expected_cards(demo_raw, "21", dt.date(2022, 1, 1), dt.date(2022, 12, 31))
     assert "**辽宁省 · 2022年**" in [m.value for m in at.markdown]
 
 
-def test_a_county_link_sets_the_filters_and_the_cards(open_page, raw):
+def test_a_county_link_sets_the_filters_and_the_cards(open_page, demo_raw):
     at = open_page(city="210600000000", county="210681000000", start="2022-01-01", end="2022-06-30")
     assert not at.exception
     assert at.selectbox(key="f_city").value == "210600000000"
     assert at.selectbox(key="f_county").value == "210681000000"
     assert at.selectbox(key="f_period").value == "custom"
-    assert shown_cards(at) == expected_cards(raw, "210681", dt.date(2022, 1, 1), dt.date(2022, 6, 30))
+    assert shown_cards(at) == expected_cards(demo_raw, "210681", dt.date(2022, 1, 1), dt.date(2022, 6, 30))
     assert "**丹东市 › 东港市 · 2022年1–6月**" in [m.value for m in at.markdown]
 
 
-def test_deltas_compare_with_the_same_window_last_year(open_page, demo_db):
+def test_deltas_compare_with_the_same_window_last_year(open_page, demo_con):
     at = open_page(county="210681000000")
-    con = duckdb.connect(str(demo_db), read_only=True)
-    now, before = (con.execute(
+    now, before = (demo_con.execute(
         "select count(*) from service_records join centers using (center_id) "
         "where region_code like '210681%' and year(received_at) = $y", {"y": y}).fetchone()[0] for y in (2022, 2021))
-    con.close()
     card = next(m for m in at.metric if m.label == "受理量")
     sign = "+" if now >= before else ""
     assert card.delta == sign + metrics.fmt_pct((now - before) / before)
@@ -108,16 +85,14 @@ def test_english_interface(open_page):
     assert at.title[0].value == "Overview"
 
 
-def test_a_village_without_records_in_the_window_shows_zero_and_dashes(open_page, demo_db):
-    con = duckdb.connect(str(demo_db), read_only=True)
+def test_a_village_without_records_in_the_window_shows_zero_and_dashes(open_page, demo_con):
     # a village with a center but no record on 2022-12-25 (a Sunday)
-    village = con.execute("""
+    village = demo_con.execute("""
         select c.region_code from centers c
         where c.region_code like '210681%' and right(c.region_code, 3) <> '000'
           and not exists (select 1 from service_records s join centers c2 using (center_id)
                           where c2.region_code = c.region_code and s.received_at::date = date '2022-12-25')
         order by 1 limit 1""").fetchone()[0]
-    con.close()
     at = open_page(village=village, start="2022-12-25", end="2022-12-25")
     assert not at.exception
     cards = shown_cards(at)

@@ -1,7 +1,6 @@
 """明细查询 page (AppTest): what an official sees with the defaults, a county, the village at the end of
 the four-click journey, a village without records, in Chinese and English; search, paging, the center
 opened from a chart."""
-import duckdb
 import pytest
 
 from dangqun import record_search
@@ -14,21 +13,14 @@ YEAR = ("2022-01-01", "2023-01-01")
 
 
 @pytest.fixture(scope="module")
-def sql(demo_db):
-    con = duckdb.connect(str(demo_db), read_only=True)
-    yield con
-    con.close()
+def wolong(demo_con):
+    return demo_con.execute("select region_code from regions where region_name = '卧龙村' "
+                            "and parent_code = $town", {"town": TOWN}).fetchone()[0]
 
 
-@pytest.fixture(scope="module")
-def wolong(sql):
-    return sql.execute("select region_code from regions where region_name = '卧龙村' "
-                       "and parent_code = $town", {"town": TOWN}).fetchone()[0]
-
-
-def records_2022(sql, prefix, channel=None, center=None):
+def records_2022(con, prefix, channel=None, center=None):
     """(count, newest 受理编号) for 2022, computed independently of the page's queries."""
-    rows = sql.execute("""
+    rows = con.execute("""
         select r.record_id from service_records r join centers c using (center_id)
         where c.region_code like $p || '%' and r.received_at >= $s and r.received_at < $e
           and ($ch is null or r.channel = $ch) and ($center is null or r.center_id = $center)
@@ -55,10 +47,10 @@ def assert_shows(at, n, first_id, lang="zh"):
     assert df.iloc[0, 0] == first_id
 
 
-def test_defaults(open_page, sql):
+def test_defaults(open_page, demo_con):
     at = open_page(PAGE)
     assert [t.value for t in at.title] == ["明细查询"]
-    n, first = records_2022(sql, "")
+    n, first = records_2022(demo_con, "")
     assert_shows(at, n, first)
     assert list(table(at).columns) == list(record_search.COLUMNS.values())
     assert f"第 1 / {record_search.page_count(n, 50)} 页" in [c.value for c in at.caption]
@@ -68,17 +60,17 @@ def test_defaults(open_page, sql):
     assert at.number_input(key="rec_page").value == 1
 
 
-def test_county(open_page, sql):
+def test_county(open_page, demo_con):
     at = open_page(PAGE, county=COUNTY)
-    n, first = records_2022(sql, "210681")
+    n, first = records_2022(demo_con, "210681")
     assert_shows(at, n, first)
     assert "resident_hash" not in " ".join(table(at).columns)
 
 
-def test_four_click_journey_ends_at_the_villages_records(open_page, sql, wolong):
+def test_four_click_journey_ends_at_the_villages_records(open_page, demo_con, wolong):
     at = open_page(PAGE, city=CITY, county=COUNTY, town=TOWN, village=wolong)
     assert "**丹东市 › 东港市 › 长山镇 › 卧龙村 · 2022年**" in markdowns(at)
-    n, first = records_2022(sql, wolong)
+    n, first = records_2022(demo_con, wolong)
     assert n > 0
     assert_shows(at, n, first)
     df = table(at)
@@ -87,9 +79,9 @@ def test_four_click_journey_ends_at_the_villages_records(open_page, sql, wolong)
     assert df["联系电话"].dropna().str.fullmatch(r"\d{3}\*{4}\d{4}").all()
 
 
-def test_village_without_records(open_page, sql):
+def test_village_without_records(open_page, demo_con):
     # a village with centers (so the sidebar offers it) but no 12345转办 case in 2022
-    village = sql.execute("""
+    village = demo_con.execute("""
         select c.region_code from centers c
         left join service_records r on r.center_id = c.center_id and r.channel = '12345转办'
              and r.received_at >= $s and r.received_at < $e
@@ -108,10 +100,10 @@ def test_village_without_records(open_page, sql):
     assert [i.value for i in at.info] == ["No data in this scope"]
 
 
-def test_english(open_page, sql, wolong):
+def test_english(open_page, demo_con, wolong):
     at = open_page(PAGE, city=CITY, county=COUNTY, town=TOWN, village=wolong, lang="en")
     assert [t.value for t in at.title] == ["Record search"]
-    n, first = records_2022(sql, wolong)
+    n, first = records_2022(demo_con, wolong)
     assert_shows(at, n, first, lang="en")
     assert list(table(at).columns) == ["Record ID", "Center", "Item code", "Service item", "Category",
                                        "Received at", "Channel", "Group", "Resident", "Phone", "Status",
@@ -131,14 +123,14 @@ def test_hostile_search(open_page, text):
         at.text_input(key=key).input("").run()
 
 
-def test_search_by_id_and_item(open_page, sql):
+def test_search_by_id_and_item(open_page, demo_con):
     at = open_page(PAGE, county=COUNTY)
-    n, first = records_2022(sql, "210681")
+    n, first = records_2022(demo_con, "210681")
     at.text_input(key="rec_search_id").input(first).run()
     assert_shows(at, 1, first)
     at.text_input(key="rec_search_id").input("").run()
     at.text_input(key="rec_search_item").input("参保信息查询").run()
-    want = sql.execute("""
+    want = demo_con.execute("""
         select count(*) from service_records r join centers c using (center_id)
         where c.region_code like '210681%' and r.received_at >= $s and r.received_at < $e
           and r.item_code = (select item_code from catalog where item_name = '参保信息查询')
@@ -147,10 +139,10 @@ def test_search_by_id_and_item(open_page, sql):
     assert (table(at)["事项"] == "参保信息查询").all()
 
 
-def test_paging(open_page, sql, wolong):
+def test_paging(open_page, demo_con, wolong):
     at = open_page(PAGE, city=CITY, county=COUNTY, town=TOWN, village=wolong)
-    n, _ = records_2022(sql, wolong)
-    ids = [r[0] for r in sql.execute("""
+    n, _ = records_2022(demo_con, wolong)
+    ids = [r[0] for r in demo_con.execute("""
         select record_id from service_records r join centers c using (center_id)
         where c.region_code = $v and r.received_at >= $s and r.received_at < $e
         order by r.received_at desc, r.record_id desc""", {"v": wolong, "s": YEAR[0], "e": YEAR[1]}).fetchall()]
@@ -165,16 +157,16 @@ def test_paging(open_page, sql, wolong):
     assert table(at)["受理编号"].tolist() == ids[:200]
 
 
-def test_center_opened_from_a_chart_and_cleared(open_page, sql):
+def test_center_opened_from_a_chart_and_cleared(open_page, demo_con):
     center = "ZX210681107201"
     at = open_page(PAGE, county=COUNTY)
     at.session_state["records_center"] = center      # what ui.open_records leaves behind
     at.run()
     assert [i.value for i in at.info] == ["只看中心：长山镇卧龙村党群服务中心"]
-    n, first = records_2022(sql, "210681", center=center)
+    n, first = records_2022(demo_con, "210681", center=center)
     assert_shows(at, n, first)
     at.button(key="rec_clear_center").click().run()
     assert "records_center" not in at.session_state
-    n, first = records_2022(sql, "210681")
+    n, first = records_2022(demo_con, "210681")
     assert_shows(at, n, first)
     assert [b.key for b in at.button if b.key == "rec_clear_center"] == []

@@ -2,83 +2,39 @@
 empty scopes and English."""
 import datetime as dt
 
-import duckdb
-import pandas as pd
-import pytest
-
 from dangqun import metrics
+from expected import rates, window
 
 PAGE = "pages/satisfaction.py"
 
 
-@pytest.fixture(scope="module")
-def records(demo_db):
-    con = duckdb.connect(str(demo_db), read_only=True)
-    r = con.execute("select * from service_records").df()
-    r = r.merge(con.execute("select center_id, region_code from centers").df(), on="center_id")
-    con.close()
-    return r
-
-
-@pytest.fixture(scope="module")
-def empty_village(demo_db):
-    """A village with centers but no records on 2022-01-01..03 (the New Year holiday)."""
-    con = duckdb.connect(str(demo_db), read_only=True)
-    row = con.execute("""
-        select c.region_code, any_value(r.parent_code) as town, any_value(t.parent_code) as county
-        from centers c
-        join regions r on r.region_code = c.region_code and r.level = '村社区'
-        join regions t on t.region_code = r.parent_code
-        group by c.region_code
-        having not exists (select 1 from service_records s join centers c2 using (center_id)
-                           where c2.region_code = c.region_code
-                             and s.received_at >= '2022-01-01' and s.received_at < '2022-01-04')
-        order by c.region_code limit 1""").fetchone()
-    con.close()
-    return row
-
-
-def in_window(r, prefix, start, end):
-    return r[r.region_code.str.startswith(prefix) & (r.received_at >= pd.Timestamp(start))
-             & (r.received_at < pd.Timestamp(end) + pd.Timedelta(days=1))]
-
-
-def rates_of(r):
-    v = r[r.survey_valid.fillna(False).astype(bool) & r.in_assessment.fillna(False).astype(bool)]
-    n = len(v)
-    response = v.contacted.fillna(False).astype(bool).sum() / n
-    solve = v.solved.fillna(False).astype(bool).sum() / n
-    sat = ((v.satisfaction == "满意").sum() + 0.9 * (v.satisfaction == "基本满意").sum()) / n
-    return n, response, solve, sat, 100 * (0.1 * response + 0.5 * solve + 0.4 * sat)
-
-
 def expected_cards(r):
-    n, response, solve, sat, score = rates_of(r)
+    n, response, solve, sat, score = rates(r)
     return {"有效回访": f"{n:,}", "响应率": metrics.fmt_pct(response), "解决率": metrics.fmt_pct(solve),
             "满意率": metrics.fmt_pct(sat), "综合成绩": metrics.fmt_score(score)}
 
 
-def test_defaults_show_the_province_cities(open_page, records):
+def test_defaults_show_the_province_cities(open_page, demo_raw):
     at = open_page(PAGE)
     assert not at.exception
     assert at.title[0].value == "满意度与考核"
     assert {m.label: m.value for m in at.metric} == expected_cards(
-        in_window(records, "21", dt.date(2022, 1, 1), dt.date(2022, 12, 31)))
+        window(demo_raw["service_records"], "21", dt.date(2022, 1, 1), dt.date(2022, 12, 31)))
     table = at.dataframe[0].value
     assert set(table["单位"]) == {"丹东市", "朝阳市", "抚顺市", "大连市", "铁岭市"}
     assert len(at.get("plotly_chart")) == 4
     assert "综合成绩 = 100 × (0.1 × 响应率 + 0.5 × 解决率 + 0.4 × 满意率)" in at.expander[0].caption[0].value
 
 
-def test_donggang_ranking_equals_pandas(open_page, records):
+def test_donggang_ranking_equals_pandas(open_page, demo_raw):
     at = open_page(PAGE, county="210681000000")
     assert not at.exception
-    year = in_window(records, "210681", dt.date(2022, 1, 1), dt.date(2022, 12, 31))
+    year = window(demo_raw["service_records"], "210681", dt.date(2022, 1, 1), dt.date(2022, 12, 31))
     assert {m.label: m.value for m in at.metric} == expected_cards(year)
     table = at.dataframe[0].value
     assert table.columns.tolist()[:4] == ["排名", "单位编码", "单位", "受理量"]
     towns = year.assign(town=year.region_code.str[:9].str.ljust(12, "0"))
-    want = {code: rates_of(g)[4] for code, g in towns.groupby("town")}
+    want = {code: rates(g)[4] for code, g in towns.groupby("town")}
     got = dict(zip(table["单位编码"], table["综合成绩"]))
     assert got.keys() == want.keys()
     assert all(abs(got[c] - want[c]) < 1e-9 for c in want)
@@ -108,7 +64,7 @@ def test_a_village_without_records(open_page, empty_village):
     assert len(at.get("plotly_chart")) == 0 and len(at.dataframe) == 0
 
 
-def test_english(open_page, records):
+def test_english(open_page):
     at = open_page(PAGE, county="210682000000", lang="en")
     assert not at.exception
     assert at.title[0].value == "Satisfaction & assessment"

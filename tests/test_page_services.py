@@ -4,53 +4,17 @@ import base64
 import datetime as dt
 import json
 
-import duckdb
 import numpy as np
-import pandas as pd
 import pytest
 
 from dangqun import metrics, workdays
+from expected import flag, window
 
 PAGE = "pages/services.py"
 
 
-@pytest.fixture(scope="module")
-def records(demo_db):
-    con = duckdb.connect(str(demo_db), read_only=True)
-    r = con.execute("select * from service_records").df()
-    r = r.merge(con.execute("select center_id, region_code from centers").df(), on="center_id")
-    con.close()
-    return r
-
-
-@pytest.fixture(scope="module")
-def empty_village(demo_db):
-    """A village with centers but no records on 2022-01-01..03 (the New Year holiday)."""
-    con = duckdb.connect(str(demo_db), read_only=True)
-    row = con.execute("""
-        select c.region_code, any_value(r.parent_code) as town, any_value(t.parent_code) as county
-        from centers c
-        join regions r on r.region_code = c.region_code and r.level = '村社区'
-        join regions t on t.region_code = r.parent_code
-        group by c.region_code
-        having not exists (select 1 from service_records s join centers c2 using (center_id)
-                           where c2.region_code = c.region_code
-                             and s.received_at >= '2022-01-01' and s.received_at < '2022-01-04')
-        order by c.region_code limit 1""").fetchone()
-    con.close()
-    return row
-
-
-def in_window(r, prefix, start, end, category=""):
-    keep = r.region_code.str.startswith(prefix) & (r.received_at >= pd.Timestamp(start)) \
-        & (r.received_at < pd.Timestamp(end) + pd.Timedelta(days=1))
-    if category:
-        keep &= r.item_code.str[:2] == category
-    return r[keep]
-
-
 def expected_cards(r, end):
-    proxy = r.is_proxy.fillna(False).astype(bool).sum()
+    proxy = flag(r.is_proxy).sum()
     proactive = (r.origin == "未诉先办").sum()
     late = metrics.overdue(r.status, r.closed_at, r.due_on, end).sum()
     return {"受理量": f"{len(r):,}", "代办占比": metrics.fmt_pct(proxy / len(r)),
@@ -68,21 +32,22 @@ def figure_titles(at):
     return [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
 
 
-def test_defaults(open_page, records):
+def test_defaults(open_page, demo_raw):
     at = open_page(PAGE)
     assert not at.exception
     assert at.title[0].value == "服务办理"
     end = dt.date(2022, 12, 31)
-    assert {m.label: m.value for m in at.metric} == expected_cards(in_window(records, "21", dt.date(2022, 1, 1), end), end)
+    year = window(demo_raw["service_records"], "21", dt.date(2022, 1, 1), end)
+    assert {m.label: m.value for m in at.metric} == expected_cards(year, end)
     assert figure_titles(at) == ["各大类受理量（点击条形查看该大类的事项）", "受理渠道构成", "各类人群受理量",
                                  "派单、接单、办结用时（小时）"]
 
 
-def test_county_overdue_table(open_page, records):
+def test_county_overdue_table(open_page, demo_raw):
     at = open_page(PAGE, county="210681000000")
     assert not at.exception
     start, end = dt.date(2022, 1, 1), dt.date(2022, 12, 31)
-    year = in_window(records, "210681", start, end)
+    year = window(demo_raw["service_records"], "210681", start, end)
     assert {m.label: m.value for m in at.metric} == expected_cards(year, end)
     late = year[metrics.overdue(year.status, year.closed_at, year.due_on, end)]
     assert (f"共 {len(late):,} 件超期，按超期天数从多到少列出前 {min(500, len(late))} 件；超期工作日计至办结日，"
@@ -98,21 +63,21 @@ def test_county_overdue_table(open_page, records):
     assert table["超期工作日"].is_monotonic_decreasing
 
 
-def test_durations_figure_agrees_with_pandas(open_page, records):
+def test_durations_figure_agrees_with_pandas(open_page, demo_raw):
     at = open_page(PAGE, county="210681000000")
     trace = json.loads(at.get("plotly_chart")[3].proto.spec)["data"][0]
     medians = dict(zip(trace["x"], plotly_array(trace["y"])))
-    year = in_window(records, "210681", dt.date(2022, 1, 1), dt.date(2022, 12, 31))
+    year = window(demo_raw["service_records"], "210681", dt.date(2022, 1, 1), dt.date(2022, 12, 31))
     med, _ = metrics.median_p90(metrics.hours_between(year.dispatched_at, year.accepted_at))
     assert medians["派单至接单"] == pytest.approx(med)
 
 
-def test_a_category_shows_its_items_and_the_button_clears_it(open_page, records):
+def test_a_category_shows_its_items_and_the_button_clears_it(open_page, demo_raw):
     at = open_page(PAGE, county="210681000000", cat="03")
     assert not at.exception
     assert at.selectbox(key="f_category").value == "03"
     assert figure_titles(at)[0] == "医疗保障：各事项受理量"
-    cat = in_window(records, "210681", dt.date(2022, 1, 1), dt.date(2022, 12, 31), "03")
+    cat = window(demo_raw["service_records"], "210681", dt.date(2022, 1, 1), dt.date(2022, 12, 31), "03")
     assert at.metric[0].value == f"{len(cat):,}"
     at.button(key="all_categories").click().run()
     assert not at.exception

@@ -1,52 +1,24 @@
 """满意度与考核's queries and its ranking table against independent pandas computations on the demo rows."""
 import datetime as dt
 
-import duckdb
 import pandas as pd
 import pytest
 
 from dangqun import assessment, db
+from expected import rates, valid, window
 
 START, END = dt.date(2022, 3, 1), dt.date(2022, 10, 31)
 PARAMS = {"region": "210682", "start": START, "end": END, "category": "03", "channel": "窗口"}
 
 
 @pytest.fixture(scope="module")
-def con(demo_db):
-    c = duckdb.connect(str(demo_db), read_only=True)
-    yield c
-    c.close()
-
-
-@pytest.fixture(scope="module")
-def all_records(con):
-    r = con.execute("select * from service_records").df()
-    c = con.execute("select center_id, region_code from centers").df()
-    return r.merge(c, on="center_id")
-
-
-def window(r, prefix, start, end, category="", channel=""):
-    keep = r.region_code.str.startswith(prefix) & (r.received_at >= pd.Timestamp(start)) \
-        & (r.received_at < pd.Timestamp(end) + pd.Timedelta(days=1))
-    if category:
-        keep &= r.item_code.str[:2] == category
-    if channel:
-        keep &= r.channel == channel
-    return r[keep]
-
-
-def valid(r):
-    return r[r.survey_valid.fillna(False).astype(bool) & r.in_assessment.fillna(False).astype(bool)]
-
-
-@pytest.fixture(scope="module")
-def records(all_records):
+def records(demo_raw):
     """凤城市 (210682), category 03 医疗保障, channel 窗口, March–October 2022."""
-    return window(all_records, "210682", START, END, "03", "窗口")
+    return window(demo_raw["service_records"], "210682", START, END, "03", "窗口")
 
 
-def test_satisfaction_levels(con, records):
-    got = db.run(con, "satisfaction_levels", PARAMS)
+def test_satisfaction_levels(demo_con, records):
+    got = db.run(demo_con, "satisfaction_levels", PARAMS)
     v = valid(records)
     assert got.satisfaction.tolist() == ["满意", "基本满意", "不满意"]
     assert got["count"].tolist() == [int((v.satisfaction == s).sum()) for s in ("满意", "基本满意", "不满意")]
@@ -54,13 +26,13 @@ def test_satisfaction_levels(con, records):
     assert len(v) > 100
 
 
-def test_satisfaction_levels_lists_every_level_when_empty(con):
-    got = db.run(con, "satisfaction_levels", dict(PARAMS, region="999999"))
+def test_satisfaction_levels_lists_every_level_when_empty(demo_con):
+    got = db.run(demo_con, "satisfaction_levels", dict(PARAMS, region="999999"))
     assert got["count"].tolist() == [0, 0, 0]
 
 
-def test_dissatisfaction_reasons(con, records):
-    got = db.run(con, "dissatisfaction_reasons", PARAMS)
+def test_dissatisfaction_reasons(demo_con, records):
+    got = db.run(demo_con, "dissatisfaction_reasons", PARAMS)
     v = valid(records)
     unhappy = v[v.satisfaction == "不满意"]
     want = (unhappy.dissatisfaction_reason.fillna("未注明原因").value_counts()
@@ -71,25 +43,19 @@ def test_dissatisfaction_reasons(con, records):
     assert got["count"].sum() == len(unhappy) > 0
 
 
-def expected_town_scores(all_records, prefix, start, end):
-    """综合成绩 of each town under `prefix`, computed straight from the rows with DESIGN §4's weights."""
-    r = valid(window(all_records, prefix, start, end))
-    town = r.region_code.str[:9].str.ljust(12, "0")
-    g = r.assign(town=town).groupby("town")
-    n = g.size()
-    response = g.contacted.apply(lambda s: s.fillna(False).astype(bool).sum()) / n
-    solve = g.solved.apply(lambda s: s.fillna(False).astype(bool).sum()) / n
-    sat = (g.satisfaction.apply(lambda s: (s == "满意").sum()) + 0.9 * g.satisfaction.apply(
-        lambda s: (s == "基本满意").sum())) / n
-    return (100 * (0.1 * response + 0.5 * solve + 0.4 * sat)).to_dict()
+def expected_town_scores(records, prefix, start, end):
+    """综合成绩 of each town under `prefix` that has 有效回访, computed straight from the rows with DESIGN §4's
+    weights (expected.rates)."""
+    r = valid(window(records, prefix, start, end))
+    return {town: rates(g)[4] for town, g in r.groupby(r.region_code.str[:9].str.ljust(12, "0"))}
 
 
-def test_ranking_composite_equals_pandas_for_donggang_towns_2022(con, all_records):
+def test_ranking_composite_equals_pandas_for_donggang_towns_2022(demo_con, demo_raw):
     p = {"region": "210681", "start": dt.date(2022, 1, 1), "end": dt.date(2022, 12, 31), "category": "",
          "channel": "", "child_digits": 9}
-    before = db.run(con, "unit_scores", dict(p, start=dt.date(2021, 1, 1), end=dt.date(2021, 12, 31)))
-    table = assessment.ranking(db.run(con, "unit_scores", p), before)
-    want = expected_town_scores(all_records, "210681", dt.date(2022, 1, 1), dt.date(2022, 12, 31))
+    before = db.run(demo_con, "unit_scores", dict(p, start=dt.date(2021, 1, 1), end=dt.date(2021, 12, 31)))
+    table = assessment.ranking(db.run(demo_con, "unit_scores", p), before)
+    want = expected_town_scores(demo_raw["service_records"], "210681", dt.date(2022, 1, 1), dt.date(2022, 12, 31))
     got = dict(zip(table.unit_code, table.composite_score))
     assert got.keys() == want.keys() and len(got) > 10
     assert all(abs(got[k] - want[k]) < 1e-9 for k in want)
@@ -101,10 +67,10 @@ def test_ranking_composite_equals_pandas_for_donggang_towns_2022(con, all_record
     assert (table.rank_change == table.prev_rank - table["rank"]).all()
 
 
-def test_a_town_below_seventy_percent_is_flagged_and_rectified(con):
+def test_a_town_below_seventy_percent_is_flagged_and_rectified(demo_con):
     p = {"region": "210682", "start": dt.date(2022, 1, 1), "end": dt.date(2022, 12, 31), "category": "",
          "channel": "", "child_digits": 9}
-    table = assessment.ranking(db.run(con, "unit_scores", p))
+    table = assessment.ranking(db.run(demo_con, "unit_scores", p))
     low = table[table.unit_name == "蓝旗镇"].iloc[0]
     assert low.solve_rate < 0.7 and low.satisfaction_rate < 0.7 and low.response_rate >= 0.7
     assert bool(low.flagged_yellow) and low.tier == "整改"

@@ -2,45 +2,22 @@
 computations on the demo rows."""
 import datetime as dt
 
-import duckdb
 import numpy as np
 import pandas as pd
 import pytest
 
 from dangqun import db, metrics, overdue, workdays
 from dangqun.charts import services as charts
+from expected import flag, window
 
 START, END = dt.date(2022, 2, 1), dt.date(2022, 9, 30)
 PARAMS = {"region": "210681", "start": START, "end": END, "category": "02", "channel": ""}
 
 
 @pytest.fixture(scope="module")
-def con(demo_db):
-    c = duckdb.connect(str(demo_db), read_only=True)
-    yield c
-    c.close()
-
-
-@pytest.fixture(scope="module")
-def all_records(con):
-    r = con.execute("select * from service_records").df()
-    c = con.execute("select center_id, region_code, center_name from centers").df()
-    return r.merge(c, on="center_id")
-
-
-@pytest.fixture(scope="module")
-def catalog(con):
-    return con.execute("select * from catalog").df()
-
-
-def window(r, prefix, start, end, category="", channel=""):
-    keep = r.region_code.str.startswith(prefix) & (r.received_at >= pd.Timestamp(start)) \
-        & (r.received_at < pd.Timestamp(end) + pd.Timedelta(days=1))
-    if category:
-        keep &= r.item_code.str[:2] == category
-    if channel:
-        keep &= r.channel == channel
-    return r[keep]
+def all_records(demo_raw):
+    """Every record, carrying its center's region_code."""
+    return demo_raw["service_records"]
 
 
 @pytest.fixture(scope="module")
@@ -53,47 +30,47 @@ def late(r, end):
     return metrics.overdue(r.status, r.closed_at, r.due_on, end)
 
 
-def test_service_categories(con, all_records, catalog):
+def test_service_categories(demo_con, all_records, demo_raw):
     r = window(all_records, "210681", START, END, channel="电话")
-    got = db.run(con, "service_categories", dict(PARAMS, category="", channel="电话")).set_index("category_code")
+    got = db.run(demo_con, "service_categories", dict(PARAMS, category="", channel="电话")).set_index("category_code")
     g = r.assign(cat=r.item_code.str[:2], closed=r.status == "已办结", late=late(r, END)).groupby("cat")
     want = pd.DataFrame({"received": g.size(), "closed": g.closed.sum(), "overdue": g.late.sum()})
     assert got[["received", "closed", "overdue"]].sort_index().to_dict() == want.sort_index().astype(int).to_dict()
-    names = catalog.groupby("category_code").category_name.first()
+    names = demo_raw["catalog"].groupby("category_code").category_name.first()
     assert (got.category_name == names.reindex(got.index)).all()
     assert got.received.is_monotonic_decreasing and len(got) == 12
 
 
-def test_service_items_within_a_category(con, records, catalog):
-    got = db.run(con, "service_items", PARAMS).set_index("item_code")
+def test_service_items_within_a_category(demo_con, records, demo_raw):
+    got = db.run(demo_con, "service_items", PARAMS).set_index("item_code")
     g = records.assign(closed=records.status == "已办结", late=late(records, END)).groupby("item_code")
     want = pd.DataFrame({"received": g.size(), "closed": g.closed.sum(), "overdue": g.late.sum()}).astype(int)
     assert got[["received", "closed", "overdue"]].sort_index().to_dict() == want.sort_index().to_dict()
     assert set(got.category_code) == {"02"}
-    assert (got.item_name == catalog.set_index("item_code").item_name.reindex(got.index)).all()
+    assert (got.item_name == demo_raw["catalog"].set_index("item_code").item_name.reindex(got.index)).all()
 
 
-def test_service_channels(con, records):
-    got = db.run(con, "service_channels", PARAMS).set_index("channel")
-    g = records.assign(proxy=records.is_proxy.fillna(False).astype(bool),
+def test_service_channels(demo_con, records):
+    got = db.run(demo_con, "service_channels", PARAMS).set_index("channel")
+    g = records.assign(proxy=flag(records.is_proxy),
                        proactive=records.origin == "未诉先办").groupby(records.channel.fillna("未注明渠道"))
     want = pd.DataFrame({"received": g.size(), "proxy": g.proxy.sum(), "proactive": g.proactive.sum()}).astype(int)
     assert got.sort_index().to_dict() == want.sort_index().to_dict()
     assert got.received.sum() == len(records) > 1000
 
 
-def test_service_groups(con, records):
-    got = db.run(con, "service_groups", dict(PARAMS, channel="上门")).set_index("group_tag")
+def test_service_groups(demo_con, records):
+    got = db.run(demo_con, "service_groups", dict(PARAMS, channel="上门")).set_index("group_tag")
     r = records[records.channel == "上门"]
-    g = r.assign(closed=r.status == "已办结", proxy=r.is_proxy.fillna(False).astype(bool)) \
+    g = r.assign(closed=r.status == "已办结", proxy=flag(r.is_proxy)) \
         .groupby(r.group_tag.fillna("未注明人群"))
     want = pd.DataFrame({"received": g.size(), "closed": g.closed.sum(), "proxy": g.proxy.sum()}).astype(int)
     assert got.sort_index().to_dict() == want.sort_index().to_dict()
     assert "新就业群体" in got.index and got.received.sum() == len(r) > 100
 
 
-def test_workflow_durations_agree_with_pandas_quantiles(con, records):
-    got = db.run(con, "workflow_durations", PARAMS).set_index("step")
+def test_workflow_durations_agree_with_pandas_quantiles(demo_con, records):
+    got = db.run(demo_con, "workflow_durations", PARAMS).set_index("step")
     closed = records[records.status == "已办结"]
     spans = {
         "受理至派单": metrics.hours_between(records.received_at, records.dispatched_at),
@@ -111,33 +88,33 @@ def test_workflow_durations_agree_with_pandas_quantiles(con, records):
         assert (got.loc[step, "median_hours"], got.loc[step, "p90_hours"]) == pytest.approx(metrics.median_p90(hours))
 
 
-def test_workflow_durations_empty_window_has_no_numbers(con):
-    got = db.run(con, "workflow_durations", dict(PARAMS, region="999999"))
+def test_workflow_durations_empty_window_has_no_numbers(demo_con):
+    got = db.run(demo_con, "workflow_durations", dict(PARAMS, region="999999"))
     assert got["count"].tolist() == [0, 0, 0]
     assert got.median_hours.isna().all() and got.p90_hours.isna().all()
 
 
-def test_overdue_cases(con, all_records):
+def test_overdue_cases(demo_con, all_records):
     params = dict(PARAMS, category="", max_rows=50)
     r = window(all_records, "210681", START, END)
     want = r[late(r, END)]
-    got = db.run(con, "overdue_cases", params)
+    got = db.run(demo_con, "overdue_cases", params)
     assert len(got) == 50 and (got.total_overdue == len(want)).all() and len(want) > 50
     assert set(got.record_id) <= set(want.record_id)
     # the 50 most days past the deadline (calendar days to the closing day or the window's end)
     days = (want.closed_at.dt.normalize().fillna(pd.Timestamp(END)) - pd.to_datetime(want.due_on)).dt.days
     assert sorted(got.days_late, reverse=True) == sorted(days, reverse=True)[:50]
-    everything = db.run(con, "overdue_cases", dict(params, max_rows=100_000))
+    everything = db.run(demo_con, "overdue_cases", dict(params, max_rows=100_000))
     assert sorted(everything.record_id) == sorted(want.record_id)
 
 
-def test_overdue_cases_include_open_cases_past_the_deadline(con, all_records):
+def test_overdue_cases_include_open_cases_past_the_deadline(demo_con, all_records):
     r = all_records[all_records.status.isin(["待受理", "办理中", "延期"])]
     assert len(r) > 0
     end = dt.date(2022, 12, 31)
     params = {"region": "21", "start": dt.date(2022, 1, 1), "end": end, "category": "", "channel": "",
               "max_rows": 1_000_000}
-    got = db.run(con, "overdue_cases", params)
+    got = db.run(demo_con, "overdue_cases", params)
     open_late = window(r, "21", dt.date(2022, 1, 1), end)
     open_late = open_late[pd.to_datetime(open_late.due_on) < pd.Timestamp(end)]
     assert len(open_late) > 0
@@ -159,8 +136,8 @@ def test_workdays_overdue_counts_working_days():
                              workdays.workdays_between(dt.date(2022, 1, 3), dt.date(2022, 1, 10))]
 
 
-def test_overdue_table_columns_and_order(con):
-    cases = db.run(con, "overdue_cases", dict(PARAMS, max_rows=30))
+def test_overdue_table_columns_and_order(demo_con):
+    cases = db.run(demo_con, "overdue_cases", dict(PARAMS, max_rows=30))
     as_of = overdue.as_of_day(END, dt.date(2022, 12, 31))
     table = overdue.overdue_table(cases, as_of)
     assert table.columns.tolist() == ["record_id", "center_name", "item_name", "received_at", "promised_days",
@@ -172,8 +149,8 @@ def test_overdue_table_columns_and_order(con):
     assert overdue.as_of_day(dt.date(2023, 3, 31), dt.date(2022, 12, 31)) == dt.date(2022, 12, 31)
 
 
-def test_category_bars_carry_the_code_a_click_sets(con):
-    cats = db.run(con, "service_categories", dict(PARAMS, category=""))
+def test_category_bars_carry_the_code_a_click_sets(demo_con):
+    cats = db.run(demo_con, "service_categories", dict(PARAMS, category=""))
     fig = charts.category_bars(cats)
     codes = [c[0] for c in fig.data[0].customdata]
     assert sorted(codes) == sorted(cats.category_code) and codes[0] == cats.category_code.iloc[0]

@@ -1,0 +1,116 @@
+"""The tests' reference computations: what the dashboard should show, computed in plain pandas from the
+demo's raw rows (the `demo_raw` fixture in conftest.py).
+
+Deliberately independent of queries/*.sql and of dangqun's SQL: nothing here runs a query of the
+project, so a test that compares a query (or a page built on one) with these numbers compares two
+separate computations of the same definitions (DESIGN §4: 受理量, 办结, 按期办结, 超期, 有效回访 = a valid
+survey of a case in the assessment, 响应率/解决率/满意率 and the 综合成绩 weights). Keep it that way:
+do not import dangqun.db or call the queries from here, and do not mutate the frames passed in (the
+session shares them)."""
+from __future__ import annotations
+
+import pandas as pd
+
+OPEN = ("待受理", "办理中", "延期")
+# 综合成绩 = 100 × (0.1 × 响应率 + 0.5 × 解决率 + 0.4 × 满意率)；满意率 = (满意 + 0.9 × 基本满意) / 有效回访
+# (DESIGN §4), written out here rather than read from config/, so a change in either shows.
+W_RESPONSE, W_SOLVE, W_SATISFACTION, BASIC = 0.1, 0.5, 0.4, 0.9
+
+
+def flag(col: pd.Series) -> pd.Series:
+    """A nullable yes/no column as booleans, a missing value counting as no."""
+    return col.fillna(False).astype(bool)
+
+
+def window(records: pd.DataFrame, prefix: str, start, end, category: str = "", channel: str = "") -> pd.DataFrame:
+    """The records (carrying their center's region_code) under the region code `prefix`, received on the
+    days `start`..`end` (both whole days), of the 大类 `category` (the first two digits of item_code) and
+    the channel `channel`; an empty category or channel does not filter."""
+    keep = (records.region_code.str.startswith(prefix) & (records.received_at >= pd.Timestamp(start))
+            & (records.received_at < pd.Timestamp(end) + pd.Timedelta(days=1)))
+    if category:
+        keep &= records.item_code.str[:2] == category
+    if channel:
+        keep &= records.channel == channel
+    return records[keep]
+
+
+def is_valid(r: pd.DataFrame) -> pd.Series:
+    """有效回访: a valid survey of a case counted in the assessment."""
+    return flag(r.survey_valid) & flag(r.in_assessment)
+
+
+def valid(r: pd.DataFrame) -> pd.DataFrame:
+    """The records with a 有效回访."""
+    return r[is_valid(r)]
+
+
+def counts(r: pd.DataFrame, end) -> dict[str, int]:
+    """The measures kpi_summary, monthly_trend and unit_scores count, for the records `r` of a window
+    ending on the day `end` (an open case is overdue when its deadline is before `end`)."""
+    v = is_valid(r)
+    closed = r.status == "已办结"
+    due = pd.to_datetime(r.due_on)
+    late_closed = closed & (r.closed_at.dt.normalize() > due)
+    late_open = r.status.isin(OPEN) & (due < pd.Timestamp(end))
+    return {
+        "received": len(r),
+        "closed": int(closed.sum()),
+        "closed_on_time": int((closed & (r.closed_at.dt.normalize() <= due)).sum()),
+        "overdue": int((late_closed | late_open).sum()),
+        "valid": int(v.sum()),
+        "contacted": int((v & flag(r.contacted)).sum()),
+        "solved": int((v & flag(r.solved)).sum()),
+        "satisfied": int((v & (r.satisfaction == "满意")).sum()),
+        "basic": int((v & (r.satisfaction == "基本满意")).sum()),
+    }
+
+
+# The per-unit counts of the scorecard queries (brand_scorecard, funds_by_center, funds_by_unit).
+COUNTS = dict(received=("record_id", "size"), closed=("closed", "sum"), valid=("valid", "sum"),
+              contacted=("contacted", "sum"), solved=("solved", "sum"), satisfied=("satisfied", "sum"),
+              basic=("basic", "sum"))
+
+
+def counts_by(r: pd.DataFrame, by) -> pd.DataFrame:
+    """COUNTS of the records `r` per group of `by` (a column name or a Series aligned with `r`)."""
+    v = is_valid(r)
+    flags = r.assign(
+        closed=(r.status == "已办结").astype(int), valid=v.astype(int),
+        contacted=(v & flag(r.contacted)).astype(int),
+        solved=(v & flag(r.solved)).astype(int),
+        satisfied=(v & (r.satisfaction == "满意")).astype(int),
+        basic=(v & (r.satisfaction == "基本满意")).astype(int))
+    return flags.groupby(by).agg(**COUNTS)
+
+
+def rates(r: pd.DataFrame) -> tuple[int, float, float, float, float]:
+    """(有效回访, 响应率, 解决率, 满意率, 综合成绩) of the records `r`, from their 有效回访 only."""
+    v = valid(r)
+    n = len(v)
+    response = flag(v.contacted).sum() / n
+    solve = flag(v.solved).sum() / n
+    sat = ((v.satisfaction == "满意").sum() + BASIC * (v.satisfaction == "基本满意").sum()) / n
+    return n, response, solve, sat, 100 * (W_RESPONSE * response + W_SOLVE * solve + W_SATISFACTION * sat)
+
+
+def centers_in(raw: dict[str, pd.DataFrame], prefix: str) -> pd.DataFrame:
+    """The centers under the region code `prefix`."""
+    return raw["centers"][raw["centers"].region_code.str.startswith(prefix)]
+
+
+def funds_in(raw: dict[str, pd.DataFrame], prefix: str, start, end) -> pd.DataFrame:
+    """The funds of the centers under `prefix` (with their region_code) for the fiscal years the days
+    `start`..`end` touch — funds are counted by year, not by the day they were granted — with
+    amount_wan as float."""
+    c = centers_in(raw, prefix)
+    f = raw["funds"].merge(c[["center_id", "region_code"]], on="center_id")
+    f = f[f.fiscal_year.between(start.year, end.year)]
+    return f.assign(amount_wan=f.amount_wan.astype(float))
+
+
+def activities_in(raw: dict[str, pd.DataFrame], prefix: str, start, end) -> pd.DataFrame:
+    """The activities of the centers under `prefix` held on the days `start`..`end`."""
+    c = centers_in(raw, prefix)
+    a = raw["activities"].merge(c[["center_id"]], on="center_id")
+    return a[(a.activity_date >= pd.Timestamp(start)) & (a.activity_date <= pd.Timestamp(end))]
