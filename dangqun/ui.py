@@ -304,14 +304,15 @@ def downloads_lazy(make_frame, row_count: int, name: str, key: str, fr: Frame) -
     replaced by the XlsxTooLarge sentence."""
     lang = fr.lang
     parts = (fr.filters.period,)
-    left, right, _ = st.columns([1, 1, 4])
-    left.download_button(t("下载 CSV", lang), data=lambda: export.to_csv_bytes(make_frame(), lang),
+    # a wrapping row: in a narrow column the buttons keep their labels and stack instead of shrinking
+    row = st.container(horizontal=True, gap="small")
+    row.download_button(t("下载 CSV", lang), data=lambda: export.to_csv_bytes(make_frame(), lang),
                          file_name=export.download_name(name, "csv", *parts), mime="text/csv",
                          key=f"csv_{key}", on_click="ignore", icon=":material/download:")
     if row_count > export.XLSX_MAX_ROWS:
-        right.caption(str(export.XlsxTooLarge(row_count, lang)))
+        row.caption(str(export.XlsxTooLarge(row_count, lang)))
     else:
-        right.download_button(
+        row.download_button(
             t("下载 Excel", lang), data=lambda: export.to_xlsx_bytes(make_frame(), lang),
             file_name=export.download_name(name, "xlsx", *parts), key=f"xlsx_{key}", on_click="ignore",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

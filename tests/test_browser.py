@@ -149,3 +149,41 @@ def test_download_a_csv(server, page):
     first_line = data[3:].decode("utf-8").split("\r\n")[0]
     assert first_line.split(",")[:3] == ["月份", "受理量", "办结量"]
     no_error_box(page)
+
+
+def click_bar(pg, chart_index, name):
+    """Click the bar labelled `name` in the chart_index-th Plotly figure of the page. Streamlit may
+    redraw a figure just after the script ends, so a detached element is looked up again."""
+    from playwright.sync_api import Error
+
+    for attempt in range(5):
+        try:
+            chart = pg.locator(".js-plotly-plot").nth(chart_index)
+            chart.scroll_into_view_if_needed()
+            labels = chart.evaluate("el => el.data[0].y")
+            assert name in labels, f"{name} not among the bars: {labels}"
+            chart.locator("g.point path").nth(labels.index(name)).click(force=True)
+            break
+        except Error:
+            pg.wait_for_timeout(1000)
+    else:
+        raise AssertionError(f"could not click the bar {name}")
+    wait_ready(pg)
+
+
+def test_four_clicks_from_a_city_to_a_villages_records(server, page):
+    page.goto(f"{server}/?city=210600000000")
+    wait_ready(page)
+    click_bar(page, 1, "东港市")                                           # 1
+    expect(page.get_by_text("丹东市 › 东港市 · 2022年")).to_be_visible()
+    click_bar(page, 1, "长山镇")                                           # 2
+    expect(page.get_by_text("丹东市 › 东港市 › 长山镇 · 2022年")).to_be_visible()
+    click_bar(page, 1, "卧龙村")                                           # 3
+    expect(page.get_by_text("丹东市 › 东港市 › 长山镇 › 卧龙村 · 2022年")).to_be_visible()
+    page.locator('[data-testid="stSidebar"]').get_by_role("link", name="明细查询").click()   # 4
+    wait_ready(page)
+    expect(page.locator("h1").first).to_have_text("明细查询")
+    expect(page.get_by_text("丹东市 › 东港市 › 长山镇 › 卧龙村 · 2022年")).to_be_visible()
+    expect(page.get_by_text("共 ")).to_be_visible()
+    no_error_box(page)
+    page.screenshot(path=str(ARTIFACTS / "four_clicks_records.png"), full_page=True)
