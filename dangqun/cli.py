@@ -24,6 +24,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--db", help="数据库文件路径（默认 $DANGQUN_DB 或 data/dangqun.duckdb）")
     p.add_argument("--out", default=None, help="输出目录（默认 sample_data）")
 
+    p = sub.add_parser("init", help="新建数据库并载入区划与服务事项目录 / new database with the dictionaries")
+    p.add_argument("--db", help="数据库文件路径（默认 $DANGQUN_DB 或 data/dangqun.duckdb）")
+
     p = sub.add_parser("import", help="导入导出文件 / import export files")
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--db")
@@ -43,6 +46,8 @@ def main(argv=None) -> int:
     try:
         if args.command == "demo":
             return _demo(args)
+        if args.command == "init":
+            return _init(args)
         if args.command == "import":
             return _import(args)
         if args.command == "samples":
@@ -76,6 +81,15 @@ def _samples(args) -> int:
 
     for name, rows in samples.write_sample_data(db.resolve_path(args.db), args.out).items():
         print(f"  {name}: {rows:,}")
+    return 0
+
+
+def _init(args) -> int:
+    from dangqun import dictionaries
+
+    with db.opened(args.db) as con:
+        counts = dictionaries.load(con)
+    print(f"已载入字典：区划 {counts['regions']:,} 条，服务事项 {counts['catalog']:,} 项 → {db.resolve_path(args.db)}")
     return 0
 
 
