@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DB ?= data/dangqun.duckdb
 
-.PHONY: setup run demo test bench-import clean
+.PHONY: setup run demo test bench bench-import clean
 
 setup: $(STAMP)
 
@@ -26,6 +26,9 @@ run: $(STAMP) $(DB)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python -m dangqun bench
 
 bench-import: $(STAMP)
 	$(BIN)/python -m dangqun bench import

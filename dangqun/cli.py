@@ -34,10 +34,20 @@ def _parser() -> argparse.ArgumentParser:
                    help="文件类型（默认按表头识别）")
     p.add_argument("--json", action="store_true", help="每个文件输出一行 JSON")
 
+    _user_parser(sub)
+
     p = sub.add_parser("bench", help="基准测试 / benchmarks")
-    p.add_argument("what", choices=["import"])
-    p.add_argument("--rows", type=int, default=1_000_000)
-    p.add_argument("--xlsx-rows", type=int, default=100_000)
+    p.add_argument("what", nargs="?", choices=["pages", "import"], default="pages",
+                   help="pages：各页面响应时间（默认）；import：导入速度")
+    p.add_argument("--rows", type=int, default=1_000_000, help="import：CSV 行数")
+    p.add_argument("--xlsx-rows", type=int, default=100_000, help="import：XLSX 行数")
+    p.add_argument("--records", type=int, default=None, help="只测这一规模（默认 100 万、500 万、2000 万条）")
+    p.add_argument("--json", action="store_true", help="每个规模输出一行 JSON")
+    p.add_argument("--sessions", type=int, default=0, help="并发会话数（如 20）：并发与导入中读取的测试")
+    p.add_argument("--seconds", type=float, default=60, help="并发测试时长（秒）")
+    p.add_argument("--rounds", type=int, default=3, help="每页筛选序列重复的轮数")
+    p.add_argument("--pages", nargs="+", default=None, help="只测这些页面脚本（如 app.py pages/funds.py）")
+    p.add_argument("--import-rows", type=int, default=1_000_000, help="同时测导入速度的 CSV 行数（0 不测）")
     return parser
 
 
@@ -50,12 +60,18 @@ def main(argv=None) -> int:
             return _init(args)
         if args.command == "import":
             return _import(args)
+        if args.command == "user":
+            return _user(args)
         if args.command == "samples":
             return _samples(args)
         if args.command == "bench":
             from dangqun import bench
 
-            return bench.run_import_bench(rows=args.rows, xlsx_rows=args.xlsx_rows)
+            if args.what == "import":
+                return bench.run_import_bench(rows=args.rows, xlsx_rows=args.xlsx_rows)
+            return bench.main(records=args.records, as_json=args.json, sessions=args.sessions,
+                              rounds=args.rounds, pages=args.pages or bench.PAGE_FILES,
+                              import_rows=args.import_rows, seconds=args.seconds)
     except db.DatabaseLocked as exc:
         print(exc, file=sys.stderr)
         return 3
@@ -73,7 +89,17 @@ def _demo(args) -> int:
     print(f"已生成演示数据库：{path}")
     for table, count in summary.items():
         print(f"  {table}: {count:,}")
+    _demo_accounts()
     return 0
+
+
+def _demo_accounts() -> None:
+    # in the accounts file, not in demo.build: building a demo database (as the tests do) must not
+    # touch the operator's accounts; they log in only while the database is the demo (auth.usable)
+    from dangqun import auth
+
+    names = auth.add_demo_accounts()
+    print(f"演示账号（密码 {auth.DEMO_PASSWORD}，仅在演示数据库上可用）写入 {auth.users_path()}：{', '.join(names) or '无'}")
 
 
 def _samples(args) -> int:
@@ -96,11 +122,86 @@ def _init(args) -> int:
 def _import(args) -> int:
     from dangqun import ingest
 
+    from dangqun import audit
+
+    # the command line runs on the server under an operator's own login: it imports as an
+    # administrator (the dashboard's import page is for administrators only too)
     with db.opened(args.db) as con:
         reports = ingest.import_files(con, args.files, kind=args.kind, db_path=db.resolve_path(args.db))
+        for report in reports:
+            audit.record_import(con, audit.cli_user(), report)
     for report in reports:
         if args.json:
             print(json.dumps(report.to_json(), ensure_ascii=False))
         else:
             print(report.summary_zh())
     return 2 if any(r.rejected for r in reports) else 0
+
+
+# ── accounts (`user …`) ──────────────────────────────────────────────────────────────────────
+
+def _user_parser(sub) -> None:
+    p = sub.add_parser("user", help="账号管理 / accounts")
+    users = p.add_subparsers(dest="user_command", required=True)
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--users", help="账号文件（默认 $DANGQUN_USERS 或 config/users.toml）")
+    common.add_argument("--db", help="数据库文件路径（审计日志写入其中）")
+    q = users.add_parser("add", parents=[common], help="新建账号")
+    q.add_argument("name")
+    q.add_argument("--role", required=True, choices=["admin", "city", "county", "town"])
+    q.add_argument("--region", required=True, help="区划代码（12 位，市县可用 6 位）：账号的查看范围")
+    q.add_argument("--display-name", default="", help="显示名称")
+    q.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码（一行）")
+    users.add_parser("list", parents=[common], help="列出账号")
+    q = users.add_parser("disable", parents=[common], help="停用账号")
+    q.add_argument("name")
+    q = users.add_parser("enable", parents=[common], help="重新启用账号")
+    q.add_argument("name")
+    q = users.add_parser("passwd", parents=[common], help="修改密码")
+    q.add_argument("name")
+    q.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码（一行）")
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    import getpass
+
+    first = getpass.getpass("密码: ")
+    if first != getpass.getpass("再次输入密码: "):
+        from dangqun.auth import AccountError
+
+        raise AccountError("两次输入的密码不一致")
+    return first
+
+
+def _user(args) -> int:
+    from dangqun import audit, auth
+
+    accounts = auth.load_accounts(args.users)
+    if args.user_command == "list":
+        for acc in accounts.values():
+            state = "停用" if acc.disabled else ("演示" if acc.demo else "启用")
+            print(f"{acc.name}\t{acc.display_name}\t{acc.role}\t{acc.region}\t{state}")
+        return 0
+    # every change is audited: open the database first, so a locked one refuses before any change
+    with db.opened(args.db) as con:
+        try:
+            if args.user_command == "add":
+                acc = auth.add_account(accounts, args.name, args.role, args.region,
+                                       _read_password(args.password_stdin), args.display_name)
+                detail = f"新建 role={acc.role} region={acc.region}"
+            elif args.user_command == "passwd":
+                auth.change(accounts, args.name, password_hash=auth.hash_password(_read_password(args.password_stdin)),
+                            demo=False)
+                detail = "修改密码"
+            else:
+                auth.change(accounts, args.name, disabled=args.user_command == "disable")
+                detail = "停用" if args.user_command == "disable" else "启用"
+        except auth.AccountError as exc:
+            print(f"未修改：{exc}", file=sys.stderr)
+            return 2
+        auth.save_accounts(accounts, args.users)
+        audit.record(con, audit.cli_user(), "account", target=args.name, detail=detail)
+    print(f"账号 {args.name}：{detail}（{auth.users_path(args.users)}）")
+    return 0

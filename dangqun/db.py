@@ -67,9 +67,13 @@ def opened(db=None, read_only: bool = False):
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     from dangqun.privacy import install_macros
 
+    from dangqun import rollups
+
     con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
+    rollups.create_tables(con)  # before the macros that read them; built from a macro, so after them
     con.execute(MACROS_SQL.read_text(encoding="utf-8"))
     install_macros(con)
+    rollups.ensure(con)
 
 
 def data_version(con) -> int:
@@ -100,7 +104,7 @@ def set_meta(con, key: str, value: str) -> None:
 QUERIES_DIR = ROOT / "queries"
 # Tables whose rows belong to a region: every query sees them only through views restricted to the
 # caller's scope, created on the query's own cursor, so a page cannot forget the scope.
-SCOPED_TABLES = ("centers", "service_records", "funds", "activities", "quarantine")
+SCOPED_TABLES = ("centers", "service_records", "funds", "activities", "quarantine", "rollup_center_month")
 
 
 @lru_cache(maxsize=1)

@@ -3,19 +3,20 @@
 -- Parameters: p_region is a region-code prefix ('' for all), p_start/p_end inclusive dates,
 -- p_category a 2-digit 大类编码 ('' for all), p_channel a 受理渠道 ('' for all).
 
--- grain: one row per service record received in the window, with its center's region and type and
--- the flags the metrics of DESIGN §4 count (count_if them; the rates are computed in dangqun.metrics).
+-- grain: one row per service record, with the flags the metrics of DESIGN §4 count (count_if them;
+-- the rates are computed in dangqun.metrics). The one definition of each flag: filtered_records and
+-- the rollups (dangqun/rollups.sql) both read it.
 -- 有效回访 needs both 是否有效回访 and 是否纳入考核; 联系/解决/满意 count only within 有效回访.
--- 超期: closed after its deadline, or still open (待受理/办理中/延期) with the deadline before the window's end.
-create or replace macro filtered_records(p_region, p_start, p_end, p_category, p_channel) as table
+-- 超期 depends on the window's end, so it is is_closed_late here and is_overdue in filtered_records.
+create or replace macro flagged_records() as table
     select
         r.*,
-        c.region_code, c.center_name, c.center_type,
         left(r.item_code, 2) as category_code,
+        date_trunc('month', r.received_at)::date as month,
         (r.status = '已办结') as is_closed,
         coalesce(r.status = '已办结' and r.closed_at::date <= r.due_on, false) as is_on_time,
-        coalesce((r.status = '已办结' and r.closed_at::date > r.due_on)
-          or (r.status in ('待受理', '办理中', '延期') and r.due_on < p_end::date), false) as is_overdue,
+        coalesce(r.status = '已办结' and r.closed_at::date > r.due_on, false) as is_closed_late,
+        (r.status in ('待受理', '办理中', '延期')) as is_open,
         coalesce(r.survey_valid and r.in_assessment, false) as is_valid,
         coalesce(r.survey_valid and r.in_assessment and r.contacted, false) as is_contacted,
         coalesce(r.survey_valid and r.in_assessment and r.solved, false) as is_solved,
@@ -23,14 +24,57 @@ create or replace macro filtered_records(p_region, p_start, p_end, p_category, p
         coalesce(r.survey_valid and r.in_assessment and r.satisfaction = '基本满意', false) as is_basic,
         coalesce(r.survey_valid and r.in_assessment and r.satisfaction = '不满意', false) as is_unsatisfied,
         coalesce(r.is_proxy, false) as is_proxy_case,
-        (r.origin = '未诉先办') as is_proactive
-    from service_records r
+        coalesce(r.origin = '未诉先办', false) as is_proactive
+    from service_records r;
+
+-- grain: one row per service record received in the window, with its center's region and type and
+-- the flags of flagged_records.
+-- 超期: closed after its deadline, or still open (待受理/办理中/延期) with the deadline before the window's end.
+create or replace macro filtered_records(p_region, p_start, p_end, p_category, p_channel) as table
+    select
+        r.*,
+        c.region_code, c.center_name, c.center_type,
+        coalesce(r.is_closed_late or (r.is_open and r.due_on < p_end::date), false) as is_overdue
+    from flagged_records() r
     join centers c using (center_id)
     where c.region_code like p_region || '%'
       and r.received_at >= p_start::timestamp
       and r.received_at < (p_end::date + 1)::timestamp
-      and (p_category = '' or left(r.item_code, 2) = p_category)
+      and (p_category = '' or r.category_code = p_category)
       and (p_channel = '' or r.channel = p_channel);
+
+-- Whole calendar months from p_start to p_end: the windows the rollups answer (every period preset).
+create or replace macro whole_months(p_start, p_end) as
+    day(p_start::date) = 1 and day(p_end::date + 1) = 1;
+
+-- grain: rows of counts (not records) for the window, to be summed: received, closed, closed_on_time,
+-- overdue, valid, contacted, solved, satisfied, basic, unsatisfied, proxy, proactive, with each row's
+-- center (center_id, region_code, center_name, center_type), month, category_code, channel and
+-- unsatisfied_reason (the 不满意原因 of rows counting 不满意 answers, else null).
+-- A window of whole months reads the rollup (dangqun/rollups.sql); any other window counts
+-- filtered_records one row per record. Both give the same sums (tests/test_rollups.py); DuckDB drops
+-- the branch whose whole_months condition is false before reading anything.
+create or replace macro record_counts(p_region, p_start, p_end, p_category, p_channel) as table
+    select
+        u.center_id, c.region_code, c.center_name, c.center_type, u.month, u.category_code, u.channel,
+        u.unsatisfied_reason, u.received, u.closed, u.closed_on_time,
+        u.closed_late + (case when u.open_due_on < p_end::date then u.received else 0 end) as overdue,
+        u.valid, u.contacted, u.solved, u.satisfied, u.basic, u.unsatisfied, u.proxy, u.proactive
+    from rollup_center_month u
+    join centers c using (center_id)
+    where whole_months(p_start, p_end)
+      and c.region_code like p_region || '%'
+      and u.month between p_start::date and p_end::date
+      and (p_category = '' or u.category_code = p_category)
+      and (p_channel = '' or u.channel = p_channel)
+    union all
+    select
+        center_id, region_code, center_name, center_type, month, category_code, channel,
+        case when is_unsatisfied then dissatisfaction_reason end as unsatisfied_reason, 1 as received, is_closed::int, is_on_time::int, is_overdue::int,
+        is_valid::int, is_contacted::int, is_solved::int, is_satisfied::int, is_basic::int,
+        is_unsatisfied::int, is_proxy_case::int, is_proactive::int
+    from filtered_records(p_region, p_start, p_end, p_category, p_channel)
+    where not whole_months(p_start, p_end);
 
 -- grain: one row per center in the region
 create or replace macro region_centers(p_region) as table

@@ -131,3 +131,17 @@ create table if not exists quarantine (
     center_id  varchar,
     raw        varchar
 );
+
+create sequence if not exists audit_id_seq;
+
+-- grain: one row per audited event (dangqun.audit): logins, lockouts, logouts, page views with their
+-- filters, downloads, imports, account changes. Only ever appended to (nothing deletes its rows).
+create table if not exists audit_log (
+    audit_id  bigint default nextval('audit_id_seq'),
+    logged_at timestamp not null,
+    user_name varchar not null,
+    action    varchar not null,   -- dangqun.audit.ACTIONS
+    target    varchar,            -- page, table, file or account
+    detail    varchar,            -- filters (as the URL query), row counts, changes
+    result    varchar not null    -- ok / bad_credentials / locked / refused / …
+);

@@ -1,5 +1,8 @@
 """The one module that imports Streamlit: connection, cached queries, the shared page frame
-(navigation, sidebar filters mirrored in the URL, header and breadcrumb) and download widgets."""
+(login gate, navigation, sidebar filters mirrored in the URL, header and breadcrumb) and download widgets.
+
+Every query runs under the logged-in account's scope (its region; None for admins), taken here from
+the session, never from a page: a page cannot forget it or widen it."""
 from __future__ import annotations
 
 import dataclasses
@@ -7,7 +10,7 @@ import datetime as dt
 
 import streamlit as st
 
-from dangqun import contract, db, export, filters, periods, regions
+from dangqun import audit, auth, contract, db, export, filters, periods, regions
 from dangqun.i18n import t
 
 # (file, title key, icon): the navigation, in order; titles go through i18n.t
@@ -19,8 +22,11 @@ PAGES = (
     ("pages/services.py", "服务办理", ":material/assignment:"),
     ("pages/records.py", "明细查询", ":material/search:"),
     ("pages/data_import.py", "数据导入", ":material/upload_file:"),
+    ("pages/audit.py", "审计日志", ":material/policy:"),
 )
+ADMIN_PAGES = ("数据导入", "审计日志")   # title keys of the pages only administrators open (and see)
 STATE = "_filters"   # the canonical filter state: a filters.Filters, survives page switches
+SESSION = "_session"  # {"account": auth.Account, "seen": datetime of the last run}: who is logged in
 
 
 # ── data access ──────────────────────────────────────────────────────────────────────────────
@@ -45,15 +51,24 @@ def _cached_query(name: str, params: tuple, scope: str | None, version: int):
     return db.run(connection(), name, dict(params), scope=scope)
 
 
-def query(name: str, params: dict | None = None, scope: str | None = None):
-    """Named query through Streamlit's cache, keyed by query, parameters, scope and data version."""
-    return _cached_query(name, tuple(sorted((params or {}).items())), scope, data_version())
+def account() -> auth.Account:
+    """The logged-in account (frame() has stopped the script before this when nobody is)."""
+    if SESSION not in st.session_state:
+        raise RuntimeError("no account is logged in: call ui.frame() first")
+    return st.session_state[SESSION]["account"]
 
 
-def deferred_query(name: str, params: dict | None = None, scope: str | None = None):
-    """A zero-argument function that runs the named query uncached when called: for a full download
-    built on click (st.download_button runs it outside the script, so the connection is taken now)."""
-    con = connection()
+def query(name: str, params: dict | None = None):
+    """Named query through Streamlit's cache, keyed by query, parameters, the account's scope and the
+    data version."""
+    return _cached_query(name, tuple(sorted((params or {}).items())), account().scope, data_version())
+
+
+def deferred_query(name: str, params: dict | None = None):
+    """A zero-argument function that runs the named query uncached under the account's scope when
+    called: for a full download built on click (st.download_button runs it outside the script, so the
+    connection and the scope are taken now)."""
+    con, scope = connection(), account().scope
     return lambda: db.run(con, name, dict(params or {}), scope=scope)
 
 
@@ -68,13 +83,14 @@ class Context:
 
 
 def context() -> Context:
+    acc = account()
     options = query("region_options")
     span = query("data_span")
     last = span.last_day.iloc[0]
     latest = last.date() if hasattr(last, "date") and last == last else dt.date.today()
     cats = query("category_options")
     return Context(
-        index=filters.RegionIndex.from_frame(options),
+        index=filters.RegionIndex.from_frame(options, root=acc.region if acc.scope else regions.PROVINCE),
         latest=latest,
         categories=dict(zip(cats.category_code, cats.category_name)),
         channels=contract.CHANNELS,
@@ -104,18 +120,126 @@ class Frame:
 
 
 def frame(title_key: str) -> Frame:
-    """Called first by every page: config, navigation, sidebar filters, header, breadcrumb."""
+    """Called first by every page: config, login, navigation, sidebar filters, header, breadcrumb.
+    Stops the script (nothing of the page renders) until someone is logged in, on an administrators'
+    page for anyone else, and on a link to a region outside the account's scope."""
     st.set_page_config(page_title=f"{t(title_key)} · {t('党群服务数据看板')}", page_icon=":material/account_balance:",
                        layout="wide", initial_sidebar_state="expanded")
+    acc = _login_gate()
+    if title_key in ADMIN_PAGES and not acc.is_admin:
+        _refuse(title_key, "无权使用该页面")
     ctx = context()
-    f = _current_filters(ctx)
+    f = _current_filters(ctx, title_key)
     with st.sidebar:
         _navigation(f.lang)
         _filter_widgets(ctx)
     f = st.session_state[STATE]
     _write_url(f)
     _header(title_key, f, ctx)
+    _audit_view(title_key, f)
     return Frame(f, ctx)
+
+
+# ── login, logout, refusals and the audit of views ───────────────────────────────────────────
+
+def _url_lang() -> str:
+    return "en" if st.query_params.get("lang") == "en" else "zh"
+
+
+def _login_gate() -> auth.Account:
+    """The logged-in account, refreshed from the accounts file on every run (a disabled account or a
+    changed role takes effect at once); otherwise the login form, and the script stops."""
+    con = connection()
+    session = st.session_state.get(SESSION)
+    if session:
+        name = session["account"].name
+        acc = auth.load_accounts().get(name)
+        if not auth.usable(acc, auth.is_demo_db(con)):
+            _end_session(name, "account_unusable", "账号已停用，请联系管理员")
+        elif auth.idle(session["seen"]):
+            _end_session(name, "idle", "长时间未操作，已自动退出，请重新登录")
+        else:
+            st.session_state[SESSION] = {"account": acc, "seen": auth.now()}
+            return acc
+    _login_form(con, _url_lang())
+    st.stop()
+
+
+def _login_form(con, lang: str) -> None:
+    accounts = auth.load_accounts()
+    demo_db = auth.is_demo_db(con)
+    st.title(t("党群服务数据看板", lang))
+    notice = st.session_state.pop("_login_notice", "")
+    if notice:
+        st.info(t(notice, lang))
+    if not any(auth.usable(a, demo_db) for a in accounts.values()):
+        st.warning(t("还没有可用的账号。请在服务器上创建第一个管理员账号：", lang))
+        st.code("python -m dangqun user add NAME --role admin --region 210000000000 --password-stdin",
+                language="bash")
+        st.caption(t("账号文件：{path}（可用环境变量 DANGQUN_USERS 指定）", lang, path=auth.users_path()))
+        if demo_db:
+            st.caption(t("演示数据库：运行 python -m dangqun demo 生成演示账号（见 README）", lang))
+        return
+    st.subheader(t("登录", lang))
+    with st.form("login", clear_on_submit=True, width=420):
+        st.text_input(t("用户名", lang), key="login_user", max_chars=64)
+        st.text_input(t("密码", lang), key="login_password", type="password", max_chars=auth.MAX_PASSWORD)
+        submitted = st.form_submit_button(t("登录", lang), key="login_submit", type="primary")
+    if submitted:
+        acc, message = auth.login(con, accounts, st.session_state.get("login_user", ""),
+                                  st.session_state.get("login_password", ""), demo_db)
+        if acc:
+            st.session_state[SESSION] = {"account": acc, "seen": auth.now()}
+            st.rerun()
+        st.error(t(message, lang))
+    if demo_db:
+        st.caption(t("这是演示数据库：演示账号见 README。", lang))
+
+
+def _end_session(name: str, result: str, notice: str) -> None:
+    """Forget everything the session held (filters, searches, uploads) and note the logout."""
+    audit.record(connection(), name, "logout", result=result)
+    st.session_state.clear()
+    st.session_state["_login_notice"] = notice
+
+
+def _logout() -> None:
+    _end_session(account().name, "ok", "已退出登录")
+
+
+def _refuse(title_key: str, message: str) -> None:
+    """A refusal in place of the page: the message, navigation and logout, no data; the script stops."""
+    lang = _url_lang()
+    with st.sidebar:
+        _navigation(lang)
+    audit.record(connection(), account().name, "page_view", target=title_key,
+                 detail=_query_string(st.query_params.to_dict()), result="refused")
+    st.title(t(title_key, lang))
+    st.error(t(message, lang))
+    st.button(t("返回本辖区", lang), key="scope_home", on_click=st.query_params.clear)
+    st.stop()
+
+
+def _query_string(query: dict) -> str:
+    from urllib.parse import urlencode
+
+    return urlencode(query)
+
+
+def audit_imports(results) -> None:
+    """An import row in the audit log for each file the import page processed (uploads.Result)."""
+    for r in results:
+        audit.record_import(connection(), account().name, r.report)
+
+
+def _audit_view(title_key: str, f: filters.Filters) -> None:
+    """One page_view row each time the page or its filters change (not on every rerun)."""
+    query = filters.to_query(f)
+    view = (title_key, tuple(sorted(query.items())))
+    if st.session_state.get("_audited_view") != view:
+        st.session_state["_audited_view"] = view
+        audit.record(connection(), account().name, "page_view", target=title_key,
+                     detail=_query_string(query))
 
 
 def set_filters(f: filters.Filters) -> None:
@@ -151,18 +275,25 @@ def open_records(center_id: str) -> None:
     st.switch_page("pages/records.py")
 
 
-def _current_filters(ctx: Context) -> filters.Filters:
+def _current_filters(ctx: Context, title_key: str) -> filters.Filters:
     if STATE not in st.session_state:
-        f = filters.from_query(st.query_params.to_dict(), ctx.index, ctx.latest, ctx.categories, ctx.channels)
+        query = auth.scoped_query(st.query_params.to_dict(), account().scope)
+        if query is None:
+            _refuse(title_key, "无权查看该区域")
+        f = filters.from_query(query, ctx.index, ctx.latest, ctx.categories, ctx.channels)
         st.session_state[STATE] = f
     return st.session_state[STATE]
 
 
 def _navigation(lang: str) -> None:
+    acc = account()
     st.markdown(f"### :material/account_balance: {t('党群服务数据看板', lang)}")
     for path, key, icon in PAGES:
-        if (db.ROOT / path).exists():
+        if (db.ROOT / path).exists() and (acc.is_admin or key not in ADMIN_PAGES):
             st.page_link(path, label=t(key, lang), icon=icon)
+    left, right = st.columns([3, 2], vertical_alignment="center")
+    left.caption(f"{acc.display_name} · {t(auth.ROLE_LABELS[acc.role], lang)}")
+    right.button(t("退出", lang), key="logout", on_click=_logout, icon=":material/logout:")
     st.divider()
 
 
@@ -214,8 +345,11 @@ def _filter_widgets(ctx: Context) -> None:
 
     # Widgets are re-seeded from the canonical state on every run: widget state does not survive
     # a page switch, the canonical state does.
+    # the levels below the scope's root: a county official starts at 乡镇街道
     parent = index.root
     for depth, key in enumerate(filters.LEVEL_KEYS, start=1):
+        if depth <= index.levels.get(index.root, 0):
+            continue
         options = [""] + [c for c in index.children(parent) if index.levels.get(c) == depth]
         if len(options) == 1:
             break
@@ -305,15 +439,20 @@ def downloads_lazy(make_frame, row_count: int, name: str, key: str, fr: Frame) -
     lang = fr.lang
     parts = (fr.filters.period,)
     # a wrapping row: in a narrow column the buttons keep their labels and stack instead of shrinking
+    con, user = connection(), account().name
     row = st.container(horizontal=True, gap="small")
-    row.download_button(t("下载 CSV", lang), data=lambda: export.to_csv_bytes(make_frame(), lang),
+    row.download_button(t("下载 CSV", lang),
+                        data=audit.logged_download(con, user, name, "csv", row_count,
+                                                   lambda: export.to_csv_bytes(make_frame(), lang)),
                          file_name=export.download_name(name, "csv", *parts), mime="text/csv",
                          key=f"csv_{key}", on_click="ignore", icon=":material/download:")
     if row_count > export.XLSX_MAX_ROWS:
         row.caption(str(export.XlsxTooLarge(row_count, lang)))
     else:
         row.download_button(
-            t("下载 Excel", lang), data=lambda: export.to_xlsx_bytes(make_frame(), lang),
+            t("下载 Excel", lang),
+            data=audit.logged_download(con, user, name, "xlsx", row_count,
+                                       lambda: export.to_xlsx_bytes(make_frame(), lang)),
             file_name=export.download_name(name, "xlsx", *parts), key=f"xlsx_{key}", on_click="ignore",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             icon=":material/download:")

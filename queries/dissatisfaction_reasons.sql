@@ -4,20 +4,17 @@
 -- grain: one row per dissatisfaction reason
 with
 
-records as (
-    select * from filtered_records(:region, :start, :end, :category, :channel)
-),
-
-dissatisfied as (
-    select coalesce(nullif(trim(dissatisfaction_reason), ''), '未注明原因') as dissatisfaction_reason
-    from records
-    where is_unsatisfied
+counts as (
+    select * from record_counts(:region, :start, :end, :category, :channel)
 ),
 
 final as (
-    select dissatisfaction_reason, count(*) as count
-    from dissatisfied
-    group by dissatisfaction_reason
+    select
+        coalesce(nullif(trim(unsatisfied_reason), ''), '未注明原因') as dissatisfaction_reason,
+        sum(unsatisfied)::bigint as count
+    from counts
+    group by 1
+    having sum(unsatisfied) > 0
 )
 
 select * from final

@@ -10,23 +10,23 @@ centers_in_region as (
 ),
 
 window_records as (
-    select * from filtered_records(:region, :start, :end, :category, :channel)
+    select * from record_counts(:region, :start, :end, :category, :channel)
 ),
 
 window_funds as (
     select * from filtered_funds(:region, :start, :end)
 ),
 
-record_counts as (
+center_record_counts as (
     select
         center_id,
-        count(*) as received,
-        count_if(is_closed)::bigint as closed,
-        count_if(is_valid)::bigint as valid,
-        count_if(is_contacted)::bigint as contacted,
-        count_if(is_solved)::bigint as solved,
-        count_if(is_satisfied)::bigint as satisfied,
-        count_if(is_basic)::bigint as basic
+        sum(received)::bigint as received,
+        sum(closed)::bigint as closed,
+        sum(valid)::bigint as valid,
+        sum(contacted)::bigint as contacted,
+        sum(solved)::bigint as solved,
+        sum(satisfied)::bigint as satisfied,
+        sum(basic)::bigint as basic
     from window_records
     group by center_id
 ),
@@ -53,7 +53,7 @@ final as (
         coalesce(r.satisfied, 0) as satisfied,
         coalesce(r.basic, 0) as basic
     from centers_in_region c
-    left join record_counts r using (center_id)
+    left join center_record_counts r using (center_id)
     left join fund_totals f using (center_id)
     where r.center_id is not null or f.center_id is not null
 )

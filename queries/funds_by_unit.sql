@@ -6,26 +6,38 @@
 -- grain: one row per child unit with funds or records in the window
 with
 
-window_records as (
-    select * from filtered_records(:region, :start, :end, :category, :channel)
+center_counts as (
+    -- per center first: the unit code is then worked out once per center, not once per count row
+    select
+        center_id,
+        region_code,
+        sum(received) as received,
+        sum(closed) as closed,
+        sum(valid) as valid,
+        sum(contacted) as contacted,
+        sum(solved) as solved,
+        sum(satisfied) as satisfied,
+        sum(basic) as basic
+    from record_counts(:region, :start, :end, :category, :channel)
+    group by center_id, region_code
 ),
 
 window_funds as (
     select * from filtered_funds(:region, :start, :end)
 ),
 
-record_counts as (
+unit_record_counts as (
     select
         case when :child_digits = 0 then center_id
              else rpad(left(region_code, :child_digits), 12, '0') end as unit_code,
-        count(*) as received,
-        count_if(is_closed)::bigint as closed,
-        count_if(is_valid)::bigint as valid,
-        count_if(is_contacted)::bigint as contacted,
-        count_if(is_solved)::bigint as solved,
-        count_if(is_satisfied)::bigint as satisfied,
-        count_if(is_basic)::bigint as basic
-    from window_records
+        sum(received)::bigint as received,
+        sum(closed)::bigint as closed,
+        sum(valid)::bigint as valid,
+        sum(contacted)::bigint as contacted,
+        sum(solved)::bigint as solved,
+        sum(satisfied)::bigint as satisfied,
+        sum(basic)::bigint as basic
+    from center_counts
     group by 1
 ),
 
@@ -49,7 +61,7 @@ units as (
         coalesce(r.solved, 0) as solved,
         coalesce(r.satisfied, 0) as satisfied,
         coalesce(r.basic, 0) as basic
-    from record_counts r
+    from unit_record_counts r
     full outer join fund_totals f using (unit_code)
 ),
 

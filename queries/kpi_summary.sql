@@ -6,22 +6,22 @@
 with
 
 records as (
-    select * from filtered_records(:region, :start, :end, :category, :channel)
+    select * from record_counts(:region, :start, :end, :category, :channel)
 ),
 
 record_counts as (
     select
-        count(*) as received,
-        count_if(is_closed) as closed,
-        count_if(is_on_time) as closed_on_time,
-        count_if(is_overdue) as overdue,
-        count_if(is_valid) as valid,
-        count_if(is_contacted) as contacted,
-        count_if(is_solved) as solved,
-        count_if(is_satisfied) as satisfied,
-        count_if(is_basic) as basic,
-        count_if(is_proxy_case) as proxy,
-        count_if(is_proactive) as proactive
+        coalesce(sum(received), 0)::bigint as received,
+        coalesce(sum(closed), 0)::bigint as closed,
+        coalesce(sum(closed_on_time), 0)::bigint as closed_on_time,
+        coalesce(sum(overdue), 0)::bigint as overdue,
+        coalesce(sum(valid), 0)::bigint as valid,
+        coalesce(sum(contacted), 0)::bigint as contacted,
+        coalesce(sum(solved), 0)::bigint as solved,
+        coalesce(sum(satisfied), 0)::bigint as satisfied,
+        coalesce(sum(basic), 0)::bigint as basic,
+        coalesce(sum(proxy), 0)::bigint as proxy,
+        coalesce(sum(proactive), 0)::bigint as proactive
     from records
 ),
 

@@ -4,20 +4,20 @@
 with
 
 records as (
-    select * from filtered_records(:region, :start, :end, :category, :channel)
+    select * from record_counts(:region, :start, :end, :category, :channel)
 ),
 
 final as (
     select
-        date_trunc('month', received_at)::date as month,
-        count(*) as received,
-        count_if(is_closed) as closed,
-        count_if(is_on_time) as closed_on_time,
-        count_if(is_valid) as valid,
-        count_if(is_contacted) as contacted,
-        count_if(is_solved) as solved,
-        count_if(is_satisfied) as satisfied,
-        count_if(is_basic) as basic
+        month,
+        sum(received)::bigint as received,
+        sum(closed)::bigint as closed,
+        sum(closed_on_time)::bigint as closed_on_time,
+        sum(valid)::bigint as valid,
+        sum(contacted)::bigint as contacted,
+        sum(solved)::bigint as solved,
+        sum(satisfied)::bigint as satisfied,
+        sum(basic)::bigint as basic
     from records
     group by 1
 )

@@ -6,7 +6,7 @@
 with
 
 records as (
-    select * from filtered_records(:region, :start, :end, :category, :channel)
+    select * from record_counts(:region, :start, :end, :category, :channel)
 ),
 
 levels as (
@@ -15,10 +15,10 @@ levels as (
 
 level_counts as (
     select
-        coalesce(count_if(is_satisfied), 0)::bigint as satisfied,
-        coalesce(count_if(is_basic), 0)::bigint as basic,
-        coalesce(count_if(is_unsatisfied), 0)::bigint as dissatisfied,
-        coalesce(count_if(is_valid), 0)::bigint as valid
+        coalesce(sum(satisfied), 0)::bigint as satisfied,
+        coalesce(sum(basic), 0)::bigint as basic,
+        coalesce(sum(unsatisfied), 0)::bigint as dissatisfied,
+        coalesce(sum(valid), 0)::bigint as valid
     from records
 ),
 

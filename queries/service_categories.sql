@@ -5,7 +5,7 @@
 with
 
 records as (
-    select * from filtered_records(:region, :start, :end, :category, :channel)
+    select * from record_counts(:region, :start, :end, :category, :channel)
 ),
 
 category_names as (
@@ -17,9 +17,9 @@ category_names as (
 category_counts as (
     select
         category_code,
-        count(*) as received,
-        count_if(is_closed)::bigint as closed,
-        count_if(is_overdue)::bigint as overdue
+        sum(received)::bigint as received,
+        sum(closed)::bigint as closed,
+        sum(overdue)::bigint as overdue
     from records
     group by category_code
 ),

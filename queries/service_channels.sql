@@ -5,15 +5,15 @@
 with
 
 records as (
-    select * from filtered_records(:region, :start, :end, :category, :channel)
+    select * from record_counts(:region, :start, :end, :category, :channel)
 ),
 
 final as (
     select
         coalesce(channel, '未注明渠道') as channel,
-        count(*) as received,
-        count_if(is_proxy_case)::bigint as proxy,
-        count_if(is_proactive)::bigint as proactive
+        sum(received)::bigint as received,
+        sum(proxy)::bigint as proxy,
+        sum(proactive)::bigint as proactive
     from records
     group by 1
 )

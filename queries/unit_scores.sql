@@ -4,32 +4,39 @@
 -- grain: one row per child unit with records in the window
 with
 
-records as (
-    select * from filtered_records(:region, :start, :end, :category, :channel)
-),
-
-unit_records as (
+center_counts as (
+    -- per center first: the unit code is then worked out once per center, not once per count row
     select
-        case when :child_digits = 0 then center_id
-             else rpad(left(region_code, :child_digits), 12, '0') end as unit_code,
-        *
-    from records
+        center_id,
+        region_code,
+        sum(received) as received,
+        sum(closed) as closed,
+        sum(closed_on_time) as closed_on_time,
+        sum(overdue) as overdue,
+        sum(valid) as valid,
+        sum(contacted) as contacted,
+        sum(solved) as solved,
+        sum(satisfied) as satisfied,
+        sum(basic) as basic
+    from record_counts(:region, :start, :end, :category, :channel)
+    group by center_id, region_code
 ),
 
 unit_counts as (
     select
-        unit_code,
-        count(*) as received,
-        count_if(is_closed) as closed,
-        count_if(is_on_time) as closed_on_time,
-        count_if(is_overdue) as overdue,
-        count_if(is_valid) as valid,
-        count_if(is_contacted) as contacted,
-        count_if(is_solved) as solved,
-        count_if(is_satisfied) as satisfied,
-        count_if(is_basic) as basic
-    from unit_records
-    group by unit_code
+        case when :child_digits = 0 then center_id
+             else rpad(left(region_code, :child_digits), 12, '0') end as unit_code,
+        sum(received)::bigint as received,
+        sum(closed)::bigint as closed,
+        sum(closed_on_time)::bigint as closed_on_time,
+        sum(overdue)::bigint as overdue,
+        sum(valid)::bigint as valid,
+        sum(contacted)::bigint as contacted,
+        sum(solved)::bigint as solved,
+        sum(satisfied)::bigint as satisfied,
+        sum(basic)::bigint as basic
+    from center_counts
+    group by 1
 ),
 
 final as (

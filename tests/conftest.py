@@ -30,20 +30,47 @@ def app_db(demo_db, tmp_path_factory):
     return path
 
 
+@pytest.fixture(scope="session")
+def accounts_file(tmp_path_factory):
+    """An accounts file holding the demo accounts (dangqun.auth.DEMO_ACCOUNTS, password
+    auth.DEMO_PASSWORD); DANGQUN_USERS points at it for the session, so the app and `streamlit run`
+    in the browser tests read it."""
+    import os
+
+    from dangqun import auth
+
+    path = tmp_path_factory.mktemp("accounts") / "users.toml"
+    auth.add_demo_accounts(path)
+    os.environ["DANGQUN_USERS"] = str(path)
+    return path
+
+
+def log_in(at, user: str, password: str):
+    """Fill the login form through its widget keys and submit it; returns the AppTest after the run."""
+    at.text_input(key="login_user").input(user)
+    at.text_input(key="login_password").input(password)
+    at.button(key="login_submit").click()
+    return at.run()
+
+
 @pytest.fixture()
-def open_page(app_db):
-    """open_page('pages/funds.py', county='210681') → an AppTest that has run app.py with those URL
-    parameters and then switched to the page (as an official arriving by a link would)."""
+def open_page(app_db, accounts_file):
+    """open_page('pages/funds.py', county='210681') → an AppTest that has opened app.py with those URL
+    parameters, logged in through the login form (the demo admin unless user= names another demo
+    account) and then switched to the page (as an official arriving by a link would)."""
     from pathlib import Path
 
     from streamlit.testing.v1 import AppTest
 
+    from dangqun import auth
+
     root = Path(__file__).resolve().parent.parent
 
-    def _open(page: str = "app.py", **query):
+    def _open(page: str = "app.py", user: str = "admin", **query):
         at = AppTest.from_file(str(root / "app.py"), default_timeout=120)
         at.query_params.update({k: str(v) for k, v in query.items()})
         at.run()
+        log_in(at, user, auth.DEMO_PASSWORD)
         if page != "app.py":
             at.switch_page(page).run()
         return at

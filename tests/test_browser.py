@@ -28,7 +28,8 @@ from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
 PAGES = [("app.py", "", "总览"), ("pages/brands.py", "brands", "品牌矩阵"), ("pages/funds.py", "funds", "资金投入"),
          ("pages/satisfaction.py", "satisfaction", "满意度与考核"), ("pages/services.py", "services", "服务办理"),
-         ("pages/records.py", "records", "明细查询"), ("pages/data_import.py", "data_import", "数据导入")]
+         ("pages/records.py", "records", "明细查询"), ("pages/data_import.py", "data_import", "数据导入"),
+         ("pages/audit.py", "audit", "审计日志")]
 
 
 def _free_port() -> int:
@@ -38,8 +39,9 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(demo_db, tmp_path_factory):
-    """`streamlit run app.py` on a free localhost port, over its own copy of the demo database."""
+def server(demo_db, accounts_file, tmp_path_factory):
+    """`streamlit run app.py` on a free localhost port, over its own copy of the demo database (the
+    demo accounts come from accounts_file through $DANGQUN_USERS)."""
     db_path = tmp_path_factory.mktemp("browser") / "browser.duckdb"
     shutil.copy(demo_db, db_path)
     port = _free_port()
@@ -93,6 +95,20 @@ def wait_ready(pg):
     pg.wait_for_timeout(500)
 
 
+def open_logged_in(pg, url, user="admin"):
+    """Open `url` as an official arriving by a link: the login form comes first (a new browser
+    session), then the page of the link with its parameters."""
+    from dangqun import auth
+
+    pg.goto(url)
+    wait_ready(pg)
+    pg.get_by_label("用户名").fill(user)
+    pg.get_by_label("密码", exact=True).fill(auth.DEMO_PASSWORD)
+    pg.get_by_role("button", name="登录").click()
+    wait_ready(pg)
+    expect(pg.get_by_role("button", name="退出")).to_be_visible()
+
+
 def no_error_box(pg):
     assert pg.locator('[data-testid="stException"]').count() == 0
     assert pg.locator('[data-testid="stAlertContentError"]').count() == 0
@@ -102,8 +118,7 @@ def no_error_box(pg):
 def test_every_page_opens_without_an_error(server, page, path, slug, title):
     if not (ROOT / path).exists():
         pytest.fail(f"{path} is missing")
-    page.goto(f"{server}/{slug}")
-    wait_ready(page)
+    open_logged_in(page, f"{server}/{slug}")
     expect(page.locator("h1").first).to_have_text(title)
     no_error_box(page)
     page.screenshot(path=str(ARTIFACTS / f"page_{slug or 'overview'}.png"), full_page=True)
@@ -120,8 +135,7 @@ def choose(pg, label, option):
 
 
 def test_choose_a_county_then_click_a_bar_to_drill(server, page):
-    page.goto(server)
-    wait_ready(page)
+    open_logged_in(page, server)
     choose(page, "市", "丹东市")
     choose(page, "县区", "东港市")
     expect(page.get_by_text("丹东市 › 东港市 · 2022年")).to_be_visible()
@@ -140,8 +154,7 @@ def test_choose_a_county_then_click_a_bar_to_drill(server, page):
 
 
 def test_download_a_csv(server, page):
-    page.goto(f"{server}/?county=210681000000")
-    wait_ready(page)
+    open_logged_in(page, f"{server}/?county=210681000000")
     with page.expect_download() as info:
         page.get_by_role("button", name="下载 CSV").first.click()
     data = Path(info.value.path()).read_bytes()
@@ -172,8 +185,7 @@ def click_bar(pg, chart_index, name):
 
 
 def test_four_clicks_from_a_city_to_a_villages_records(server, page):
-    page.goto(f"{server}/?city=210600000000")
-    wait_ready(page)
+    open_logged_in(page, f"{server}/?city=210600000000")
     click_bar(page, 1, "东港市")                                           # 1
     expect(page.get_by_text("丹东市 › 东港市 · 2022年")).to_be_visible()
     click_bar(page, 1, "长山镇")                                           # 2

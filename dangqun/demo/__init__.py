@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from dangqun import contract, db
+from dangqun import contract, db, rollups
 from dangqun.demo.figures import *  # noqa: F401,F403  (the figures are this module's API)
 from dangqun.demo import figures as F
 from dangqun.demo.centers import CENTER_COLUMNS, build_centers
@@ -56,6 +56,7 @@ def _fill(con, records: int, seed: int) -> dict[str, int]:
     _insert(con, "activities", build_activities(centers, rngs[3]))
     con.execute("commit")
     _insert_records(con, RecordGenerator(centers, catalog, records, rngs[4]))
+    rollups.rebuild(con)
     db.set_meta(con, "demo", "true")
     db.set_meta(con, "seed", str(seed))
     db.bump_data_version(con)

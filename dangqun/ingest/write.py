@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-from dangqun import workdays
+from dangqun import rollups, workdays
 from dangqun.contract import Column
 from dangqun.ingest.normalise import Match
 from dangqun.ingest.validate import col_ref, q, typed_columns
@@ -91,6 +91,8 @@ def write_good(con, m: Match, cols: list[str]) -> tuple[int, int, int]:
     con.execute(f"create or replace temp table upd as select o.* from old o join {table} t "
                 f"on t.{key} = o.{key} where not ({same})")
     n_upd = con.execute("select count(*) from upd").fetchall()[0][0]
+    if n_upd and table == "service_records":
+        rollups.touch_updated(con)
     if n_upd:
         sets = ", ".join(f"{c} = u.{c}" for c in cols if c != key)
         con.execute(f"update {table} set {sets} from upd u where {table}.{key} = u.{key}")
@@ -98,4 +100,6 @@ def write_good(con, m: Match, cols: list[str]) -> tuple[int, int, int]:
     anti = f"anti join old o on o.{key} = g.{key}" if n_old else ""
     n_new = con.execute(f"insert into {table} ({', '.join(cols)}) select {', '.join('g.' + c for c in cols)} "
                         f"from good g {anti}").fetchall()[0][0]
+    if table == "service_records":
+        rollups.refresh_imported(con)
     return n_new, n_upd, n_old - n_upd

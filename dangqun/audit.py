@@ -1,0 +1,79 @@
+"""The audit trail (等保): who logged in, viewed, downloaded, imported or changed an account, when,
+and with what result. One table, audit_log (dangqun/schema.sql), only ever appended to: nothing in
+the application deletes or updates its rows (kept at least 180 days; see README 部署与安全)."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from dangqun import db
+
+# action → its label on the audit page
+ACTIONS = {
+    "login_ok": "登录成功",
+    "login_failed": "登录失败",
+    "lockout": "账号锁定",
+    "logout": "退出登录",
+    "page_view": "查看页面",
+    "download": "下载",
+    "import": "导入",
+    "account": "账号变更",
+}
+# hostile input must not grow the log without bound: every text is cut to these lengths
+LIMITS = {"user_name": 64, "target": 200, "detail": 2000, "result": 64}
+
+
+def record(con, user: str, action: str, target: str = "", detail: str = "", result: str = "ok",
+           at: dt.datetime | None = None) -> None:
+    """Append one row on a cursor of its own (autocommitted, outside any caller's transaction)."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown audit action {action!r}")
+    values = {"user_name": user, "target": target, "detail": detail, "result": result}
+    params = {k: str(v or "")[:LIMITS[k]] for k, v in values.items()}
+    params.update(logged_at=at or dt.datetime.now(), action=action)
+    cur = con.cursor()
+    try:
+        cur.execute(db.query_sql("audit_record"), params)
+    finally:
+        cur.close()
+
+
+def logged_download(con, user: str, table: str, file_format: str, rows: int, make_bytes):
+    """A zero-argument function building a download's bytes that first writes the audit row (what
+    table, which format, how many rows): st.download_button calls it when the official clicks."""
+    def _build() -> bytes:
+        record(con, user, "download", target=table, detail=f"{file_format} · {rows} 行")
+        return make_bytes()
+    return _build
+
+
+def record_import(con, user: str, report) -> None:
+    """One import row per file (an ingest.Report): its counts, or why it was rejected."""
+    detail = (report.message if report.rejected else
+              f"读取 {report.rows_read}，新增 {report.imported}，更新 {report.updated}，"
+              f"重复 {report.duplicates}，隔离 {report.quarantined}")
+    # the file's own name: a page upload's path is a temporary directory of no interest
+    record(con, user, "import", target=Path(report.file).name, detail=detail,
+           result="rejected" if report.rejected else "ok")
+
+
+def cli_user() -> str:
+    """Who runs the command line: the operating-system account, marked as such in the log."""
+    import getpass
+
+    try:
+        return "cli:" + getpass.getuser()
+    except (KeyError, OSError):
+        return "cli:?"
+
+
+COLUMNS = {"logged_at": "时间", "user_name": "用户", "action": "操作", "target": "对象", "detail": "详情",
+           "result": "结果"}
+
+
+def audit_frame(rows, lang: str = "zh"):
+    """The audit page's table: action labels and headers in the interface language."""
+    from dangqun.i18n import t
+
+    shown = rows[list(COLUMNS)].assign(action=rows["action"].map(lambda a: t(ACTIONS.get(a, a), lang)))
+    return shown.rename(columns={k: t(v, lang) for k, v in COLUMNS.items()})

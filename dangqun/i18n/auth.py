@@ -1,0 +1,40 @@
+"""English strings of the login form, the account and scope messages and the 审计日志 page."""
+EN = {
+    "审计日志": "Audit log",
+    "登录": "Log in",
+    "用户名": "User name",
+    "密码": "Password",
+    "退出": "Log out",
+    "用户名或密码错误": "Wrong user name or password",
+    "登录失败次数过多，请 15 分钟后再试": "Too many failed logins; try again in 15 minutes",
+    "长时间未操作，已自动退出，请重新登录": "You were logged out after 30 minutes without activity; please log in again",
+    "账号已停用，请联系管理员": "This account is disabled; ask an administrator",
+    "已退出登录": "You are logged out",
+    "还没有可用的账号。请在服务器上创建第一个管理员账号：":
+        "There is no usable account yet. Create the first administrator on the server:",
+    "账号文件：{path}（可用环境变量 DANGQUN_USERS 指定）": "Accounts file: {path} (set DANGQUN_USERS to use another)",
+    "演示数据库：运行 python -m dangqun demo 生成演示账号（见 README）":
+        "Demo database: run python -m dangqun demo to create the demo accounts (see README)",
+    "这是演示数据库：演示账号见 README。": "This is the demo database: the demo accounts are listed in the README.",
+    "无权使用该页面": "You are not allowed to use this page",
+    "返回本辖区": "Back to my region",
+    "管理员": "Administrator",
+    "市级": "City",
+    "县级": "County",
+    # audit page
+    "审计日志只增不删，保存不少于 180 天。时间为服务器本地时间。":
+        "The audit log is only ever appended to and kept at least 180 days. Times are the server's local time.",
+    "用户": "User",
+    "操作": "Action",
+    "对象": "Target",
+    "详情": "Details",
+    "结果": "Result",
+    "登录成功": "Login",
+    "登录失败": "Failed login",
+    "账号锁定": "Lockout",
+    "退出登录": "Logout",
+    "查看页面": "Page view",
+    "下载": "Download",
+    "导入": "Import",
+    "账号变更": "Account change",
+}

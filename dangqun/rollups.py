@@ -1,0 +1,74 @@
+"""The rollups of dangqun/rollups.sql: created with the schema, rebuilt whole by the demo and when their
+definition changes, refreshed by every import for the (center, month) pairs it touched, inside the
+import's transaction, so a reader never sees records and rollups disagree."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from dangqun import db
+
+ROLLUPS_SQL = Path(__file__).with_name("rollups.sql")
+TABLES = ("rollup_center_month",)
+# bump when rollups.sql or the flags in macros.sql change meaning: ensure() then rebuilds them
+VERSION = "3"
+META_KEY = "rollup_version"
+
+
+def _sql() -> tuple[str, str]:
+    """(the tables' DDL, the refresh statement) of rollups.sql."""
+    ddl, refresh = ROLLUPS_SQL.read_text(encoding="utf-8").split("-- refresh --")
+    return ddl, refresh
+
+
+def create_tables(con) -> None:
+    """Before macros.sql, whose record_counts reads the rollup."""
+    con.execute(_sql()[0])
+
+
+def ensure(con) -> None:
+    """After macros.sql: rebuild the rollups if they were built by another definition (or never, as in
+    a database made before rollups existed)."""
+    if db.get_meta(con, META_KEY) != VERSION:
+        for table in TABLES:  # the columns may have changed too
+            con.execute(f"drop table if exists {table}")
+        create_tables(con)
+        rebuild(con)
+
+
+def rebuild(con) -> None:
+    """Every rollup row from all the records (the demo build; a definition change)."""
+    con.execute("create or replace temp table rollup_touched as "
+                "select distinct center_id, date_trunc('month', received_at)::date as month from service_records")
+    _replace_touched(con, everything=True)
+    db.set_meta(con, META_KEY, VERSION)
+
+
+def touch_updated(con) -> None:
+    """Before an import updates stored records (temp table upd, see ingest.write.write_good): their
+    (center, month) pairs as stored, which the update may leave."""
+    _touch(con, "service_records s semi join upd u on u.record_id = s.record_id")
+
+
+def refresh_imported(con) -> None:
+    """After an import wrote its records, in its transaction: the (center, month) pairs of every record
+    whose id the file holds (temp view stage; bad rows' ids too, harmlessly) and those touched before,
+    recomputed from the records. Ids, not the typed rows, so the costly parsing is not done twice."""
+    _touch(con, "service_records s semi join stage t on t.t_record_id = s.record_id")
+    _replace_touched(con)
+
+
+def _touch(con, source: str) -> None:
+    con.execute("create temp table if not exists rollup_touched (center_id varchar, month date)")
+    con.execute("insert into rollup_touched select distinct s.center_id, date_trunc('month', s.received_at)::date "
+                f"from {source}")
+
+
+def _replace_touched(con, everything: bool = False) -> None:
+    if everything:
+        con.execute("delete from rollup_center_month")
+    else:
+        con.execute("create or replace temp table rollup_touched as select distinct * from rollup_touched")
+        con.execute("delete from rollup_center_month u using rollup_touched t "
+                    "where u.center_id = t.center_id and u.month = t.month")
+    con.execute(_sql()[1])
+    con.execute("drop table if exists temp.rollup_touched")

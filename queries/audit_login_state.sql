@@ -1,0 +1,27 @@
+-- name: audit_login_state(user_name)
+-- The lockout state of one login name (dangqun.auth.login): when it was last locked, and how many
+-- wrong passwords were given in a row since its last successful login or its last lockout.
+-- grain: one row
+with
+
+events as (
+    select audit_id, logged_at, action, result
+    from audit_log
+    where user_name = :user_name and action in ('login_ok', 'login_failed', 'lockout')
+),
+
+last_reset as (
+    select max(audit_id) as reset_id
+    from events
+    where action in ('login_ok', 'lockout')
+),
+
+final as (
+    select
+        (select max(logged_at) from events where action = 'lockout') as locked_at,
+        (select count(*) from events, last_reset
+         where action = 'login_failed' and result = 'bad_credentials'
+           and (reset_id is null or audit_id > reset_id)) as failures
+)
+
+select * from final

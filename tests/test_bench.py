@@ -1,0 +1,46 @@
+"""`python -m dangqun bench` end to end on a small demo database: the JSON it prints has the documented
+shape and plausible contents. Never a timed assertion (DESIGN §7: targets are the benchmark's job)."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _bench(tmp_path, *args) -> dict:
+    env = dict(os.environ, DANGQUN_BENCH_DIR=str(tmp_path))
+    env.pop("DANGQUN_DB", None)
+    env.pop("DANGQUN_USERS", None)
+    done = subprocess.run([sys.executable, "-m", "dangqun", "bench", "--records", "20000", "--json", *args],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    (line,) = done.stdout.strip().splitlines()
+    return json.loads(line)
+
+
+def test_pages_bench_prints_one_json_object(tmp_path):
+    out = _bench(tmp_path, "--pages", "app.py", "--rounds", "1", "--import-rows", "2000")
+    assert set(out) == {"records", "pages", "rss_mb", "max_figure_kb", "import_rows_per_s"}
+    assert out["records"] == 20000
+    assert list(out["pages"]) == ["overview"]
+    page = out["pages"]["overview"]
+    assert set(page) == {"median_ms", "p95_ms", "pandas_median_ms", "ratio"}
+    assert 0 < page["median_ms"] <= page["p95_ms"]
+    assert page["pandas_median_ms"] > 0 and page["ratio"] > 0
+    assert out["rss_mb"] > 0 and out["max_figure_kb"] > 0
+    assert set(out["import_rows_per_s"]) == {"UTF-8 CSV", "GBK CSV", "XLSX"}
+    assert (tmp_path / "demo-20000.duckdb").exists()
+
+
+def test_sessions_bench_reads_through_an_import(tmp_path):
+    out = _bench(tmp_path, "--sessions", "2", "--seconds", "6")
+    assert out["errors"] == 0, out["first_errors"]
+    assert out["page_runs"] > 0
+    imp = out["import"]
+    assert imp["rows"] == 10_000
+    assert imp["version_after"] == imp["version_before"] + 1
+    assert imp["runs_after_commit"] == imp["runs_after_commit_on_new_version"]

@@ -1,0 +1,123 @@
+"""The rollups (dangqun/rollups.sql) give exactly the raw records' counts: through record_counts for
+whole-month windows in several scopes, and after an import that adds records and moves others."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from dangqun import bench, db, ingest
+
+MEASURES = ["received", "closed", "closed_on_time", "overdue", "valid", "contacted", "solved", "satisfied",
+            "basic", "unsatisfied", "proxy", "proactive"]
+KEYS = ["center_id", "month", "category_code", "channel"]
+
+# independent of record_counts: the per-record flags of filtered_records, counted directly
+RAW = f"""
+select center_id, date_trunc('month', received_at)::date as month, left(item_code, 2) as category_code, channel,
+       count(*) as received, count_if(is_closed) as closed, count_if(is_on_time) as closed_on_time,
+       count_if(is_overdue) as overdue, count_if(is_valid) as valid, count_if(is_contacted) as contacted,
+       count_if(is_solved) as solved, count_if(is_satisfied) as satisfied, count_if(is_basic) as basic,
+       count_if(is_unsatisfied) as unsatisfied, count_if(is_proxy_case) as proxy, count_if(is_proactive) as proactive
+from filtered_records($region, $start, $end, $category, $channel)
+group by all
+"""
+FROM_ROLLUP = f"""
+select {', '.join(KEYS)}, {', '.join(f'sum({m})::bigint as {m}' for m in MEASURES)}
+from record_counts($region, $start, $end, $category, $channel)
+group by all
+"""
+
+
+def _village(con) -> str:
+    return con.execute("select min(region_code) from centers where region_code not like '%000'").fetchone()[0]
+
+
+def _frame(con, sql: str, params: dict) -> pd.DataFrame:
+    df = con.execute(sql, params).df()
+    df["channel"] = df.channel.fillna("")
+    return df.sort_values(KEYS).reset_index(drop=True)[KEYS + MEASURES].astype({m: "int64" for m in MEASURES})
+
+
+WINDOWS = [(dt.date(2022, 1, 1), dt.date(2022, 12, 31)), (dt.date(2022, 10, 1), dt.date(2022, 12, 31)),
+           (dt.date(2021, 3, 1), dt.date(2021, 3, 31))]
+
+
+@pytest.mark.parametrize("start,end", WINDOWS)
+@pytest.mark.parametrize("scope", ["province", "county_category_channel", "village"])
+def test_rollup_reproduces_the_records(demo_con, scope, start, end):
+    region, category, channel = {"province": ("21", "", ""),
+                                 "county_category_channel": ("210681", "01", "窗口"),
+                                 "village": (_village(demo_con), "", "")}[scope]
+    params = {"region": region, "start": start, "end": end, "category": category, "channel": channel}
+    raw = _frame(demo_con, RAW, params)
+    rolled = _frame(demo_con, FROM_ROLLUP, params)
+    assert len(raw) > 0
+    pd.testing.assert_frame_equal(rolled, raw)
+
+
+def test_record_counts_reads_the_rollup_for_whole_months_only(demo_con):
+    whole = demo_con.execute("explain " + FROM_ROLLUP, {"region": "21", "start": dt.date(2022, 1, 1),
+                             "end": dt.date(2022, 12, 31), "category": "", "channel": ""}).fetchall()[0][1]
+    part = demo_con.execute("explain " + FROM_ROLLUP, {"region": "21", "start": dt.date(2022, 1, 2),
+                            "end": dt.date(2022, 12, 31), "category": "", "channel": ""}).fetchall()[0][1]
+    assert "rollup_center_month" in whole and "service_records" not in whole
+    assert "service_records" in part and "rollup_center_month" not in part
+
+
+def test_a_scoped_cursor_sees_only_its_centers_rollups(demo_con):
+    cur = db.scoped_cursor(demo_con, "210681000000")
+    try:
+        outside = cur.execute("select count(*) from rollup_center_month u join main.centers c using (center_id) "
+                              "where c.region_code not like '210681%'").fetchone()[0]
+        inside = cur.execute("select count(*) from rollup_center_month").fetchone()[0]
+    finally:
+        cur.close()
+    assert outside == 0 and inside > 0
+
+
+def _whole_rollup_matches_records(con) -> None:
+    stored = con.execute("select * from rollup_center_month").df()
+    con.execute("create or replace temp table rollup_touched as select distinct center_id, month from flagged_records()")
+    refresh = db.ROOT.joinpath("dangqun", "rollups.sql").read_text(encoding="utf-8").split("-- refresh --")[1]
+    fresh = con.execute(refresh.replace("insert into rollup_center_month", "")).df()
+    cols = list(stored.columns)
+    order = ["center_id", "month", "category_code", "channel", "open_due_on", "unsatisfied_reason"]
+    norm = lambda df: df[cols].sort_values(order, na_position="first").reset_index(drop=True)  # noqa: E731
+    pd.testing.assert_frame_equal(norm(stored), norm(fresh), check_dtype=False)
+
+
+def test_an_import_refreshes_the_rollups(scratch_con, tmp_path):
+    con = scratch_con
+    centers = [r[0] for r in con.execute("select center_id from centers order by 1").fetchall()]
+    before = con.execute("select sum(received) from rollup_center_month").fetchone()[0]
+    new = tmp_path / "new.csv"
+    bench.write_csv(bench.records_table(3_000, centers, seed=3), new)
+    (report,) = ingest.import_files(con, [new])
+    assert report.imported == 3_000
+    assert con.execute("select sum(received) from rollup_center_month").fetchone()[0] == before + 3_000
+    _whole_rollup_matches_records(con)
+
+    # stored records re-exported with other centers, dates and statuses: they leave their old rollup rows
+    moved_ids = [r[0] for r in con.execute("select record_id from service_records where record_id not like 'SL%' "
+                                           "order by record_id limit 500").fetchall()]
+    table = bench.records_table(500, centers[::-1], seed=4)
+    table = table.set_column(0, table.column_names[0], bench.pa.array(moved_ids))
+    moved = tmp_path / "moved.csv"
+    bench.write_csv(table, moved)
+    (report,) = ingest.import_files(con, [moved])
+    assert report.updated == 500
+    assert con.execute("select sum(received) from rollup_center_month").fetchone()[0] == before + 3_000
+    _whole_rollup_matches_records(con)
+
+
+def test_a_database_from_before_the_rollups_gets_them_on_opening(scratch_con):
+    con = scratch_con
+    received = con.execute("select count(*) from service_records").fetchone()[0]
+    con.execute("drop table rollup_center_month")
+    con.execute("create table rollup_center_month (center_id varchar)")  # an older, narrower definition
+    db.set_meta(con, "rollup_version", "0")
+    db.ensure_schema(con)
+    assert con.execute("select sum(received) from rollup_center_month").fetchone()[0] == received
+    _whole_rollup_matches_records(con)
