@@ -433,7 +433,11 @@ def _shown_version() -> int:
     return ui.data_version()
 
 
-HARNESS_ERRORS = ("Could not find page", "Runtime hasn't been created")
+# Seen only with AppTests in threads over the shared mock Runtime below, never in single-threaded
+# AppTest (page tests, page bench) nor in the server: a page missing for a moment, the Runtime slot
+# emptied by another session, and a widget's internal id ("$$ID-…-f_county", "…-brand_pick") looked up
+# in another session's registry.
+HARNESS_ERRORS = ("Could not find page", "Runtime hasn't been created", "KeyError('$$ID-")
 
 
 def _runtime_for_threads() -> None:
@@ -533,7 +537,6 @@ def main(records: int | None = None, as_json: bool = False, sessions: int = 0, r
          pages=PAGE_FILES, import_rows: int = 1_000_000, seconds: float = 60) -> int:
     """`python -m dangqun bench`: each size in turn (all of SIZES unless `records`)."""
     import contextlib
-    import json
     import sys
 
     if not records:

@@ -111,3 +111,26 @@ create or replace macro searched_records(p_region, p_start, p_end, p_category, p
       and (p_item_text = ''
            or contains(lower(r.item_code), lower(p_item_text))
            or contains(lower(coalesce(i.item_name, '')), lower(p_item_text)));
+
+-- grain: one row per center of the region with records in the window: record_counts summed per center
+-- (the unit most rankings and cost tables start from)
+create or replace macro center_record_counts(p_region, p_start, p_end, p_category, p_channel) as table
+    select
+        center_id,
+        any_value(region_code) as region_code,
+        sum(received)::bigint as received,
+        sum(closed)::bigint as closed,
+        sum(closed_on_time)::bigint as closed_on_time,
+        sum(overdue)::bigint as overdue,
+        sum(valid)::bigint as valid,
+        sum(contacted)::bigint as contacted,
+        sum(solved)::bigint as solved,
+        sum(satisfied)::bigint as satisfied,
+        sum(basic)::bigint as basic
+    from record_counts(p_region, p_start, p_end, p_category, p_channel)
+    group by center_id;
+
+-- The child unit a center counts under: its region code cut to p_digits and padded back to 12
+-- digits (a town of a county, a village of a town …); below a village (p_digits = 0) the center itself.
+create or replace macro unit_of(p_center_id, p_region_code, p_digits) as
+    case when p_digits = 0 then p_center_id else rpad(left(p_region_code, p_digits), 12, '0') end;

@@ -405,7 +405,7 @@ def _write_url(f: filters.Filters) -> None:
 def _header(title_key: str, f: filters.Filters, ctx: Context) -> None:
     lang = f.lang
     crumbs = filters.breadcrumb(f, ctx.index)
-    names = [name for _, name in crumbs if _ != ctx.index.root] or [ctx.index.name(ctx.index.root)]
+    names = [name for code, name in crumbs if code != ctx.index.root] or [ctx.index.name(ctx.index.root)]
     st.title(t(title_key, lang))
     st.markdown(f"**{' › '.join(names)} · {f.period.label(lang)}**")
     if len(crumbs) > 1:

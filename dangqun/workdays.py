@@ -62,12 +62,7 @@ def due_date(received: dt.date, promised_days: int) -> dt.date:
 
 def workdays_between(start: dt.date, end: dt.date) -> int:
     """Working days after `start` up to and including `end` (0 when end <= start)."""
-    days, cum, _ = _calendar()
-    if end <= start:
-        return 0
-    i = (np.datetime64(start, "D") - days[0]).astype(int)
-    j = (np.datetime64(end, "D") - days[0]).astype(int)
-    return int(cum[j] - cum[i])
+    return int(workdays_between_many(np.datetime64(start, "D"), np.datetime64(end, "D")))
 
 
 def workdays_between_many(start, end) -> np.ndarray:

@@ -50,9 +50,12 @@ ui.chart(charts.indicator_heatmap(df, normalised, fr.lang), heat, fr.t("各社�
 
 options = df["center_id"].tolist()
 labels = dict(zip(df["center_id"], df["brand_name"] + "（" + df["center_name"] + "）"))
-st.session_state["brand_pick"] = brands.valid_pick(st.session_state.get("brand_pick"), options,
+# the choice lives under a non-widget key (widget state does not survive a page switch or a change of
+# options); the widget is re-seeded from it on every run and writes back through on_change
+st.session_state["brand_pick"] = brands.valid_pick(st.session_state.get("_brand_pick"), options,
                                                    brands.default_pick(df))
 picked = st.multiselect(fr.t("选择要对比的品牌（最多 5 个）"), options, key="brand_pick",
-                        max_selections=brands.MAX_PICK, format_func=labels.get)
+                        max_selections=brands.MAX_PICK, format_func=labels.get,
+                        on_change=lambda: st.session_state.update(_brand_pick=st.session_state["brand_pick"]))
 ui.chart(charts.radar(df, normalised, picked, fr.lang), heat[heat["center_id"].isin(picked)],
          fr.t("品牌对比"), "brand_radar", fr)

@@ -11,10 +11,6 @@ brand_centers as (
     where brand_name is not null
 ),
 
-window_records as (
-    select * from record_counts(:region, :start, :end, :category, :channel)
-),
-
 window_activities as (
     select * from filtered_activities(:region, :start, :end)
 ),
@@ -23,18 +19,8 @@ window_funds as (
     select * from filtered_funds(:region, :start, :end)
 ),
 
-center_record_counts as (
-    select
-        center_id,
-        sum(received)::bigint as received,
-        sum(closed)::bigint as closed,
-        sum(valid)::bigint as valid,
-        sum(contacted)::bigint as contacted,
-        sum(solved)::bigint as solved,
-        sum(satisfied)::bigint as satisfied,
-        sum(basic)::bigint as basic
-    from window_records
-    group by center_id
+record_totals as (
+    select * from center_record_counts(:region, :start, :end, :category, :channel)
 ),
 
 activity_counts as (
@@ -71,7 +57,7 @@ final as (
         coalesce(r.basic, 0) as basic,
         coalesce(f.funds_wan, 0)::decimal(18, 2) as funds_wan
     from brand_centers b
-    left join center_record_counts r using (center_id)
+    left join record_totals r using (center_id)
     left join activity_counts a using (center_id)
     left join fund_totals f using (center_id)
     left join regions reg on reg.region_code = b.region_code

@@ -9,26 +9,12 @@ centers_in_region as (
     select * from region_centers(:region)
 ),
 
-window_records as (
-    select * from record_counts(:region, :start, :end, :category, :channel)
-),
-
 window_funds as (
     select * from filtered_funds(:region, :start, :end)
 ),
 
-center_record_counts as (
-    select
-        center_id,
-        sum(received)::bigint as received,
-        sum(closed)::bigint as closed,
-        sum(valid)::bigint as valid,
-        sum(contacted)::bigint as contacted,
-        sum(solved)::bigint as solved,
-        sum(satisfied)::bigint as satisfied,
-        sum(basic)::bigint as basic
-    from window_records
-    group by center_id
+record_totals as (
+    select * from center_record_counts(:region, :start, :end, :category, :channel)
 ),
 
 fund_totals as (
@@ -53,7 +39,7 @@ final as (
         coalesce(r.satisfied, 0) as satisfied,
         coalesce(r.basic, 0) as basic
     from centers_in_region c
-    left join center_record_counts r using (center_id)
+    left join record_totals r using (center_id)
     left join fund_totals f using (center_id)
     where r.center_id is not null or f.center_id is not null
 )

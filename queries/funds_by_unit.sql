@@ -6,30 +6,13 @@
 -- grain: one row per child unit with funds or records in the window
 with
 
-center_counts as (
-    -- per center first: the unit code is then worked out once per center, not once per count row
-    select
-        center_id,
-        region_code,
-        sum(received) as received,
-        sum(closed) as closed,
-        sum(valid) as valid,
-        sum(contacted) as contacted,
-        sum(solved) as solved,
-        sum(satisfied) as satisfied,
-        sum(basic) as basic
-    from record_counts(:region, :start, :end, :category, :channel)
-    group by center_id, region_code
-),
-
 window_funds as (
     select * from filtered_funds(:region, :start, :end)
 ),
 
 unit_record_counts as (
     select
-        case when :child_digits = 0 then center_id
-             else rpad(left(region_code, :child_digits), 12, '0') end as unit_code,
+        unit_of(center_id, region_code, :child_digits) as unit_code,
         sum(received)::bigint as received,
         sum(closed)::bigint as closed,
         sum(valid)::bigint as valid,
@@ -37,14 +20,13 @@ unit_record_counts as (
         sum(solved)::bigint as solved,
         sum(satisfied)::bigint as satisfied,
         sum(basic)::bigint as basic
-    from center_counts
+    from center_record_counts(:region, :start, :end, :category, :channel)
     group by 1
 ),
 
 fund_totals as (
     select
-        case when :child_digits = 0 then center_id
-             else rpad(left(region_code, :child_digits), 12, '0') end as unit_code,
+        unit_of(center_id, region_code, :child_digits) as unit_code,
         sum(amount_wan)::decimal(18, 2) as funds_wan
     from window_funds
     group by 1

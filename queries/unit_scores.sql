@@ -4,28 +4,9 @@
 -- grain: one row per child unit with records in the window
 with
 
-center_counts as (
-    -- per center first: the unit code is then worked out once per center, not once per count row
-    select
-        center_id,
-        region_code,
-        sum(received) as received,
-        sum(closed) as closed,
-        sum(closed_on_time) as closed_on_time,
-        sum(overdue) as overdue,
-        sum(valid) as valid,
-        sum(contacted) as contacted,
-        sum(solved) as solved,
-        sum(satisfied) as satisfied,
-        sum(basic) as basic
-    from record_counts(:region, :start, :end, :category, :channel)
-    group by center_id, region_code
-),
-
 unit_counts as (
     select
-        case when :child_digits = 0 then center_id
-             else rpad(left(region_code, :child_digits), 12, '0') end as unit_code,
+        unit_of(center_id, region_code, :child_digits) as unit_code,
         sum(received)::bigint as received,
         sum(closed)::bigint as closed,
         sum(closed_on_time)::bigint as closed_on_time,
@@ -35,7 +16,7 @@ unit_counts as (
         sum(solved)::bigint as solved,
         sum(satisfied)::bigint as satisfied,
         sum(basic)::bigint as basic
-    from center_counts
+    from center_record_counts(:region, :start, :end, :category, :channel)
     group by 1
 ),
 

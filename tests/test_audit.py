@@ -82,8 +82,6 @@ def test_nothing_deletes_or_updates_the_audit_log():
 # ── through the pages ──
 
 def audit_since(app_db, audit_id):
-    import duckdb
-
     # the app holds the file read-write in this process: read through the app's own connection
     from dangqun import ui
 

@@ -6,12 +6,10 @@ prefix, numbers computed here with SQL rather than taken from the generator.
 from __future__ import annotations
 
 import hashlib
-import re
 import subprocess
 import sys
 
 import duckdb
-import numpy as np
 import pytest
 
 from dangqun import db, demo, workdays

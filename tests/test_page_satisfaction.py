@@ -55,15 +55,6 @@ def test_a_town_below_seventy_percent_is_flagged(open_page):
     assert "共 21 个单位，1 个上黄榜（三率任一项低于 70%，表中标 ⚠ 并高亮）" in [c.value for c in at.caption]
 
 
-def test_a_village_without_records(open_page, empty_village):
-    village, town, county = empty_village
-    at = open_page(PAGE, county=county, town=town, village=village, start="2022-01-01", end="2022-01-03")
-    assert not at.exception
-    assert at.selectbox(key="f_village").value == village
-    assert [i.value for i in at.info] == ["该范围内没有数据"]
-    assert len(at.get("plotly_chart")) == 0 and len(at.dataframe) == 0
-
-
 def test_english(open_page):
     at = open_page(PAGE, county="210682000000", lang="en")
     assert not at.exception

@@ -85,15 +85,6 @@ def test_a_category_shows_its_items_and_the_button_clears_it(open_page, demo_raw
     assert figure_titles(at)[0] == "各大类受理量（点击条形查看该大类的事项）"
 
 
-def test_a_village_without_records(open_page, empty_village):
-    village, town, county = empty_village
-    at = open_page(PAGE, county=county, town=town, village=village, start="2022-01-01", end="2022-01-03")
-    assert not at.exception
-    assert at.selectbox(key="f_village").value == village
-    assert [i.value for i in at.info] == ["该范围内没有数据"]
-    assert len(at.get("plotly_chart")) == 0 and len(at.dataframe) == 0
-
-
 def test_english(open_page):
     at = open_page(PAGE, county="210681000000", lang="en")
     assert not at.exception

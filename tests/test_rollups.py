@@ -14,7 +14,7 @@ MEASURES = ["received", "closed", "closed_on_time", "overdue", "valid", "contact
 KEYS = ["center_id", "month", "category_code", "channel"]
 
 # independent of record_counts: the per-record flags of filtered_records, counted directly
-RAW = f"""
+RAW = """
 select center_id, date_trunc('month', received_at)::date as month, left(item_code, 2) as category_code, channel,
        count(*) as received, count_if(is_closed) as closed, count_if(is_on_time) as closed_on_time,
        count_if(is_overdue) as overdue, count_if(is_valid) as valid, count_if(is_contacted) as contacted,

@@ -9,7 +9,7 @@ import pandas as pd
 
 from dangqun.demo import figures as F
 from dangqun.demo import names as N
-from dangqun.demo.regions import Region, pad
+from dangqun.demo.regions import Region
 
 # kinds, in the order the record generator indexes its tables by
 VILLAGE, COMMUNITY, TOWN, STATION, POST = range(5)
