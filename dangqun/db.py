@@ -104,7 +104,8 @@ def set_meta(con, key: str, value: str) -> None:
 QUERIES_DIR = ROOT / "queries"
 # Tables whose rows belong to a region: every query sees them only through views restricted to the
 # caller's scope, created on the query's own cursor, so a page cannot forget the scope.
-SCOPED_TABLES = ("centers", "service_records", "funds", "activities", "quarantine", "rollup_center_month")
+SCOPED_TABLES = ("centers", "service_records", "funds", "activities", "quarantine", "rollup_center_month",
+                 "rollup_center_month_item", "rollup_center_month_group", "rollup_late_records")
 
 
 @lru_cache(maxsize=1)

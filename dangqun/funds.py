@@ -1,15 +1,19 @@
 """Plain logic of the 资金投入 page: what each 万元 bought, the treemap 市 → 县 → 乡镇 → 中心 under
-the current region, and what a click on one of its tiles does."""
+the current region (two levels at a time, at most MAX_TILES_PER_PARENT tiles under each), and what a
+click on one of its tiles does."""
 from __future__ import annotations
 
 import pandas as pd
 
 from dangqun import metrics, regions
 
-REGION, CENTER = "region", "center"
+REGION, CENTER, OTHER = "region", "center", "other"
 # levels a treemap tile may stand for: 市, 县, 乡镇 (a center hangs under its town, not its village)
 TREE_LEVELS = (1, 2, 3)
 TILE_COLUMNS = ["unit_code", "parent_code", "unit_name", "kind", "amount_wan"]
+# children drawn under one treemap tile: the largest MAX_TILES_PER_PARENT - 1 and one 其他 tile
+MAX_TILES_PER_PARENT = 30
+OTHER_PREFIX = "其他:"
 
 
 def add_costs(df: pd.DataFrame) -> pd.DataFrame:
@@ -25,39 +29,70 @@ def _ancestor(code: str, level: int) -> str:
     return code[: regions.LEVEL_DIGITS[level]].ljust(12, "0")
 
 
-def tree(centers: pd.DataFrame, region: str, names) -> pd.DataFrame:
-    """Tiles of the funds treemap under `region`: the region itself (the root), the 市/县/乡镇 below
-    it that hold funded centers, and the funded centers under their town.
+def tree(centers: pd.DataFrame, region: str, names, other: str = "其他") -> pd.DataFrame:
+    """Tiles of the funds treemap under `region`: the region itself (the root) and at most two levels
+    below it (province → 市 → 县, 市 → 县 → 乡镇, 县 → 乡镇 → 中心, 乡镇 → 中心). A funded center hangs under
+    its town (or under its deepest region when that is above a town), so below a county the second
+    level is the centers of each town, below a town or a village the only level is its centers.
+
+    Each tile has at most MAX_TILES_PER_PARENT children: the largest ones and one tile named `other`
+    (kind 'other', unit_code '其他:' + parent code) summing the rest, whose own children are not drawn.
 
     `centers` has center_id, center_name, region_code, funds_wan (funds_by_center); `names` maps a
-    region code to its name (filters.RegionIndex.name). Returns unit_code (region code or center id),
-    parent_code ('' for the root), unit_name, kind (region/center) and amount_wan, the sum of the tiles below (Plotly's branchvalues='total');
-    no rows when no center of the region has funds."""
-    funded = centers[centers["funds_wan"].astype("float64") > 0]
-    if funded.empty:
+    region code to its name (filters.RegionIndex.name) and is asked only for the tiles drawn. Returns
+    unit_code (region code, center id or the 其他 code), parent_code ('' for the root), unit_name,
+    kind (region/center/other) and amount_wan in 万元 with 2 decimals: each center counted to the cent
+    and every tile exactly the sum of its children (Plotly's branchvalues='total'), the root the total
+    of the funded centers. No rows when no center of the region has funds."""
+    levels = [lvl for lvl in TREE_LEVELS if lvl > regions.level_of(region)][:2]
+    # parent code → {child code: [name, kind, cents]}; whole cents, so every sum is exact
+    children: dict[str, dict[str, list]] = {}
+    total = 0
+    for center_id, name, code, wan in zip(*(centers[c].tolist() for c in
+                                            ("center_id", "center_name", "region_code", "funds_wan"))):
+        cents = round(float(wan) * 100)
+        if cents <= 0:
+            continue
+        total += cents
+        # a level's ancestor exists when the code lies below the level above it (a county-level center
+        # has no town)
+        path = [region] + [_ancestor(code, lvl) for lvl in levels if code != _ancestor(code, lvl - 1)]
+        if len(path) < 3:  # fewer than two levels of regions below the root: the center is drawn too
+            path.append(center_id)
+        for parent, child in zip(path, path[1:]):
+            kind = CENTER if child == center_id else REGION
+            tile = children.setdefault(parent, {}).setdefault(child, [name if kind == CENTER else None, kind, 0])
+            tile[2] += cents
+    if not total:
         return pd.DataFrame(columns=TILE_COLUMNS)
-    root_level = regions.level_of(region)
-    rows = {region: {"unit_code": region, "parent_code": "", "unit_name": names(region), "kind": REGION,
-                     "amount_wan": 0.0}}
-    for c in funded.itertuples(index=False):
-        chain = [region] + [_ancestor(c.region_code, lvl) for lvl in TREE_LEVELS if lvl > root_level]
-        for parent, code in zip(chain, chain[1:]):
-            rows.setdefault(code, {"unit_code": code, "parent_code": parent, "unit_name": names(code),
-                                   "kind": REGION, "amount_wan": 0.0})
-        rows[c.center_id] = {"unit_code": c.center_id, "parent_code": chain[-1], "unit_name": c.center_name,
-                             "kind": CENTER, "amount_wan": float(c.funds_wan)}
-        for code in chain:
-            rows[code]["amount_wan"] += float(c.funds_wan)
-    return pd.DataFrame(list(rows.values()), columns=TILE_COLUMNS)
+
+    rows = [(region, "", names(region), REGION, total)]
+
+    def draw(parent: str) -> None:
+        kids = sorted(children.get(parent, {}).items(), key=lambda kv: (-kv[1][2], kv[0]))
+        shown, rest = (kids, []) if len(kids) <= MAX_TILES_PER_PARENT else \
+            (kids[: MAX_TILES_PER_PARENT - 1], kids[MAX_TILES_PER_PARENT - 1:])
+        for code, (name, kind, cents) in shown:
+            rows.append((code, parent, names(code) if kind == REGION else name, kind, cents))
+            if kind == REGION:
+                draw(code)
+        if rest:
+            rows.append((OTHER_PREFIX + parent, parent, other, OTHER, sum(k[1][2] for k in rest)))
+
+    draw(region)
+    out = pd.DataFrame(rows, columns=["unit_code", "parent_code", "unit_name", "kind", "cents"])
+    return out.assign(amount_wan=out["cents"] / 100)[TILE_COLUMNS]
 
 
 def tile_action(code: str | None, tiles: pd.DataFrame, region: str):
     """What a click on a treemap tile does: ('drill', region code) for a region below the current
-    one, ('records', center_id) for a center, None for the root (the current region) or no click."""
+    one, ('records', center_id) for a center, None for the root (the current region), a 其他 tile (it
+    stands for many units), a code not drawn or no click."""
     if not code or code == region:
         return None
     hit = tiles[tiles["unit_code"] == code]
     if hit.empty:
         return None
-    return ("records", code) if hit["kind"].iloc[0] == CENTER else ("drill", code)
+    kind = hit["kind"].iloc[0]
+    return {CENTER: ("records", code), REGION: ("drill", code)}.get(kind)
 

@@ -27,6 +27,11 @@ create or replace macro flagged_records() as table
         coalesce(r.origin = '未诉先办', false) as is_proactive
     from service_records r;
 
+-- 超期 as of the window's end p_end: closed after the deadline, or still open with the deadline before
+-- p_end. The one definition, for records (filtered_records) and the late-record rollup (late_records).
+create or replace macro overdue_at(p_closed_late, p_open, p_due_on, p_end) as
+    coalesce(p_closed_late or (p_open and p_due_on < p_end::date), false);
+
 -- grain: one row per service record received in the window, with its center's region and type and
 -- the flags of flagged_records.
 -- 超期: closed after its deadline, or still open (待受理/办理中/延期) with the deadline before the window's end.
@@ -34,7 +39,7 @@ create or replace macro filtered_records(p_region, p_start, p_end, p_category, p
     select
         r.*,
         c.region_code, c.center_name, c.center_type,
-        coalesce(r.is_closed_late or (r.is_open and r.due_on < p_end::date), false) as is_overdue
+        overdue_at(r.is_closed_late, r.is_open, r.due_on, p_end) as is_overdue
     from flagged_records() r
     join centers c using (center_id)
     where c.region_code like p_region || '%'
@@ -134,3 +139,53 @@ create or replace macro center_record_counts(p_region, p_start, p_end, p_categor
 -- digits (a town of a county, a village of a town …); below a village (p_digits = 0) the center itself.
 create or replace macro unit_of(p_center_id, p_region_code, p_digits) as
     case when p_digits = 0 then p_center_id else rpad(left(p_region_code, p_digits), 12, '0') end;
+
+-- grain: rows of counts by 事项 for the window, to be summed: received, closed, overdue with each row's
+-- center_id, month, item_code and channel. Whole months read rollup_center_month_item, other windows
+-- filtered_records, as record_counts does (same sums: tests/test_rollups.py).
+create or replace macro item_counts(p_region, p_start, p_end, p_category, p_channel) as table
+    select
+        u.center_id, u.month, u.item_code, u.channel, u.received, u.closed,
+        u.closed_late + (case when u.open_due_on < p_end::date then u.received else 0 end) as overdue
+    from rollup_center_month_item u
+    join centers c using (center_id)
+    where whole_months(p_start, p_end)
+      and c.region_code like p_region || '%'
+      and u.month between p_start::date and p_end::date
+      and (p_category = '' or left(u.item_code, 2) = p_category)
+      and (p_channel = '' or u.channel = p_channel)
+    union all
+    select center_id, month, item_code, channel, 1 as received, is_closed::int, is_overdue::int
+    from filtered_records(p_region, p_start, p_end, p_category, p_channel)
+    where not whole_months(p_start, p_end);
+
+-- grain: rows of counts by 人群标签 for the window, to be summed: received, closed, proxy with each
+-- row's center_id, month, category_code, channel and group_tag (null when not given). Whole months
+-- read rollup_center_month_group, other windows filtered_records, as record_counts does.
+create or replace macro group_counts(p_region, p_start, p_end, p_category, p_channel) as table
+    select u.center_id, u.month, u.category_code, u.channel, u.group_tag, u.received, u.closed, u.proxy
+    from rollup_center_month_group u
+    join centers c using (center_id)
+    where whole_months(p_start, p_end)
+      and c.region_code like p_region || '%'
+      and u.month between p_start::date and p_end::date
+      and (p_category = '' or u.category_code = p_category)
+      and (p_channel = '' or u.channel = p_channel)
+    union all
+    select center_id, month, category_code, channel, group_tag, 1 as received, is_closed::int, is_proxy_case::int
+    from filtered_records(p_region, p_start, p_end, p_category, p_channel)
+    where not whole_months(p_start, p_end);
+
+-- grain: one row per 超期 record received in the window (filtered_records' is_overdue as of p_end),
+-- with its center's region and name, read from rollup_late_records for any window: every record that
+-- can be late for some window end is there.
+create or replace macro late_records(p_region, p_start, p_end, p_category, p_channel) as table
+    select l.*, c.region_code, c.center_name
+    from rollup_late_records l
+    join centers c using (center_id)
+    where c.region_code like p_region || '%'
+      and l.received_at >= p_start::timestamp
+      and l.received_at < (p_end::date + 1)::timestamp
+      and (p_category = '' or l.category_code = p_category)
+      and (p_channel = '' or l.channel = p_channel)
+      and overdue_at(l.is_closed_late, l.is_open, l.due_on, p_end);

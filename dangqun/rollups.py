@@ -3,25 +3,36 @@ definition changes, refreshed by every import for the (center, month) pairs it t
 import's transaction, so a reader never sees records and rollups disagree."""
 from __future__ import annotations
 
+import re
+from functools import lru_cache
 from pathlib import Path
 
 from dangqun import db
 
 ROLLUPS_SQL = Path(__file__).with_name("rollups.sql")
-TABLES = ("rollup_center_month",)
+TABLES = ("rollup_center_month", "rollup_center_month_item", "rollup_center_month_group", "rollup_late_records")
 # bump when rollups.sql or the flags in macros.sql change meaning: ensure() then rebuilds them
-VERSION = "3"
+VERSION = "4"
 META_KEY = "rollup_version"
 
 
-def _sql() -> tuple[str, str]:
-    """(the tables' DDL, the refresh statement) of rollups.sql."""
-    ddl, refresh = ROLLUPS_SQL.read_text(encoding="utf-8").split("-- refresh --")
+@lru_cache(maxsize=1)
+def _sql() -> tuple[str, dict[str, str]]:
+    """(the tables' DDL, {table: its refresh statement}) of rollups.sql."""
+    ddl, *sections = re.split(r"^-- refresh: (\w+) --$", ROLLUPS_SQL.read_text(encoding="utf-8"), flags=re.M)
+    refresh = dict(zip(sections[::2], sections[1::2]))
+    if tuple(refresh) != TABLES:
+        raise RuntimeError(f"rollups.sql refreshes {tuple(refresh)}, expected {TABLES}")
     return ddl, refresh
 
 
+def refresh_sql(table: str) -> str:
+    """The statement that inserts `table`'s rows for the (center, month) pairs in temp table rollup_touched."""
+    return _sql()[1][table]
+
+
 def create_tables(con) -> None:
-    """Before macros.sql, whose record_counts reads the rollup."""
+    """Before macros.sql, whose macros read the rollups."""
     con.execute(_sql()[0])
 
 
@@ -64,11 +75,13 @@ def _touch(con, source: str) -> None:
 
 
 def _replace_touched(con, everything: bool = False) -> None:
-    if everything:
-        con.execute("delete from rollup_center_month")
-    else:
+    if not everything:
         con.execute("create or replace temp table rollup_touched as select distinct * from rollup_touched")
-        con.execute("delete from rollup_center_month u using rollup_touched t "
-                    "where u.center_id = t.center_id and u.month = t.month")
-    con.execute(_sql()[1])
+    for table in TABLES:
+        if everything:
+            con.execute(f"delete from {table}")
+        else:
+            con.execute(f"delete from {table} u using rollup_touched t "
+                        "where u.center_id = t.center_id and u.month = t.month")
+        con.execute(refresh_sql(table))
     con.execute("drop table if exists temp.rollup_touched")

@@ -1,8 +1,10 @@
--- Rollups of service_records (DESIGN §2 "tables + rollups"): the counts the metrics of DESIGN §4 need,
--- per center, month received, 事项大类 and 受理渠道, so a whole-month window reads ~20 k rows per
--- year of a province instead of millions of records. Read through the record_counts macro in
--- dangqun/macros.sql; kept exact by dangqun.rollups (demo build, every import, schema version).
+-- Rollups of service_records (DESIGN §2 "tables + rollups"): what the pages count, kept per center
+-- and month received so that a page reads thousands of rows instead of millions of records. Read
+-- through the macros of dangqun/macros.sql (record_counts, item_counts, group_counts, late_records);
+-- kept exact by dangqun.rollups (demo build, every import, schema version). Every rollup has
+-- center_id and month: an import replaces the rows of the (center, month) pairs it touched.
 -- Region is not stored: a row joins its center, so a center moved to another region stays right.
+-- Each table's refresh statement follows its "-- refresh: <table> --" line below.
 
 -- grain: one row per center × month × 大类 × 渠道 × (for open cases) deadline × (for 不满意 answers) reason.
 -- open_due_on is the deadline of open cases (待受理/办理中/延期) and null for all others, so
@@ -31,10 +33,56 @@ create table if not exists rollup_center_month (
     proactive       bigint  not null
 );
 
--- refresh --
--- grain: as rollup_center_month, for the records of the (center_id, month) pairs in the temp table
--- rollup_touched (filled by dangqun.rollups: every pair for a rebuild, an import's pairs otherwise).
--- The flags are those of flagged_records in macros.sql, the one definition of each count.
+-- grain: one row per center × month × 事项 × 渠道 × (for open cases) deadline: the 服务办理 page's
+-- counts by 事项 (service_items). Overdue as in rollup_center_month.
+create table if not exists rollup_center_month_item (
+    center_id       varchar not null,
+    month           date    not null,
+    item_code       varchar not null,
+    channel         varchar,
+    open_due_on     date,
+    received        bigint  not null,
+    closed          bigint  not null,
+    closed_late     bigint  not null
+);
+
+-- grain: one row per center × month × 大类 × 渠道 × 人群标签 (null when not given): whom the centers
+-- serve (service_groups).
+create table if not exists rollup_center_month_group (
+    center_id       varchar not null,
+    month           date    not null,
+    category_code   varchar not null,
+    channel         varchar,
+    group_tag       varchar,
+    received        bigint  not null,
+    closed          bigint  not null,
+    proxy           bigint  not null
+);
+
+-- grain: one row per service record that is 超期 for some window end: closed after its deadline, or
+-- still open (待受理/办理中/延期) — about 3 % of the records. The 超期件 list (overdue_cases) reads
+-- these instead of scanning every record; whether an open case is late is decided at the window's end.
+create table if not exists rollup_late_records (
+    record_id       varchar not null,
+    center_id       varchar not null,
+    month           date    not null,
+    category_code   varchar not null,
+    channel         varchar,
+    item_code       varchar,
+    received_at     timestamp,
+    promised_days   integer,
+    due_on          date,
+    closed_at       timestamp,
+    status          varchar,
+    is_closed_late  boolean not null,
+    is_open         boolean not null
+);
+
+
+-- Each statement recomputes its table's rows for the records of the (center_id, month) pairs in the
+-- temp table rollup_touched (filled by dangqun.rollups: every pair for a rebuild, an import's pairs
+-- otherwise). The flags are those of flagged_records in macros.sql, the one definition of each count.
+-- refresh: rollup_center_month --
 insert into rollup_center_month
 select
     f.center_id,
@@ -58,3 +106,42 @@ select
 from flagged_records() f
 semi join rollup_touched t on t.center_id = f.center_id and t.month = f.month
 group by all;
+
+-- refresh: rollup_center_month_item --
+insert into rollup_center_month_item
+select
+    f.center_id,
+    f.month,
+    f.item_code,
+    f.channel,
+    case when f.is_open then f.due_on end as open_due_on,
+    count(*) as received,
+    count_if(f.is_closed) as closed,
+    count_if(f.is_closed_late) as closed_late
+from flagged_records() f
+semi join rollup_touched t on t.center_id = f.center_id and t.month = f.month
+group by all;
+
+-- refresh: rollup_center_month_group --
+insert into rollup_center_month_group
+select
+    f.center_id,
+    f.month,
+    f.category_code,
+    f.channel,
+    f.group_tag,
+    count(*) as received,
+    count_if(f.is_closed) as closed,
+    count_if(f.is_proxy_case) as proxy
+from flagged_records() f
+semi join rollup_touched t on t.center_id = f.center_id and t.month = f.month
+group by all;
+
+-- refresh: rollup_late_records --
+insert into rollup_late_records
+select
+    f.record_id, f.center_id, f.month, f.category_code, f.channel, f.item_code, f.received_at,
+    f.promised_days, f.due_on, f.closed_at, f.status, f.is_closed_late, f.is_open
+from flagged_records() f
+semi join rollup_touched t on t.center_id = f.center_id and t.month = f.month
+where f.is_closed_late or f.is_open;

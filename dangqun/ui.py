@@ -27,6 +27,7 @@ PAGES = (
 ADMIN_PAGES = ("数据导入", "审计日志")   # title keys of the pages only administrators open (and see)
 STATE = "_filters"   # the canonical filter state: a filters.Filters, survives page switches
 SESSION = "_session"  # {"account": auth.Account, "seen": datetime of the last run}: who is logged in
+ASKED = "_asked"      # {name: parameters}: costly results the official asked for by a button, per view
 
 
 # ── data access ──────────────────────────────────────────────────────────────────────────────
@@ -254,6 +255,25 @@ def drill_to(code: str, ctx: Context) -> None:
 def set_category(code: str) -> None:
     """Make `code` the 事项大类 filter ('' for all): a click on a category bar, kept in the sidebar."""
     _update(category=code)
+
+
+def asked(name: str, params: dict) -> bool:
+    """Whether the official pressed `name`'s button (ask_button) for exactly these parameters; another
+    filter makes the question new."""
+    return st.session_state.get(ASKED, {}).get(name) == _key(params)
+
+
+def ask_button(name: str, params: dict, label: str) -> None:
+    """A button computing something costly for the current parameters on request (see asked)."""
+    st.button(label, key=f"ask_{name}", on_click=_remember_ask, args=(name, _key(params)), type="primary")
+
+
+def _key(params: dict) -> tuple:
+    return tuple(sorted((k, str(v)) for k, v in params.items()))
+
+
+def _remember_ask(name: str, key: tuple) -> None:
+    st.session_state[ASKED] = {**st.session_state.get(ASKED, {}), name: key}
 
 
 def follow(action: tuple[str, str] | None, ctx: Context) -> None:

@@ -50,10 +50,17 @@ with right:
     groups = ui.query("service_groups", params)
     ui.chart(charts.group_bars(groups, fr.lang), groups, fr.t("各类人群受理量"), "groups", fr)
 
-durations = ui.query("workflow_durations", params)
-if durations["count"].sum() == 0:
-    durations = durations.iloc[0:0]
-ui.chart(charts.duration_bars(durations, fr.lang), durations, fr.t("办理用时"), "durations", fr)
+if received > metrics.DURATIONS_AUTO_MAX and not ui.asked("durations", params):
+    st.markdown(f"**{fr.t('派单、接单、办结用时（小时）')}**")
+    seconds = max(1, round(received / metrics.DURATIONS_RECORDS_PER_S))
+    st.info(fr.t("本范围共 {n} 件服务记录。用时的中位数与 P90 要逐件排序计算，约需 {seconds} 秒，点击下面的按钮开始。",
+                 n=metrics.fmt_int(received), seconds=metrics.fmt_int(seconds)))
+    ui.ask_button("durations", params, fr.t("计算办理用时"))
+else:
+    durations = ui.query("workflow_durations", params)
+    if durations["count"].sum() == 0:
+        durations = durations.iloc[0:0]
+    ui.chart(charts.duration_bars(durations, fr.lang), durations, fr.t("办理用时"), "durations", fr)
 
 st.subheader(fr.t("超期件"))
 as_of = overdue.as_of_day(f.period.end, fr.ctx.latest)

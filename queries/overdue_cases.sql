@@ -8,7 +8,7 @@
 with
 
 records as (
-    select * from filtered_records(:region, :start, :end, :category, :channel)
+    select * from late_records(:region, :start, :end, :category, :channel)
 ),
 
 late as (
@@ -28,7 +28,6 @@ late as (
         count(*) over () as total_overdue
     from records r
     left join catalog c using (item_code)
-    where r.is_overdue
 ),
 
 final as (

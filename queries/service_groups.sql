@@ -4,17 +4,17 @@
 -- grain: one row per group tag with records in the window
 with
 
-records as (
-    select * from filtered_records(:region, :start, :end, :category, :channel)
+counts as (
+    select * from group_counts(:region, :start, :end, :category, :channel)
 ),
 
 final as (
     select
         coalesce(group_tag, '未注明人群') as group_tag,
-        count(*) as received,
-        count_if(is_closed)::bigint as closed,
-        count_if(is_proxy_case)::bigint as proxy
-    from records
+        sum(received)::bigint as received,
+        sum(closed)::bigint as closed,
+        sum(proxy)::bigint as proxy
+    from counts
     group by 1
 )
 

@@ -4,17 +4,17 @@
 -- grain: one row per service item with records in the window
 with
 
-records as (
-    select * from filtered_records(:region, :start, :end, :category, :channel)
+counts as (
+    select * from item_counts(:region, :start, :end, :category, :channel)
 ),
 
-item_counts as (
+per_item as (
     select
         item_code,
-        count(*) as received,
-        count_if(is_closed)::bigint as closed,
-        count_if(is_overdue)::bigint as overdue
-    from records
+        sum(received)::bigint as received,
+        sum(closed)::bigint as closed,
+        sum(overdue)::bigint as overdue
+    from counts
     group by item_code
 ),
 
@@ -24,7 +24,7 @@ final as (
         coalesce(c.item_name, i.item_code) as item_name,
         left(i.item_code, 2) as category_code,
         i.* exclude (item_code)
-    from item_counts i
+    from per_item i
     left join catalog c using (item_code)
 )
 

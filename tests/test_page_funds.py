@@ -145,16 +145,20 @@ NAMES = {"210600000000": "丹东市", "210681000000": "东港市", "210682000000
          "210681107000": "长山镇", "210682101000": "某镇"}.get
 
 
-def test_tree_goes_city_county_town_center_with_total_values():
+def test_tree_goes_city_county_town_center_two_levels_at_a_time_with_total_values():
     tiles = funds.tree(CENTERS, "210600000000", lambda c: NAMES(c, c)).set_index("unit_code")
     assert tiles.loc["210600000000", "parent_code"] == "" and tiles.loc["210600000000", "amount_wan"] == 16.75
     assert tiles.loc["210681000000", "parent_code"] == "210600000000"
     assert tiles.loc["210681107000", "parent_code"] == "210681000000"
     assert tiles.loc["210681107000", "amount_wan"] == 12.75
-    assert tiles.loc["ZX1", "parent_code"] == "210681107000" and tiles.loc["ZX2", "parent_code"] == "210681107000"
-    assert tiles.loc["ZX3", "parent_code"] == "210682101000"
-    assert "ZX4" not in tiles.index                       # no funds, no tile
+    assert tiles.loc["210682101000", "parent_code"] == "210682000000"
+    assert not {"ZX1", "ZX2", "ZX3"} & set(tiles.index)     # a city shows its counties and towns only
     assert tiles.loc["210681107000", "unit_name"] == "长山镇"
+    county = funds.tree(CENTERS[CENTERS.region_code.str.startswith("210681")], "210681000000",
+                        lambda c: NAMES(c, c)).set_index("unit_code")
+    assert county.parent_code.to_dict() == {"210681000000": "", "210681107000": "210681000000",
+                                            "ZX1": "210681107000", "ZX2": "210681107000"}   # ZX4: no funds, no tile
+    assert county.amount_wan.to_dict() == {"210681000000": 12.75, "210681107000": 12.75, "ZX1": 10.5, "ZX2": 2.25}
 
 
 def test_tree_under_a_town_and_a_village():
@@ -169,7 +173,8 @@ def test_tree_under_a_town_and_a_village():
 def test_clicks_drill_into_regions_and_open_centers():
     tiles = funds.tree(CENTERS, "210600000000", str)
     assert funds.tile_action("210681000000", tiles, "210600000000") == ("drill", "210681000000")
-    assert funds.tile_action("ZX1", tiles, "210600000000") == ("records", "ZX1")
+    county = funds.tree(CENTERS[CENTERS.region_code.str.startswith("210681")], "210681000000", str)
+    assert funds.tile_action("ZX1", county, "210681000000") == ("records", "ZX1")
     assert funds.tile_action("210600000000", tiles, "210600000000") is None
     assert funds.tile_action(None, tiles, "210600000000") is None
     assert funds.tile_action("999", tiles, "210600000000") is None

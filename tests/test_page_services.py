@@ -72,6 +72,36 @@ def test_durations_figure_agrees_with_pandas(open_page, demo_raw):
     assert medians["派单至接单"] == pytest.approx(med)
 
 
+def test_durations_of_a_large_view_are_computed_when_asked(open_page, demo_raw, monkeypatch):
+    # the demo is small: lower the bar so that the province is "large" and a town is not
+    monkeypatch.setattr(metrics, "DURATIONS_AUTO_MAX", 20_000)
+    at = open_page(PAGE)
+    assert not at.exception
+    year = window(demo_raw["service_records"], "21", dt.date(2022, 1, 1), dt.date(2022, 12, 31))
+    assert len(year) > 20_000
+    assert "派单、接单、办结用时（小时）" not in figure_titles(at)
+    assert [i.value for i in at.info] == [
+        f"本范围共 {len(year):,} 件服务记录。用时的中位数与 P90 要逐件排序计算，约需 1 秒，点击下面的按钮开始。"]
+
+    at.button(key="ask_durations").click().run()
+    assert not at.exception and not at.info
+    trace = json.loads(at.get("plotly_chart")[3].proto.spec)["data"][0]
+    medians = dict(zip(trace["x"], plotly_array(trace["y"])))
+    med, _ = metrics.median_p90(metrics.hours_between(year.received_at, year.dispatched_at))
+    assert medians["受理至派单"] == pytest.approx(med)
+    at.run()  # a rerun of the same view (a download, a rerun) keeps them
+    assert "派单、接单、办结用时（小时）" in figure_titles(at)
+
+    at.selectbox(key="f_period").set_value("quarter").run()  # another view asks again
+    assert "派单、接单、办结用时（小时）" not in figure_titles(at)
+    assert at.button(key="ask_durations")
+
+    at.selectbox(key="f_city").set_value("210600000000").run()
+    at.selectbox(key="f_county").set_value("210681000000").run()
+    at.selectbox(key="f_town").set_value(at.selectbox(key="f_town").options[1]).run()
+    assert "派单、接单、办结用时（小时）" in figure_titles(at)  # a town's few records: computed at once
+
+
 def test_a_category_shows_its_items_and_the_button_clears_it(open_page, demo_raw):
     at = open_page(PAGE, county="210681000000", cat="03")
     assert not at.exception

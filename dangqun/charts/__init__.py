@@ -17,20 +17,28 @@ GOOD, WARN, BAD = "#5B8C5A", "#E8A33D", "#C8102E"
 MAX_CATEGORIES = 30   # beyond this a chart groups the rest into 其他 (see cap_categories)
 
 
+# The look every chart shares, validated once: the same settings through update_layout cost ~10 ms
+# per chart on every page run. A chart's own layout (axis titles, ranges) takes precedence over it.
+TEMPLATE = go.layout.Template(layout=dict(
+    font=dict(family=FONT, size=13),
+    colorway=list(PALETTE),
+    margin=dict(l=10, r=10, t=50, b=10),
+    legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="right", x=1),
+    hoverlabel=dict(font=dict(family=FONT)),
+    plot_bgcolor="white",
+    separators=".,",
+    xaxis=dict(gridcolor="#EEE", zerolinecolor="#DDD"),
+    yaxis=dict(gridcolor="#EEE", zerolinecolor="#DDD"),
+))
+
+
 def style(fig: go.Figure, title: str | None = None, height: int = 380) -> go.Figure:
-    fig.update_layout(
-        title=dict(text=title, x=0, font=dict(size=16)) if title else None,
-        font=dict(family=FONT, size=13),
-        colorway=list(PALETTE),
-        height=height,
-        margin=dict(l=10, r=10, t=50 if title else 20, b=10),
-        legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="right", x=1),
-        hoverlabel=dict(font=dict(family=FONT)),
-        plot_bgcolor="white",
-        separators=".,",
-    )
-    fig.update_xaxes(gridcolor="#EEE", zerolinecolor="#DDD")
-    fig.update_yaxes(gridcolor="#EEE", zerolinecolor="#DDD")
+    fig.layout.template = TEMPLATE
+    fig.layout.height = height
+    if title:
+        fig.layout.title = dict(text=title, x=0, font=dict(size=16))
+    else:
+        fig.layout.margin.t = 20
     return fig
 
 

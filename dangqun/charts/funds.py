@@ -26,14 +26,16 @@ def totals(df, label_col: str, title_key: str, lang: str = "zh") -> go.Figure:
 
 
 def treemap(tiles, lang: str = "zh") -> go.Figure:
-    """市 → 县 → 乡镇 → 中心 tiles sized by 投入(万元); customdata[0] is the region code or center id.
-    The hover is a template over the tile's own values, so the figure stays small with many centers."""
+    """funds.tree tiles (the root and at most two levels below it, at most 30 under each tile) sized by
+    投入(万元); customdata[0] is the region code, center id or 其他 code. The hover is a template over
+    the tile's own values (a 其他 tile shows its amount too), so the figure stays small."""
     hover = ("%{label}<br>" + t("投入", lang) + "：%{value:,.2f} " + t("万元", lang)
              + "<br>" + t("占比", lang) + "：%{percentRoot:.1%}<extra></extra>")
+    labels = [t(name, lang) if kind == "other" else name for name, kind in zip(tiles["unit_name"], tiles["kind"])]
     fig = go.Figure(go.Treemap(
-        ids=tiles["unit_code"], parents=tiles["parent_code"], labels=tiles["unit_name"], values=tiles["amount_wan"].round(2),
+        ids=tiles["unit_code"], parents=tiles["parent_code"], labels=labels, values=tiles["amount_wan"].round(2),
         branchvalues="total", customdata=[[code] for code in tiles["unit_code"]], hovertemplate=hover,
-        texttemplate="%{label}<br>%{value:,.2f}", maxdepth=3,
+        texttemplate="%{label}<br>%{value:,.2f}", maxdepth=3,    # the root and the two levels of funds.tree
     ))
     return style(fig, t("资金分布（点击地区进入，点击中心查看明细）", lang), height=520)
 
