@@ -90,7 +90,9 @@ def _missing(x) -> bool:
 def _as_float_series(x, index=None) -> pd.Series | float:
     """A Series (or array, given the index of the Series it meets) as float64; a scalar as float."""
     if isinstance(x, pd.Series):
-        return x.astype("float64")
+        if x.dtype == "float64":
+            return x
+        return pd.Series(x.to_numpy(dtype="float64", na_value=np.nan), index=x.index, name=x.name)
     if _is_vector(x):
         return pd.Series(x, index=index).astype("float64")
     return math.nan if _missing(x) else float(x)
@@ -102,13 +104,19 @@ def ratio(num, den):
     With a pandas Series (or array) on either side: a float Series, NaN where the denominator is
     empty."""
     if _is_vector(num) or _is_vector(den):
-        index = next((v.index for v in (num, den) if isinstance(v, pd.Series)), None)
+        series = [v for v in (num, den) if isinstance(v, pd.Series)]
+        index = series[0].index if series else None
+        if len(series) == 2 and not series[0].index.equals(series[1].index):
+            num, den = num.align(den)  # pandas' own alignment by label, as num / den would do
+            index = num.index
         num, den = _as_float_series(num, index), _as_float_series(den, index)
-        if isinstance(den, pd.Series):
-            den = den.where(den != 0)
-        elif den == 0:
-            den = math.nan
-        return num / den
+        # numpy on the values: the same result as Series arithmetic, without its per-call overhead,
+        # which on the pages' small frames was most of the time
+        n = num.to_numpy() if isinstance(num, pd.Series) else num
+        d = den.to_numpy() if isinstance(den, pd.Series) else den
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = n / np.where(d == 0, np.nan, d)
+        return pd.Series(out, index=index, dtype="float64")
     if _missing(num) or _missing(den) or den == 0:
         return None
     return float(num) / float(den)
@@ -156,7 +164,8 @@ def composite_score(response, solve, satisfaction, cfg: MetricsConfig | None = N
 def _denoised(rate):
     """A rate rounded to _THRESHOLD_DECIMALS; NaN where missing, which no comparison matches."""
     if _is_vector(rate):
-        return _as_float_series(rate).round(_THRESHOLD_DECIMALS)
+        rate = _as_float_series(rate)
+        return pd.Series(np.round(rate.to_numpy(), _THRESHOLD_DECIMALS), index=rate.index)
     return math.nan if _missing(rate) else round(float(rate), _THRESHOLD_DECIMALS)
 
 
@@ -190,17 +199,17 @@ def add_rates(df: pd.DataFrame, cfg: MetricsConfig | None = None) -> pd.DataFram
     with satisfied_weighted, response_rate, solve_rate, satisfaction_rate, composite_score (NaN where
     valid is 0) and flagged_yellow (bool)."""
     cfg = cfg or load_config()
-    out = df.copy()
-    out["satisfied_weighted"] = satisfied_weighted(df["satisfied"], df["basic"], cfg)
-    out["response_rate"] = ratio(df["contacted"], df["valid"])
-    out["solve_rate"] = ratio(df["solved"], df["valid"])
-    out["satisfaction_rate"] = ratio(out["satisfied_weighted"], df["valid"])
-    out["composite_score"] = composite_score(*(out[c] for c in RATE_COLUMNS), cfg=cfg)
-    flag = pd.Series(False, index=out.index)
+    weighted = satisfied_weighted(df["satisfied"], df["basic"], cfg)
+    rates_ = {"response_rate": ratio(df["contacted"], df["valid"]),
+              "solve_rate": ratio(df["solved"], df["valid"]),
+              "satisfaction_rate": ratio(weighted, df["valid"])}
+    flag = np.zeros(len(df), dtype=bool)
     for c in RATE_COLUMNS:
-        flag |= below(out[c], cfg.yellow_below)
-    out["flagged_yellow"] = flag
-    return out
+        flag |= below(rates_[c], cfg.yellow_below).to_numpy()
+    # one assign: a copy with every new column, not a copy per column
+    return df.assign(satisfied_weighted=weighted, **rates_,
+                     composite_score=composite_score(*(rates_[c] for c in RATE_COLUMNS), cfg=cfg),
+                     flagged_yellow=flag)
 
 
 # ---------------------------------------------------------------- ranking and tiers
@@ -222,32 +231,31 @@ def add_tiers(df: pd.DataFrame, cfg: MetricsConfig | None = None) -> pd.DataFram
     rank_change = prev_rank − rank, so a positive change is an improvement."""
     cfg = cfg or load_config()
     out = df if "composite_score" in df.columns else add_rates(df, cfg)
-    out = out.copy()
-    eligible = (out["valid"].fillna(0) >= cfg.min_valid) & out["composite_score"].notna()
-    out["rank"] = rank_desc(out["composite_score"], eligible)
+    score = out["composite_score"]
+    eligible = (out["valid"].fillna(0) >= cfg.min_valid).to_numpy(dtype=bool) & score.notna().to_numpy()
+    rank = rank_desc(score, pd.Series(eligible, index=out.index))
     prev = out["prev_rank"].astype("Int64") if "prev_rank" in out.columns else pd.Series(
         pd.NA, index=out.index, dtype="Int64")
-    out["rank_change"] = prev - out["rank"]
+    rank_change = prev - rank
 
     # places in the top share: ceil(share × units), at least one; Decimal so that 0.1 × 30 is 3, not 4
     n = int(eligible.sum())
     top = max(1, math.ceil(Decimal(str(cfg.advanced_top_share)) * n)) if n else 0
-    rectify = pd.Series(False, index=out.index)
-    all_good = pd.Series(True, index=out.index)
+    rectify = np.zeros(len(out), dtype=bool)
+    all_good = np.ones(len(out), dtype=bool)
     for c in RATE_COLUMNS:
-        rectify |= below(out[c], cfg.rectify_below)
-        all_good &= at_least(out[c], cfg.advanced_min_rate)
-    advanced = (out["rank"] <= top).fillna(False).astype(bool) & all_good
-    progress = (out["rank_change"] >= cfg.progress_min_places).fillna(False).astype(bool)
+        rectify |= below(out[c], cfg.rectify_below).to_numpy()
+        all_good &= at_least(out[c], cfg.advanced_min_rate).to_numpy()
+    advanced = (rank <= top).fillna(False).to_numpy(dtype=bool) & all_good
+    progress = (rank_change >= cfg.progress_min_places).fillna(False).to_numpy(dtype=bool)
 
-    tier = pd.Series(TIER_NORMAL, index=out.index, dtype="str")
-    # assigned lowest priority first, so 整改 overrides 先进 overrides 进步
+    # lowest priority first, so 整改 overrides 先进 overrides 进步
+    tier = np.full(len(out), TIER_NORMAL, dtype=object)
     tier[progress] = TIER_PROGRESS
     tier[advanced] = TIER_ADVANCED
     tier[rectify] = TIER_RECTIFY
     tier[~eligible] = None
-    out["tier"] = tier
-    return out
+    return out.assign(rank=rank, rank_change=rank_change, tier=pd.Series(tier, index=out.index, dtype="str"))
 
 
 # ---------------------------------------------------------------- workflow

@@ -5,32 +5,38 @@
 -- grain: one row per service record
 with
 
-records as (
-    select * from searched_records(:region, :start, :end, :category, :channel,
-                                   :center_id, :id_prefix, :item_text)
+page_ids as (
+    select * from searched_record_ids(:region, :start, :end, :category, :channel,
+                                      :center_id, :id_prefix, :item_text)
+    order by received_at desc, record_id desc
+    limit :limit offset :offset
 ),
 
 final as (
     select
-        record_id,
-        center_id,
-        center_name,
-        item_code,
-        item_name,
-        category_name,
-        received_at,
-        channel,
-        group_tag,
-        resident_name,
-        phone,
-        status,
-        closed_at,
-        due_on,
-        satisfaction,
-        score
-    from records
+        r.record_id,
+        r.center_id,
+        c.center_name,
+        r.item_code,
+        i.item_name,
+        i.category_name,
+        r.received_at,
+        r.channel,
+        r.group_tag,
+        r.resident_name,
+        r.phone,
+        r.status,
+        r.closed_at,
+        r.due_on,
+        r.satisfaction,
+        r.score
+    from page_ids p
+    join service_records r using (record_id)
+    join centers c on c.center_id = r.center_id
+    left join catalog i on i.item_code = r.item_code
+    -- the page's time span lets DuckDB skip the rest of the records when fetching its columns
+    where r.received_at between (select min(received_at) from page_ids) and (select max(received_at) from page_ids)
 )
 
 select * from final
 order by received_at desc, record_id desc
-limit :limit offset :offset
