@@ -149,40 +149,38 @@ create or replace macro unit_of(p_center_id, p_region_code, p_digits) as
     case when p_digits = 0 then p_center_id else rpad(left(p_region_code, p_digits), 12, '0') end;
 
 -- grain: rows of counts by 事项 for the window, to be summed: received, closed, overdue with each row's
--- center_id, month, item_code and channel. Whole months read rollup_center_month_item, other windows
--- filtered_records, as record_counts does (same sums: tests/test_rollups.py).
+-- center_id, month and item_code. Whole months with no 渠道 filter read rollup_center_month_item,
+-- others filtered_records, as record_counts does (same sums: tests/test_rollups.py).
 create or replace macro item_counts(p_region, p_start, p_end, p_category, p_channel) as table
     select
-        u.center_id, u.month, u.item_code, u.channel, u.received, u.closed,
+        u.center_id, u.month, u.item_code, u.received, u.closed,
         u.closed_late + (case when u.open_due_on < p_end::date then u.received else 0 end) as overdue
     from rollup_center_month_item u
     join centers c using (center_id)
-    where whole_months(p_start, p_end)
+    where whole_months(p_start, p_end) and p_channel = ''
       and c.region_code like p_region || '%'
       and u.month between p_start::date and p_end::date
       and (p_category = '' or left(u.item_code, 2) = p_category)
-      and (p_channel = '' or u.channel = p_channel)
     union all
-    select center_id, month, item_code, channel, 1 as received, is_closed::int, is_overdue::int
+    select center_id, month, item_code, 1 as received, is_closed::int, is_overdue::int
     from filtered_records(p_region, p_start, p_end, p_category, p_channel)
-    where not whole_months(p_start, p_end);
+    where not (whole_months(p_start, p_end) and p_channel = '');
 
 -- grain: rows of counts by 人群标签 for the window, to be summed: received, closed, proxy with each
--- row's center_id, month, category_code, channel and group_tag (null when not given). Whole months
--- read rollup_center_month_group, other windows filtered_records, as record_counts does.
+-- row's center_id, month, category_code and group_tag (null when not given). Whole months with no
+-- 渠道 filter read rollup_center_month_group, others filtered_records, as record_counts does.
 create or replace macro group_counts(p_region, p_start, p_end, p_category, p_channel) as table
-    select u.center_id, u.month, u.category_code, u.channel, u.group_tag, u.received, u.closed, u.proxy
+    select u.center_id, u.month, u.category_code, u.group_tag, u.received, u.closed, u.proxy
     from rollup_center_month_group u
     join centers c using (center_id)
-    where whole_months(p_start, p_end)
+    where whole_months(p_start, p_end) and p_channel = ''
       and c.region_code like p_region || '%'
       and u.month between p_start::date and p_end::date
       and (p_category = '' or u.category_code = p_category)
-      and (p_channel = '' or u.channel = p_channel)
     union all
-    select center_id, month, category_code, channel, group_tag, 1 as received, is_closed::int, is_proxy_case::int
+    select center_id, month, category_code, group_tag, 1 as received, is_closed::int, is_proxy_case::int
     from filtered_records(p_region, p_start, p_end, p_category, p_channel)
-    where not whole_months(p_start, p_end);
+    where not (whole_months(p_start, p_end) and p_channel = '');
 
 -- grain: one row per 超期 record received in the window (filtered_records' is_overdue as of p_end),
 -- with its center's region and name, read from rollup_late_records for any window: every record that

@@ -12,7 +12,7 @@ from dangqun import db
 ROLLUPS_SQL = Path(__file__).with_name("rollups.sql")
 TABLES = ("rollup_center_month", "rollup_center_month_item", "rollup_center_month_group", "rollup_late_records")
 # bump when rollups.sql or the flags in macros.sql change meaning: ensure() then rebuilds them
-VERSION = "4"
+VERSION = "5"
 META_KEY = "rollup_version"
 
 

@@ -33,26 +33,25 @@ create table if not exists rollup_center_month (
     proactive       bigint  not null
 );
 
--- grain: one row per center × month × 事项 × 渠道 × (for open cases) deadline: the 服务办理 page's
--- counts by 事项 (service_items). Overdue as in rollup_center_month.
+-- grain: one row per center × month × 事项 × (for open cases) deadline: the 服务办理 page's counts by
+-- 事项 (service_items). Overdue as in rollup_center_month. No 渠道: a 渠道 filter counts the records
+-- (item_counts in macros.sql), which keeps this refresh, run by every import, short.
 create table if not exists rollup_center_month_item (
     center_id       varchar not null,
     month           date    not null,
     item_code       varchar not null,
-    channel         varchar,
     open_due_on     date,
     received        bigint  not null,
     closed          bigint  not null,
     closed_late     bigint  not null
 );
 
--- grain: one row per center × month × 大类 × 渠道 × 人群标签 (null when not given): whom the centers
--- serve (service_groups).
+-- grain: one row per center × month × 大类 × 人群标签 (null when not given): whom the centers serve
+-- (service_groups). No 渠道, as rollup_center_month_item.
 create table if not exists rollup_center_month_group (
     center_id       varchar not null,
     month           date    not null,
     category_code   varchar not null,
-    channel         varchar,
     group_tag       varchar,
     received        bigint  not null,
     closed          bigint  not null,
@@ -113,7 +112,6 @@ select
     f.center_id,
     f.month,
     f.item_code,
-    f.channel,
     case when f.is_open then f.due_on end as open_due_on,
     count(*) as received,
     count_if(f.is_closed) as closed,
@@ -128,7 +126,6 @@ select
     f.center_id,
     f.month,
     f.category_code,
-    f.channel,
     f.group_tag,
     count(*) as received,
     count_if(f.is_closed) as closed,

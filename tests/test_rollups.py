@@ -59,12 +59,12 @@ def test_rollup_reproduces_the_records(demo_con, scope, start, end):
 
 # independent of item_counts / group_counts / late_records: the records' own flags, counted directly
 BY_ITEM_RAW = """
-select center_id, month, item_code, channel,
+select center_id, month, item_code,
        count(*) as received, count_if(is_closed) as closed, count_if(is_overdue) as overdue
 from filtered_records($region, $start, $end, $category, $channel) group by all
 """
 BY_GROUP_RAW = """
-select center_id, month, category_code, channel, group_tag,
+select center_id, month, category_code, group_tag,
        count(*) as received, count_if(is_closed) as closed, count_if(is_proxy_case) as proxy
 from filtered_records($region, $start, $end, $category, $channel) group by all
 """
@@ -81,20 +81,21 @@ def _summed(con, sql: str, keys: list[str], measures: list[str], params: dict) -
 
 
 @pytest.mark.parametrize("start,end", WINDOWS + [(dt.date(2022, 3, 5), dt.date(2022, 11, 20))])
-@pytest.mark.parametrize("scope", ["province", "county_category_channel", "village"])
+@pytest.mark.parametrize("scope", ["province", "county_category", "county_category_channel", "village"])
 def test_item_group_and_late_rollups_reproduce_the_records(demo_con, scope, start, end):
     region, category, channel = {"province": ("21", "", ""),
+                                 "county_category": ("210681", "01", ""),
                                  "county_category_channel": ("210681", "01", "窗口"),
                                  "village": (_village(demo_con), "", "")}[scope]
     params = {"region": region, "start": start, "end": end, "category": category, "channel": channel}
-    item_keys = ["center_id", "month", "item_code", "channel"]
+    item_keys = ["center_id", "month", "item_code"]
     items = _summed(demo_con, "select * from item_counts($region, $start, $end, $category, $channel)",
                     item_keys, ["received", "closed", "overdue"], params)
     want = _summed(demo_con, BY_ITEM_RAW, item_keys, ["received", "closed", "overdue"], params)
     assert len(want) > 0
     pd.testing.assert_frame_equal(items, want, check_dtype=False)
 
-    group_keys = ["center_id", "month", "category_code", "channel", "group_tag"]
+    group_keys = ["center_id", "month", "category_code", "group_tag"]
     groups = _summed(demo_con, "select * from group_counts($region, $start, $end, $category, $channel)",
                      group_keys, ["received", "closed", "proxy"], params)
     want = _summed(demo_con, BY_GROUP_RAW, group_keys, ["received", "closed", "proxy"], params)
