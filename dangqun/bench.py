@@ -441,12 +441,21 @@ def _runtime_for_threads() -> None:
     hand out the last mock seen (they are all alike). It also resets the class-wide
     PagesManager.uses_pages_directory before each run, and compiles the scripts afresh with a
     ScriptCache of its own per run; the server keeps one ScriptCache (which compiles under a lock:
-    CPython 3.11's parser is not safe to run in two threads at once) and a fixed pages mode. Only the
-    bench runs AppTests in threads."""
+    CPython 3.11's parser is not safe to run in two threads at once) and a fixed pages mode. And each
+    run patches streamlit.config.get_option for its duration (global.appTest), so a session ending its
+    run unpatched it under another one mid-script (its selectboxes then kept no format_func:
+    "KeyError('$$ID-…-f_city')"): here it is patched once for the whole process. Only the bench runs
+    AppTests in threads."""
+    import contextlib
+
+    from streamlit import config
     from streamlit.runtime.pages_manager import PagesManager
     from streamlit.runtime.runtime import Runtime
     from streamlit.runtime.scriptrunner.script_cache import ScriptCache
-    from streamlit.testing.v1 import app_test
+    from streamlit.testing.v1 import app_test, util
+
+    config.get_option = util.build_mock_config_get_option({"global.appTest": True})
+    app_test.patch_config_options = lambda overrides: contextlib.nullcontext()
 
     class KeepPagesMode:
         """Stands for PagesManager in app_test: its per-run reset of the pages mode lands on this
