@@ -195,3 +195,27 @@ create or replace macro late_records(p_region, p_start, p_end, p_category, p_cha
       and (p_category = '' or l.category_code = p_category)
       and (p_channel = '' or l.channel = p_channel)
       and overdue_at(l.is_closed_late, l.is_open, l.due_on, p_end);
+
+-- grain: one row per child unit (unit_of with p_digits) of the region with records in the window:
+-- center_record_counts summed per unit (rankings, funds per unit)
+create or replace macro unit_record_counts(p_region, p_start, p_end, p_category, p_channel, p_digits) as table
+    select
+        unit_of(center_id, region_code, p_digits) as unit_code,
+        sum(received)::bigint as received,
+        sum(closed)::bigint as closed,
+        sum(closed_on_time)::bigint as closed_on_time,
+        sum(overdue)::bigint as overdue,
+        sum(valid)::bigint as valid,
+        sum(contacted)::bigint as contacted,
+        sum(solved)::bigint as solved,
+        sum(satisfied)::bigint as satisfied,
+        sum(basic)::bigint as basic
+    from center_record_counts(p_region, p_start, p_end, p_category, p_channel)
+    group by 1;
+
+-- grain: one row per unit code a child unit can have (unit_of with p_digits): regions by their code,
+-- or centers by their id below a village (p_digits = 0), with the name to show
+create or replace macro unit_names(p_digits) as table
+    select region_code as unit_code, region_name as unit_name from regions where p_digits > 0
+    union all
+    select center_id, center_name from centers where p_digits = 0;

@@ -10,18 +10,8 @@ window_funds as (
     select * from filtered_funds(:region, :start, :end)
 ),
 
-unit_record_counts as (
-    select
-        unit_of(center_id, region_code, :child_digits) as unit_code,
-        sum(received)::bigint as received,
-        sum(closed)::bigint as closed,
-        sum(valid)::bigint as valid,
-        sum(contacted)::bigint as contacted,
-        sum(solved)::bigint as solved,
-        sum(satisfied)::bigint as satisfied,
-        sum(basic)::bigint as basic
-    from center_record_counts(:region, :start, :end, :category, :channel)
-    group by 1
+unit_counts as (
+    select * from unit_record_counts(:region, :start, :end, :category, :channel, :child_digits)
 ),
 
 fund_totals as (
@@ -43,18 +33,17 @@ units as (
         coalesce(r.solved, 0) as solved,
         coalesce(r.satisfied, 0) as satisfied,
         coalesce(r.basic, 0) as basic
-    from unit_record_counts r
+    from unit_counts r
     full outer join fund_totals f using (unit_code)
 ),
 
 final as (
     select
         u.unit_code,
-        coalesce(reg.region_name, c.center_name, u.unit_code) as unit_name,
+        coalesce(n.unit_name, u.unit_code) as unit_name,
         u.* exclude (unit_code)
     from units u
-    left join regions reg on reg.region_code = u.unit_code and :child_digits > 0
-    left join centers c on c.center_id = u.unit_code and :child_digits = 0
+    left join unit_names(:child_digits) n using (unit_code)
 )
 
 select * from final
