@@ -105,7 +105,8 @@ QUERIES_DIR = ROOT / "queries"
 # Tables whose rows belong to a region: every query sees them only through views restricted to the
 # caller's scope, created on the query's own cursor, so a page cannot forget the scope.
 SCOPED_TABLES = ("centers", "service_records", "funds", "activities", "quarantine", "rollup_center_month",
-                 "rollup_center_month_item", "rollup_center_month_group", "rollup_late_records")
+                 "rollup_center_month_total", "rollup_center_month_item", "rollup_center_month_group",
+                 "rollup_late_records")
 
 
 @lru_cache(maxsize=1)

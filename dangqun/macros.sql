@@ -55,11 +55,11 @@ create or replace macro whole_months(p_start, p_end) as
 -- grain: rows of counts (not records) for the window, to be summed: received, closed, closed_on_time,
 -- overdue, valid, contacted, solved, satisfied, basic, unsatisfied, proxy, proactive, with each row's
 -- center (center_id, region_code, center_name, center_type), month, category_code, channel and
--- unsatisfied_reason (the 不满意原因 of rows counting 不满意 answers, else null).
--- A window of whole months reads the rollup (dangqun/rollups.sql); any other window counts
+-- unsatisfied_reason (the 不满意原因 of rows counting 不满意 answers, else null): the counts by 大类 and 渠道.
+-- A window of whole months reads rollup_center_month (dangqun/rollups.sql); any other window counts
 -- filtered_records one row per record. Both give the same sums (tests/test_rollups.py); DuckDB drops
 -- the branch whose whole_months condition is false before reading anything.
-create or replace macro record_counts(p_region, p_start, p_end, p_category, p_channel) as table
+create or replace macro category_channel_counts(p_region, p_start, p_end, p_category, p_channel) as table
     select
         u.center_id, c.region_code, c.center_name, c.center_type, u.month, u.category_code, u.channel,
         u.unsatisfied_reason, u.received, u.closed, u.closed_on_time,
@@ -80,6 +80,26 @@ create or replace macro record_counts(p_region, p_start, p_end, p_category, p_ch
         is_unsatisfied::int, is_proxy_case::int, is_proactive::int
     from filtered_records(p_region, p_start, p_end, p_category, p_channel)
     where not whole_months(p_start, p_end);
+
+-- grain: rows of counts for the window, to be summed, as category_channel_counts but without the
+-- category_code and channel columns: what every question not split by 大类 or 渠道 reads. With neither
+-- filtered, whole months read rollup_center_month_total, a twelfth of the rows; otherwise the rows of
+-- category_channel_counts (same sums: tests/test_rollups.py).
+create or replace macro record_counts(p_region, p_start, p_end, p_category, p_channel) as table
+    select
+        u.center_id, c.region_code, c.center_name, c.center_type, u.month, u.unsatisfied_reason,
+        u.received, u.closed, u.closed_on_time,
+        u.closed_late + (case when u.open_due_on < p_end::date then u.received else 0 end) as overdue,
+        u.valid, u.contacted, u.solved, u.satisfied, u.basic, u.unsatisfied, u.proxy, u.proactive
+    from rollup_center_month_total u
+    join centers c using (center_id)
+    where whole_months(p_start, p_end) and p_category = '' and p_channel = ''
+      and c.region_code like p_region || '%'
+      and u.month between p_start::date and p_end::date
+    union all
+    select * exclude (category_code, channel)
+    from category_channel_counts(p_region, p_start, p_end, p_category, p_channel)
+    where not (whole_months(p_start, p_end) and p_category = '' and p_channel = '');
 
 -- grain: one row per center in the region
 create or replace macro region_centers(p_region) as table
@@ -150,7 +170,7 @@ create or replace macro unit_of(p_center_id, p_region_code, p_digits) as
 
 -- grain: rows of counts by 事项 for the window, to be summed: received, closed, overdue with each row's
 -- center_id, month and item_code. Whole months with no 渠道 filter read rollup_center_month_item,
--- others filtered_records, as record_counts does (same sums: tests/test_rollups.py).
+-- others filtered_records, as category_channel_counts does (same sums: tests/test_rollups.py).
 create or replace macro item_counts(p_region, p_start, p_end, p_category, p_channel) as table
     select
         u.center_id, u.month, u.item_code, u.received, u.closed,
@@ -168,7 +188,7 @@ create or replace macro item_counts(p_region, p_start, p_end, p_category, p_chan
 
 -- grain: rows of counts by 人群标签 for the window, to be summed: received, closed, proxy with each
 -- row's center_id, month, category_code and group_tag (null when not given). Whole months with no
--- 渠道 filter read rollup_center_month_group, others filtered_records, as record_counts does.
+-- 渠道 filter read rollup_center_month_group, others filtered_records, as category_channel_counts does.
 create or replace macro group_counts(p_region, p_start, p_end, p_category, p_channel) as table
     select u.center_id, u.month, u.category_code, u.group_tag, u.received, u.closed, u.proxy
     from rollup_center_month_group u

@@ -212,6 +212,17 @@ def add_rates(df: pd.DataFrame, cfg: MetricsConfig | None = None) -> pd.DataFram
                      flagged_yellow=flag)
 
 
+SATISFACTION_LEVELS = ("满意", "基本满意", "不满意")
+
+
+def satisfaction_levels(summary: dict) -> pd.DataFrame:
+    """How residents answered the follow-up survey, from kpi_summary's counts: one row per level in
+    SATISFACTION_LEVELS (0 where nobody gave it) with its count and the 有效回访 (valid) it is out of."""
+    counts = (summary["satisfied"], summary["basic"], summary["unsatisfied"])
+    return pd.DataFrame({"satisfaction": list(SATISFACTION_LEVELS), "count": [int(n) for n in counts],
+                         "valid": int(summary["valid"])})
+
+
 # ---------------------------------------------------------------- ranking and tiers
 
 def rank_desc(scores: pd.Series, eligible: pd.Series | None = None) -> pd.Series:

@@ -49,12 +49,15 @@ create or replace macro mask_name(s) as
     case when s is null or trim(s) = '' then null
          when length(trim(s)) = 1 then '*'
          else left(trim(s), 1) || repeat('*', length(trim(s)) - 1) end;
+create or replace macro mask_compact_phone(d) as
+    case when d is null or d = '' then null
+         when length(d) < 7 then repeat('*', length(d))
+         else left(d, 3) || repeat('*', length(d) - 7) || right(d, 4) end;
+-- A macro's argument is pasted at every use, so the whitespace removal is done only for the few numbers
+-- that hold whitespace: five regexp_replace calls on every phone took half a second a million rows.
 create or replace macro mask_phone(p) as
-    case when p is null or regexp_replace(p, '\s', '', 'g') = '' then null
-         when length(regexp_replace(p, '\s', '', 'g')) < 7 then repeat('*', length(regexp_replace(p, '\s', '', 'g')))
-         else left(regexp_replace(p, '\s', '', 'g'), 3)
-              || repeat('*', length(regexp_replace(p, '\s', '', 'g')) - 7)
-              || right(regexp_replace(p, '\s', '', 'g'), 4) end;
+    case when regexp_matches(p, '\s') then mask_compact_phone(regexp_replace(p, '\s', '', 'g'))
+         else mask_compact_phone(p) end;
 create or replace macro resident_hash(salt, n, p) as
     case when coalesce(trim(n), '') = '' and coalesce(regexp_replace(p, '\D', '', 'g'), '') = '' then null
          else left(sha256(salt || '|' || coalesce(trim(n), '') || '|' || coalesce(regexp_replace(p, '\D', '', 'g'), '')), 16) end;

@@ -10,9 +10,11 @@ from pathlib import Path
 from dangqun import db
 
 ROLLUPS_SQL = Path(__file__).with_name("rollups.sql")
-TABLES = ("rollup_center_month", "rollup_center_month_item", "rollup_center_month_group", "rollup_late_records")
+# in refresh order: rollup_center_month_total is summed from rollup_center_month
+TABLES = ("rollup_center_month", "rollup_center_month_total", "rollup_center_month_item", "rollup_center_month_group",
+          "rollup_late_records")
 # bump when rollups.sql or the flags in macros.sql change meaning: ensure() then rebuilds them
-VERSION = "5"
+VERSION = "6"
 META_KEY = "rollup_version"
 
 

@@ -46,6 +46,15 @@ def data_version() -> int:
         cur.close()
 
 
+RUN_VERSION = "_data_version"
+
+
+def read_data_version() -> None:
+    """The data version this run's queries are cached under, read once per run by frame() (one small
+    query instead of one per ui.query), and again by a page right after it changed the data."""
+    st.session_state[RUN_VERSION] = data_version()
+
+
 @st.cache_data(max_entries=512, ttl=3600, show_spinner=False)
 def _cached_query(name: str, params: tuple, scope: str | None, version: int):
     # `version` is part of the key only: a new import changes it, so cached answers expire at once.
@@ -62,7 +71,9 @@ def account() -> auth.Account:
 def query(name: str, params: dict | None = None):
     """Named query through Streamlit's cache, keyed by query, parameters, the account's scope and the
     data version."""
-    return _cached_query(name, tuple(sorted((params or {}).items())), account().scope, data_version())
+    version = st.session_state.get(RUN_VERSION)
+    return _cached_query(name, tuple(sorted((params or {}).items())), account().scope,
+                         data_version() if version is None else version)
 
 
 def deferred_query(name: str, params: dict | None = None):
@@ -129,6 +140,7 @@ def frame(title_key: str) -> Frame:
     acc = _login_gate()
     if title_key in ADMIN_PAGES and not acc.is_admin:
         _refuse(title_key, "无权使用该页面")
+    read_data_version()
     ctx = context()
     f = _current_filters(ctx, title_key)
     with st.sidebar:

@@ -49,6 +49,7 @@ if st.button(fr.t("开始导入"), key="import_run", type="primary", disabled=no
     cur = ui.connection().cursor()   # its own cursor: the import's temp tables and transaction stay here
     try:
         st.session_state["import_results"] = uploads.run_import(cur, previews, progress=_progress)
+        ui.read_data_version()  # the history and table sizes below are of the new data
         ui.audit_imports(st.session_state["import_results"])
     finally:
         cur.close()

@@ -46,14 +46,13 @@ if len(ranking):
 shown = assessment.for_display(ranking, fr.lang, cfg)
 ui.table(shown, fr.t("下级单位考核排名"), "ranking", fr, style=lambda s: assessment.style(s, fr.lang, cfg))
 
-units = metrics.add_rates(now, cfg)
-event = ui.chart(overview_charts.unit_ranking(units, fr.lang), units, fr.t("下级单位排名"), "unit_ranking", fr,
+event = ui.chart(overview_charts.unit_ranking(ranking, fr.lang), ranking, fr.t("下级单位排名"), "unit_ranking", fr,
                  selectable=True)
 ui.follow(filters.click_action(ui.clicked_code(event), child_digits), fr.ctx)
 
 left, right = st.columns(2)
 with left:
-    levels = ui.query("satisfaction_levels", fr.params())
+    levels = metrics.satisfaction_levels(summary)
     if levels["count"].sum() == 0:
         levels = levels.iloc[0:0]
     ui.chart(charts.levels_donut(levels, fr.lang), levels, fr.t("回访满意度分布"), "levels", fr)

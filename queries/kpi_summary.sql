@@ -1,6 +1,7 @@
 -- name: kpi_summary(region, start, end, category, channel)
 -- The 总览 KPI cards for a region and window: counts behind 受理量, 办结率, 按期办结率, the 三率,
--- 投入总额(万元), 中心数 and 活动场次. Rates are computed from these counts in dangqun.metrics.
+-- 投入总额(万元), 中心数 and 活动场次; and the 满意 / 基本满意 / 不满意 answers among 有效回访 behind the
+-- satisfaction distribution (metrics.satisfaction_levels). Rates are computed from these counts in dangqun.metrics.
 -- Funds count by fiscal year within the window's years; 事项大类 and 受理渠道 filter records only.
 -- grain: one row
 with
@@ -20,6 +21,7 @@ record_counts as (
         coalesce(sum(solved), 0)::bigint as solved,
         coalesce(sum(satisfied), 0)::bigint as satisfied,
         coalesce(sum(basic), 0)::bigint as basic,
+        coalesce(sum(unsatisfied), 0)::bigint as unsatisfied,
         coalesce(sum(proxy), 0)::bigint as proxy,
         coalesce(sum(proactive), 0)::bigint as proactive
     from records

@@ -11,29 +11,39 @@ records as (
     select * from late_records(:region, :start, :end, :category, :channel)
 ),
 
-late as (
+total as (
+    select count(*) as total_overdue from records
+),
+
+-- the page first, then its names: a top-N over the late records, not a sort of all of them
+latest as (
     select
-        r.record_id,
-        r.center_id,
-        r.center_name,
-        r.region_code,
-        r.item_code,
-        coalesce(c.item_name, r.item_code) as item_name,
-        r.received_at,
-        r.promised_days,
-        r.due_on,
-        r.closed_at,
-        r.status,
-        coalesce(r.closed_at::date, :end::date) - r.due_on as days_late,
-        count(*) over () as total_overdue
-    from records r
-    left join catalog c using (item_code)
+        record_id, center_id, center_name, region_code, item_code, received_at, promised_days, due_on,
+        closed_at, status,
+        coalesce(closed_at::date, :end::date) - due_on as days_late
+    from records
+    order by days_late desc, due_on, record_id
+    limit :max_rows
 ),
 
 final as (
-    select * from late
-    order by days_late desc, due_on, record_id
-    limit :max_rows
+    select
+        l.record_id,
+        l.center_id,
+        l.center_name,
+        l.region_code,
+        l.item_code,
+        coalesce(c.item_name, l.item_code) as item_name,
+        l.received_at,
+        l.promised_days,
+        l.due_on,
+        l.closed_at,
+        l.status,
+        l.days_late,
+        t.total_overdue
+    from latest l
+    cross join total t
+    left join catalog c using (item_code)
 )
 
 select * from final

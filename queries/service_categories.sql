@@ -5,7 +5,7 @@
 with
 
 records as (
-    select * from record_counts(:region, :start, :end, :category, :channel)
+    select * from category_channel_counts(:region, :start, :end, :category, :channel)
 ),
 
 category_names as (

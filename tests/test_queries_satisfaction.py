@@ -4,7 +4,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from dangqun import assessment, db
+from dangqun import assessment, db, metrics
 from expected import rates, valid, window
 
 START, END = dt.date(2022, 3, 1), dt.date(2022, 10, 31)
@@ -18,7 +18,7 @@ def records(demo_raw):
 
 
 def test_satisfaction_levels(demo_con, records):
-    got = db.run(demo_con, "satisfaction_levels", PARAMS)
+    got = metrics.satisfaction_levels(db.run(demo_con, "kpi_summary", PARAMS).iloc[0].to_dict())
     v = valid(records)
     assert got.satisfaction.tolist() == ["满意", "基本满意", "不满意"]
     assert got["count"].tolist() == [int((v.satisfaction == s).sum()) for s in ("满意", "基本满意", "不满意")]
@@ -27,8 +27,8 @@ def test_satisfaction_levels(demo_con, records):
 
 
 def test_satisfaction_levels_lists_every_level_when_empty(demo_con):
-    got = db.run(demo_con, "satisfaction_levels", dict(PARAMS, region="999999"))
-    assert got["count"].tolist() == [0, 0, 0]
+    summary = db.run(demo_con, "kpi_summary", dict(PARAMS, region="999999")).iloc[0].to_dict()
+    assert metrics.satisfaction_levels(summary)["count"].tolist() == [0, 0, 0]
 
 
 def test_dissatisfaction_reasons(demo_con, records):

@@ -1,5 +1,5 @@
-"""The rollups (dangqun/rollups.sql) give exactly the raw records' counts: through record_counts for
-whole-month windows in several scopes, and after an import that adds records and moves others."""
+"""The rollups (dangqun/rollups.sql) give exactly the raw records' counts: through record_counts and
+category_channel_counts for whole-month windows in several scopes, and after an import that adds records and moves others."""
 from __future__ import annotations
 
 import datetime as dt
@@ -13,7 +13,7 @@ MEASURES = ["received", "closed", "closed_on_time", "overdue", "valid", "contact
             "basic", "unsatisfied", "proxy", "proactive"]
 KEYS = ["center_id", "month", "category_code", "channel"]
 
-# independent of record_counts: the per-record flags of filtered_records, counted directly
+# independent of the macros: the per-record flags of filtered_records, counted directly
 RAW = """
 select center_id, date_trunc('month', received_at)::date as month, left(item_code, 2) as category_code, channel,
        count(*) as received, count_if(is_closed) as closed, count_if(is_on_time) as closed_on_time,
@@ -25,6 +25,23 @@ group by all
 """
 FROM_ROLLUP = f"""
 select {', '.join(KEYS)}, {', '.join(f'sum({m})::bigint as {m}' for m in MEASURES)}
+from category_channel_counts($region, $start, $end, $category, $channel)
+group by all
+"""
+# record_counts has no 大类/渠道 columns: per center and month, with the 不满意原因 of the 不满意 answers
+TOTAL_KEYS = ["center_id", "month", "unsatisfied_reason"]
+TOTAL_RAW = """
+select center_id, date_trunc('month', received_at)::date as month,
+       case when is_unsatisfied then dissatisfaction_reason end as unsatisfied_reason,
+       count(*) as received, count_if(is_closed) as closed, count_if(is_on_time) as closed_on_time,
+       count_if(is_overdue) as overdue, count_if(is_valid) as valid, count_if(is_contacted) as contacted,
+       count_if(is_solved) as solved, count_if(is_satisfied) as satisfied, count_if(is_basic) as basic,
+       count_if(is_unsatisfied) as unsatisfied, count_if(is_proxy_case) as proxy, count_if(is_proactive) as proactive
+from filtered_records($region, $start, $end, $category, $channel)
+group by all
+"""
+TOTAL_FROM_ROLLUP = f"""
+select {', '.join(TOTAL_KEYS)}, {', '.join(f'sum({m})::bigint as {m}' for m in MEASURES)}
 from record_counts($region, $start, $end, $category, $channel)
 group by all
 """
@@ -34,10 +51,10 @@ def _village(con) -> str:
     return con.execute("select min(region_code) from centers where region_code not like '%000'").fetchone()[0]
 
 
-def _frame(con, sql: str, params: dict) -> pd.DataFrame:
+def _frame(con, sql: str, params: dict, keys: list[str] = KEYS) -> pd.DataFrame:
     df = con.execute(sql, params).df()
-    df["channel"] = df.channel.fillna("")
-    return df.sort_values(KEYS).reset_index(drop=True)[KEYS + MEASURES].astype({m: "int64" for m in MEASURES})
+    df = df.fillna({k: "" for k in keys if k != "month"})
+    return df.sort_values(keys).reset_index(drop=True)[keys + MEASURES].astype({m: "int64" for m in MEASURES})
 
 
 WINDOWS = [(dt.date(2022, 1, 1), dt.date(2022, 12, 31)), (dt.date(2022, 10, 1), dt.date(2022, 12, 31)),
@@ -55,6 +72,19 @@ def test_rollup_reproduces_the_records(demo_con, scope, start, end):
     rolled = _frame(demo_con, FROM_ROLLUP, params)
     assert len(raw) > 0
     pd.testing.assert_frame_equal(rolled, raw)
+
+
+@pytest.mark.parametrize("start,end", WINDOWS + [(dt.date(2022, 3, 5), dt.date(2022, 11, 20))])
+@pytest.mark.parametrize("scope", ["province", "county_category", "county_channel", "village"])
+def test_record_counts_reproduce_the_records(demo_con, scope, start, end):
+    region, category, channel = {"province": ("21", "", ""),
+                                 "county_category": ("210681", "01", ""),
+                                 "county_channel": ("210681", "", "窗口"),
+                                 "village": (_village(demo_con), "", "")}[scope]
+    params = {"region": region, "start": start, "end": end, "category": category, "channel": channel}
+    raw = _frame(demo_con, TOTAL_RAW, params, TOTAL_KEYS)
+    assert len(raw) > 0 and (scope != "province" or raw.unsatisfied_reason.ne("").any())
+    pd.testing.assert_frame_equal(_frame(demo_con, TOTAL_FROM_ROLLUP, params, TOTAL_KEYS), raw)
 
 
 # independent of item_counts / group_counts / late_records: the records' own flags, counted directly
@@ -110,12 +140,22 @@ def test_item_group_and_late_rollups_reproduce_the_records(demo_con, scope, star
     pd.testing.assert_frame_equal(late, want, check_dtype=False)
 
 
-def test_record_counts_reads_the_rollup_for_whole_months_only(demo_con):
-    whole = demo_con.execute("explain " + FROM_ROLLUP, {"region": "21", "start": dt.date(2022, 1, 1),
-                             "end": dt.date(2022, 12, 31), "category": "", "channel": ""}).fetchall()[0][1]
-    part = demo_con.execute("explain " + FROM_ROLLUP, {"region": "21", "start": dt.date(2022, 1, 2),
-                            "end": dt.date(2022, 12, 31), "category": "", "channel": ""}).fetchall()[0][1]
+def _plan(con, sql: str, start: dt.date, category: str = "") -> str:
+    return con.execute("explain " + sql, {"region": "21", "start": start, "end": dt.date(2022, 12, 31),
+                                          "category": category, "channel": ""}).fetchall()[0][1]
+
+
+def test_the_counts_read_the_rollups_for_whole_months_only(demo_con):
+    whole = _plan(demo_con, FROM_ROLLUP, dt.date(2022, 1, 1))
+    part = _plan(demo_con, FROM_ROLLUP, dt.date(2022, 1, 2))
     assert "rollup_center_month" in whole and "service_records" not in whole
+    assert "service_records" in part and "rollup_center_month" not in part
+
+    total = _plan(demo_con, TOTAL_FROM_ROLLUP, dt.date(2022, 1, 1))
+    by_category = _plan(demo_con, TOTAL_FROM_ROLLUP, dt.date(2022, 1, 1), "01")
+    part = _plan(demo_con, TOTAL_FROM_ROLLUP, dt.date(2022, 1, 2))
+    assert "rollup_center_month_total" in total and "service_records" not in total
+    assert "rollup_center_month_total" not in by_category and "rollup_center_month" in by_category
     assert "service_records" in part and "rollup_center_month" not in part
 
 

@@ -140,7 +140,8 @@ create or replace temp macro dq_ts(s) as
                        + to_microseconds(cast(round(try_cast(s as double) * 86400) as bigint) * 1000000) end);
 create or replace temp macro dq_date(s) as cast(dq_ts(s) as date);
 create or replace temp macro dq_bool(s) as
-    case when list_contains({_lit(YES)}, upper(s)) then true when list_contains({_lit(NO)}, upper(s)) then false end;
+    case upper(s) {' '.join(f"when '{v}' then true" for v in YES)}
+                  {' '.join(f"when '{v}' then false" for v in NO)} end;
 create or replace temp macro dq_num(s) as
     try_cast(case when regexp_full_match(s, '[+-]?\\d{{1,3}}([,，]\\d{{3}})+(\\.\\d*)?')
                   then regexp_replace(s, '[,，]', '', 'g') else s end as double);
