@@ -212,11 +212,17 @@ def add_rates(df: pd.DataFrame, cfg: MetricsConfig | None = None) -> pd.DataFram
                      flagged_yellow=flag)
 
 
+def totals(df: pd.DataFrame, columns) -> dict[str, int]:
+    """The sums of count columns over a frame's rows (a window's counts from its months): 0 when empty."""
+    return {c: int(df[c].sum()) for c in columns}
+
+
 SATISFACTION_LEVELS = ("满意", "基本满意", "不满意")
 
 
 def satisfaction_levels(summary: dict) -> pd.DataFrame:
-    """How residents answered the follow-up survey, from kpi_summary's counts: one row per level in
+    """How residents answered the follow-up survey, from the counts satisfied, basic, unsatisfied and
+    valid (kpi_summary's, or monthly_trend's totals): one row per level in
     SATISFACTION_LEVELS (0 where nobody gave it) with its count and the 有效回访 (valid) it is out of."""
     counts = (summary["satisfied"], summary["basic"], summary["unsatisfied"])
     return pd.DataFrame({"satisfaction": list(SATISFACTION_LEVELS), "count": [int(n) for n in counts],

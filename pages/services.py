@@ -65,7 +65,7 @@ else:
 st.subheader(fr.t("超期件"))
 as_of = overdue.as_of_day(f.period.end, fr.ctx.latest)
 cases = ui.query("overdue_cases", dict(params, max_rows=MAX_OVERDUE_ROWS))
-total = int(cases["total_overdue"].iloc[0]) if len(cases) else 0
+total = int(summary["overdue"])   # the same 超期 as the list's, counted from the rollups
 if total:
     st.caption(fr.t("共 {total} 件超期，按超期天数从多到少列出前 {shown} 件；超期工作日计至办结日，"
                     "未办结的计至 {as_of}。", total=metrics.fmt_int(total), shown=metrics.fmt_int(len(cases)),

@@ -1,5 +1,6 @@
 -- name: monthly_trend(region, start, end, category, channel)
--- Month by month: volume, closures and the survey counts behind 满意率 and the 三率.
+-- Month by month: volume, closures and the survey counts behind 满意率, the 三率 and the satisfaction
+-- distribution (满意 / 基本满意 / 不满意 among 有效回访). Summed over the months they are the window's.
 -- grain: one row per calendar month with records in the window
 with
 
@@ -17,7 +18,8 @@ final as (
         sum(contacted)::bigint as contacted,
         sum(solved)::bigint as solved,
         sum(satisfied)::bigint as satisfied,
-        sum(basic)::bigint as basic
+        sum(basic)::bigint as basic,
+        sum(unsatisfied)::bigint as unsatisfied
     from records
     group by 1
 )

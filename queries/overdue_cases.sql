@@ -1,18 +1,14 @@
 -- name: overdue_cases(region, start, end, category, channel, max_rows)
 -- Which cases are late (超期件, the macros' is_overdue: closed after due_on, or still open —
 -- 待受理/办理中/延期 — with due_on before the window's end), latest first by calendar days past the
--- deadline (to the closing day, or to the window's end for open cases); at most max_rows rows,
--- total_overdue says how many there are in all. Working days overdue are computed in
+-- deadline (to the closing day, or to the window's end for open cases); at most max_rows rows (how
+-- many there are in all is kpi_summary's overdue). Working days overdue are computed in
 -- dangqun.overdue from due_on, closed_at and the as-of day.
 -- grain: one row per overdue service record (at most max_rows)
 with
 
 records as (
     select * from late_records(:region, :start, :end, :category, :channel)
-),
-
-total as (
-    select count(*) as total_overdue from records
 ),
 
 -- the page first, then its names: a top-N over the late records, not a sort of all of them
@@ -39,10 +35,8 @@ final as (
         l.due_on,
         l.closed_at,
         l.status,
-        l.days_late,
-        t.total_overdue
+        l.days_late
     from latest l
-    cross join total t
     left join catalog c using (item_code)
 )
 

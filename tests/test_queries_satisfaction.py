@@ -26,6 +26,15 @@ def test_satisfaction_levels(demo_con, records):
     assert len(v) > 100
 
 
+def test_the_months_add_up_to_the_window(demo_con):
+    """满意度与考核's cards are monthly_trend's totals: the same counts as kpi_summary's."""
+    counts = ("received", "valid", "contacted", "solved", "satisfied", "basic", "unsatisfied")
+    for params in (PARAMS, dict(PARAMS, category="", channel=""), dict(PARAMS, start=dt.date(2022, 3, 9))):
+        kpi = db.run(demo_con, "kpi_summary", params).iloc[0]
+        assert metrics.totals(db.run(demo_con, "monthly_trend", params), counts) == {c: int(kpi[c]) for c in counts}
+    assert kpi["unsatisfied"] > 0
+
+
 def test_satisfaction_levels_lists_every_level_when_empty(demo_con):
     summary = db.run(demo_con, "kpi_summary", dict(PARAMS, region="999999")).iloc[0].to_dict()
     assert metrics.satisfaction_levels(summary)["count"].tolist() == [0, 0, 0]
