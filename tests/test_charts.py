@@ -28,3 +28,14 @@ def test_cost_score_draws_both_medians():
     assert (horizontal.xref, horizontal.x0, horizontal.x1, horizontal.yref, horizontal.y0, horizontal.y1) == \
         ("x domain", 0, 1, "y", 70, 70)
     assert [a.text for a in fig.layout.annotations] == ["高投入低满意"]
+
+
+def test_every_figure_starts_with_the_dashboard_look():
+    from dangqun.charts import FONT, PALETTE
+    from dangqun.charts import funds as fund_charts
+
+    df = pd.DataFrame({"fund_source": ["中央财政", "省级财政"], "amount_wan": [12.5, 3.0], "count": [2, 1]})
+    sent = fund_charts.totals(df, "fund_source", "按资金来源").to_plotly_json()["layout"]
+    assert sent["template"]["layout"]["font"]["family"] == FONT
+    assert list(sent["template"]["layout"]["colorway"]) == list(PALETTE)
+    assert sent["yaxis"]["title"]["text"] == "投入(万元)" and sent["height"] == 340
