@@ -1,5 +1,6 @@
 """The rollups (dangqun/rollups.sql) give exactly the raw records' counts: through record_counts and
-category_channel_counts for whole-month windows in several scopes, and after an import that adds records and moves others."""
+category_channel_counts for whole-month windows in several scopes, and after an import that adds records
+and moves others."""
 from __future__ import annotations
 
 import datetime as dt
@@ -14,8 +15,7 @@ MEASURES = ["received", "closed", "closed_on_time", "overdue", "valid", "contact
 KEYS = ["center_id", "month", "category_code", "channel"]
 
 # independent of the macros: the per-record flags of filtered_records, counted directly
-RAW = """
-select center_id, date_trunc('month', received_at)::date as month, left(item_code, 2) as category_code, channel,
+RAW_COUNTS = """
        count(*) as received, count_if(is_closed) as closed, count_if(is_on_time) as closed_on_time,
        count_if(is_overdue) as overdue, count_if(is_valid) as valid, count_if(is_contacted) as contacted,
        count_if(is_solved) as solved, count_if(is_satisfied) as satisfied, count_if(is_basic) as basic,
@@ -23,29 +23,19 @@ select center_id, date_trunc('month', received_at)::date as month, left(item_cod
 from filtered_records($region, $start, $end, $category, $channel)
 group by all
 """
-FROM_ROLLUP = f"""
-select {', '.join(KEYS)}, {', '.join(f'sum({m})::bigint as {m}' for m in MEASURES)}
-from category_channel_counts($region, $start, $end, $category, $channel)
-group by all
-"""
+SUMMED = ", ".join(f"sum({m})::bigint as {m}" for m in MEASURES)
+
+RAW = ("select center_id, date_trunc('month', received_at)::date as month, left(item_code, 2) as category_code, "
+       "channel," + RAW_COUNTS)
+FROM_ROLLUP = (f"select {', '.join(KEYS)}, {SUMMED} "
+               "from category_channel_counts($region, $start, $end, $category, $channel) group by all")
+
 # record_counts has no 大类/渠道 columns: per center and month, with the 不满意原因 of the 不满意 answers
 TOTAL_KEYS = ["center_id", "month", "unsatisfied_reason"]
-TOTAL_RAW = """
-select center_id, date_trunc('month', received_at)::date as month,
-       case when is_unsatisfied then dissatisfaction_reason end as unsatisfied_reason,
-       count(*) as received, count_if(is_closed) as closed, count_if(is_on_time) as closed_on_time,
-       count_if(is_overdue) as overdue, count_if(is_valid) as valid, count_if(is_contacted) as contacted,
-       count_if(is_solved) as solved, count_if(is_satisfied) as satisfied, count_if(is_basic) as basic,
-       count_if(is_unsatisfied) as unsatisfied, count_if(is_proxy_case) as proxy, count_if(is_proactive) as proactive
-from filtered_records($region, $start, $end, $category, $channel)
-group by all
-"""
-TOTAL_FROM_ROLLUP = f"""
-select {', '.join(TOTAL_KEYS)}, {', '.join(f'sum({m})::bigint as {m}' for m in MEASURES)}
-from record_counts($region, $start, $end, $category, $channel)
-group by all
-"""
-
+TOTAL_RAW = ("select center_id, date_trunc('month', received_at)::date as month, "
+             "case when is_unsatisfied then dissatisfaction_reason end as unsatisfied_reason," + RAW_COUNTS)
+TOTAL_FROM_ROLLUP = (f"select {', '.join(TOTAL_KEYS)}, {SUMMED} "
+                     "from record_counts($region, $start, $end, $category, $channel) group by all")
 
 def _village(con) -> str:
     return con.execute("select min(region_code) from centers where region_code not like '%000'").fetchone()[0]
