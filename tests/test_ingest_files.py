@@ -125,6 +125,17 @@ def test_truncated_last_row(con, dbp, tmp_path):
     assert raw == [(4, '{"受理编号":"R3","中心编码":"C001","受理时间":"2022-03-05 09:07"}')]
 
 
+def test_rows_after_quoted_line_breaks_keep_their_spreadsheet_numbers(con, dbp, tmp_path):
+    """A remark holding line breaks is one row, as Excel shows it; a blank line is a row number too."""
+    rows = [rec("R1", reason="第一行\r\n第二行\n第三行"), rec("R2", received="2022-13-01")]
+    text = csv_text(rows, newline="\r\n") + "\r\n" + "R3,C001\r\n" + ",".join(rec("R4", score="9")) + "\r\n"
+    r = run(con, dbp, put(tmp_path, "r.csv", text))
+    assert counts(r) == (4, 1, 0, 0, 3)
+    # header 1, R1 2 (three lines), R2 3, blank 4, R3 5, R4 6
+    assert [(e.row, e.column) for e in r.errors] == [(3, "受理时间"), (5, None), (6, "评分")]
+    assert con.execute("select dissatisfaction_reason from service_records").fetchall() == [("第一行\n第二行\n第三行",)]
+
+
 def test_title_rows_above_the_header_csv(con, dbp, tmp_path):
     text = "东港市党群服务中心受理台账（2022年3月）\n导出时间：2022-04-01\n\n" + csv_text(
         [rec("R1"), rec("R2", score="7"), rec("R3")])

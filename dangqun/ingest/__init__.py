@@ -19,8 +19,7 @@ path names one: `book.xlsx#Sheet2` (a note says when other sheets were left unre
 
 Row numbers are as a spreadsheet shows them: the header row's own number (1, or e.g. 3 under a title
 block) plus the data row's offset; blank lines count, as they do in Excel, and all-empty rows are skipped
-and not counted in rows_read. Known limit: in a CSV, a quoted cell holding a line break makes the rows
-after it one number off (pyarrow reports physical lines).
+and not counted in rows_read. A quoted cell holding line breaks is one row, as in Excel (tested).
 
 Decisions:
 - The kind comes from the headers. --kind is a declaration: taken when the headers fit it; when they fit
