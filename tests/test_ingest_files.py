@@ -430,3 +430,41 @@ def test_preview_masks_and_uses_canonical_headers(tmp_path):
     assert (kind, enc, notes) == ("service_records", "gbk", [])
     assert list(df.columns) == HEAD and len(df) == 2
     assert df["服务对象"].tolist() == ["张**", "欧***"] and df["联系电话"].tolist() == ["138****5678", "139****4321"]
+
+
+def _big_export(rows: int) -> str:
+    return csv_text([rec(f"R{i}", reason="服务态度" * 20) for i in range(rows)])
+
+
+def test_preview_of_a_big_csv_parses_only_its_head(tmp_path, monkeypatch):
+    """The page previews an upload on every rerun: a big export is not read whole for 20 rows."""
+    from dangqun.ingest import read
+
+    p = put(tmp_path, "big.csv", _big_export(12_000), "gbk")
+    assert p.stat().st_size > 2 * read.PREVIEW_BYTES
+    monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail("the whole file was read"))
+    kind, enc, df, notes = preview(p, n=20)
+    assert (kind, enc, notes) == ("service_records", "gbk", [])
+    assert df["受理编号"].tolist() == [f"R{i}" for i in range(20)]
+    assert df["服务对象"].tolist()[:2] == ["张**", "张**"]
+
+
+def test_preview_cut_inside_a_quoted_cell_reads_the_whole_file(tmp_path):
+    from dangqun.ingest import read
+
+    head = csv_text([rec("R1")])
+    # the first MiB ends inside one long remark holding line breaks
+    remark = "\n".join(["很长的备注"] * (read.PREVIEW_BYTES // 10))
+    p = put(tmp_path, "odd.csv", head + ",".join(rec("R2")[:-1]) + f',"{remark}"\n' + ",".join(rec("R3")) + "\n")
+    kind, enc, df, notes = preview(p, n=20)
+    assert (kind, enc) == ("service_records", "utf-8")
+    assert df["受理编号"].tolist() == ["R1", "R2", "R3"]
+    assert df["不满意原因"].iloc[1] == remark
+
+
+def test_preview_of_a_workbook_reads_its_first_rows(tmp_path):
+    p = tmp_path / "r.xlsx"
+    _xlsx(p, {"Sheet1": (2, [["东港市受理台账"], [], HEAD, *[rec(f"R{i}") for i in range(200)]])})
+    kind, enc, df, notes = preview(p, n=20)
+    assert (kind, enc) == ("service_records", "xlsx")
+    assert df["受理编号"].tolist() == [f"R{i}" for i in range(20)]

@@ -280,7 +280,7 @@ def preview(path, n: int = 20):
     from dangqun.privacy import mask_name, mask_phone
 
     try:
-        sheet = read.read_any(str(path))
+        sheet = read.read_any(str(path), max_rows=n)
     except Rejected as exc:
         return None, None, pd.DataFrame(), [str(exc)]
     m, notes, message = normalise.detect(sheet.headers)

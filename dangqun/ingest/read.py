@@ -220,7 +220,7 @@ def _cell(v) -> str | None:
     return str(v)
 
 
-def read_workbook(path: Path, sheet_name: str | None, head_only: bool = False) -> Sheet:
+def read_workbook(path: Path, sheet_name: str | None, head_only: bool = False, max_rows: int | None = None) -> Sheet:
     from python_calamine import CalamineWorkbook
 
     try:
@@ -238,7 +238,8 @@ def read_workbook(path: Path, sheet_name: str | None, head_only: bool = False) -
         if len(names) > 1:
             notes.append(f"工作簿有 {len(names)} 个工作表，只读取了第一个「{names[0]}」；"
                          f"其他工作表请用「文件名.xlsx#工作表名」导入")
-    rows = ws.to_python(skip_empty_area=True, nrows=HEADER_SEARCH_ROWS + 1 if head_only else None)
+    nrows = HEADER_SEARCH_ROWS + 1 if head_only else (HEADER_SEARCH_ROWS + 1 + max_rows if max_rows else None)
+    rows = ws.to_python(skip_empty_area=True, nrows=nrows)
     if not rows or not any(_cell(c) for r in rows for c in r):
         raise Rejected("文件为空（工作表没有内容）")
     first_row = (ws.start or (0, 0))[0] + 1       # the sheet row number of rows[0]
@@ -262,24 +263,49 @@ def read_workbook(path: Path, sheet_name: str | None, head_only: bool = False) -
     return sheet
 
 
-def read_any(path: str, head_only: bool = False) -> Sheet:
+PREVIEW_BYTES = 1 << 20   # a preview parses the first MiB of a CSV: far more than its rows need
+
+
+def read_any(path: str, head_only: bool = False, max_rows: int | None = None) -> Sheet:
+    """The file's sheet: its header only (head_only), its first `max_rows` data rows or more (a preview:
+    a big upload is not parsed whole on every rerun of the page), or all of it with its content hash."""
     import hashlib
 
     real, sheet_name = split_sheet(path)
     try:
-        if head_only:   # to order a run by kind the header is enough: spare reading a big CSV twice
+        if head_only or max_rows:
             with open(real, "rb") as f:
-                data = f.read(262_144)
-            if not is_workbook(data) and len(data) == 262_144:
-                return read_csv(data, head_only=True)
+                data = f.read(262_144 if head_only else PREVIEW_BYTES)
+            if not is_workbook(data) and len(data) == (262_144 if head_only else PREVIEW_BYTES):
+                if head_only:   # to order a run by kind the header is enough: spare reading a big CSV twice
+                    return read_csv(data, head_only=True)
+                preview = _csv_head(data, max_rows)
+                if preview is not None:
+                    return preview
         data = real.read_bytes()
     except OSError as exc:
         raise Rejected(f"无法读取文件：{exc.strerror or exc}") from exc
     if len(data) < 65536 and not data.strip():   # a big file is not empty; spare the copy
         raise Rejected("文件为空")
     if is_workbook(data):
-        sheet = read_workbook(real, sheet_name, head_only)
+        sheet = read_workbook(real, sheet_name, head_only, max_rows)
     else:
         sheet = read_csv(data, head_only)
-    sheet.content_hash = hashlib.sha256(data).hexdigest()
+    if not max_rows:
+        sheet.content_hash = hashlib.sha256(data).hexdigest()
+    return sheet
+
+
+def _csv_head(data: bytes, max_rows: int) -> Sheet | None:
+    """The first `max_rows` rows from the first PREVIEW_BYTES of a CSV, or None when these bytes do not
+    hold them whole (a cell with line breaks may run past the cut): the caller then reads the whole file."""
+    cut = data.rfind(b"\n")
+    try:
+        sheet = read_csv(data[:cut + 1] if cut > 0 else data)
+    except Rejected:
+        return None
+    # the last row parsed may be cut short: only the rows before it are sure
+    if sheet.table.num_rows - 1 < max_rows:
+        return None
+    sheet.table = sheet.table.slice(0, max_rows)
     return sheet
