@@ -132,24 +132,14 @@ group by all;
 -- From rollup_center_month just refreshed (the statements run in this order), not from the records:
 -- summing its few rows per (center, month) is what keeps this refresh nearly free for an import.
 -- refresh: rollup_center_month_total --
-insert into rollup_center_month_total
+insert into rollup_center_month_total by name
 select
     u.center_id,
     u.month,
     u.open_due_on,
     u.unsatisfied_reason,
-    sum(u.received)::bigint as received,
-    sum(u.closed)::bigint as closed,
-    sum(u.closed_on_time)::bigint as closed_on_time,
-    sum(u.closed_late)::bigint as closed_late,
-    sum(u.valid)::bigint as valid,
-    sum(u.contacted)::bigint as contacted,
-    sum(u.solved)::bigint as solved,
-    sum(u.satisfied)::bigint as satisfied,
-    sum(u.basic)::bigint as basic,
-    sum(u.unsatisfied)::bigint as unsatisfied,
-    sum(u.proxy)::bigint as proxy,
-    sum(u.proactive)::bigint as proactive
+    -- every count of rollup_center_month, summed over 大类 and 渠道, under its own name
+    sum(columns(u.* exclude (center_id, month, category_code, channel, open_due_on, unsatisfied_reason)))::bigint
 from rollup_center_month u
 semi join rollup_touched t on t.center_id = u.center_id and t.month = u.month
 group by all;

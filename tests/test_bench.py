@@ -37,10 +37,12 @@ def test_pages_bench_prints_one_json_object(tmp_path):
 
 
 def test_sessions_bench_reads_through_an_import(tmp_path):
-    out = _bench(tmp_path, "--sessions", "2", "--seconds", "6")
+    out = _bench(tmp_path, "--sessions", "2", "--seconds", "10")
     assert out["errors"] == 0, out["first_errors"]
     assert out["page_runs"] > 0
     imp = out["import"]
     assert imp["rows"] == 10_000
     assert imp["version_after"] == imp["version_before"] + 1
+    # the version each run's queries used: every run begun after the commit uses the new one
+    assert imp["runs_after_commit"] > 0
     assert imp["runs_after_commit"] == imp["runs_after_commit_on_new_version"]

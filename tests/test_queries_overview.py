@@ -4,7 +4,7 @@ import datetime as dt
 import pytest
 
 from dangqun import db
-from expected import counts, flag, window
+from expected import counts, flag, valid, window
 
 START, END = dt.date(2022, 3, 1), dt.date(2022, 8, 31)
 
@@ -41,7 +41,9 @@ def test_monthly_trend(demo_con, records):
         row = got[got.month.astype(str).str[:7] == str(month)].iloc[0]
         want = counts(group, END)
         want.pop("overdue")
+        want["unsatisfied"] = len(valid(group).query("satisfaction == '不满意'"))
         assert {k: int(row[k]) for k in want} == want
+    assert got.unsatisfied.sum() > 0
 
 
 def test_unit_scores_by_town(demo_con, records):

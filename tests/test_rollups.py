@@ -165,7 +165,8 @@ def _whole_rollup_matches_records(con) -> None:
     con.execute("create or replace temp table rollup_touched as select distinct center_id, month from flagged_records()")
     for table in rollups.TABLES:
         stored = con.execute(f"select * from {table}").df()
-        fresh = con.execute(rollups.refresh_sql(table).replace(f"insert into {table}", "")).df()
+        insert = rollups.refresh_sql(table)
+        fresh = con.execute(insert[insert.index("\nselect"):]).df()   # the statement without its insert
         cols = list(stored.columns)
         norm = lambda df: df[cols].sort_values(cols, na_position="first").reset_index(drop=True)  # noqa: E731
         assert len(stored) > 0, table
