@@ -1,0 +1,52 @@
+"""The one list of the dashboard's pages, without Streamlit: navigation, the page benchmark and its pandas
+yardstick, the browser tests, the i18n tests and the inventory test all read it, so a page is added here
+once and everything that must know about it fails until it is there (README, "Adding a page")."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Page:
+    file: str          # the script, from the repository root ("app.py" is the home page)
+    title: str         # Chinese title, also its i18n key
+    icon: str          # Streamlit material icon
+    admin: bool = False    # only administrators see and open it
+    benched: bool = True   # timed by `dangqun bench` (and computed the pandas way beside it)
+
+    @property
+    def name(self) -> str:
+        """Short name: the file's stem ("overview" for app.py), as used by views/, charts/, i18n/ and tests."""
+        return "overview" if self.file == "app.py" else Path(self.file).stem
+
+    @property
+    def slug(self) -> str:
+        """The URL path Streamlit serves the page under ("" for the home page)."""
+        return "" if self.file == "app.py" else Path(self.file).stem
+
+
+PAGES: tuple[Page, ...] = (
+    Page("app.py", "总览", ":material/dashboard:"),
+    Page("pages/brands.py", "品牌矩阵", ":material/workspace_premium:"),
+    Page("pages/funds.py", "资金投入", ":material/payments:"),
+    Page("pages/satisfaction.py", "满意度与考核", ":material/thumb_up:"),
+    Page("pages/services.py", "服务办理", ":material/assignment:"),
+    Page("pages/records.py", "明细查询", ":material/search:"),
+    Page("pages/data_import.py", "数据导入", ":material/upload_file:", admin=True),
+    Page("pages/audit.py", "审计日志", ":material/policy:", admin=True, benched=False),
+)
+
+
+def by_title(title: str) -> Page:
+    return next(p for p in PAGES if p.title == title)
+
+
+def by_file(file: str) -> Page:
+    return next(p for p in PAGES if p.file == file)
+
+
+def benched() -> tuple[Page, ...]:
+    return tuple(p for p in PAGES if p.benched)
