@@ -1,8 +1,9 @@
 """党群服务数据看板 — entry point and home page (总览)."""
 import streamlit as st
 
-from dangqun import filters, kpis, metrics, ui
+from dangqun import filters, metrics, ui
 from dangqun.charts import overview as charts
+from dangqun.views import overview as view
 
 fr = ui.frame("总览")
 f = fr.filters
@@ -16,7 +17,7 @@ if now["received"] == 0 and now["centers"] == 0:
     st.stop()
 
 cols = st.columns(4)
-for i, card in enumerate(kpis.cards(now, before, fr.lang)):
+for i, card in enumerate(view.cards(now, before, fr.lang)):
     cols[i % 4].metric(card.label, card.value, card.delta, help=card.help, border=True)
 
 trend = metrics.add_rates(ui.query("monthly_trend", fr.params()))

@@ -66,14 +66,3 @@ def cli_user() -> str:
     except (KeyError, OSError):
         return "cli:?"
 
-
-COLUMNS = {"logged_at": "时间", "user_name": "用户", "action": "操作", "target": "对象", "detail": "详情",
-           "result": "结果"}
-
-
-def audit_frame(rows, lang: str = "zh"):
-    """The audit page's table: action labels and headers in the interface language."""
-    from dangqun.i18n import t
-
-    shown = rows[list(COLUMNS)].assign(action=rows["action"].map(lambda a: t(ACTIONS.get(a, a), lang)))
-    return shown.rename(columns={k: t(v, lang) for k, v in COLUMNS.items()})

@@ -20,6 +20,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from dangqun.i18n import t
+
 CONFIG_PATH = Path(__file__).resolve().parent.parent / "config" / "metrics.toml"
 
 DASH = "—"
@@ -148,7 +150,7 @@ def unit_cost_yuan(amount_wan, count):
 # ---------------------------------------------------------------- 三率 and 综合成绩
 
 def satisfied_weighted(satisfied, basic, cfg: MetricsConfig | None = None):
-    """满意率's numerator: 满意 + 0.9 × 基本满意 (shown beside the rate on hover and in downloads)."""
+    """满意率's numerator: 满意 + basic_factor × 基本满意 (shown beside the rate on hover and in downloads)."""
     cfg = cfg or load_config()
     return _zero_if_missing(satisfied) + cfg.basic_factor * _zero_if_missing(basic)
 
@@ -400,3 +402,27 @@ def fmt_ratio_hover(num, den) -> str:
     n, d = _decimal(num), _decimal(den)
     pct = DASH if n is None or d is None or d == 0 else fmt_pct(n / d)
     return f"{pct}（{_fmt_count(n)} / {_fmt_count(d)}）"
+
+
+# ---------------------------------------------------------------- the rules in words
+
+def config_numbers(cfg: MetricsConfig | None = None) -> dict[str, str]:
+    """The numbers of config/metrics.toml as the texts explaining the rules write them (weights as
+    decimals, thresholds as percentages): a help text takes its numbers from here, so a change of the
+    config changes the words with the figures."""
+    cfg = cfg or load_config()
+    return {"w1": f"{cfg.w_response:g}", "w2": f"{cfg.w_solve:g}", "w3": f"{cfg.w_satisfaction:g}",
+            "basic": f"{cfg.basic_factor:g}", "yellow": fmt_pct(cfg.yellow_below, 0),
+            "min_valid": str(cfg.min_valid), "top": fmt_pct(cfg.advanced_top_share, 0),
+            "adv": fmt_pct(cfg.advanced_min_rate, 0), "places": str(cfg.progress_min_places),
+            "rectify": fmt_pct(cfg.rectify_below, 0)}
+
+
+def composite_formula(lang: str = "zh", cfg: MetricsConfig | None = None) -> str:
+    """综合成绩's formula with the configured weights, for the help of a 综合成绩 card."""
+    return t("100 × ({w1} × 响应率 + {w2} × 解决率 + {w3} × 满意率)", lang, **config_numbers(cfg))
+
+
+def satisfaction_formula(parts: str, lang: str = "zh", cfg: MetricsConfig | None = None) -> str:
+    """满意率's formula with the configured 基本满意 factor, followed by `parts` (fmt_ratio_hover)."""
+    return t("(满意 + {basic} × 基本满意) / 有效回访：{parts}", lang, parts=parts, **config_numbers(cfg))

@@ -1,8 +1,9 @@
 """品牌矩阵: which communities' Party brands deliver the most, and at what cost?"""
 import streamlit as st
 
-from dangqun import brands, metrics, ui
+from dangqun import metrics, ui
 from dangqun.charts import brands as charts
+from dangqun.views import brands as view
 
 fr = ui.frame("品牌矩阵")
 f = fr.filters
@@ -12,7 +13,7 @@ if now.empty:
     st.info(fr.t("该范围内没有党建品牌社区"))
     st.stop()
 before = ui.query("brand_scorecard", fr.params(f.compare_period)) if f.compare_period else None
-df = brands.with_ranks(now, before)
+df = view.with_ranks(now, before)
 
 cols = st.columns(4)
 cols[0].metric(fr.t("品牌社区数"), metrics.fmt_int(len(df)), border=True)
@@ -24,7 +25,7 @@ st.caption(fr.t("服务量为统计周期内受理的服务记录数；投入为
 st.caption(fr.t("名次变化对比：{label}", label=f.compare_period.label(fr.lang)) if f.compare_period
            else fr.t("未选择对比周期，名次变化显示为 —"))
 
-scorecard = brands.table(df)
+scorecard = view.table(df)
 ui.table(scorecard, fr.t("品牌成绩表"), "brand_table", fr, column_config={
     "volunteer_hours": st.column_config.NumberColumn(format="%.1f"),
     "composite_score": st.column_config.NumberColumn(format="%.2f"),
@@ -32,7 +33,7 @@ ui.table(scorecard, fr.t("品牌成绩表"), "brand_table", fr, column_config={
     "satisfied_weighted": st.column_config.NumberColumn(format="%.1f"),
 })
 
-costly, x_med, y_med = brands.costly_low_scoring(df)
+costly, x_med, y_med = view.costly_low_scoring(df)
 drawn = df[["center_id", "brand_name", "center_name", "funds_wan", "composite_score", "received",
             "satisfied_weighted", "valid"]].assign(costly_low_score=costly)
 event = ui.chart(charts.cost_score(df, costly, x_med, y_med, fr.lang), drawn, fr.t("投入与综合成绩"),
@@ -44,18 +45,18 @@ if costly.any():
 clicked = ui.clicked_code(event)
 ui.follow(("records", clicked) if clicked else None, fr.ctx)
 
-normalised = brands.normalise(df, [c for c, _ in brands.INDICATORS])
-heat = brands.heat_frame(df, normalised, fr.t)
+normalised = view.normalise(df, [c for c, _ in view.INDICATORS])
+heat = view.heat_frame(df, normalised, fr.t)
 ui.chart(charts.indicator_heatmap(df, normalised, fr.lang), heat, fr.t("各社区指标对比"), "brand_heatmap", fr)
 
 options = df["center_id"].tolist()
 labels = dict(zip(df["center_id"], df["brand_name"] + "（" + df["center_name"] + "）"))
 # the choice lives under a non-widget key (widget state does not survive a page switch or a change of
 # options); the widget is re-seeded from it on every run and writes back through on_change
-st.session_state["brand_pick"] = brands.valid_pick(st.session_state.get("_brand_pick"), options,
-                                                   brands.default_pick(df))
+st.session_state["brand_pick"] = view.valid_pick(st.session_state.get("_brand_pick"), options,
+                                                   view.default_pick(df))
 picked = st.multiselect(fr.t("选择要对比的品牌（最多 5 个）"), options, key="brand_pick",
-                        max_selections=brands.MAX_PICK, format_func=labels.get,
+                        max_selections=view.MAX_PICK, format_func=labels.get,
                         on_change=lambda: st.session_state.update(_brand_pick=st.session_state["brand_pick"]))
 ui.chart(charts.radar(df, normalised, picked, fr.lang), heat[heat["center_id"].isin(picked)],
          fr.t("品牌对比"), "brand_radar", fr)

@@ -3,7 +3,8 @@ import tempfile
 
 import streamlit as st
 
-from dangqun import metrics, uploads, ui
+from dangqun import metrics, ui
+from dangqun.views import data_import as view
 
 fr = ui.frame("数据导入")
 lang = fr.lang
@@ -22,7 +23,7 @@ if pending and "import_dir" not in st.session_state:
     st.session_state["import_dir"] = tempfile.mkdtemp(prefix="dangqun_upload_")
 previews = []
 if "import_dir" in st.session_state:
-    previews = uploads.preview_files(uploads.save_uploads(pending, st.session_state["import_dir"]))
+    previews = view.preview_files(view.save_uploads(pending, st.session_state["import_dir"]))
 if previews:
     st.subheader(fr.t("文件预览"))
     for pv in previews:
@@ -31,7 +32,7 @@ if previews:
                 st.warning(fr.t("无法识别该文件，导入时将被拒绝。"))
             else:
                 st.caption(fr.t("类型：{kind} · 编码：{encoding} · 前 {n} 行（个人信息已脱敏）",
-                                kind=uploads.kind_label(pv.kind, lang), encoding=pv.encoding,
+                                kind=view.kind_label(pv.kind, lang), encoding=pv.encoding,
                                 n=len(pv.rows)))
             if len(pv.rows):
                 st.dataframe(pv.rows, hide_index=True)
@@ -48,18 +49,18 @@ if st.button(fr.t("开始导入"), key="import_run", type="primary", disabled=no
 
     cur = ui.connection().cursor()   # its own cursor: the import's temp tables and transaction stay here
     try:
-        st.session_state["import_results"] = uploads.run_import(cur, previews, progress=_progress)
+        st.session_state["import_results"] = view.run_import(cur, previews, progress=_progress)
         ui.read_data_version()  # the history and table sizes below are of the new data
         ui.audit_imports(st.session_state["import_results"])
     finally:
         cur.close()
         imported_ids.update(f.file_id for f in pending)
-        uploads.discard([pv.path for pv in previews])
+        view.discard([pv.path for pv in previews])
 
 results = st.session_state.get("import_results")
 if results:
     st.subheader(fr.t("导入结果"))
-    st.dataframe(uploads.results_frame(results, lang), hide_index=True, key="table_import_results")
+    st.dataframe(view.results_frame(results, lang), hide_index=True, key="table_import_results")
     for r in results:
         if r.report.rejected:
             st.error(fr.t("{file}：已拒绝，未导入任何数据。{message}", file=r.file, message=r.report.message))
@@ -68,21 +69,21 @@ if results:
             st.info(fr.t("注：{note}", note=note))
         if r.report.errors:
             st.markdown(f"**{fr.t('{file}：问题行', file=r.file)}**")
-            st.dataframe(uploads.errors_frame(r.report, lang), hide_index=True)
+            st.dataframe(view.errors_frame(r.report, lang), hide_index=True)
         if r.import_id is not None and r.report.quarantined:
             rows = ui.query("import_quarantine", {"import_id": r.import_id})
             st.caption(fr.t("{file}：被隔离的行", file=r.file) + f" · {metrics.fmt_int(r.report.quarantined)}")
-            ui.downloads(uploads.quarantine_frame(rows, lang), f"{fr.t('隔离记录')}_{r.file}",
+            ui.downloads(view.quarantine_frame(rows, lang), f"{fr.t('隔离记录')}_{r.file}",
                          f"quarantine_{r.import_id}", fr)
 
 st.subheader(fr.t("导入记录"))
-history = ui.query("import_history", {"limit": uploads.HISTORY_ROWS})
+history = ui.query("import_history", {"limit": view.HISTORY_ROWS})
 if len(history) == 0:
     st.info(fr.t("还没有导入记录"))
 else:
-    ui.table(uploads.history_frame(history, lang), fr.t("导入记录"), "import_history", fr,
+    ui.table(view.history_frame(history, lang), fr.t("导入记录"), "import_history", fr,
              column_config={fr.t("时间"): st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm:ss")})
 
 st.subheader(fr.t("已载入的数据"))
 loaded = ui.query("loaded_tables")
-ui.table(uploads.loaded_frame(loaded, lang), fr.t("已载入的数据"), "loaded_tables", fr)
+ui.table(view.loaded_frame(loaded, lang), fr.t("已载入的数据"), "loaded_tables", fr)

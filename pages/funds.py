@@ -1,8 +1,9 @@
 """资金投入: where did the money go, and what did each 万元 buy?"""
 import streamlit as st
 
-from dangqun import filters, funds, metrics, ui
+from dangqun import filters, metrics, ui
 from dangqun.charts import funds as charts
+from dangqun.views import funds as view
 
 fr = ui.frame("资金投入")
 f = fr.filters
@@ -12,7 +13,7 @@ fund_params = {k: params[k] for k in ("region", "start", "end")}
 by_source = ui.query("funds_by_source", fund_params)
 by_purpose = ui.query("funds_by_purpose", fund_params)
 by_year = ui.query("funds_by_year", fund_params)
-centers = funds.add_costs(ui.query("funds_by_center", params))
+centers = view.add_costs(ui.query("funds_by_center", params))
 if centers.empty:
     ui.no_data(fr.lang)
     st.stop()
@@ -36,9 +37,9 @@ for col, (data, label_col, key) in zip(st.columns(3), (
     with col:
         ui.chart(charts.totals(data, label_col, f"{key}（万元）", fr.lang), data, fr.t(key), f"funds_{label_col}", fr)
 
-tiles = funds.tree(centers, fr.region, fr.ctx.index.name)
+tiles = view.tree(centers, fr.region, fr.ctx.index.name)
 event = ui.chart(charts.treemap(tiles, fr.lang), tiles, fr.t("资金分布"), "funds_treemap", fr, selectable=True)
-action = funds.tile_action(ui.clicked_code(event), tiles, fr.region)
+action = view.tile_action(ui.clicked_code(event), tiles, fr.region)
 
 table = centers[["center_name", "center_type", "build_type", "funds_wan", "received", "closed", "per_wan",
                  "unit_cost_yuan", "satisfaction_rate", "composite_score", "valid", "satisfied_weighted",
@@ -50,7 +51,7 @@ ui.table(table, fr.t("各中心投入与成效"), "funds_centers", fr, column_co
 })
 
 child_digits = filters.child_digits(fr.region)
-units = funds.add_costs(ui.query("funds_by_unit", dict(params, child_digits=child_digits)))
+units = view.add_costs(ui.query("funds_by_unit", dict(params, child_digits=child_digits)))
 drawn = units[["unit_code", "unit_name", "funds_wan", "received", "per_wan", "unit_cost_yuan"]]
 left, right = st.columns(2)
 with left:

@@ -1,7 +1,8 @@
 """明细查询: the filtered service records, searchable and paginated, with downloads of all of them."""
 import streamlit as st
 
-from dangqun import metrics, record_search, ui
+from dangqun import metrics, ui
+from dangqun.views import records as view
 
 fr = ui.frame("明细查询")
 lang = fr.lang
@@ -27,27 +28,27 @@ if center_id:
 
 left, middle, right = st.columns([2, 2, 1])
 id_prefix = left.text_input(fr.t("受理编号（开头）"), key="rec_search_id", on_change=_reset_page,
-                            max_chars=record_search.SEARCH_MAX_CHARS)
+                            max_chars=view.SEARCH_MAX_CHARS)
 item_text = middle.text_input(fr.t("事项（编码或名称）"), key="rec_search_item", on_change=_reset_page,
-                              max_chars=record_search.SEARCH_MAX_CHARS)
-size = right.selectbox(fr.t("每页条数"), record_search.PAGE_SIZES, key="rec_page_size", on_change=_reset_page)
+                              max_chars=view.SEARCH_MAX_CHARS)
+size = right.selectbox(fr.t("每页条数"), view.PAGE_SIZES, key="rec_page_size", on_change=_reset_page)
 
-params = record_search.search_params(fr.params(), center_id, id_prefix, item_text)
+params = view.search_params(fr.params(), center_id, id_prefix, item_text)
 total = int(ui.query("record_count", params).records.iloc[0])
 st.markdown(f"**{fr.t('共 {n} 条', n=metrics.fmt_int(total))}**")
 if total == 0:
     ui.no_data(lang)
     st.stop()
 
-pages = record_search.page_count(total, size)
+pages = view.page_count(total, size)
 # the filters may have shrunk the result below the page the official was on
-st.session_state["rec_page"] = record_search.clamp_page(st.session_state.get("rec_page", 1), total, size)
+st.session_state["rec_page"] = view.clamp_page(st.session_state.get("rec_page", 1), total, size)
 left, right, _ = st.columns([1, 1, 3], vertical_alignment="bottom")
 page = left.number_input(fr.t("页码"), min_value=1, max_value=pages, step=1, key="rec_page")
 right.caption(fr.t("第 {page} / {pages} 页", page=page, pages=pages))
 
-rows = ui.query("record_page", record_search.page_params(params, page, size))
-shown = record_search.labelled(rows, lang)
+rows = ui.query("record_page", view.page_params(params, page, size))
+shown = view.labelled(rows, lang)
 st.dataframe(shown, hide_index=True, key="table_records", column_config={
     fr.t("受理时间"): st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
     fr.t("办结时间"): st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
@@ -55,5 +56,5 @@ st.dataframe(shown, hide_index=True, key="table_records", column_config={
 })
 
 st.caption(fr.t("下载全部 {n} 条筛选结果（不只本页）", n=metrics.fmt_int(total)))
-fetch_all = ui.deferred_query("record_page", record_search.export_params(params, total))
-ui.downloads_lazy(lambda: record_search.labelled(fetch_all(), lang), total, fr.t("服务记录明细"), "records", fr)
+fetch_all = ui.deferred_query("record_page", view.export_params(params, total))
+ui.downloads_lazy(lambda: view.labelled(fetch_all(), lang), total, fr.t("服务记录明细"), "records", fr)

@@ -1,9 +1,10 @@
 """满意度与考核: the official 三率, 综合成绩 and the rankings (红黄榜, 年底考核) built on them."""
 import streamlit as st
 
-from dangqun import assessment, filters, metrics, ui
+from dangqun import filters, metrics, ui
 from dangqun.charts import overview as overview_charts
 from dangqun.charts import satisfaction as charts
+from dangqun.views import satisfaction as view
 
 fr = ui.frame("满意度与考核")
 f = fr.filters
@@ -27,9 +28,9 @@ for col, (key, label, num) in zip(cols[1:4], (("response_rate", "响应率", sum
                                               ("satisfaction_rate", "满意率", weighted))):
     col.metric(fr.t(label), metrics.fmt_pct(r[key]), border=True, help=metrics.fmt_ratio_hover(num, valid))
 cols[4].metric(fr.t("综合成绩"), metrics.fmt_score(r["composite_score"]), border=True,
-               help=fr.t("100 × (0.1 × 响应率 + 0.5 × 解决率 + 0.4 × 满意率)"))
+               help=metrics.composite_formula(fr.lang, cfg))
 with st.expander(fr.t("计分口径")):
-    st.caption(assessment.weights_note(fr.lang, cfg))
+    st.caption(view.weights_note(fr.lang, cfg))
 
 ui.chart(charts.rates_trend(trend, fr.lang, cfg.yellow_below), trend, fr.t("三率月度走势"), "rates_trend", fr)
 
@@ -39,13 +40,13 @@ child_digits = filters.child_digits(fr.region)
 now = ui.query("unit_scores", dict(fr.params(), child_digits=child_digits))
 before = (ui.query("unit_scores", dict(fr.params(f.compare_period), child_digits=child_digits))
           if f.compare_period else None)
-ranking = assessment.ranking(now, before, cfg)
+ranking = view.ranking(now, before, cfg)
 flagged = int(ranking["flagged_yellow"].sum())
 if len(ranking):
     st.caption(fr.t("共 {units} 个单位，{flagged} 个上黄榜（三率任一项低于 {pct}，表中标 ⚠ 并高亮）",
                     units=len(ranking), flagged=flagged, pct=metrics.fmt_pct(cfg.yellow_below, 0)))
-shown = assessment.for_display(ranking, fr.lang, cfg)
-ui.table(shown, fr.t("下级单位考核排名"), "ranking", fr, style=lambda s: assessment.style(s, fr.lang, cfg))
+shown = view.for_display(ranking, fr.lang, cfg)
+ui.table(shown, fr.t("下级单位考核排名"), "ranking", fr, style=lambda s: view.style(s, fr.lang, cfg))
 
 event = ui.chart(overview_charts.unit_ranking(ranking, fr.lang), ranking, fr.t("下级单位排名"), "unit_ranking", fr,
                  selectable=True)

@@ -1,8 +1,9 @@
 """服务办理: what is being handled, how it arrives, how long each step takes and where cases are late."""
 import streamlit as st
 
-from dangqun import metrics, overdue, ui
+from dangqun import metrics, ui
 from dangqun.charts import services as charts
+from dangqun.views import services as view
 
 MAX_OVERDUE_ROWS = 500    # the worst cases an official reads on screen; the caption states the total
 
@@ -63,14 +64,14 @@ else:
     ui.chart(charts.duration_bars(durations, fr.lang), durations, fr.t("办理用时"), "durations", fr)
 
 st.subheader(fr.t("超期件"))
-as_of = overdue.as_of_day(f.period.end, fr.ctx.latest)
+as_of = view.as_of_day(f.period.end, fr.ctx.latest)
 cases = ui.query("overdue_cases", dict(params, max_rows=MAX_OVERDUE_ROWS))
 total = int(summary["overdue"])   # the same 超期 as the list's, counted from the rollups
 if total:
     st.caption(fr.t("共 {total} 件超期，按超期天数从多到少列出前 {shown} 件；超期工作日计至办结日，"
                     "未办结的计至 {as_of}。", total=metrics.fmt_int(total), shown=metrics.fmt_int(len(cases)),
                     as_of=metrics.fmt_date(as_of)))
-ui.table(overdue.overdue_table(cases, as_of), fr.t("超期件"), "overdue", fr,
+ui.table(view.overdue_table(cases, as_of), fr.t("超期件"), "overdue", fr,
          column_config={"received_at": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
                         "due_on": st.column_config.DateColumn(format="YYYY-MM-DD"),
                         "closed_at": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")})

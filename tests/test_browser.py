@@ -26,10 +26,7 @@ if not Path(CHROMIUM).exists():
 
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
-PAGES = [("app.py", "", "总览"), ("pages/brands.py", "brands", "品牌矩阵"), ("pages/funds.py", "funds", "资金投入"),
-         ("pages/satisfaction.py", "satisfaction", "满意度与考核"), ("pages/services.py", "services", "服务办理"),
-         ("pages/records.py", "records", "明细查询"), ("pages/data_import.py", "data_import", "数据导入"),
-         ("pages/audit.py", "audit", "审计日志")]
+from dangqun.registry import PAGES  # noqa: E402
 
 
 def _free_port() -> int:
@@ -114,14 +111,14 @@ def no_error_box(pg):
     assert pg.locator('[data-testid="stAlertContentError"]').count() == 0
 
 
-@pytest.mark.parametrize("path, slug, title", PAGES, ids=[p[1] or "overview" for p in PAGES])
-def test_every_page_opens_without_an_error(server, page, path, slug, title):
-    if not (ROOT / path).exists():
-        pytest.fail(f"{path} is missing")
-    open_logged_in(page, f"{server}/{slug}")
-    expect(page.locator("h1").first).to_have_text(title)
+@pytest.mark.parametrize("registered", PAGES, ids=lambda p: p.name)
+def test_every_page_opens_without_an_error(server, page, registered):
+    if not (ROOT / registered.file).exists():
+        pytest.fail(f"{registered.file} is missing")
+    open_logged_in(page, f"{server}/{registered.slug}")
+    expect(page.locator("h1").first).to_have_text(registered.title)
     no_error_box(page)
-    page.screenshot(path=str(ARTIFACTS / f"page_{slug or 'overview'}.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / f"page_{registered.name}.png"), full_page=True)
 
 
 def sidebar_box(pg, label):

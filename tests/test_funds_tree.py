@@ -1,11 +1,11 @@
-"""The funds treemap (dangqun.funds.tree, charts.funds.treemap, funds.tile_action) at the size of a
-province: two levels at a time, at most 30 tiles under a tile, sums exact to the cent (DESIGN §7:
+"""The funds treemap (dangqun.views.funds.tree, charts.funds.treemap, views.funds.tile_action) at the size
+of a province: two levels at a time, at most 30 tiles under a tile, sums exact to the cent (DESIGN §7:
 no figure over 200 KB, never more points than a person can see)."""
 import numpy as np
 import pandas as pd
 import pytest
 
-from dangqun import funds
+from dangqun.views import funds
 from dangqun.charts import funds as charts
 
 PROVINCE = "210000000000"

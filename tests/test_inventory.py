@@ -1,18 +1,177 @@
-"""Every named query in queries/ is used by a page (or the frame every page calls) and tested;
-every query on regional tables goes through the scoped runner's views."""
+"""The inventory: every page registered once (dangqun/registry.py) has the files README 「新增页面 / Adding a
+page」 lists, and nothing in pages/, views/, charts/ or i18n/ lives outside the registry; every named query
+in queries/ is used by a page (or the frame every page calls) and tested; every query on regional tables
+goes through the scoped runner's views; only dangqun/ui draws with Streamlit."""
+from __future__ import annotations
+
+import ast
 import re
 from pathlib import Path
 
 import pytest
 
-from dangqun import db
+from dangqun import db, registry
+from dangqun.i18n import EN
+from dangqun.registry import Page
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGE_SOURCES = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py")), ROOT / "dangqun" / "ui.py"]
+PAGE_SCRIPTS = [ROOT / p.file for p in registry.PAGES]
+UI_SOURCES = sorted((ROOT / "dangqun" / "ui").glob("*.py"))
+PAGE_SOURCES = PAGE_SCRIPTS + UI_SOURCES
 # the login gate and the audit trail the frame calls run their queries from the library
 FRAME_HELPERS = [ROOT / "dangqun" / "auth.py", ROOT / "dangqun" / "audit.py"]
 TEST_SOURCES = sorted(p for p in (ROOT / "tests").glob("test_*.py") if p.name != "test_inventory.py")
+# i18n modules shared by every page rather than one page's: the login form and the sidebar's account
+SHARED_I18N = {"auth"}
 
+
+# ── the page rule (README 「新增页面 / Adding a page」) ─────────────────────────────────────────
+
+def readme_section(text: str, heading: str) -> str:
+    """The README text under `## heading`, up to the next `## `."""
+    start = text.index(f"## {heading}\n")
+    end = text.find("\n## ", start + 1)
+    return text[start:end if end >= 0 else None]
+
+
+def readme_page_titles(root: Path) -> list[str]:
+    """The first cells of the README table under 页面 / Pages."""
+    section = readme_section((root / "README.md").read_text(encoding="utf-8"), "页面 / Pages")
+    rows = [line.split("|")[1].strip() for line in section.splitlines() if line.startswith("|")]
+    return [cell for cell in rows[2:]]   # after the header and its |---| line
+
+
+def _english_keys(path: Path) -> set[str]:
+    """The keys of the `EN = {...}` dict of an i18n module, read without importing it."""
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Assign) and [getattr(t, "id", None) for t in node.targets] == ["EN"]:
+            return set(ast.literal_eval(node.value))
+    return set()
+
+
+def _translated_keys(path: Path) -> list[str]:
+    """The literal keys a module passes to t() or fr.t() (implicitly joined strings are one key)."""
+    keys = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant) \
+                and isinstance(node.args[0].value, str):
+            func = node.func
+            if getattr(func, "id", None) == "t" or getattr(func, "attr", None) == "t":
+                keys.append(node.args[0].value)
+    return keys
+
+
+def page_problems(pages: list[Page], root: Path = ROOT) -> list[str]:
+    """What the page rule finds missing or out of place under `root` for the registered `pages`;
+    [] when every page has its files and every page file and module is registered."""
+    problems = []
+    readme_titles = readme_page_titles(root)
+    for page in pages:
+        name, title = page.name, page.title
+        script = root / page.file
+        source = script.read_text(encoding="utf-8") if script.exists() else None
+        if source is None:
+            problems.append(f"{title}: {page.file} is missing")
+        elif re.findall(r"""\bui\.frame\(\s*["']([^"']+)["']""", source) != [title]:
+            problems.append(f"{title}: {page.file} does not call ui.frame({title!r}) once")
+        if title not in readme_titles:
+            problems.append(f"{title}: no row in README 页面 / Pages")
+        test = root / "tests" / f"test_page_{name}.py"
+        if not test.exists():
+            problems.append(f"{title}: tests/test_page_{name}.py is missing")
+        elif f'"{page.file}"' not in test.read_text(encoding="utf-8"):
+            problems.append(f"{title}: tests/test_page_{name}.py never opens {page.file}")
+        views, charts, strings = (root / "dangqun" / d / f"{name}.py" for d in ("views", "charts", "i18n"))
+        if not views.exists():
+            problems.append(f"{title}: dangqun/views/{name}.py is missing")
+        if source is not None and "ui.chart(" in source and not charts.exists():
+            problems.append(f"{title}: draws charts but dangqun/charts/{name}.py is missing")
+        if not strings.exists():
+            problems.append(f"{title}: dangqun/i18n/{name}.py is missing")
+            continue
+        english = EN.keys() | _english_keys(strings)
+        if title not in _english_keys(strings):
+            problems.append(f"{title}: its title has no English in dangqun/i18n/{name}.py")
+        for path in (script, views, charts):
+            if path.exists():
+                problems += [f"{title}: {key!r} in {path.relative_to(root).as_posix()} has no English"
+                             for key in _translated_keys(path) if key not in english]
+
+    files = {p.file for p in pages}
+    names = {p.name for p in pages}
+    titles = {p.title for p in pages}
+    scripts = [root / "app.py", *sorted((root / "pages").glob("*.py"))]
+    problems += [f"{s.relative_to(root).as_posix()} is not registered" for s in scripts
+                 if s.exists() and s.relative_to(root).as_posix() not in files]
+    for folder, shared in (("views", set()), ("charts", set()), ("i18n", SHARED_I18N)):
+        problems += [f"dangqun/{folder}/{m.name} belongs to no registered page"
+                     for m in sorted((root / "dangqun" / folder).glob("*.py"))
+                     if m.stem != "__init__" and m.stem not in names | shared]
+    problems += [f"README 页面 / Pages row {t} is not a registered page" for t in readme_titles if t not in titles]
+    return problems
+
+
+def test_every_registered_page_has_its_files_and_every_page_file_is_registered():
+    assert page_problems(list(registry.PAGES)) == []
+
+
+def test_the_check_reports_a_page_registered_without_its_files():
+    fake = Page("pages/map.py", "地图", ":material/map:")
+    assert page_problems([*registry.PAGES, fake]) == [
+        "地图: pages/map.py is missing",
+        "地图: no row in README 页面 / Pages",
+        "地图: tests/test_page_map.py is missing",
+        "地图: dangqun/views/map.py is missing",
+        "地图: dangqun/i18n/map.py is missing",
+    ]
+
+
+def test_the_check_reports_a_page_file_that_is_not_registered():
+    without_audit = [p for p in registry.PAGES if p.name != "audit"]
+    assert page_problems(without_audit) == [
+        "pages/audit.py is not registered",
+        "dangqun/views/audit.py belongs to no registered page",
+        "dangqun/i18n/audit.py belongs to no registered page",
+        "README 页面 / Pages row 审计日志 is not a registered page",
+    ]
+
+
+def test_the_check_reports_a_missing_chart_module_and_an_untranslated_string(tmp_path):
+    """A page with every file but its charts module, one string without English, a page test that
+    never opens it and another title in its frame."""
+    files = {
+        "README.md": "## 页面 / Pages\n\n| 页面 | 回答的问题 |\n|---|---|\n| 地图 | 各中心在哪里 |\n",
+        "pages/map.py": 'fr = ui.frame("地理")\nui.chart(fig, data, fr.t("中心分布"), "map", fr)\n'
+                        'st.caption(fr.t("还没有翻译"))\n',
+        "tests/test_page_map.py": 'PAGE = "pages/maps.py"\n',
+        "dangqun/views/map.py": "",
+        "dangqun/i18n/map.py": 'EN = {"地图": "Map", "中心分布": "Centers"}\n',
+    }
+    for path, text in files.items():
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(text, encoding="utf-8")
+    assert page_problems([Page("pages/map.py", "地图", ":material/map:")], tmp_path) == [
+        "地图: pages/map.py does not call ui.frame('地图') once",
+        "地图: tests/test_page_map.py never opens pages/map.py",
+        "地图: draws charts but dangqun/charts/map.py is missing",
+        "地图: '还没有翻译' in pages/map.py has no English",
+    ]
+
+
+def test_readme_adding_a_page_lists_every_file_the_rule_checks():
+    section = readme_section((ROOT / "README.md").read_text(encoding="utf-8"), "新增页面 / Adding a page")
+    for path in ("dangqun/registry.py", "pages/<name>.py", "dangqun/views/<name>.py", "dangqun/charts/<name>.py",
+                 "dangqun/i18n/<name>.py", "tests/test_page_<name>.py", "README.md"):
+        assert f"`{path}`" in section, path
+
+
+def test_registry_names_and_titles_are_unique():
+    for key in ("file", "name", "title"):
+        values = [getattr(p, key) for p in registry.PAGES]
+        assert len(values) == len(set(values)), key
+
+
+# ── queries ──────────────────────────────────────────────────────────────────────────────────
 
 def _mentions(paths, name):
     pattern = re.compile(rf"""["']{re.escape(name)}["']""")
@@ -39,20 +198,39 @@ def test_query_file_is_one_named_query_documented(path):
 
 def test_pages_write_no_sql():
     sql = re.compile(r"\b(select|insert|update|delete)\b[^\n]*\b(from|into|set)\b", re.I)
-    offenders = [p.name for p in PAGE_SOURCES[:-1] if sql.search(p.read_text(encoding="utf-8"))]
+    offenders = [p.name for p in PAGE_SCRIPTS if sql.search(p.read_text(encoding="utf-8"))]
     assert offenders == []
 
 
-def test_only_ui_draws_with_streamlit_in_the_library():
-    """ui is the one drawing module; bench may only drive pages through Streamlit's test harness."""
+def streamlit_imports(root: Path = ROOT) -> dict[str, list[str]]:
+    """Module path → the Streamlit modules it imports, for every module of dangqun/ importing one."""
     def imports(path):
         text = path.read_text(encoding="utf-8")
         return re.findall(r"^\s*(?:import (streamlit\S*)|from (streamlit\S*) import)", text, re.M)
 
-    found = {p.relative_to(ROOT).as_posix(): sorted({a or b for a, b in imports(p)})
-             for p in (ROOT / "dangqun").rglob("*.py") if imports(p)}
-    drawing = [path for path, mods in found.items()
-               if path != "dangqun/bench.py" and mods]
-    assert drawing == ["dangqun/ui.py"]
+    return {p.relative_to(root).as_posix(): sorted({a or b for a, b in imports(p)})
+            for p in (root / "dangqun").rglob("*.py") if imports(p)}
+
+
+def _is_bench(path: str) -> bool:
+    return path == "dangqun/bench.py" or path.startswith("dangqun/bench/")
+
+
+def test_only_ui_draws_with_streamlit_in_the_library():
+    """dangqun/ui is the one drawing package; the bench may only drive pages through Streamlit's test
+    harness (streamlit.testing, streamlit.runtime and the caches it clears)."""
+    found = streamlit_imports()
+    drawing = sorted(path for path in found if not _is_bench(path))
+    assert drawing and all(path.startswith("dangqun/ui/") for path in drawing), drawing
+    assert "dangqun/ui/frame.py" in drawing
     assert all(m.startswith(("streamlit.testing", "streamlit.runtime")) or m == "streamlit"
-               for m in found.get("dangqun/bench.py", []))
+               for path, mods in found.items() if _is_bench(path) for m in mods)
+
+
+def test_the_drawing_rule_reports_streamlit_outside_ui(tmp_path):
+    for path, text in {"dangqun/ui/frame.py": "import streamlit as st\n",
+                       "dangqun/views/map.py": "import pandas as pd\nfrom streamlit import session_state\n"}.items():
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(text, encoding="utf-8")
+    found = streamlit_imports(tmp_path)
+    assert [path for path in found if not path.startswith("dangqun/ui/")] == ["dangqun/views/map.py"]

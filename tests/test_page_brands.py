@@ -4,7 +4,8 @@ import json
 
 import pandas as pd
 
-from dangqun import brands, db, metrics
+from dangqun import db, metrics
+from dangqun.views import brands
 from dangqun.i18n import t
 
 PAGE = "pages/brands.py"

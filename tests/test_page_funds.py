@@ -7,7 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dangqun import db, filters, funds, metrics
+from dangqun import db, filters, metrics
+from dangqun.views import funds
 
 PAGE = "pages/funds.py"
 YEAR = dict(start=dt.date(2022, 1, 1), end=dt.date(2022, 12, 31), category="", channel="")

@@ -1,10 +1,15 @@
-"""总览 (app.py): KPI cards against an independent pandas computation, URL parameters, drilling."""
+"""总览 (app.py): KPI cards against an independent pandas computation, URL parameters, drilling, the
+formulas in the cards' help as config/metrics.toml states them."""
+import dataclasses
 import datetime as dt
 
 import pandas as pd
 
-from dangqun import kpis, metrics
+from dangqun import metrics
+from dangqun.views import overview
 from expected import activities_in, centers_in, counts, funds_in, rates, window
+
+PAGE = "app.py"
 
 
 def expected_cards(raw, prefix, start, end):
@@ -30,14 +35,14 @@ def shown_cards(at):
 
 
 def test_defaults_show_the_province_for_this_year(open_page, demo_raw):
-    at = open_page()
+    at = open_page(PAGE)
     assert not at.exception
     assert shown_cards(at) == expected_cards(demo_raw, "21", dt.date(2022, 1, 1), dt.date(2022, 12, 31))
     assert "**辽宁省 · 2022年**" in [m.value for m in at.markdown]
 
 
 def test_a_county_link_sets_the_filters_and_the_cards(open_page, demo_raw):
-    at = open_page(city="210600000000", county="210681000000", start="2022-01-01", end="2022-06-30")
+    at = open_page(PAGE, city="210600000000", county="210681000000", start="2022-01-01", end="2022-06-30")
     assert not at.exception
     assert at.selectbox(key="f_city").value == "210600000000"
     assert at.selectbox(key="f_county").value == "210681000000"
@@ -47,7 +52,7 @@ def test_a_county_link_sets_the_filters_and_the_cards(open_page, demo_raw):
 
 
 def test_deltas_compare_with_the_same_window_last_year(open_page, demo_con):
-    at = open_page(county="210681000000")
+    at = open_page(PAGE, county="210681000000")
     now, before = (demo_con.execute(
         "select count(*) from service_records join centers using (center_id) "
         "where region_code like '210681%' and year(received_at) = $y", {"y": y}).fetchone()[0] for y in (2022, 2021))
@@ -57,7 +62,7 @@ def test_deltas_compare_with_the_same_window_last_year(open_page, demo_con):
 
 
 def test_choosing_a_county_in_the_sidebar_resets_the_levels_below(open_page):
-    at = open_page(city="210600000000", county="210681000000", town="210681107000")
+    at = open_page(PAGE, city="210600000000", county="210681000000", town="210681107000")
     at.selectbox(key="f_county").set_value("210682000000").run()
     assert not at.exception
     assert at.selectbox(key="f_county").value == "210682000000"
@@ -67,7 +72,7 @@ def test_choosing_a_county_in_the_sidebar_resets_the_levels_below(open_page):
 
 
 def test_hostile_url_values_fall_back_with_a_notice(open_page):
-    at = open_page(city="'; drop table centers; --", start="2022-02-30", cat="<script>")
+    at = open_page(PAGE, city="'; drop table centers; --", start="2022-02-30", cat="<script>")
     assert not at.exception
     notices = [w.value for w in at.warning]
     assert notices == ["链接中的参数无效，已恢复默认: city='; drop table centers; --",
@@ -77,7 +82,7 @@ def test_hostile_url_values_fall_back_with_a_notice(open_page):
 
 
 def test_english_interface(open_page):
-    at = open_page(lang="en", county="211324000000")
+    at = open_page(PAGE, lang="en", county="211324000000")
     assert not at.exception
     assert sorted(m.label for m in at.metric) == sorted([
         "Cases received", "Closure rate", "On-time closure rate", "Satisfaction rate", "Composite score",
@@ -93,7 +98,7 @@ def test_a_village_without_records_in_the_window_shows_zero_and_dashes(open_page
           and not exists (select 1 from service_records s join centers c2 using (center_id)
                           where c2.region_code = c.region_code and s.received_at::date = date '2022-12-25')
         order by 1 limit 1""").fetchone()[0]
-    at = open_page(village=village, start="2022-12-25", end="2022-12-25")
+    at = open_page(PAGE, village=village, start="2022-12-25", end="2022-12-25")
     assert not at.exception
     cards = shown_cards(at)
     assert (cards["受理量"], cards["办结率"], cards["满意率"], cards["综合成绩"]) == ("0", "—", "—", "—")
@@ -103,6 +108,24 @@ def test_a_village_without_records_in_the_window_shows_zero_and_dashes(open_page
 def test_kpi_cards_show_dash_for_empty_denominators():
     empty = dict(received=0, closed=0, closed_on_time=0, overdue=0, valid=0, contacted=0, solved=0,
                  satisfied=0, basic=0, proxy=0, proactive=0, funds_wan=0, centers=3, activities=0)
-    cards = {c.label: c for c in kpis.cards(empty, None)}
+    cards = {c.label: c for c in overview.cards(empty, None)}
     assert (cards["办结率"].value, cards["满意率"].value, cards["综合成绩"].value) == ("—", "—", "—")
     assert cards["受理量"].delta is None
+
+
+def test_card_help_states_the_formulas_of_the_config(monkeypatch):
+    row = dict(received=10, closed=8, closed_on_time=6, overdue=0, valid=10, contacted=9, solved=8,
+               satisfied=6, basic=2, proxy=0, proactive=0, funds_wan=0, centers=1, activities=0)
+
+    def helps(lang="zh"):
+        return {c.label: c.help for c in overview.cards(row, None, lang)}
+
+    assert helps()["综合成绩"] == "100 × (0.1 × 响应率 + 0.5 × 解决率 + 0.4 × 满意率)"
+    assert helps()["满意率"] == "(满意 + 0.9 × 基本满意) / 有效回访：78.0%（7.8 / 10）"
+    changed = dataclasses.replace(metrics.load_config(), w_response=0.2, w_solve=0.3, w_satisfaction=0.5,
+                                  basic_factor=0.8)
+    monkeypatch.setattr(metrics, "load_config", lambda path=None: changed)
+    assert helps()["综合成绩"] == "100 × (0.2 × 响应率 + 0.3 × 解决率 + 0.5 × 满意率)"
+    assert helps()["满意率"] == "(满意 + 0.8 × 基本满意) / 有效回访：76.0%（7.6 / 10）"
+    assert helps("en")["Composite score"] == "100 × (0.2 × response + 0.3 × solved + 0.5 × satisfaction)"
+    assert helps("en")["Satisfaction rate"] == "(satisfied + 0.8 × fairly satisfied) / valid surveys: 76.0%（7.6 / 10）"

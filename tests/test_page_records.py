@@ -3,7 +3,7 @@ the four-click journey, a village without records, in Chinese and English; searc
 opened from a chart."""
 import pytest
 
-from dangqun import record_search
+from dangqun.views import records
 from dangqun.i18n import t
 from dangqun.metrics import fmt_int
 
@@ -52,8 +52,8 @@ def test_defaults(open_page, demo_con):
     assert [t.value for t in at.title] == ["明细查询"]
     n, first = records_2022(demo_con, "")
     assert_shows(at, n, first)
-    assert list(table(at).columns) == list(record_search.COLUMNS.values())
-    assert f"第 1 / {record_search.page_count(n, 50)} 页" in [c.value for c in at.caption]
+    assert list(table(at).columns) == list(records.COLUMNS.values())
+    assert f"第 1 / {records.page_count(n, 50)} 页" in [c.value for c in at.caption]
     assert [b.label for b in at.get("download_button")] == ["下载 CSV", "下载 Excel"]
     assert f"下载全部 {fmt_int(n)} 条筛选结果（不只本页）" in [c.value for c in at.caption]
     assert at.selectbox(key="rec_page_size").value == 50
@@ -148,7 +148,7 @@ def test_paging(open_page, demo_con, wolong):
         order by r.received_at desc, r.record_id desc""", {"v": wolong, "s": YEAR[0], "e": YEAR[1]}).fetchall()]
     at.number_input(key="rec_page").set_value(2).run()
     assert table(at)["受理编号"].tolist() == ids[50:100]
-    last = record_search.page_count(n, 50)
+    last = records.page_count(n, 50)
     at.number_input(key="rec_page").set_value(last).run()
     assert table(at)["受理编号"].tolist() == ids[50 * (last - 1):]
     assert f"第 {last} / {last} 页" in [c.value for c in at.caption]

@@ -1,5 +1,6 @@
 """满意度与考核 (pages/satisfaction.py): the cards, the ranking table against pandas, the 黄榜 flag,
-empty scopes and English."""
+empty scopes, English and the formulas as config/metrics.toml states them."""
+import dataclasses
 import datetime as dt
 
 from dangqun import metrics
@@ -14,6 +15,10 @@ def expected_cards(r):
             "满意率": metrics.fmt_pct(sat), "综合成绩": metrics.fmt_score(score)}
 
 
+def help_of(at, label):
+    return next(m.proto.help for m in at.metric if m.label == label)
+
+
 def test_defaults_show_the_province_cities(open_page, demo_raw):
     at = open_page(PAGE)
     assert not at.exception
@@ -24,6 +29,7 @@ def test_defaults_show_the_province_cities(open_page, demo_raw):
     assert set(table["单位"]) == {"丹东市", "朝阳市", "抚顺市", "大连市", "铁岭市"}
     assert len(at.get("plotly_chart")) == 4
     assert "综合成绩 = 100 × (0.1 × 响应率 + 0.5 × 解决率 + 0.4 × 满意率)" in at.expander[0].caption[0].value
+    assert help_of(at, "综合成绩") == "100 × (0.1 × 响应率 + 0.5 × 解决率 + 0.4 × 满意率)"
 
 
 def test_donggang_ranking_equals_pandas(open_page, demo_raw):
@@ -67,3 +73,16 @@ def test_english(open_page):
     assert row["Yellow list"] == "⚠ Resolution rate, Satisfaction rate"
     assert row["Rating"] == "Needs rectification"
     assert "21 units, 1 on the yellow list (a rate below 70%, marked ⚠ and highlighted)" in [c.value for c in at.caption]
+
+
+def test_the_formulas_shown_follow_the_config(open_page, monkeypatch):
+    changed = dataclasses.replace(metrics.load_config(), w_response=0.2, w_solve=0.3, w_satisfaction=0.5,
+                                  basic_factor=0.8, yellow_below=0.6, min_valid=5)
+    monkeypatch.setattr(metrics, "load_config", lambda path=None: changed)
+    at = open_page(PAGE, county="210681000000")
+    assert not at.exception
+    assert help_of(at, "综合成绩") == "100 × (0.2 × 响应率 + 0.3 × 解决率 + 0.5 × 满意率)"
+    assert at.expander[0].caption[0].value == (
+        "综合成绩 = 100 × (0.2 × 响应率 + 0.3 × 解决率 + 0.5 × 满意率)；满意率 = (满意 + 0.8 × 基本满意) / 有效回访；"
+        "三率任一项低于 60% 上黄榜；有效回访少于 5 件不排名；先进：前 10% 且三率均不低于 90%；"
+        "进步：名次比对比期上升 3 位及以上；整改：三率任一项低于 70%。")

@@ -1,4 +1,4 @@
-"""数据导入 without Streamlit: saving uploads, previews, the import run (dangqun.uploads) and the queries
+"""数据导入 without Streamlit: saving uploads, previews, the import run (dangqun.views.data_import) and the queries
 import_history and import_quarantine, on a copy of the demo database (never the page tests' app_db)."""
 import datetime as dt
 from dataclasses import dataclass
@@ -6,7 +6,8 @@ from dataclasses import dataclass
 import pandas as pd
 import pytest
 
-from dangqun import db, export, samples, uploads
+from dangqun import db, export, samples
+from dangqun.views import data_import
 from dangqun.db import ROOT
 
 NEW_RECORDS = ("受理编号,中心编码,受理时间,受理渠道,事项编码,办理状态,服务对象,联系电话\r\n"
@@ -61,38 +62,38 @@ def write(tmp_path, name, text, encoding="utf-8"):
 def test_save_uploads_keeps_names_and_never_leaves_the_directory(tmp_path):
     files = [FakeUpload("记录.csv", b"a"), FakeUpload("../../etc/passwd", b"b"),
              FakeUpload("记录.csv", b"c"), FakeUpload("C:\\Users\\x\\资金.xlsx", b"d"), FakeUpload("..", b"e")]
-    paths = uploads.save_uploads(files, tmp_path)
+    paths = data_import.save_uploads(files, tmp_path)
     assert [p.name for p in paths] == ["记录.csv", "passwd", "记录.csv", "资金.xlsx", "upload"]
     assert len(set(paths)) == 5
     assert all(tmp_path in p.parents for p in paths)
     assert [p.read_bytes() for p in paths] == [b"a", b"b", b"c", b"d", b"e"]
     # a rerun does not write again
-    again = uploads.save_uploads(files, tmp_path)
+    again = data_import.save_uploads(files, tmp_path)
     assert again == paths
     # a file taken out of the uploader is deleted
-    kept = uploads.save_uploads([files[0]], tmp_path)
+    kept = data_import.save_uploads([files[0]], tmp_path)
     assert kept == paths[:1]
     assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == ["记录.csv"]
-    uploads.save_uploads([], tmp_path)
+    data_import.save_uploads([], tmp_path)
     assert list(tmp_path.iterdir()) == []
 
 
 def test_discard_removes_saved_uploads(tmp_path):
-    paths = uploads.save_uploads([FakeUpload("记录.csv", b"a"), FakeUpload("资金.csv", b"b")], tmp_path)
+    paths = data_import.save_uploads([FakeUpload("记录.csv", b"a"), FakeUpload("资金.csv", b"b")], tmp_path)
     assert all(p.stat().st_mode & 0o077 == 0 for p in paths)      # only the app's user reads them
-    uploads.discard(paths)
+    data_import.discard(paths)
     assert list(tmp_path.iterdir()) == []
 
 
 def test_previews_of_the_example_exports(exports):
-    previews = uploads.preview_files(list(exports.values()))
+    previews = data_import.preview_files(list(exports.values()))
     kinds = {pv.file: pv.kind for pv in previews}
     assert kinds == {"service_records_gbk.csv": "service_records", "service_records.xlsx": "service_records",
                      "centers.csv": "centers", "funds.csv": "funds", "activities.csv": "activities"}
     by_name = {pv.file: pv for pv in previews}
     gbk = by_name["service_records_gbk.csv"]
     assert gbk.encoding.lower().startswith("gb")
-    assert 0 < len(gbk.rows) <= uploads.PREVIEW_ROWS
+    assert 0 < len(gbk.rows) <= data_import.PREVIEW_ROWS
     assert "受理编号" in gbk.rows.columns
     assert gbk.rows["服务对象"].dropna().str.fullmatch(r".\*{1,3}").all()
     assert gbk.rows["联系电话"].dropna().str.fullmatch(r"\d{3}\*{4}\d{4}").all()
@@ -100,9 +101,10 @@ def test_previews_of_the_example_exports(exports):
 
 def test_import_of_the_example_exports(scratch_con, exports):
     before = db.data_version(scratch_con)
-    previews = uploads.preview_files(list(exports.values()))
+    previews = data_import.preview_files(list(exports.values()))
     seen = []
-    results = uploads.run_import(scratch_con, previews, progress=lambda done, total, f: seen.append((done, total, f)))
+    results = data_import.run_import(scratch_con, previews,
+                                     progress=lambda done, total, f: seen.append((done, total, f)))
     assert [r.file for r in results] == [pv.file for pv in previews]          # upload order
     assert seen[0] == (0, 5, "centers.csv") and seen[-1] == (5, 5, None)     # centers first
     for r in results:
@@ -113,7 +115,7 @@ def test_import_of_the_example_exports(scratch_con, exports):
         assert rep.imported == 0, r.file          # every id is already in the demo database
         assert r.import_id is not None
     assert db.data_version(scratch_con) == before + 5
-    frame = uploads.results_frame(results)
+    frame = data_import.results_frame(results)
     assert list(frame.columns) == ["文件", "类型", "编码", "读取", "新增", "更新", "重复", "隔离", "状态"]
     assert frame["类型"].tolist()[:3] == ["服务记录", "服务记录", "服务中心"]
     assert set(frame["状态"]) == {"已处理"}
@@ -125,7 +127,7 @@ def test_new_records_reach_the_overview_at_once(scratch_con, tmp_path):
     received = db.run(scratch_con, "kpi_summary", KPI_2022).received.iloc[0]
     version = db.data_version(scratch_con)
     path = write(tmp_path, "新记录.csv", NEW_RECORDS, "gbk")
-    [result] = uploads.run_import(scratch_con, uploads.preview_files([path]))
+    [result] = data_import.run_import(scratch_con, data_import.preview_files([path]))
     rep = result.report
     assert (rep.rows_read, rep.imported, rep.updated, rep.duplicates, rep.quarantined) == (4, 2, 0, 0, 2)
     assert db.data_version(scratch_con) == version + 1
@@ -134,19 +136,19 @@ def test_new_records_reach_the_overview_at_once(scratch_con, tmp_path):
     stored = scratch_con.execute("select resident_name, phone from service_records where record_id = 'T9000000001'"
                                  ).fetchall()
     assert stored == [("张**", "138****1234")]
-    errors = uploads.errors_frame(rep)
+    errors = data_import.errors_frame(rep)
     assert list(errors.columns) == ["行", "列", "原因"]
     assert errors["行"].tolist() == [4, 5]
     assert errors["列"].tolist() == ["受理时间", "办理状态"]
     # importing the same file again adds nothing
-    [again] = uploads.run_import(scratch_con, uploads.preview_files([path]))
+    [again] = data_import.run_import(scratch_con, data_import.preview_files([path]))
     assert (again.report.imported, again.report.duplicates) == (0, 2)
     assert db.run(scratch_con, "kpi_summary", KPI_2022).received.iloc[0] == received + 2
 
 
 def test_import_quarantine_matches_the_table(scratch_con, tmp_path):
     path = write(tmp_path, "新记录.csv", NEW_RECORDS)
-    [result] = uploads.run_import(scratch_con, uploads.preview_files([path]))
+    [result] = data_import.run_import(scratch_con, data_import.preview_files([path]))
     got = db.run(scratch_con, "import_quarantine", {"import_id": result.import_id})
     want = (scratch_con.execute("select * from quarantine").df()
             .query("import_id == @result.import_id")
@@ -158,7 +160,7 @@ def test_import_quarantine_matches_the_table(scratch_con, tmp_path):
     assert "王五" not in "".join(got.raw) and "13900002222" not in "".join(got.raw)
     assert len(db.run(scratch_con, "import_quarantine", {"import_id": -1})) == 0
     # the download the page offers: BOM, Chinese headers, every quarantined row
-    data = export.to_csv_bytes(uploads.quarantine_frame(got), "zh")
+    data = export.to_csv_bytes(data_import.quarantine_frame(got), "zh")
     assert data.startswith(b"\xef\xbb\xbf")
     lines = data.decode("utf-8-sig").split("\r\n")
     assert lines[0] == "文件,行,列,原因,中心编码,原始内容"
@@ -168,11 +170,11 @@ def test_import_quarantine_matches_the_table(scratch_con, tmp_path):
 def test_rejected_file(scratch_con, tmp_path):
     path = write(tmp_path, "乱码.csv", "甲,乙\n1,2\n")
     before = db.data_version(scratch_con)
-    [result] = uploads.run_import(scratch_con, uploads.preview_files([path]))
+    [result] = data_import.run_import(scratch_con, data_import.preview_files([path]))
     assert result.report.rejected
     assert result.report.message
     assert db.data_version(scratch_con) == before
-    frame = uploads.results_frame([result])
+    frame = data_import.results_frame([result])
     assert frame.iloc[0].tolist() == ["乱码.csv", "—", "utf-8", 0, 0, 0, 0, 0, "已拒绝"]
     history = db.run(scratch_con, "import_history", {"limit": 1})
     assert history.status.tolist() == ["已拒绝"] and history.file_name.tolist() == ["乱码.csv"]
@@ -183,14 +185,15 @@ def test_centers_first_within_one_upload(scratch_con, tmp_path):
                     "受理编号,中心编码,受理时间,事项编码,办理状态\nT9100000001,ZXNEW0001,2022-05-01 09:00,0101,已办结\n")
     centers = write(tmp_path, "centers.csv",
                     "中心编码,中心名称,区划代码,中心类型\nZXNEW0001,卧龙村第二服务站,210681107201,家庭代办站\n")
-    results = uploads.run_import(scratch_con, uploads.preview_files([records, centers]))
+    results = data_import.run_import(scratch_con, data_import.preview_files([records, centers]))
     assert [(r.file, r.report.imported, r.report.quarantined) for r in results] == [
         ("records.csv", 1, 0), ("centers.csv", 1, 0)]
 
 
 def test_import_history_matches_import_log(scratch_con, tmp_path, exports):
-    uploads.run_import(scratch_con, uploads.preview_files([exports["funds.csv"], write(tmp_path, "x.csv", "a\n1\n")]))
-    uploads.run_import(scratch_con, uploads.preview_files([write(tmp_path, "新记录.csv", NEW_RECORDS)]))
+    data_import.run_import(scratch_con, data_import.preview_files([exports["funds.csv"],
+                                                                   write(tmp_path, "x.csv", "a\n1\n")]))
+    data_import.run_import(scratch_con, data_import.preview_files([write(tmp_path, "新记录.csv", NEW_RECORDS)]))
     got = db.run(scratch_con, "import_history", {"limit": 200})
     want = scratch_con.execute("select * from import_log").df().sort_values("import_id", ascending=False)
     assert len(got) == len(want) == 3
@@ -199,11 +202,11 @@ def test_import_history_matches_import_log(scratch_con, tmp_path, exports):
     for col in ("kind", "encoding", "rows_read", "imported", "updated", "duplicates", "quarantined", "status"):
         assert got[col].tolist() == want[col].tolist(), col
     assert db.run(scratch_con, "import_history", {"limit": 2}).import_id.tolist() == want.import_id.tolist()[:2]
-    shown = uploads.history_frame(got)
+    shown = data_import.history_frame(got)
     assert list(shown.columns) == ["时间", "文件", "类型", "编码", "读取", "新增", "更新", "重复", "隔离",
                                    "状态", "说明", "导入人"]
     assert shown["类型"].tolist() == ["服务记录", "—", "资金投入"]
-    en = uploads.history_frame(got, "en")
+    en = data_import.history_frame(got, "en")
     assert list(en.columns)[:5] == ["Time", "File", "Type", "Encoding", "Read"]
     assert en["Status"].tolist() == ["Processed", "Rejected", "Processed"]
 
@@ -211,12 +214,12 @@ def test_import_history_matches_import_log(scratch_con, tmp_path, exports):
 def test_import_history_empty(scratch_con):
     got = db.run(scratch_con, "import_history", {"limit": 200})
     assert len(got) == 0
-    assert list(uploads.history_frame(got).columns)[0] == "时间"
+    assert list(data_import.history_frame(got).columns)[0] == "时间"
     assert isinstance(got, pd.DataFrame)
 
 
 def test_safe_name():
-    assert uploads.safe_name("a/b\\c:d*.csv") == "c_d_.csv"
-    assert uploads.safe_name("  .  ") == "upload"
-    long = uploads.safe_name("x" * 300 + ".csv")
+    assert data_import.safe_name("a/b\\c:d*.csv") == "c_d_.csv"
+    assert data_import.safe_name("  .  ") == "upload"
+    long = data_import.safe_name("x" * 300 + ".csv")
     assert len(long) == 150 and long.endswith(".csv")

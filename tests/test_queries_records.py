@@ -5,7 +5,8 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from dangqun import db, export, record_search
+from dangqun import db, export
+from dangqun.views import records
 from expected import window
 
 DONGGANG = "210681000000"
@@ -75,7 +76,7 @@ def test_village_of_the_four_click_journey(demo_con, raw):
 def test_page_never_shows_the_resident_hash(demo_con):
     cols = list(page(demo_con, params(WOLONG), 5, 0).columns)
     assert "resident_hash" not in cols
-    assert cols == ["record_id", "center_id", *[c for c in record_search.COLUMNS if c != "record_id"]]
+    assert cols == ["record_id", "center_id", *[c for c in records.COLUMNS if c != "record_id"]]
 
 
 def test_names_and_phones_are_the_masked_values_as_stored(demo_con):
@@ -144,20 +145,20 @@ def test_center_restriction(demo_con, raw):
     assert count(demo_con, params("210682", center_id=center)) == 0   # outside the sidebar region
 
 
-@pytest.mark.parametrize("size", record_search.PAGE_SIZES)
+@pytest.mark.parametrize("size", records.PAGE_SIZES)
 def test_pages_cover_the_result_once_in_order(demo_con, raw, size):
     p = params("210681107")                      # 长山镇
     want = expected(raw, p).record_id.tolist()
     total = count(demo_con, p)
     assert total == len(want)
-    pages = record_search.page_count(total, size)
+    pages = records.page_count(total, size)
     got = []
     for n in range(1, pages + 1):
-        rows = db.run(demo_con, "record_page", record_search.page_params(p, n, size))
+        rows = db.run(demo_con, "record_page", records.page_params(p, n, size))
         assert len(rows) == (size if n < pages else total - size * (pages - 1))
         got += rows.record_id.tolist()
     assert got == want
-    beyond = db.run(demo_con, "record_page", record_search.page_params(p, pages + 1, size))
+    beyond = db.run(demo_con, "record_page", records.page_params(p, pages + 1, size))
     assert len(beyond) == 0
 
 
@@ -178,14 +179,14 @@ def test_scope_applies(demo_con):
 def test_full_download_has_every_row_bom_and_chinese_headers(demo_con, raw):
     p = params("210681107")
     total = count(demo_con, p)
-    assert total > max(record_search.PAGE_SIZES)
-    frame = record_search.labelled(db.run(demo_con, "record_page", record_search.export_params(p, total)), "zh")
+    assert total > max(records.PAGE_SIZES)
+    frame = records.labelled(db.run(demo_con, "record_page", records.export_params(p, total)), "zh")
     assert len(frame) == total
     data = export.to_csv_bytes(frame, "zh")
     assert data.startswith(b"\xef\xbb\xbf")
     text = data.decode("utf-8-sig")
     lines = text.split("\r\n")
-    assert lines[0] == ",".join(record_search.COLUMNS.values())
+    assert lines[0] == ",".join(records.COLUMNS.values())
     assert len([line for line in lines[1:] if line]) == total
     assert lines[1].split(",")[0] == expected(raw, p).record_id.iloc[0]
     assert "resident_hash" not in text
@@ -193,27 +194,27 @@ def test_full_download_has_every_row_bom_and_chinese_headers(demo_con, raw):
     from python_calamine import CalamineWorkbook
 
     sheet = CalamineWorkbook.from_filelike(__import__("io").BytesIO(xlsx)).get_sheet_by_index(0).to_python()
-    assert sheet[0] == list(record_search.COLUMNS.values())
+    assert sheet[0] == list(records.COLUMNS.values())
     assert len(sheet) == total + 1
 
 
 def test_english_headers():
-    df = pd.DataFrame({c: [] for c in ["record_id", "center_id", *list(record_search.COLUMNS)[1:]]})
-    assert list(record_search.labelled(df, "en").columns)[:4] == ["Record ID", "Center", "Item code",
+    df = pd.DataFrame({c: [] for c in ["record_id", "center_id", *list(records.COLUMNS)[1:]]})
+    assert list(records.labelled(df, "en").columns)[:4] == ["Record ID", "Center", "Item code",
                                                                    "Service item"]
 
 
 def test_paging_helpers():
-    assert record_search.page_count(0, 50) == 1
-    assert record_search.page_count(185, 50) == 4
-    assert record_search.page_count(200, 50) == 4
-    assert record_search.clamp_page(9, 185, 50) == 4
-    assert record_search.clamp_page(0, 185, 50) == 1
-    assert record_search.clamp_page("x", 185, 50) == 1
-    assert record_search.page_params({"a": 1}, 3, 50) == {"a": 1, "limit": 50, "offset": 100}
-    assert record_search.export_params({}, 0) == {"limit": 1, "offset": 0}
+    assert records.page_count(0, 50) == 1
+    assert records.page_count(185, 50) == 4
+    assert records.page_count(200, 50) == 4
+    assert records.clamp_page(9, 185, 50) == 4
+    assert records.clamp_page(0, 185, 50) == 1
+    assert records.clamp_page("x", 185, 50) == 1
+    assert records.page_params({"a": 1}, 3, 50) == {"a": 1, "limit": 50, "offset": 100}
+    assert records.export_params({}, 0) == {"limit": 1, "offset": 0}
 
 
 def test_search_params_trim_and_cut():
-    p = record_search.search_params({"region": "21"}, None, "  2106 ", "x" * 100)
+    p = records.search_params({"region": "21"}, None, "  2106 ", "x" * 100)
     assert p == {"region": "21", "center_id": "", "id_prefix": "2106", "item_text": "x" * 64}

@@ -4,7 +4,8 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from dangqun import assessment, db, metrics
+from dangqun import db, metrics
+from dangqun.views import satisfaction
 from expected import rates, valid, window
 
 START, END = dt.date(2022, 3, 1), dt.date(2022, 10, 31)
@@ -63,7 +64,7 @@ def test_ranking_composite_equals_pandas_for_donggang_towns_2022(demo_con, demo_
     p = {"region": "210681", "start": dt.date(2022, 1, 1), "end": dt.date(2022, 12, 31), "category": "",
          "channel": "", "child_digits": 9}
     before = db.run(demo_con, "unit_scores", dict(p, start=dt.date(2021, 1, 1), end=dt.date(2021, 12, 31)))
-    table = assessment.ranking(db.run(demo_con, "unit_scores", p), before)
+    table = satisfaction.ranking(db.run(demo_con, "unit_scores", p), before)
     want = expected_town_scores(demo_raw["service_records"], "210681", dt.date(2022, 1, 1), dt.date(2022, 12, 31))
     got = dict(zip(table.unit_code, table.composite_score))
     assert got.keys() == want.keys() and len(got) > 10
@@ -71,7 +72,7 @@ def test_ranking_composite_equals_pandas_for_donggang_towns_2022(demo_con, demo_
     # best first, ranks 1..n with no unit skipped (no ties in the demo), and last year's ranks carried over
     assert table["rank"].tolist() == list(range(1, len(table) + 1))
     assert table.composite_score.is_monotonic_decreasing
-    prev = assessment.ranking(before)
+    prev = satisfaction.ranking(before)
     assert dict(zip(table.unit_code, table.prev_rank)) == dict(zip(prev.unit_code, prev["rank"]))
     assert (table.rank_change == table.prev_rank - table["rank"]).all()
 
@@ -79,15 +80,15 @@ def test_ranking_composite_equals_pandas_for_donggang_towns_2022(demo_con, demo_
 def test_a_town_below_seventy_percent_is_flagged_and_rectified(demo_con):
     p = {"region": "210682", "start": dt.date(2022, 1, 1), "end": dt.date(2022, 12, 31), "category": "",
          "channel": "", "child_digits": 9}
-    table = assessment.ranking(db.run(demo_con, "unit_scores", p))
+    table = satisfaction.ranking(db.run(demo_con, "unit_scores", p))
     low = table[table.unit_name == "蓝旗镇"].iloc[0]
     assert low.solve_rate < 0.7 and low.satisfaction_rate < 0.7 and low.response_rate >= 0.7
     assert bool(low.flagged_yellow) and low.tier == "整改"
     assert table.flagged_yellow.sum() == 1
-    shown = assessment.for_display(table)
+    shown = satisfaction.for_display(table)
     assert shown.loc[shown.unit_name == "蓝旗镇", "flagged_yellow"].item() == "⚠ 解决率、满意率"
     assert set(shown.loc[shown.unit_name != "蓝旗镇", "flagged_yellow"]) == {""}
-    en = assessment.for_display(table, "en")
+    en = satisfaction.for_display(table, "en")
     assert en.loc[en.unit_name == "蓝旗镇", "flagged_yellow"].item() == "⚠ Resolution rate, Satisfaction rate"
     assert en.loc[en.unit_name == "蓝旗镇", "tier"].item() == "Needs rectification"
 
@@ -95,16 +96,16 @@ def test_a_town_below_seventy_percent_is_flagged_and_rectified(demo_con):
 def test_style_highlights_only_the_low_rates():
     shown = pd.DataFrame({"单位": ["甲", "乙"], "响应率": [0.95, 0.69], "解决率": [0.7, 0.9],
                           "满意率": [0.91, 0.92], "综合成绩": [93.456, 80.0]})
-    html = assessment.style(shown).to_html()
+    html = satisfaction.style(shown).to_html()
     assert "69.0%" in html and "70.0%" in html and "93.46" in html
-    styler = assessment.style(shown)
+    styler = satisfaction.style(shown)
     styler._compute()
     highlighted = {(r, c) for (r, c), props in styler.ctx.items() if props}
     assert highlighted == {(1, 1)}   # 乙's 响应率 only; 70.0% is not below 70%
 
 
 def test_weights_note_reads_the_config():
-    assert assessment.weights_note() == (
+    assert satisfaction.weights_note() == (
         "综合成绩 = 100 × (0.1 × 响应率 + 0.5 × 解决率 + 0.4 × 满意率)；满意率 = (满意 + 0.9 × 基本满意) / 有效回访；"
         "三率任一项低于 70% 上黄榜；有效回访少于 10 件不排名；先进：前 10% 且三率均不低于 90%；"
         "进步：名次比对比期上升 3 位及以上；整改：三率任一项低于 70%。")

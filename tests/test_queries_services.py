@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dangqun import db, metrics, overdue, workdays
+from dangqun import db, metrics, workdays
+from dangqun.views import services
 from dangqun.charts import services as charts
 from expected import flag, window
 
@@ -127,7 +128,7 @@ def test_workdays_overdue_counts_working_days():
     due = pd.to_datetime(pd.Series(["2022-09-30", "2022-09-30", "2022-12-20", None, "2022-01-05"]))
     closed = pd.to_datetime(pd.Series(["2022-10-10 09:00", None, None, "2022-01-01 10:00", "2022-01-04 10:00"]))
     status = pd.Series(["已办结", "办理中", "延期", "已办结", "已办结"])
-    got = overdue.workdays_overdue(due, closed, status, dt.date(2022, 10, 8))
+    got = services.workdays_overdue(due, closed, status, dt.date(2022, 10, 8))
     # 国庆 2022: 10-01..10-07 off, Saturday 10-08 an adjusted working day, 10-10 Monday
     assert got.tolist()[:3] == [3, 1, 0]
     assert got.isna().tolist() == [False, False, False, True, False]
@@ -140,15 +141,15 @@ def test_workdays_overdue_counts_working_days():
 
 def test_overdue_table_columns_and_order(demo_con):
     cases = db.run(demo_con, "overdue_cases", dict(PARAMS, max_rows=30))
-    as_of = overdue.as_of_day(END, dt.date(2022, 12, 31))
-    table = overdue.overdue_table(cases, as_of)
+    as_of = services.as_of_day(END, dt.date(2022, 12, 31))
+    table = services.overdue_table(cases, as_of)
     assert table.columns.tolist() == ["record_id", "center_name", "item_name", "received_at", "promised_days",
                                       "due_on", "closed_at", "status", "workdays_overdue"]
     assert table.workdays_overdue.is_monotonic_decreasing
     for _, row in table.iterrows():
         until = row.closed_at.date() if row.status == "已办结" else as_of
         assert row.workdays_overdue == workdays.workdays_between(row.due_on.date(), until)
-    assert overdue.as_of_day(dt.date(2023, 3, 31), dt.date(2022, 12, 31)) == dt.date(2022, 12, 31)
+    assert services.as_of_day(dt.date(2023, 3, 31), dt.date(2022, 12, 31)) == dt.date(2022, 12, 31)
 
 
 def test_category_bars_carry_the_code_a_click_sets(demo_con):

@@ -8,7 +8,8 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from dangqun import db, kpis, metrics
+from dangqun import db, metrics
+from dangqun.views import overview
 
 # A scope that holds no data at all: a county of 吉林.
 EMPTY_SCOPE = "220381000000"
@@ -78,7 +79,7 @@ def kpi_values(demo_con, scope: str):
     now = db.run(demo_con, "kpi_summary", params, scope=scope).iloc[0].to_dict()
     before = db.run(demo_con, "kpi_summary", dict(params, start=dt.date(2021, 1, 1), end=dt.date(2021, 12, 31)),
                     scope=scope).iloc[0].to_dict()
-    return {c.label: c.value for c in kpis.cards(now, before, "zh")}
+    return {c.label: c.value for c in overview.cards(now, before, "zh")}
 
 
 @pytest.mark.parametrize("user, scope, first_level", ROLES)

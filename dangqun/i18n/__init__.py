@@ -11,15 +11,8 @@ from dangqun.contract import CATALOG_HEADERS, KINDS, REGION_HEADERS
 LANGS = ("zh", "en")
 
 EN: dict[str, str] = {
-    # app and pages
+    # the app (each page's title is in its own module)
     "党群服务数据看板": "Party–Masses Service Dashboard",
-    "总览": "Overview",
-    "品牌矩阵": "Brand matrix",
-    "资金投入": "Funds",
-    "满意度与考核": "Satisfaction & assessment",
-    "服务办理": "Case handling",
-    "明细查询": "Record search",
-    "数据导入": "Data import",
     # KPIs and metrics (DESIGN §4, §8)
     "受理量": "Cases received",
     "办结量": "Cases closed",
@@ -37,6 +30,9 @@ EN: dict[str, str] = {
     "响应率": "Response rate",
     "解决率": "Resolution rate",
     "综合成绩": "Composite score",
+    "100 × ({w1} × 响应率 + {w2} × 解决率 + {w3} × 满意率)":
+        "100 × ({w1} × response + {w2} × solved + {w3} × satisfaction)",
+    "(满意 + {basic} × 基本满意) / 有效回访：{parts}": "(satisfied + {basic} × fairly satisfied) / valid surveys: {parts}",
     "黄榜": "Yellow list",
     "排名": "Rank",
     "对比期排名": "Rank in comparison period",
@@ -167,21 +163,6 @@ EN: dict[str, str] = {
     "大类名称": "Category",
     "事项名称": "Service item",
     "办理方式": "Handling mode",
-    # 总览
-    " 个百分点": " pp",
-    " 分": " pts",
-    "期内受理的服务记录数": "Service records received in the period",
-    "办结 / 受理：{parts}": "Closed / received: {parts}",
-    "按期办结 / 办结：{parts}": "Closed on time / closed: {parts}",
-    "(满意 + 0.9 × 基本满意) / 有效回访：{parts}": "(satisfied + 0.9 × fairly satisfied) / valid surveys: {parts}",
-    "100 × (0.1 × 响应率 + 0.5 × 解决率 + 0.4 × 满意率)": "100 × (0.1 × response + 0.5 × solved + 0.4 × satisfaction)",
-    "按资金年度统计，含所选范围内各中心的全部资金来源": "By fiscal year, all fund sources of the centers in scope",
-    "期末已投用的党群服务中心、代办站和驿站": "Centers, proxy stations and hubs in use at the end of the period",
-    "期内开展的活动次数": "Activities held in the period",
-    "月度趋势": "Monthly trend",
-    "月度受理量与满意率": "Cases received and satisfaction by month",
-    "下级单位排名": "Ranking of units below",
-    "下级单位综合成绩排名（点击条形进入该单位）": "Composite score of the units below (click a bar to drill in)",
     # values shown in filters and tables
     "是": "Yes",
     "否": "No",

@@ -1,5 +1,6 @@
 """English strings of the 品牌矩阵 page."""
 EN = {
+    "品牌矩阵": "Brand matrix",
     "该范围内没有党建品牌社区": "No Party-brand communities in this scope",
     "品牌社区数": "Brand communities",
     "服务量": "Services",

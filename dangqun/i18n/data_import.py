@@ -1,5 +1,6 @@
-"""English strings of the 数据导入 page (pages/data_import.py, dangqun/uploads.py)."""
+"""English strings of the 数据导入 page (pages/data_import.py, dangqun/views/data_import.py)."""
 EN = {
+    "数据导入": "Data import",
     "选择导出文件（CSV 或 Excel，可多选）": "Choose export files (CSV or Excel, several at once)",
     "支持服务记录、服务中心、资金投入、活动记录四类导出；按表头自动识别类型和编码（UTF-8、GBK），"
     "姓名和电话在入库前脱敏。":
@@ -20,7 +21,7 @@ EN = {
     "注：{note}": "Note: {note}",
     "导入记录": "Import history",
     "还没有导入记录": "No imports yet",
-    # table headers (dangqun.uploads)
+    # table headers (dangqun.views.data_import)
     "文件": "File",
     "类型": "Type",
     "编码": "Encoding",

@@ -1,5 +1,6 @@
 """English strings of the 资金投入 page."""
 EN = {
+    "资金投入": "Funds",
     "投入": "Funds",
     "投入(万元)": "Funds (10k yuan)",
     "万元": "×10k yuan",

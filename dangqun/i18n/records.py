@@ -1,5 +1,6 @@
 """English strings of the 明细查询 page (pages/records.py)."""
 EN = {
+    "明细查询": "Record search",
     "共 {n} 条": "{n} records",
     "第 {page} / {pages} 页": "Page {page} of {pages}",
     "每页条数": "Rows per page",
@@ -10,7 +11,7 @@ EN = {
     "查看全部中心": "Show all centers",
     "服务记录明细": "Service records",
     "下载全部 {n} 条筛选结果（不只本页）": "Downloads hold all {n} matching records, not only this page",
-    # table headers (dangqun.record_search.COLUMNS)
+    # table headers (dangqun.views.records.COLUMNS)
     "中心": "Center",
     "事项": "Service item",
     "大类": "Category",

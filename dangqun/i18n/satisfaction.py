@@ -1,5 +1,6 @@
 """English strings of the 满意度与考核 page."""
 EN = {
+    "满意度与考核": "Satisfaction & assessment",
     "是否有效回访与是否纳入考核均为“是”的记录": "Records with a valid follow-up that count in the assessment",
     "计分口径": "Scoring rules",
     "综合成绩 = 100 × ({w1} × 响应率 + {w2} × 解决率 + {w3} × 满意率)；满意率 = (满意 + {basic} × 基本满意) / 有效回访；"

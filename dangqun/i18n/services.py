@@ -1,5 +1,6 @@
 """English strings of the 服务办理 page."""
 EN = {
+    "服务办理": "Case handling",
     "代办件 / 受理量：{parts}": "Proxy cases / cases received: {parts}",
     "未诉先办件 / 受理量：{parts}": "Proactive cases / cases received: {parts}",
     "办结晚于截止日期，或截止日期已过仍未办结（待受理、办理中、延期）":

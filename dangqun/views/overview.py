@@ -34,19 +34,21 @@ def _points_delta(now, before, lang) -> str | None:
     return ("" if diff.startswith("-") else "+") + diff + t(" 分", lang)
 
 
-def _rates(row) -> dict:
-    return metrics.rates(row["contacted"], row["solved"], row["satisfied"], row["basic"], row["valid"])
+def _rates(row, cfg: metrics.MetricsConfig) -> dict:
+    return metrics.rates(row["contacted"], row["solved"], row["satisfied"], row["basic"], row["valid"], cfg)
 
 
-def cards(now: dict, before: dict | None, lang: str = "zh") -> list[Card]:
-    """`now`/`before`: one row of the kpi_summary query as a dict (before None: no comparison)."""
-    r_now = _rates(now)
-    r_before = _rates(before) if before else {}
+def cards(now: dict, before: dict | None, lang: str = "zh", cfg: metrics.MetricsConfig | None = None) -> list[Card]:
+    """`now`/`before`: one row of the kpi_summary query as a dict (before None: no comparison);
+    `cfg`: the weights and factors (config/metrics.toml), which the help texts state."""
+    cfg = cfg or metrics.load_config()
+    r_now = _rates(now, cfg)
+    r_before = _rates(before, cfg) if before else {}
     closed_rate = metrics.ratio(now["closed"], now["received"])
     on_time_rate = metrics.ratio(now["closed_on_time"], now["closed"])
     b = before or {}
     delta = (lambda f, *a: f(*a) if before else None)
-    sat_parts = metrics.satisfied_weighted(now["satisfied"], now["basic"])
+    sat_parts = metrics.satisfied_weighted(now["satisfied"], now["basic"], cfg)
     return [
         Card(t("受理量", lang), metrics.fmt_int(now["received"]),
              delta(_count_delta, now["received"], b.get("received")),
@@ -60,11 +62,10 @@ def cards(now: dict, before: dict | None, lang: str = "zh") -> list[Card]:
                parts=metrics.fmt_ratio_hover(now["closed_on_time"], now["closed"]))),
         Card(t("满意率", lang), metrics.fmt_pct(r_now["satisfaction_rate"]),
              delta(_rate_delta, r_now["satisfaction_rate"], r_before.get("satisfaction_rate"), lang),
-             t("(满意 + 0.9 × 基本满意) / 有效回访：{parts}", lang,
-               parts=metrics.fmt_ratio_hover(sat_parts, now["valid"]))),
+             metrics.satisfaction_formula(metrics.fmt_ratio_hover(sat_parts, now["valid"]), lang, cfg)),
         Card(t("综合成绩", lang), metrics.fmt_score(r_now["composite_score"]),
              delta(_points_delta, r_now["composite_score"], r_before.get("composite_score"), lang),
-             t("100 × (0.1 × 响应率 + 0.5 × 解决率 + 0.4 × 满意率)", lang)),
+             metrics.composite_formula(lang, cfg)),
         Card(t("投入总额(万元)", lang), metrics.fmt_wan(now["funds_wan"]),
              delta(_count_delta, float(now["funds_wan"]), float(b.get("funds_wan") or 0)),
              t("按资金年度统计，含所选范围内各中心的全部资金来源", lang)),

@@ -1,4 +1,4 @@
-"""超期件: how many working days each overdue case is past its deadline (DESIGN §4, 限时办结)."""
+"""服务办理's 超期件: how many working days each overdue case is past its deadline (DESIGN §4, 限时办结)."""
 from __future__ import annotations
 
 import datetime as dt

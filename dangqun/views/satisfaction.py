@@ -68,16 +68,7 @@ def style(shown: pd.DataFrame, lang: str = "zh", cfg: metrics.MetricsConfig | No
 
 def weights_note(lang: str = "zh", cfg: metrics.MetricsConfig | None = None) -> str:
     """The rules in use, read from config/metrics.toml, in one sentence for a caption."""
-    cfg = cfg or metrics.load_config()
     return t("综合成绩 = 100 × ({w1} × 响应率 + {w2} × 解决率 + {w3} × 满意率)；满意率 = (满意 + {basic} × 基本满意) / 有效回访；"
              "三率任一项低于 {yellow} 上黄榜；有效回访少于 {min_valid} 件不排名；先进：前 {top} 且三率均不低于 {adv}；"
              "进步：名次比对比期上升 {places} 位及以上；整改：三率任一项低于 {rectify}。", lang,
-             w1=_num(cfg.w_response), w2=_num(cfg.w_solve), w3=_num(cfg.w_satisfaction),
-             basic=_num(cfg.basic_factor), yellow=metrics.fmt_pct(cfg.yellow_below, 0),
-             min_valid=cfg.min_valid, top=metrics.fmt_pct(cfg.advanced_top_share, 0),
-             adv=metrics.fmt_pct(cfg.advanced_min_rate, 0), places=cfg.progress_min_places,
-             rectify=metrics.fmt_pct(cfg.rectify_below, 0))
-
-
-def _num(x: float) -> str:
-    return f"{x:g}"
+             **metrics.config_numbers(cfg))

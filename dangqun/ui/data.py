@@ -1,0 +1,94 @@
+"""Data access for the pages: the one DuckDB connection, named queries through Streamlit's cache and the
+context the sidebar's filters are built from.
+
+Every query runs under the logged-in account's scope (its region; None for admins), taken here from
+the session, never from a page: a page cannot forget it or widen it."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import streamlit as st
+
+from dangqun import audit, auth, contract, db, filters, regions
+
+SESSION = "_session"  # {"account": auth.Account, "seen": datetime of the last run}: who is logged in
+RUN_VERSION = "_data_version"
+
+
+@st.cache_resource
+def connection():
+    """One DuckDB connection per process; every query runs on its own cursor (db.run)."""
+    return db.connect(db.resolve_path())
+
+
+def data_version() -> int:
+    cur = connection().cursor()
+    try:
+        return db.data_version(cur)
+    finally:
+        cur.close()
+
+
+def read_data_version() -> None:
+    """The data version this run's queries are cached under, read once per run by frame() (one small
+    query instead of one per ui.query), and again by a page right after it changed the data."""
+    st.session_state[RUN_VERSION] = data_version()
+
+
+@st.cache_data(max_entries=512, ttl=3600, show_spinner=False)
+def _cached_query(name: str, params: tuple, scope: str | None, version: int):
+    # `version` is part of the key only: a new import changes it, so cached answers expire at once.
+    return db.run(connection(), name, dict(params), scope=scope)
+
+
+def account() -> auth.Account:
+    """The logged-in account (frame() has stopped the script before this when nobody is)."""
+    if SESSION not in st.session_state:
+        raise RuntimeError("no account is logged in: call ui.frame() first")
+    return st.session_state[SESSION]["account"]
+
+
+def query(name: str, params: dict | None = None):
+    """Named query through Streamlit's cache, keyed by query, parameters, the account's scope and the
+    data version."""
+    version = st.session_state.get(RUN_VERSION)
+    return _cached_query(name, tuple(sorted((params or {}).items())), account().scope,
+                         data_version() if version is None else version)
+
+
+def deferred_query(name: str, params: dict | None = None):
+    """A zero-argument function that runs the named query uncached under the account's scope when
+    called: for a full download built on click (st.download_button runs it outside the script, so the
+    connection and the scope are taken now)."""
+    con, scope = connection(), account().scope
+    return lambda: db.run(con, name, dict(params or {}), scope=scope)
+
+
+def audit_imports(results) -> None:
+    """An import row in the audit log for each file the import page processed (views.data_import.Result)."""
+    for r in results:
+        audit.record_import(connection(), account().name, r.report)
+
+
+@dataclasses.dataclass(frozen=True)
+class Context:
+    index: filters.RegionIndex
+    latest: dt.date
+    categories: dict[str, str]      # 大类编码 → 大类名称
+    channels: tuple[str, ...]
+
+
+def context() -> Context:
+    acc = account()
+    options = query("region_options")
+    span = query("data_span")
+    last = span.last_day.iloc[0]
+    latest = last.date() if hasattr(last, "date") and last == last else dt.date.today()
+    cats = query("category_options")
+    return Context(
+        index=filters.RegionIndex.from_frame(options, root=acc.region if acc.scope else regions.PROVINCE),
+        latest=latest,
+        categories=dict(zip(cats.category_code, cats.category_name)),
+        channels=contract.CHANNELS,
+    )

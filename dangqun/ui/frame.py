@@ -1,0 +1,118 @@
+"""The frame every page calls first: page config, login gate, refusals, navigation and sidebar filters
+mirrored in the URL, header and breadcrumb, and the audit row of each view."""
+from __future__ import annotations
+
+import dataclasses
+
+import streamlit as st
+
+from dangqun import audit, auth, filters, periods, registry
+from dangqun.i18n import t
+from dangqun.ui.data import Context, account, connection, context, read_data_version
+from dangqun.ui.login import gate, url_lang
+from dangqun.ui.sidebar import STATE, drill_to, filter_widgets, navigation, set_filters
+
+
+@dataclasses.dataclass(frozen=True)
+class Frame:
+    filters: filters.Filters
+    ctx: Context
+
+    @property
+    def lang(self) -> str:
+        return self.filters.lang
+
+    @property
+    def region(self) -> str:
+        return self.filters.region(self.ctx.index.root)
+
+    def params(self, period: periods.Period | None = None) -> dict:
+        return self.filters.params(period, self.ctx.index.root)
+
+    def t(self, key: str, **fmt) -> str:
+        return t(key, self.lang, **fmt)
+
+
+def frame(title_key: str) -> Frame:
+    """Called first by every page: config, login, navigation, sidebar filters, header, breadcrumb.
+    Stops the script (nothing of the page renders) until someone is logged in, on an administrators'
+    page for anyone else, and on a link to a region outside the account's scope."""
+    st.set_page_config(page_title=f"{t(title_key)} · {t('党群服务数据看板')}", page_icon=":material/account_balance:",
+                       layout="wide", initial_sidebar_state="expanded")
+    acc = gate()
+    if registry.by_title(title_key).admin and not acc.is_admin:
+        _refuse(title_key, "无权使用该页面")
+    read_data_version()
+    ctx = context()
+    f = _current_filters(ctx, title_key)
+    with st.sidebar:
+        navigation(f.lang)
+        filter_widgets(ctx)
+    f = st.session_state[STATE]
+    _write_url(f)
+    _header(title_key, f, ctx)
+    _audit_view(title_key, f)
+    return Frame(f, ctx)
+
+
+def _refuse(title_key: str, message: str) -> None:
+    """A refusal in place of the page: the message, navigation and logout, no data; the script stops."""
+    lang = url_lang()
+    with st.sidebar:
+        navigation(lang)
+    audit.record(connection(), account().name, "page_view", target=title_key,
+                 detail=_query_string(st.query_params.to_dict()), result="refused")
+    st.title(t(title_key, lang))
+    st.error(t(message, lang))
+    st.button(t("返回本辖区", lang), key="scope_home", on_click=st.query_params.clear)
+    st.stop()
+
+
+def _query_string(query: dict) -> str:
+    from urllib.parse import urlencode
+
+    return urlencode(query)
+
+
+def _audit_view(title_key: str, f: filters.Filters) -> None:
+    """One page_view row each time the page or its filters change (not on every rerun)."""
+    query = filters.to_query(f)
+    view = (title_key, tuple(sorted(query.items())))
+    if st.session_state.get("_audited_view") != view:
+        st.session_state["_audited_view"] = view
+        audit.record(connection(), account().name, "page_view", target=title_key,
+                     detail=_query_string(query))
+
+
+def _current_filters(ctx: Context, title_key: str) -> filters.Filters:
+    if STATE not in st.session_state:
+        query = auth.scoped_query(st.query_params.to_dict(), account().scope)
+        if query is None:
+            _refuse(title_key, "无权查看该区域")
+        f = filters.from_query(query, ctx.index, ctx.latest, ctx.categories, ctx.channels)
+        st.session_state[STATE] = f
+    return st.session_state[STATE]
+
+
+def _write_url(f: filters.Filters) -> None:
+    wanted = filters.to_query(f)
+    if st.query_params.to_dict() != wanted:
+        st.query_params.from_dict(wanted)
+
+
+def _header(title_key: str, f: filters.Filters, ctx: Context) -> None:
+    lang = f.lang
+    crumbs = filters.breadcrumb(f, ctx.index)
+    names = [name for code, name in crumbs if code != ctx.index.root] or [ctx.index.name(ctx.index.root)]
+    st.title(t(title_key, lang))
+    st.markdown(f"**{' › '.join(names)} · {f.period.label(lang)}**")
+    if len(crumbs) > 1:
+        cols = st.columns(len(crumbs) + 4)
+        for col, (code, name) in zip(cols, crumbs):
+            col.button(name, key=f"crumb_{code}", on_click=drill_to, args=(code, ctx),
+                       disabled=code == f.region(ctx.index.root), width="stretch")
+    for notice in f.notices:
+        st.warning(t("链接中的参数无效，已恢复默认: {detail}", lang, detail=notice))
+    if f.notices:
+        # shown once: the URL is rewritten with valid values on this run
+        set_filters(dataclasses.replace(f, notices=()))

@@ -1,0 +1,139 @@
+"""The sidebar: navigation from the page registry, the account with its logout button, and the filter
+widgets, re-seeded on every run from the canonical filter state they write back to."""
+from __future__ import annotations
+
+import dataclasses
+
+import streamlit as st
+
+from dangqun import auth, db, filters, periods, registry
+from dangqun.i18n import t
+from dangqun.ui.data import Context, account
+from dangqun.ui.login import logout
+
+STATE = "_filters"   # the canonical filter state: a filters.Filters, survives page switches
+
+
+def set_filters(f: filters.Filters) -> None:
+    st.session_state[STATE] = f
+
+
+def drill_to(code: str, ctx: Context) -> None:
+    """Make `code` the current region (a click on a chart or a breadcrumb step)."""
+    set_filters(st.session_state[STATE].with_region(code, ctx.index))
+
+
+def set_category(code: str) -> None:
+    """Make `code` the 事项大类 filter ('' for all): a click on a category bar, kept in the sidebar."""
+    _update(category=code)
+
+
+def _update(**changes) -> None:
+    set_filters(dataclasses.replace(st.session_state[STATE], **changes))
+
+
+def navigation(lang: str) -> None:
+    acc = account()
+    st.markdown(f"### :material/account_balance: {t('党群服务数据看板', lang)}")
+    for page in registry.PAGES:
+        if (db.ROOT / page.file).exists() and (acc.is_admin or not page.admin):
+            st.page_link(page.file, label=t(page.title, lang), icon=page.icon)
+    left, right = st.columns([3, 2], vertical_alignment="center")
+    left.caption(f"{acc.display_name} · {t(auth.ROLE_LABELS[acc.role], lang)}")
+    right.button(t("退出", lang), key="logout", on_click=logout, icon=":material/logout:")
+    st.divider()
+
+
+def _on_region_change(level_key: str, ctx: Context) -> None:
+    code = st.session_state[f"f_{level_key}"]
+    if not code:  # "全部" at this level: step back to the level above
+        depth = filters.LEVEL_KEYS.index(level_key)
+        above = [getattr(st.session_state[STATE], k) for k in filters.LEVEL_KEYS[:depth]]
+        code = next((c for c in reversed(above) if c), ctx.index.root)
+    drill_to(code, ctx)
+
+
+def _on_period_change(ctx: Context) -> None:
+    f = st.session_state[STATE]
+    preset = st.session_state["f_period"]
+    if preset == "custom":
+        start, end = st.session_state.get("f_start", f.period.start), st.session_state.get("f_end", f.period.end)
+        if start > end:
+            start, end = end, start
+        period = periods.Period(start, end)
+    else:
+        period = periods.preset_period(preset, ctx.latest)
+    cmp_period = f.compare_period if f.compare == "custom" else periods.comparison_period(period, f.compare)
+    _update(preset=preset, period=period, compare_period=cmp_period)
+
+
+def _on_compare_change() -> None:
+    f = st.session_state[STATE]
+    mode = st.session_state["f_compare"]
+    if mode == "custom":
+        start = st.session_state.get("f_cmp_start") or f.period.start.replace(year=f.period.start.year - 1)
+        end = st.session_state.get("f_cmp_end") or periods.comparison_period(f.period, "yoy").end
+        if start > end:
+            start, end = end, start
+        _update(compare=mode, compare_period=periods.Period(start, end))
+    else:
+        _update(compare=mode, compare_period=periods.comparison_period(f.period, mode))
+
+
+def filter_widgets(ctx: Context) -> None:
+    f: filters.Filters = st.session_state[STATE]
+    lang = f.lang
+    index = ctx.index
+    all_label = t("全部", lang)
+
+    # Widgets are re-seeded from the canonical state on every run: widget state does not survive
+    # a page switch, the canonical state does.
+    # the levels below the scope's root: a county official starts at 乡镇街道
+    parent = index.root
+    for depth, key in enumerate(filters.LEVEL_KEYS, start=1):
+        if depth <= index.levels.get(index.root, 0):
+            continue
+        options = [""] + [c for c in index.children(parent) if index.levels.get(c) == depth]
+        if len(options) == 1:
+            break
+        value = getattr(f, key)
+        st.session_state[f"f_{key}"] = value if value in options else ""
+        st.selectbox(t({"city": "市", "county": "县区", "town": "乡镇街道", "village": "村社区"}[key], lang),
+                     options, key=f"f_{key}", format_func=lambda c: all_label if not c else index.name(c),
+                     on_change=_on_region_change, args=(key, ctx))
+        if not value:
+            break
+        parent = value
+
+    st.session_state["f_period"] = f.preset
+    st.selectbox(t("统计周期", lang), list(periods.PRESETS), key="f_period",
+                 format_func=lambda p: t(periods.PRESETS[p], lang), on_change=_on_period_change, args=(ctx,))
+    if f.preset == "custom":
+        st.session_state["f_start"], st.session_state["f_end"] = f.period.start, f.period.end
+        st.date_input(t("开始日期", lang), key="f_start", on_change=_on_period_change, args=(ctx,))
+        st.date_input(t("结束日期", lang), key="f_end", on_change=_on_period_change, args=(ctx,))
+    st.caption(f.period.label(lang))
+
+    st.session_state["f_compare"] = f.compare
+    st.selectbox(t("对比", lang), list(periods.COMPARE_MODES), key="f_compare",
+                 format_func=lambda m: t(periods.COMPARE_MODES[m], lang), on_change=_on_compare_change)
+    if f.compare == "custom" and f.compare_period:
+        st.session_state["f_cmp_start"], st.session_state["f_cmp_end"] = f.compare_period.start, f.compare_period.end
+        st.date_input(t("对比开始日期", lang), key="f_cmp_start", on_change=_on_compare_change)
+        st.date_input(t("对比结束日期", lang), key="f_cmp_end", on_change=_on_compare_change)
+    if f.compare_period:
+        st.caption(t("对比期：{label}", lang, label=f.compare_period.label(lang)))
+
+    st.session_state["f_category"] = f.category if f.category in ctx.categories else ""
+    st.selectbox(t("事项大类", lang), [""] + list(ctx.categories), key="f_category",
+                 format_func=lambda c: all_label if not c else f"{c} {ctx.categories[c]}",
+                 on_change=lambda: _update(category=st.session_state["f_category"]))
+    st.session_state["f_channel"] = f.channel if f.channel in ctx.channels else ""
+    st.selectbox(t("受理渠道", lang), [""] + list(ctx.channels), key="f_channel",
+                 format_func=lambda c: all_label if not c else c,
+                 on_change=lambda: _update(channel=st.session_state["f_channel"]))
+
+    st.session_state["lang"] = f.lang
+    st.radio(t("语言", lang), filters.LANGS, key="lang", horizontal=True,
+             format_func=lambda l: {"zh": "中文", "en": "English"}[l],
+             on_change=lambda: _update(lang=st.session_state["lang"]))
