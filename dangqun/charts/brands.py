@@ -1,11 +1,12 @@
-"""Figures of the 品牌矩阵 page; frames from brand_scorecard after brands.with_ranks."""
+"""Figures of the 品牌矩阵 page; frames from brand_scorecard after views.brands.with_ranks."""
 from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from dangqun import brands, metrics
+from dangqun import metrics
 from dangqun.charts import BAD, PALETTE, style
 from dangqun.i18n import t
+from dangqun.views import brands
 
 
 def _raw(row, col: str, lang: str) -> str:
