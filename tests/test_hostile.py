@@ -124,7 +124,7 @@ def test_script_in_imported_names_is_stored_as_text_and_shown_as_text(scratch_co
 
 
 def test_no_page_renders_data_as_html():
-    files = [db.ROOT / "app.py", *(db.ROOT / "pages").glob("*.py"), db.ROOT / "dangqun" / "ui.py"]
+    files = [db.ROOT / "app.py", *(db.ROOT / "pages").glob("*.py"), *(db.ROOT / "dangqun" / "ui").glob("*.py")]
     assert [f.name for f in files if "unsafe_allow_html=True" in f.read_text(encoding="utf-8")] == []
 
 
