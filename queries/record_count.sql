@@ -4,6 +4,7 @@
 -- record_counts (the rollup for whole months); otherwise the records of searched_record_ids
 -- (dangqun/macros.sql) are counted. DuckDB drops the branch whose condition is false.
 -- grain: one row
+-- key: none (one row)
 with
 
 unsearched as (
