@@ -1,4 +1,4 @@
-"""The rollups (dangqun/rollups.sql) give exactly the raw records' counts: through record_counts and
+"""The rollups (dangqun/sql/rollups.sql) give exactly the raw records' counts: through record_counts and
 category_channel_counts for whole-month windows in several scopes, and after an import that adds records
 and moves others."""
 from __future__ import annotations
