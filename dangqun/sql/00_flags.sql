@@ -5,12 +5,13 @@
 --   00_flags.sql      flagged_records: each record with the flags the counts count (the one definition
 --                     of each flag); the only SQL the rollups are built from
 --   rollups.sql       rollup_* tables, refreshed from flagged_records by dangqun.rollups; their version is
---                     a hash of rollups.sql and this file (dangqun.rollups.version), so an edit rebuilds them
+--                     a hash of rollups.sql and this file (dangqun.rollups.version), so a change to either
+--                     (not to a comment) rebuilds them when a database is opened
 --   10_filters.sql    the window and filters: overdue_at, whole_months, filtered_records, region_centers,
 --                     filtered_funds, filtered_activities, searched_record_ids
 --   20_counts.sql     counts to be summed, from the rollups for whole months, else from filtered_records:
 --                     category_channel_counts → record_counts → center_record_counts → unit_record_counts;
---                     item_counts, group_counts, late_records
+--                     unit_of, unit_names; item_counts, group_counts, late_records
 --
 -- Names inside a macro are bound where the macro is called, so the runner's scope views
 -- (dangqun.db.scoped_cursor) apply to them too. Parameters: p_region is a region-code prefix ('' for all),
