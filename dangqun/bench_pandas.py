@@ -2,7 +2,7 @@
 every record loaded once into one pandas DataFrame, then filtered and grouped in pandas on each click.
 
 One function per page, computing the same frames the page's named queries return (same filters, same
-definitions as dangqun/macros.sql); the benchmark times them on the same filter steps as the pages and
+definitions as dangqun/sql/); the benchmark times them on the same filter steps as the pages and
 prints the ratio. Only timing depends on this module: the query tests check the SQL against
 tests/expected.py, not against this.
 """

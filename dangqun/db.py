@@ -9,12 +9,13 @@ from pathlib import Path
 
 import duckdb
 
-from dangqun import regions
+from dangqun import regions, rollups
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = ROOT / "data" / "dangqun.duckdb"
 SCHEMA_SQL = Path(__file__).with_name("schema.sql")
-MACROS_SQL = Path(__file__).with_name("macros.sql")
+# the macros the named queries call, run in name order: the map of their chain is at the top of the first
+MACRO_FILES = tuple(sorted(rollups.SQL_DIR.glob("[0-9][0-9]_*.sql")))
 
 TABLES = ("regions", "catalog", "centers", "service_records", "funds", "activities",
           "quarantine", "import_log")
@@ -67,13 +68,19 @@ def opened(db=None, read_only: bool = False):
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     from dangqun.privacy import install_macros
 
-    from dangqun import rollups
-
     con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
-    rollups.create_tables(con)  # before the macros that read them; built from a macro, so after them
-    con.execute(MACROS_SQL.read_text(encoding="utf-8"))
+    # rollups built by another definition (or never, as in a database made before rollups existed): made
+    # anew, their tables before the macros that read them, their rows after the macros they are built from
+    stale = get_meta(con, rollups.META_KEY) != rollups.version()
+    if stale:
+        rollups.drop_tables(con)
+    rollups.create_tables(con)
+    for path in MACRO_FILES:
+        con.execute(path.read_text(encoding="utf-8"))
     install_macros(con)
-    rollups.ensure(con)
+    if stale:
+        rollups.rebuild(con)
+        set_meta(con, rollups.META_KEY, rollups.version())
 
 
 def data_version(con) -> int:

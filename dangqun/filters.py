@@ -75,7 +75,7 @@ class Filters:
         return root
 
     def params(self, period: periods.Period | None = None, root: str = regions.PROVINCE) -> dict:
-        """Bound parameters shared by the filtered queries (see dangqun/macros.sql)."""
+        """Bound parameters shared by the filtered queries (see dangqun/sql/)."""
         period = period or self.period
         return {"region": regions.prefix(self.region(root)), "start": period.start, "end": period.end,
                 "category": self.category, "channel": self.channel}

@@ -1,21 +1,31 @@
-"""The rollups of dangqun/rollups.sql: created with the schema, rebuilt whole by the demo and when their
+"""The rollups of dangqun/sql/rollups.sql: created with the schema, rebuilt whole by the demo and when their
 definition changes, refreshed by every import for the (center, month) pairs it touched, inside the
-import's transaction, so a reader never sees records and rollups disagree."""
+import's transaction, so a reader never sees records and rollups disagree.
+
+Imports nothing of dangqun: dangqun.db calls it while opening a database (ensure_schema)."""
 from __future__ import annotations
 
+import hashlib
 import re
 from functools import lru_cache
 from pathlib import Path
 
-from dangqun import db
-
-ROLLUPS_SQL = Path(__file__).with_name("rollups.sql")
+SQL_DIR = Path(__file__).with_name("sql")
+ROLLUPS_SQL = SQL_DIR / "rollups.sql"
+# The SQL the rollups' rows are computed from: their tables and refresh statements, and the macros those
+# call (flagged_records; tests/test_rollups.py checks that they call no other). Its hash is the version.
+DEFINED_BY = (SQL_DIR / "00_flags.sql", ROLLUPS_SQL)
 # in refresh order: rollup_center_month_total is summed from rollup_center_month
 TABLES = ("rollup_center_month", "rollup_center_month_total", "rollup_center_month_item", "rollup_center_month_group",
           "rollup_late_records")
-# bump when rollups.sql or the flags in macros.sql change meaning: ensure() then rebuilds them
-VERSION = "6"
 META_KEY = "rollup_version"
+
+
+def version(paths=DEFINED_BY) -> str:
+    """A hash of the SQL in `paths` without its comments and spacing: stored in meta with the rollups, so
+    a database whose rollups another definition built is rebuilt on opening, and a comment is no change."""
+    text = "\n".join(p.read_text(encoding="utf-8") for p in paths)
+    return hashlib.sha256(" ".join(re.sub(r"--[^\n]*", "", text).split()).encode()).hexdigest()[:16]
 
 
 @lru_cache(maxsize=1)
@@ -34,18 +44,14 @@ def refresh_sql(table: str) -> str:
 
 
 def create_tables(con) -> None:
-    """Before macros.sql, whose macros read the rollups."""
+    """Before the macros of 20_counts.sql, which read the rollups."""
     con.execute(_sql()[0])
 
 
-def ensure(con) -> None:
-    """After macros.sql: rebuild the rollups if they were built by another definition (or never, as in
-    a database made before rollups existed)."""
-    if db.get_meta(con, META_KEY) != VERSION:
-        for table in TABLES:  # the columns may have changed too
-            con.execute(f"drop table if exists {table}")
-        create_tables(con)
-        rebuild(con)
+def drop_tables(con) -> None:
+    """Before create_tables when the definition changed: the columns may have changed too."""
+    for table in TABLES:
+        con.execute(f"drop table if exists {table}")
 
 
 def rebuild(con) -> None:
@@ -53,7 +59,6 @@ def rebuild(con) -> None:
     con.execute("create or replace temp table rollup_touched as "
                 "select distinct center_id, date_trunc('month', received_at)::date as month from service_records")
     _replace_touched(con, everything=True)
-    db.set_meta(con, META_KEY, VERSION)
 
 
 def touch_updated(con) -> None:

@@ -2,6 +2,7 @@
 -- The lockout state of one login name (dangqun.auth.login): when it was last locked, and how many
 -- wrong passwords were given in a row since its last successful login or its last lockout.
 -- grain: one row
+-- key: none (one row)
 with
 
 events as (

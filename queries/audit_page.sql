@@ -2,6 +2,7 @@
 -- 审计日志 (admins only): the audit rows of the window, newest first, for one user and one action
 -- when given ('' for all); at most limit rows.
 -- grain: one row per audit row
+-- key: audit_id
 with
 
 rows_in_window as (

@@ -1,6 +1,7 @@
 -- name: audit_users()
 -- 审计日志: every user name that appears in the audit trail, for the page's user filter.
 -- grain: one row per user name
+-- key: user_name
 with
 
 final as (

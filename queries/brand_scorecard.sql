@@ -3,6 +3,7 @@
 -- (受理量, 活动场次, 志愿服务时长 and the counts behind 满意率 and 综合成绩) and what it was given
 -- (资金 of the window's fiscal years). 事项大类 and 受理渠道 filter records only.
 -- grain: one row per center with a brand_name in the region
+-- key: center_id
 with
 
 brand_centers as (

@@ -1,6 +1,7 @@
 -- name: category_options()
 -- The 事项大类 an official can filter by, in catalog order.
 -- grain: one row per category
+-- key: category_code
 with
 
 final as (

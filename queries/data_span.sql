@@ -1,6 +1,7 @@
 -- name: data_span()
 -- The first and latest day with service records: periods are anchored on the latest month in the data.
 -- grain: one row
+-- key: none (one row)
 with
 
 final as (

@@ -2,6 +2,7 @@
 -- Why residents were dissatisfied: 不满意 answers among the 有效回访 by the reason recorded with them
 -- (a missing reason is counted as 未注明原因), most frequent first.
 -- grain: one row per dissatisfaction reason
+-- key: dissatisfaction_reason
 with
 
 counts as (

@@ -3,6 +3,7 @@
 -- in the window: 受理量, 办结量 and the counts behind 满意率 and 综合成绩, for 每万元服务量 and 单件成本.
 -- 事项大类 and 受理渠道 filter records only.
 -- grain: one row per center of the region with funds or records in the window
+-- key: center_id
 with
 
 centers_in_region as (

@@ -2,6 +2,7 @@
 -- What the money was for: 投入(万元) and number of projects by 资金用途 for the centers of the
 -- region, counting the fiscal years the window touches; a project without a purpose counts as 未注明.
 -- grain: one row per purpose with funds
+-- key: purpose
 with
 
 window_funds as (

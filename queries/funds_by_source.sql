@@ -2,6 +2,7 @@
 -- Where the money came from: 投入(万元) and number of projects by 资金来源 for the centers of the
 -- region, counting the fiscal years the window touches.
 -- grain: one row per fund_source with funds
+-- key: fund_source
 with
 
 window_funds as (

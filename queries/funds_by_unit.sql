@@ -4,6 +4,7 @@
 -- 满意率 and 综合成绩, for 每万元服务量, 单件成本 and the funds–outcome scatter.
 -- 事项大类 and 受理渠道 filter records only.
 -- grain: one row per child unit with funds or records in the window
+-- key: unit_code
 with
 
 window_funds as (

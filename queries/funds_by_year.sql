@@ -2,6 +2,7 @@
 -- When the money came: 投入(万元) and number of projects by 年度 (fiscal year) for the centers of
 -- the region, over the fiscal years the window touches.
 -- grain: one row per fiscal_year with funds
+-- key: fiscal_year
 with
 
 window_funds as (

@@ -1,6 +1,7 @@
 -- name: import_history(limit)
 -- 数据导入: the latest imports (processed or rejected files), newest first, with their counts.
 -- grain: one row per imported file
+-- key: import_id
 with
 
 log as (

@@ -2,6 +2,7 @@
 -- 数据导入: the rows one import put in quarantine, with row number, column and reason (one row per
 -- row and reason, as the importer reports them); raw is the row as JSON with personal fields masked.
 -- grain: one row per quarantined row and reason
+-- key: row_number, column_name, reason
 with
 
 quarantined_rows as (

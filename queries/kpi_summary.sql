@@ -4,6 +4,7 @@
 -- satisfaction distribution (metrics.satisfaction_levels). Rates are computed from these counts in dangqun.metrics.
 -- Funds count by fiscal year within the window's years; 事项大类 and 受理渠道 filter records only.
 -- grain: one row
+-- key: none (one row)
 with
 
 records as (
@@ -11,19 +12,10 @@ records as (
 ),
 
 record_counts as (
+    -- every count of record_counts, summed under its own name (0 when nothing is in the window)
     select
-        coalesce(sum(received), 0)::bigint as received,
-        coalesce(sum(closed), 0)::bigint as closed,
-        coalesce(sum(closed_on_time), 0)::bigint as closed_on_time,
-        coalesce(sum(overdue), 0)::bigint as overdue,
-        coalesce(sum(valid), 0)::bigint as valid,
-        coalesce(sum(contacted), 0)::bigint as contacted,
-        coalesce(sum(solved), 0)::bigint as solved,
-        coalesce(sum(satisfied), 0)::bigint as satisfied,
-        coalesce(sum(basic), 0)::bigint as basic,
-        coalesce(sum(unsatisfied), 0)::bigint as unsatisfied,
-        coalesce(sum(proxy), 0)::bigint as proxy,
-        coalesce(sum(proactive), 0)::bigint as proactive
+        coalesce(sum(columns(* exclude (center_id, region_code, center_name, center_type, month,
+                                        unsatisfied_reason))), 0)::bigint
     from records
 ),
 

@@ -1,6 +1,7 @@
 -- name: loaded_tables()
 -- What is loaded: per table, its row count and the date range it covers.
 -- grain: one row per stored table
+-- key: table_name
 with
 
 record_span as (

@@ -2,6 +2,7 @@
 -- Month by month: volume, closures and the survey counts behind 满意率, the 三率 and the satisfaction
 -- distribution (满意 / 基本满意 / 不满意 among 有效回访). Summed over the months they are the window's.
 -- grain: one row per calendar month with records in the window
+-- key: month
 with
 
 records as (

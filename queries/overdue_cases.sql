@@ -5,6 +5,7 @@
 -- many there are in all is kpi_summary's overdue). Working days overdue are computed in
 -- dangqun.overdue from due_on, closed_at and the as-of day.
 -- grain: one row per overdue service record (at most max_rows)
+-- key: record_id
 with
 
 records as (

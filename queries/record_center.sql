@@ -2,6 +2,7 @@
 -- 明细查询: the center an official opened from a chart (ui.open_records), for the "只看该中心" line;
 -- no row when the center is unknown or outside the caller's scope.
 -- grain: one row per center (at most one)
+-- key: center_id
 with
 
 center as (

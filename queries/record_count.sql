@@ -2,8 +2,9 @@
 -- 明细查询: how many records match the sidebar filters, the chosen center and the search boxes
 -- ("共 N 条"; also the row count of the full download). With no search it is the 受理量 of
 -- record_counts (the rollup for whole months); otherwise the records of searched_record_ids
--- (dangqun/macros.sql) are counted. DuckDB drops the branch whose condition is false.
+-- (dangqun/sql/10_filters.sql) are counted. DuckDB drops the branch whose condition is false.
 -- grain: one row
+-- key: none (one row)
 with
 
 unsearched as (

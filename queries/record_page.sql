@@ -3,6 +3,7 @@
 -- the record_count as limit). 服务对象 and 联系电话 are the masked values as stored; the resident
 -- hash never leaves the database. Ties on 受理时间 are ordered by 受理编号 so pages do not overlap.
 -- grain: one row per service record
+-- key: record_id
 with
 
 page_ids as (

@@ -1,6 +1,7 @@
 -- name: region_options()
 -- Regions an official can pick in the sidebar: those with at least one service center at or below them.
 -- grain: one row per region
+-- key: region_code
 with
 
 center_codes as (

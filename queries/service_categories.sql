@@ -2,6 +2,7 @@
 -- What is being handled, by 事项大类: cases received, closed and overdue per category (catalog
 -- name; a code missing from the catalog is shown by its code).
 -- grain: one row per category with records in the window
+-- key: category_code
 with
 
 records as (

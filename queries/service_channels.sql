@@ -2,6 +2,7 @@
 -- How cases arrive: cases received per 受理渠道 (a missing channel as 未注明渠道), with how many of
 -- them were handled by proxy (代办) and were found before anyone asked (未诉先办).
 -- grain: one row per channel with records in the window
+-- key: channel
 with
 
 records as (

@@ -2,6 +2,7 @@
 -- Whom the centers serve: cases received per 人群标签 (新就业群体, 老年人, …; a missing tag as
 -- 未注明人群), with how many were closed and handled by proxy.
 -- grain: one row per group tag with records in the window
+-- key: group_tag
 with
 
 counts as (

@@ -2,6 +2,7 @@
 -- What is being handled, by 事项 (usually within one 大类 chosen in the filter): cases received,
 -- closed and overdue per service item (catalog name; an unknown code is shown by its code).
 -- grain: one row per service item with records in the window
+-- key: item_code
 with
 
 counts as (

@@ -2,6 +2,7 @@
 -- The units one level below the region (towns of a county, villages of a town …; the centers of a
 -- village when child_digits = 0) with the counts behind 办结率, the 三率 and 综合成绩, for rankings.
 -- grain: one row per child unit with records in the window
+-- key: unit_code
 with
 
 unit_counts as (
@@ -12,7 +13,15 @@ final as (
     select
         u.unit_code,
         coalesce(n.unit_name, u.unit_code) as unit_name,
-        u.* exclude (unit_code)
+        u.received,
+        u.closed,
+        u.closed_on_time,
+        u.overdue,
+        u.valid,
+        u.contacted,
+        u.solved,
+        u.satisfied,
+        u.basic
     from unit_counts u
     left join unit_names(:child_digits) n using (unit_code)
 )

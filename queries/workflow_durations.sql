@@ -4,6 +4,7 @@
 -- interpolation (as dangqun.metrics.median_p90). Missing times and negative spans (data errors, as
 -- metrics.hours_between) are left out; count is the number of spans measured.
 -- grain: one row per workflow step
+-- key: step
 with
 
 records as (

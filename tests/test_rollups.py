@@ -1,9 +1,11 @@
-"""The rollups (dangqun/rollups.sql) give exactly the raw records' counts: through record_counts and
+"""The rollups (dangqun/sql/rollups.sql) give exactly the raw records' counts: through record_counts and
 category_channel_counts for whole-month windows in several scopes, and after an import that adds records
 and moves others."""
 from __future__ import annotations
 
 import datetime as dt
+import re
+import shutil
 
 import pandas as pd
 import pytest
@@ -205,4 +207,61 @@ def test_a_database_from_before_the_rollups_gets_them_on_opening(scratch_con):
     db.set_meta(con, "rollup_version", "0")
     db.ensure_schema(con)
     assert con.execute("select sum(received) from rollup_center_month").fetchone()[0] == received
+    assert db.get_meta(con, "rollup_version") == rollups.version()
     _whole_rollup_matches_records(con)
+
+
+def test_rollups_built_by_an_older_definition_are_rebuilt_on_opening(scratch_con):
+    con = scratch_con
+    con.execute("delete from rollup_center_month_total where month < date '2022-01-01'")
+    db.set_meta(con, "rollup_version", "6")  # the last hand-bumped version, before it was a hash
+    db.ensure_schema(con)
+    assert db.get_meta(con, "rollup_version") == rollups.version()
+    _whole_rollup_matches_records(con)
+
+
+def test_the_rollup_version_is_a_hash_of_the_sql_that_defines_them(tmp_path):
+    copies = [tmp_path / p.name for p in rollups.DEFINED_BY]
+    for path, copy in zip(rollups.DEFINED_BY, copies):
+        shutil.copy(path, copy)
+    flags = copies[0]
+    assert rollups.version(copies) == rollups.version()
+    flags.write_text("-- a comment and some spacing are no change\n\n" + flags.read_text(encoding="utf-8"),
+                     encoding="utf-8")
+    assert rollups.version(copies) == rollups.version()
+    flags.write_text(flags.read_text(encoding="utf-8").replace("'未诉先办'", "'主动服务'"), encoding="utf-8")
+    changed = rollups.version(copies)
+    assert changed != rollups.version()
+    copies[1].write_text(copies[1].read_text(encoding="utf-8").replace("count_if(f.is_proactive) as proactive",
+                                                                      "0 as proactive"), encoding="utf-8")
+    assert rollups.version(copies) not in (changed, rollups.version())
+
+
+def test_the_rollups_are_built_only_from_the_sql_their_version_hashes():
+    """A macro the refresh statements call from another file would change the rollups without a rebuild."""
+    def macros(path):
+        return set(re.findall(r"create or replace macro (\w+)", path.read_text(encoding="utf-8")))
+
+    def called(path, names):
+        return {n for n in names if re.search(rf"\b{n}\(", path.read_text(encoding="utf-8"))}
+
+    every = set().union(*(macros(p) for p in db.MACRO_FILES))
+    hashed = set().union(*(macros(p) for p in rollups.DEFINED_BY))
+    assert called(rollups.ROLLUPS_SQL, every) == {"flagged_records"}
+    assert all(called(p, every) <= hashed for p in rollups.DEFINED_BY)
+
+
+COUNT_KEYS = ["center_id", "region_code", "center_name", "center_type", "month", "category_code", "channel",
+              "unsatisfied_reason"]
+
+
+@pytest.mark.parametrize("start", [dt.date(2022, 1, 1), dt.date(2022, 1, 2)])
+@pytest.mark.parametrize("macro", ["category_channel_counts", "record_counts", "center_record_counts"])
+def test_both_paths_give_every_count_in_the_same_order(demo_con, macro, start):
+    """The rollup path takes its counts by name and the record path names them: a count missing from one
+    would be null there (union all by name). Their order is that of the KPI row (kpi_summary)."""
+    params = {"region": "210681", "start": start, "end": dt.date(2022, 12, 31), "category": "", "channel": ""}
+    got = demo_con.execute(f"select * from {macro}($region, $start, $end, $category, $channel)", params).df()
+    counts = [c for c in got.columns if c not in COUNT_KEYS]
+    assert counts == MEASURES and len(got) > 0
+    assert not got[counts].isna().any().any()

@@ -1,6 +1,6 @@
 """明细查询 without Streamlit: the search parameters, paging and the table as an official reads it.
 
-The searching itself is SQL (searched_record_ids in dangqun/macros.sql; queries record_count,
+The searching itself is SQL (searched_record_ids in dangqun/sql/10_filters.sql; queries record_count,
 record_page); this module only shapes what goes in and what comes out.
 """
 from __future__ import annotations

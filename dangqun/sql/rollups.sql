@@ -1,15 +1,15 @@
 -- Rollups of service_records (DESIGN §2 "tables + rollups"): what the pages count, kept per center
--- and month received so that a page reads thousands of rows instead of millions of records. Read
--- through the macros of dangqun/macros.sql (record_counts, category_channel_counts, item_counts,
--- group_counts, late_records);
--- kept exact by dangqun.rollups (demo build, every import, schema version). Every rollup has
+-- and month received so that a page reads thousands of rows instead of millions of records. Built from
+-- flagged_records (00_flags.sql) only; read through the macros of 20_counts.sql (record_counts,
+-- category_channel_counts, item_counts, group_counts, late_records). Kept exact by dangqun.rollups
+-- (demo build, every import, and a rebuild on opening when this file or 00_flags.sql changed). Every rollup has
 -- center_id and month: an import replaces the rows of the (center, month) pairs it touched.
 -- Region is not stored: a row joins its center, so a center moved to another region stays right.
 -- Each table's refresh statement follows its "-- refresh: <table> --" line below.
 
 -- grain: one row per center × month × 大类 × 渠道 × (for open cases) deadline × (for 不满意 answers) reason.
 -- open_due_on is the deadline of open cases (待受理/办理中/延期) and null for all others, so
--- 超期 "as of the window's end" (is_overdue in macros.sql) stays exact for any end date:
+-- 超期 "as of the window's end" (is_overdue in 10_filters.sql) stays exact for any end date:
 -- overdue = closed_late + received of the rows with open_due_on < end.
 -- unsatisfied_reason is the 不满意原因 of the 不满意 among the 有效回访, null for all others: the few extra
 -- rows it costs answer dissatisfaction_reasons from the rollup too.
@@ -37,28 +37,13 @@ create table if not exists rollup_center_month (
 -- grain: one row per center × month × (for open cases) deadline × (for 不满意 answers) reason: the rows of
 -- rollup_center_month summed over 大类 and 渠道, which most questions do not split by. About 1/12 of its
 -- rows at the demo's 20 million records, so a province-wide page reads ~140 thousand rows, not 1.8 million.
-create table if not exists rollup_center_month_total (
-    center_id       varchar not null,
-    month           date    not null,
-    open_due_on     date,
-    unsatisfied_reason varchar,
-    received        bigint  not null,
-    closed          bigint  not null,
-    closed_on_time  bigint  not null,
-    closed_late     bigint  not null,
-    valid           bigint  not null,
-    contacted       bigint  not null,
-    solved          bigint  not null,
-    satisfied       bigint  not null,
-    basic           bigint  not null,
-    unsatisfied     bigint  not null,
-    proxy           bigint  not null,
-    proactive       bigint  not null
-);
+-- Its columns are rollup_center_month's without 大类 and 渠道, so a count added there is here too.
+create table if not exists rollup_center_month_total as
+select * exclude (category_code, channel) from rollup_center_month limit 0;
 
 -- grain: one row per center × month × 事项 × (for open cases) deadline: the 服务办理 page's counts by
 -- 事项 (service_items). Overdue as in rollup_center_month. No 渠道: a 渠道 filter counts the records
--- (item_counts in macros.sql), which keeps this refresh, run by every import, short.
+-- (item_counts in 20_counts.sql), which keeps this refresh, run by every import, short.
 create table if not exists rollup_center_month_item (
     center_id       varchar not null,
     month           date    not null,
@@ -103,9 +88,9 @@ create table if not exists rollup_late_records (
 
 -- Each statement recomputes its table's rows for the records of the (center_id, month) pairs in the
 -- temp table rollup_touched (filled by dangqun.rollups: every pair for a rebuild, an import's pairs
--- otherwise). The flags are those of flagged_records in macros.sql, the one definition of each count.
+-- otherwise). The flags are those of flagged_records in 00_flags.sql, the one definition of each count.
 -- refresh: rollup_center_month --
-insert into rollup_center_month
+insert into rollup_center_month by name
 select
     f.center_id,
     f.month,

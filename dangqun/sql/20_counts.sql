@@ -1,0 +1,142 @@
+-- Counts to be summed for the window: from the rollups (rollups.sql) for whole months, else from
+-- filtered_records (10_filters.sql), with the same sums either way (tests/test_rollups.py). DuckDB drops
+-- the branch whose whole_months condition is false before reading anything.
+-- The count columns are named once, in category_channel_counts' record branch (and the rollups'
+-- definitions); everything after it takes them by name (union all by name, COLUMNS(*)).
+
+-- grain: rows of counts (not records) for the window, to be summed: received, closed, closed_on_time,
+-- overdue, valid, contacted, solved, satisfied, basic, unsatisfied, proxy, proactive, with each row's
+-- center (center_id, region_code, center_name, center_type), month, category_code, channel and
+-- unsatisfied_reason (the 不满意原因 of rows counting 不满意 answers, else null): the counts by 大类 and 渠道.
+-- A window of whole months reads rollup_center_month; any other window counts filtered_records one row
+-- per record, each count the record's flag as 0 or 1 under the name of its rollup column. The rollup's
+-- counts come as they are (u.*), but closed_late and open_due_on give 超期 as of the window's end.
+create or replace macro category_channel_counts(p_region, p_start, p_end, p_category, p_channel) as table
+    select
+        center_id, region_code, center_name, center_type, month, category_code, channel,
+        case when is_unsatisfied then dissatisfaction_reason end as unsatisfied_reason,
+        1 as received,
+        is_closed::int as closed,
+        is_on_time::int as closed_on_time,
+        is_overdue::int as overdue,
+        is_valid::int as valid,
+        is_contacted::int as contacted,
+        is_solved::int as solved,
+        is_satisfied::int as satisfied,
+        is_basic::int as basic,
+        is_unsatisfied::int as unsatisfied,
+        is_proxy_case::int as proxy,
+        is_proactive::int as proactive
+    from filtered_records(p_region, p_start, p_end, p_category, p_channel)
+    where not whole_months(p_start, p_end)
+    union all by name
+    select
+        c.region_code, c.center_name, c.center_type,
+        u.* exclude (closed_late, open_due_on),
+        u.closed_late + (case when u.open_due_on < p_end::date then u.received else 0 end) as overdue
+    from rollup_center_month u
+    join centers c using (center_id)
+    where whole_months(p_start, p_end)
+      and c.region_code like p_region || '%'
+      and u.month between p_start::date and p_end::date
+      and (p_category = '' or u.category_code = p_category)
+      and (p_channel = '' or u.channel = p_channel);
+
+-- grain: rows of counts for the window, to be summed, as category_channel_counts but without the
+-- category_code and channel columns: what every question not split by 大类 or 渠道 reads. With neither
+-- filtered, whole months read rollup_center_month_total, a twelfth of the rows; otherwise the rows of
+-- category_channel_counts (same sums: tests/test_rollups.py).
+create or replace macro record_counts(p_region, p_start, p_end, p_category, p_channel) as table
+    select * exclude (category_code, channel)
+    from category_channel_counts(p_region, p_start, p_end, p_category, p_channel)
+    where not (whole_months(p_start, p_end) and p_category = '' and p_channel = '')
+    union all by name
+    select
+        c.region_code, c.center_name, c.center_type,
+        u.* exclude (closed_late, open_due_on),
+        u.closed_late + (case when u.open_due_on < p_end::date then u.received else 0 end) as overdue
+    from rollup_center_month_total u
+    join centers c using (center_id)
+    where whole_months(p_start, p_end) and p_category = '' and p_channel = ''
+      and c.region_code like p_region || '%'
+      and u.month between p_start::date and p_end::date;
+
+-- grain: one row per center of the region with records in the window: every count of record_counts
+-- summed per center (the unit most rankings and cost tables start from)
+create or replace macro center_record_counts(p_region, p_start, p_end, p_category, p_channel) as table
+    select
+        center_id,
+        any_value(region_code) as region_code,
+        sum(columns(* exclude (center_id, region_code, center_name, center_type, month, unsatisfied_reason)))::bigint
+    from record_counts(p_region, p_start, p_end, p_category, p_channel)
+    group by center_id;
+
+-- The child unit a center counts under: its region code cut to p_digits and padded back to 12
+-- digits (a town of a county, a village of a town …); below a village (p_digits = 0) the center itself.
+create or replace macro unit_of(p_center_id, p_region_code, p_digits) as
+    case when p_digits = 0 then p_center_id else rpad(left(p_region_code, p_digits), 12, '0') end;
+
+-- grain: one row per child unit (unit_of with p_digits) of the region with records in the window:
+-- center_record_counts summed per unit (rankings, funds per unit)
+create or replace macro unit_record_counts(p_region, p_start, p_end, p_category, p_channel, p_digits) as table
+    select
+        unit_of(center_id, region_code, p_digits) as unit_code,
+        -- every count of center_record_counts, under its own name
+        sum(columns(* exclude (center_id, region_code)))::bigint
+    from center_record_counts(p_region, p_start, p_end, p_category, p_channel)
+    group by 1;
+
+-- grain: one row per unit code a child unit can have (unit_of with p_digits): regions by their code,
+-- or centers by their id below a village (p_digits = 0), with the name to show
+create or replace macro unit_names(p_digits) as table
+    select region_code as unit_code, region_name as unit_name from regions where p_digits > 0
+    union all
+    select center_id, center_name from centers where p_digits = 0;
+
+-- grain: rows of counts by 事项 for the window, to be summed: received, closed, overdue with each row's
+-- center_id, month and item_code. Whole months with no 渠道 filter read rollup_center_month_item,
+-- others filtered_records, as category_channel_counts does (same sums: tests/test_rollups.py).
+create or replace macro item_counts(p_region, p_start, p_end, p_category, p_channel) as table
+    select
+        u.center_id, u.month, u.item_code, u.received, u.closed,
+        u.closed_late + (case when u.open_due_on < p_end::date then u.received else 0 end) as overdue
+    from rollup_center_month_item u
+    join centers c using (center_id)
+    where whole_months(p_start, p_end) and p_channel = ''
+      and c.region_code like p_region || '%'
+      and u.month between p_start::date and p_end::date
+      and (p_category = '' or left(u.item_code, 2) = p_category)
+    union all
+    select center_id, month, item_code, 1 as received, is_closed::int, is_overdue::int
+    from filtered_records(p_region, p_start, p_end, p_category, p_channel)
+    where not (whole_months(p_start, p_end) and p_channel = '');
+
+-- grain: rows of counts by 人群标签 for the window, to be summed: received, closed, proxy with each
+-- row's center_id, month, category_code and group_tag (null when not given). Whole months with no
+-- 渠道 filter read rollup_center_month_group, others filtered_records, as category_channel_counts does.
+create or replace macro group_counts(p_region, p_start, p_end, p_category, p_channel) as table
+    select u.center_id, u.month, u.category_code, u.group_tag, u.received, u.closed, u.proxy
+    from rollup_center_month_group u
+    join centers c using (center_id)
+    where whole_months(p_start, p_end) and p_channel = ''
+      and c.region_code like p_region || '%'
+      and u.month between p_start::date and p_end::date
+      and (p_category = '' or u.category_code = p_category)
+    union all
+    select center_id, month, category_code, group_tag, 1 as received, is_closed::int, is_proxy_case::int
+    from filtered_records(p_region, p_start, p_end, p_category, p_channel)
+    where not (whole_months(p_start, p_end) and p_channel = '');
+
+-- grain: one row per 超期 record received in the window (filtered_records' is_overdue as of p_end),
+-- with its center's region and name, read from rollup_late_records for any window: every record that
+-- can be late for some window end is there.
+create or replace macro late_records(p_region, p_start, p_end, p_category, p_channel) as table
+    select l.*, c.region_code, c.center_name
+    from rollup_late_records l
+    join centers c using (center_id)
+    where c.region_code like p_region || '%'
+      and l.received_at >= p_start::timestamp
+      and l.received_at < (p_end::date + 1)::timestamp
+      and (p_category = '' or l.category_code = p_category)
+      and (p_channel = '' or l.channel = p_channel)
+      and overdue_at(l.is_closed_late, l.is_open, l.due_on, p_end);

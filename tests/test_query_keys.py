@@ -1,0 +1,89 @@
+"""Every named query (queries/*.sql) states its key in a `-- key:` line, and the key holds: run on a copy
+of the demo database (with an import that quarantined rows and some audit rows, so that every query has
+rows to show) under an administrator's and a county's scope, no two rows share the key; a `none (one row)`
+query returns exactly one row; the one writing query adds exactly one row."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+
+import pytest
+
+from dangqun import audit, db, ingest
+
+KEY_LINE = re.compile(r"^-- key: (.+)$", re.M)
+ONE_ROW, WRITES = "none (one row)", "none (writes)"
+CENTER = "ZX210681001000"   # a town center of 东港市 with records in 2022
+# (scope, region, start, end, category, channel, child_digits): the whole province's year read from the
+# rollups; a county's odd window read from the records; a county's year split by 大类 and 渠道
+CASES = {
+    "admin_province": (None, "21", dt.date(2022, 1, 1), dt.date(2022, 12, 31), "", "", 4),
+    "county_partial_months": ("210681000000", "210681", dt.date(2022, 3, 5), dt.date(2022, 11, 20), "", "", 9),
+    "county_category_channel": ("210681000000", "210681", dt.date(2022, 1, 1), dt.date(2022, 12, 31),
+                                "01", "窗口", 9),
+}
+IMPORT = ("受理编号,中心编码,受理时间,受理渠道,事项编码,办理状态,服务对象,联系电话\r\n"
+          f"T9100000001,{CENTER},2022/3/5 9:07,窗口,0101,已办结,张三丰,13812341234\r\n"
+          f"T9100000002,{CENTER},不是日期,窗口,0102,办理中,王五,13900002222\r\n"
+          f"T9100000003,{CENTER},2022-03-07 10:00:00,窗口,0102,不知道,赵六,13900003333\r\n")
+
+
+def key_of(name: str) -> str:
+    keys = KEY_LINE.findall((db.QUERIES_DIR / f"{name}.sql").read_text(encoding="utf-8"))
+    assert len(keys) == 1, f"queries/{name}.sql states {len(keys)} keys"
+    return keys[0].strip()
+
+
+@pytest.fixture(scope="module")
+def con(demo_db, tmp_path_factory):
+    path = tmp_path_factory.mktemp("keys") / "copy.duckdb"
+    shutil.copy(demo_db, path)
+    upload = path.with_name("records.csv")
+    upload.write_text(IMPORT, encoding="utf-8")
+    c = db.connect(path)
+    (report,) = ingest.import_files(c, [upload])
+    assert (report.imported, report.quarantined) == (1, 2)
+    at = dt.datetime(2022, 6, 1, 9)  # within every case's window
+    audit.record(c, "admin", "import", target="records.csv", at=at)
+    audit.record(c, "dg", "login_failed", result="bad_credentials", at=at)
+    audit.record(c, "dg", "login_ok", at=at)
+    yield c
+    c.close()
+
+
+def params(case: str, con) -> dict:
+    scope, region, start, end, category, channel, child_digits = CASES[case]
+    return {
+        "region": region, "start": start, "end": end, "category": category, "channel": channel,
+        "child_digits": child_digits, "center_id": CENTER, "id_prefix": "", "item_text": "",
+        "limit": 1000, "offset": 0, "max_rows": 1000, "user_name": "dg", "action": "",
+        "import_id": con.execute("select max(import_id) from import_log").fetchone()[0],
+        "logged_at": dt.datetime(2022, 6, 1, 9), "target": "", "detail": "", "result": "ok",
+    }
+
+
+def test_every_query_file_states_a_key():
+    names = db.query_names()
+    assert sorted(p.stem for p in db.QUERIES_DIR.glob("*.sql")) == names
+    assert all(key_of(name) for name in names)
+
+
+@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("name", db.query_names())
+def test_the_stated_key_is_unique(con, name, case):
+    key, scope = key_of(name), CASES[case][0]
+    if key == WRITES:
+        before = con.execute("select count(*) from audit_log").fetchone()[0]
+        db.run(con, name, params(case, con), scope=scope)
+        assert con.execute("select count(*) from audit_log").fetchone()[0] == before + 1
+        return
+    got = db.run(con, name, params(case, con), scope=scope)
+    if key == ONE_ROW:
+        assert len(got) == 1
+        return
+    columns = [c.strip() for c in key.split(",")]
+    assert set(columns) <= set(got.columns), f"{name}: key {columns} not among {list(got.columns)}"
+    assert len(got) > 0, f"{name} has no rows for {case}: its key is not tested"
+    duplicated = got[got.duplicated(columns, keep=False)]
+    assert duplicated.empty, f"{name}: rows sharing the key {columns}:\n{duplicated}"
