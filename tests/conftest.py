@@ -24,6 +24,14 @@ def is_slow(module: str, fixtures) -> bool:
     return module.startswith("test_page_") or module in SLOW_MODULES or bool(APP_FIXTURES & set(fixtures))
 
 
+def pytest_ignore_collect(collection_path, config):
+    # under `make test-fast` (-m "not slow") a module slow as a whole is not even imported
+    if config.getoption("markexpr") == "not slow" and collection_path.suffix == ".py" \
+            and is_slow(collection_path.stem, ()):
+        return True
+    return None
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if is_slow(item.path.stem, getattr(item, "fixturenames", ())):
