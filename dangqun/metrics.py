@@ -22,7 +22,6 @@ import pandas as pd
 CONFIG_PATH = Path(__file__).resolve().parent.parent / "config" / "metrics.toml"
 
 DASH = "—"
-CLOSED = "已办结"
 # Cases still in someone's hands; 退回 (sent back as not this unit's business) is neither open nor late.
 OPEN_STATUSES = ("待受理", "办理中", "延期")
 TIER_RECTIFY, TIER_ADVANCED, TIER_PROGRESS, TIER_NORMAL = "整改", "先进", "进步", "一般"

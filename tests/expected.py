@@ -54,15 +54,11 @@ def counts(r: pd.DataFrame, end) -> dict[str, int]:
     """The measures kpi_summary, monthly_trend and unit_scores count, for the records `r` of a window
     ending on the day `end` (an open case is overdue when its deadline is before `end`)."""
     v = is_valid(r)
-    closed = r.status == "已办结"
-    due = pd.to_datetime(r.due_on)
-    late_closed = closed & (r.closed_at.dt.normalize() > due)
-    late_open = r.status.isin(OPEN) & (due < pd.Timestamp(end))
     return {
         "received": len(r),
-        "closed": int(closed.sum()),
-        "closed_on_time": int((closed & (r.closed_at.dt.normalize() <= due)).sum()),
-        "overdue": int((late_closed | late_open).sum()),
+        "closed": int((r.status == "已办结").sum()),
+        "closed_on_time": int(on_time(r.status, r.closed_at, r.due_on).sum()),
+        "overdue": int(overdue(r.status, r.closed_at, r.due_on, end).sum()),
         "valid": int(v.sum()),
         "contacted": int((v & flag(r.contacted)).sum()),
         "solved": int((v & flag(r.solved)).sum()),

@@ -34,3 +34,12 @@ def test_the_harness_refuses_another_streamlit_by_name():
         harness.require_streamlit_version("1.68.0")
     assert str(err.value).startswith("基准测试的 Streamlit 测试框架补丁只适用于 Streamlit 1.67.0，当前安装的是 1.68.0：")
     assert "dangqun/bench/harness.py" in str(err.value)
+
+
+def test_the_dashboard_never_imports_the_bench():
+    """Only the command line (dangqun/cli.py) reaches the bench; the app, its pages and the library do not."""
+    sources = [ROOT / "app.py", *(ROOT / "pages").glob("*.py"), *(ROOT / "dangqun").rglob("*.py")]
+    imports_bench = re.compile(r"^\s*(from dangqun import .*\bbench\b|from dangqun\.bench\b|import dangqun\.bench)", re.M)
+    importing = sorted(p.relative_to(ROOT).as_posix() for p in sources
+                       if "bench" not in p.relative_to(ROOT).parts and imports_bench.search(p.read_text(encoding="utf-8")))
+    assert importing == ["dangqun/cli.py"]
