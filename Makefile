@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DB ?= data/dangqun.duckdb
 
-.PHONY: setup run demo test bench bench-import clean
+.PHONY: setup run demo test test-fast bench bench-import clean
 
 setup: $(STAMP)
 
@@ -26,6 +26,10 @@ run: $(STAMP) $(DB)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# the edit–test loop: unit and query tests, no AppTest, no browser, no benchmark (tests/conftest.py marks the rest slow)
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow"
 
 bench: $(STAMP)
 	$(BIN)/python -m dangqun bench

@@ -65,13 +65,15 @@ def main(argv=None) -> int:
         if args.command == "samples":
             return _samples(args)
         if args.command == "bench":
-            from dangqun import bench
-
             if args.what == "import":
-                return bench.run_import_bench(rows=args.rows, xlsx_rows=args.xlsx_rows)
-            return bench.main(records=args.records, as_json=args.json, sessions=args.sessions,
-                              rounds=args.rounds, pages=args.pages or bench.PAGE_FILES,
-                              import_rows=args.import_rows, seconds=args.seconds)
+                from dangqun.bench import imports
+
+                return imports.run_import_bench(rows=args.rows, xlsx_rows=args.xlsx_rows)
+            from dangqun.bench import pages, run
+
+            return run.main(records=args.records, as_json=args.json, sessions=args.sessions,
+                            rounds=args.rounds, pages=args.pages or pages.PAGE_FILES,
+                            import_rows=args.import_rows, seconds=args.seconds)
     except db.DatabaseLocked as exc:
         print(exc, file=sys.stderr)
         return 3

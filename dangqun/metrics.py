@@ -12,7 +12,6 @@ from __future__ import annotations
 import math
 import tomllib
 from dataclasses import dataclass
-from datetime import date
 from decimal import ROUND_HALF_UP, Context, Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -25,14 +24,14 @@ from dangqun.i18n import t
 CONFIG_PATH = Path(__file__).resolve().parent.parent / "config" / "metrics.toml"
 
 DASH = "—"
-CLOSED = "已办结"
 # Cases still in someone's hands; 退回 (sent back as not this unit's business) is neither open nor late.
 OPEN_STATUSES = ("待受理", "办理中", "延期")
 TIER_RECTIFY, TIER_ADVANCED, TIER_PROGRESS, TIER_NORMAL = "整改", "先进", "进步", "一般"
 RATE_COLUMNS = ("response_rate", "solve_rate", "satisfaction_rate")
 
 # Rates are rounded to this many decimals before meeting a threshold, so float noise (7/10 computed
-# as 0.6999999999) never decides a flag; the SQL does the same with round(rate, 9).
+# as 0.6999999999) never decides a flag. Every threshold is applied here (below, at_least): the SQL
+# returns counts and rates, and decides no flag.
 _THRESHOLD_DECIMALS = 9
 
 
@@ -279,51 +278,11 @@ def add_tiers(df: pd.DataFrame, cfg: MetricsConfig | None = None) -> pd.DataFram
 
 # ---------------------------------------------------------------- workflow
 
-def hours_between(start: pd.Series, end: pd.Series) -> pd.Series:
-    """Duration in hours (派单→接单, 受理→办结, …); NaN where a time is missing or out of order
-    (a negative duration is a data error, not a fast case)."""
-    hours = (pd.to_datetime(end) - pd.to_datetime(start)).dt.total_seconds() / 3600
-    return hours.where(hours >= 0)
-
-
 # Medians and P90s need every record's times sorted (~6 million records a second on 2 cores): a view
 # with more records than this computes them only when the official asks (服务办理's button), so the
 # rest of the page stays quick.
 DURATIONS_AUTO_MAX = 1_000_000
 DURATIONS_RECORDS_PER_S = 6_000_000
-
-
-def median_p90(values) -> tuple[float | None, float | None]:
-    """Median and 90th percentile with linear interpolation (DuckDB's quantile_cont); missing values
-    are ignored; (None, None) when nothing is left."""
-    arr = pd.Series(values, dtype="float64").dropna().to_numpy()
-    if arr.size == 0:
-        return None, None
-    med, p90 = np.quantile(arr, [0.5, 0.9])
-    return float(med), float(p90)
-
-
-def _day(x) -> pd.Series:
-    return pd.to_datetime(x).dt.normalize()
-
-
-def on_time(status: pd.Series, closed_at: pd.Series, due_on: pd.Series) -> pd.Series:
-    """按期办结: closed (已办结) on or before its deadline day (due_on = received + 承诺时限 working
-    days, set on import). Without a deadline or a closing time nothing shows it was on time, so it
-    is not counted (the SQL's coalesce(…, false)). 按期办结率 = on_time.sum() / 办结量."""
-    closed = status.eq(CLOSED).fillna(False).astype(bool)
-    return closed & (_day(closed_at) <= _day(due_on)).fillna(False).astype(bool)
-
-
-def overdue(status: pd.Series, closed_at: pd.Series, due_on: pd.Series, as_of: date) -> pd.Series:
-    """超期件: a case with a deadline that was closed after it, or is still open (待受理/办理中/延期)
-    with the deadline behind `as_of` (the end of the period, or the latest day in the data)."""
-    due = _day(due_on)
-    closed = status.eq(CLOSED).fillna(False).astype(bool)
-    open_ = status.isin(OPEN_STATUSES).fillna(False).astype(bool)
-    late_closed = closed & (_day(closed_at) > due).fillna(False).astype(bool)
-    late_open = open_ & (pd.Timestamp(as_of) > due).fillna(False).astype(bool)
-    return late_closed | late_open
 
 
 # ---------------------------------------------------------------- formats (DESIGN §6)

@@ -44,10 +44,6 @@ def quarter_start(d: date) -> date:
     return date(d.year, 3 * quarter_of(d) - 2, 1)
 
 
-def quarter_end(d: date) -> date:
-    return month_end(date(d.year, 3 * quarter_of(d), 1))
-
-
 def parse_date(s) -> date | None:
     """A URL value `YYYY-MM-DD` → date; anything else (other formats, impossible dates) → None."""
     if not isinstance(s, str) or not _ISO_DATE.fullmatch(s.strip()):

@@ -56,19 +56,10 @@ def due_dates(received: np.ndarray, promised_days: np.ndarray) -> np.ndarray:
     return out
 
 
-def due_date(received: dt.date, promised_days: int) -> dt.date:
-    return due_dates(np.array([received], dtype="datetime64[D]"), np.array([promised_days]))[0].item()
-
-
-def workdays_between(start: dt.date, end: dt.date) -> int:
-    """Working days after `start` up to and including `end` (0 when end <= start)."""
-    return int(workdays_between_many(np.datetime64(start, "D"), np.datetime64(end, "D")))
-
-
 def workdays_between_many(start, end) -> np.ndarray:
-    """Vectorised workdays_between over arrays of dates (datetime64[D] or anything numpy turns into
-    it): working days after each start up to and including its end, 0 when end <= start; -1 where
-    either date is missing or outside the calendar (CAL_START..CAL_END)."""
+    """For each pair of dates (arrays of datetime64[D] or anything numpy turns into it): the working
+    days after the start up to and including the end, 0 when end <= start; -1 where either date is
+    missing or outside the calendar (CAL_START..CAL_END)."""
     days, cum, _ = _calendar()
     start = np.asarray(start, dtype="datetime64[D]")
     end = np.asarray(end, dtype="datetime64[D]")

@@ -5,6 +5,38 @@ from __future__ import annotations
 
 import pytest
 
+# The two tiers (README, quick start): `make test` runs everything (what CI runs); `make test-fast`
+# deselects the slow tests and keeps the unit and query tests, for the edit–test loop (under 30 s). A test
+# is slow when it drives the app (a page test, the browser, the benchmark, or any test using AppTest through
+# the open_page or app_db fixture: so a new page test is slow without anyone marking it), or when its
+# module imports files through the whole importer, builds demo databases, runs the command line in
+# subprocesses or hashes passwords (argon2 is slow on purpose), each taking seconds per test.
+SLOW_MODULES = {
+    "test_browser", "test_bench",                                             # drive the app
+    "test_ingest_cli", "test_ingest_files", "test_sample_import", "test_queries_import",
+    "test_rollups",                                                           # import files
+    "test_demo", "test_auth",                                                 # build databases, hash passwords
+}
+APP_FIXTURES = {"open_page", "app_db"}
+
+
+def is_slow(module: str, fixtures) -> bool:
+    return module.startswith("test_page_") or module in SLOW_MODULES or bool(APP_FIXTURES & set(fixtures))
+
+
+def pytest_ignore_collect(collection_path, config):
+    # under `make test-fast` (-m "not slow") a module slow as a whole is not even imported
+    if config.getoption("markexpr") == "not slow" and collection_path.suffix == ".py" \
+            and is_slow(collection_path.stem, ()):
+        return True
+    return None
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if is_slow(item.path.stem, getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
 
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory):

@@ -9,7 +9,12 @@ do not import dangqun.db or call the queries from here, and do not mutate the fr
 session shares them)."""
 from __future__ import annotations
 
+from datetime import date
+
+import numpy as np
 import pandas as pd
+
+from dangqun import workdays
 
 OPEN = ("待受理", "办理中", "延期")
 # 综合成绩 = 100 × (0.1 × 响应率 + 0.5 × 解决率 + 0.4 × 满意率)；满意率 = (满意 + 0.9 × 基本满意) / 有效回访
@@ -49,15 +54,11 @@ def counts(r: pd.DataFrame, end) -> dict[str, int]:
     """The measures kpi_summary, monthly_trend and unit_scores count, for the records `r` of a window
     ending on the day `end` (an open case is overdue when its deadline is before `end`)."""
     v = is_valid(r)
-    closed = r.status == "已办结"
-    due = pd.to_datetime(r.due_on)
-    late_closed = closed & (r.closed_at.dt.normalize() > due)
-    late_open = r.status.isin(OPEN) & (due < pd.Timestamp(end))
     return {
         "received": len(r),
-        "closed": int(closed.sum()),
-        "closed_on_time": int((closed & (r.closed_at.dt.normalize() <= due)).sum()),
-        "overdue": int((late_closed | late_open).sum()),
+        "closed": int((r.status == "已办结").sum()),
+        "closed_on_time": int(on_time(r.status, r.closed_at, r.due_on).sum()),
+        "overdue": int(overdue(r.status, r.closed_at, r.due_on, end).sum()),
         "valid": int(v.sum()),
         "contacted": int((v & flag(r.contacted)).sum()),
         "solved": int((v & flag(r.solved)).sum()),
@@ -114,3 +115,51 @@ def activities_in(raw: dict[str, pd.DataFrame], prefix: str, start, end) -> pd.D
     c = centers_in(raw, prefix)
     a = raw["activities"].merge(c[["center_id"]], on="center_id")
     return a[(a.activity_date >= pd.Timestamp(start)) & (a.activity_date <= pd.Timestamp(end))]
+
+
+# ── per record: durations, deadlines, working days ─────────────────────────────────────────────
+
+def hours_between(start: pd.Series, end: pd.Series) -> pd.Series:
+    """Duration in hours (派单→接单, 受理→办结, …); NaN where a time is missing or out of order
+    (a negative duration is a data error, not a fast case)."""
+    hours = (pd.to_datetime(end) - pd.to_datetime(start)).dt.total_seconds() / 3600
+    return hours.where(hours >= 0)
+
+
+def median_p90(values) -> tuple[float | None, float | None]:
+    """Median and 90th percentile with linear interpolation (DuckDB's quantile_cont); missing values
+    are ignored; (None, None) when nothing is left."""
+    arr = pd.Series(values, dtype="float64").dropna().to_numpy()
+    if arr.size == 0:
+        return None, None
+    med, p90 = np.quantile(arr, [0.5, 0.9])
+    return float(med), float(p90)
+
+
+def _day(x) -> pd.Series:
+    return pd.to_datetime(x).dt.normalize()
+
+
+def on_time(status: pd.Series, closed_at: pd.Series, due_on: pd.Series) -> pd.Series:
+    """按期办结: closed (已办结) on or before its deadline day (due_on = received + 承诺时限 working
+    days, set on import). Without a deadline or a closing time nothing shows it was on time, so it
+    is not counted (the SQL's coalesce(…, false)). 按期办结率 = on_time.sum() / 办结量."""
+    closed = status.eq("已办结").fillna(False).astype(bool)
+    return closed & (_day(closed_at) <= _day(due_on)).fillna(False).astype(bool)
+
+
+def overdue(status: pd.Series, closed_at: pd.Series, due_on: pd.Series, as_of: date) -> pd.Series:
+    """超期件: a case with a deadline that was closed after it, or is still open (待受理/办理中/延期)
+    with the deadline behind `as_of` (the end of the period, or the latest day in the data)."""
+    due = _day(due_on)
+    closed = status.eq("已办结").fillna(False).astype(bool)
+    open_ = status.isin(OPEN).fillna(False).astype(bool)
+    late_closed = closed & (_day(closed_at) > due).fillna(False).astype(bool)
+    late_open = open_ & (pd.Timestamp(as_of) > due).fillna(False).astype(bool)
+    return late_closed | late_open
+
+
+def workdays_between(start: date, end: date) -> int:
+    """Working days after `start` up to and including `end` (0 when end <= start), one pair at a time
+    through dangqun.workdays' calendar."""
+    return int(workdays.workdays_between_many(np.datetime64(start, "D"), np.datetime64(end, "D")))

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from dangqun import bench, db
+from dangqun import db
+from dangqun.bench import imports as bench
 
 ROOT = Path(__file__).resolve().parent.parent
 KEYS = ["file", "kind", "encoding", "rows_read", "imported", "updated", "duplicates", "quarantined", "errors", "notes"]

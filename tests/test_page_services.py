@@ -7,8 +7,9 @@ import json
 import numpy as np
 import pytest
 
-from dangqun import metrics, workdays
-from expected import flag, window
+from dangqun import metrics
+from expected import flag, hours_between, median_p90, window, workdays_between
+from expected import overdue as expected_overdue
 
 PAGE = "pages/services.py"
 
@@ -16,7 +17,7 @@ PAGE = "pages/services.py"
 def expected_cards(r, end):
     proxy = flag(r.is_proxy).sum()
     proactive = (r.origin == "未诉先办").sum()
-    late = metrics.overdue(r.status, r.closed_at, r.due_on, end).sum()
+    late = expected_overdue(r.status, r.closed_at, r.due_on, end).sum()
     return {"受理量": f"{len(r):,}", "代办占比": metrics.fmt_pct(proxy / len(r)),
             "未诉先办占比": metrics.fmt_pct(proactive / len(r)), "超期件": f"{late:,}"}
 
@@ -49,7 +50,7 @@ def test_county_overdue_table(open_page, demo_raw):
     start, end = dt.date(2022, 1, 1), dt.date(2022, 12, 31)
     year = window(demo_raw["service_records"], "210681", start, end)
     assert {m.label: m.value for m in at.metric} == expected_cards(year, end)
-    late = year[metrics.overdue(year.status, year.closed_at, year.due_on, end)]
+    late = year[expected_overdue(year.status, year.closed_at, year.due_on, end)]
     assert (f"共 {len(late):,} 件超期，按超期天数从多到少列出前 {min(500, len(late))} 件；超期工作日计至办结日，"
             f"未办结的计至 2022-12-31。") in [c.value for c in at.caption]
     table = at.dataframe[0].value
@@ -59,7 +60,7 @@ def test_county_overdue_table(open_page, demo_raw):
     assert set(table["受理编号"]) <= set(late.record_id)
     row = table.iloc[0]
     until = row["办结时间"].date() if row["办理状态"] == "已办结" else end
-    assert row["超期工作日"] == workdays.workdays_between(row["截止日期"].date(), until) > 0
+    assert row["超期工作日"] == workdays_between(row["截止日期"].date(), until) > 0
     assert table["超期工作日"].is_monotonic_decreasing
 
 
@@ -68,7 +69,7 @@ def test_durations_figure_agrees_with_pandas(open_page, demo_raw):
     trace = json.loads(at.get("plotly_chart")[3].proto.spec)["data"][0]
     medians = dict(zip(trace["x"], plotly_array(trace["y"])))
     year = window(demo_raw["service_records"], "210681", dt.date(2022, 1, 1), dt.date(2022, 12, 31))
-    med, _ = metrics.median_p90(metrics.hours_between(year.dispatched_at, year.accepted_at))
+    med, _ = median_p90(hours_between(year.dispatched_at, year.accepted_at))
     assert medians["派单至接单"] == pytest.approx(med)
 
 
@@ -87,7 +88,7 @@ def test_durations_of_a_large_view_are_computed_when_asked(open_page, demo_raw, 
     assert not at.exception and not at.info
     trace = json.loads(at.get("plotly_chart")[3].proto.spec)["data"][0]
     medians = dict(zip(trace["x"], plotly_array(trace["y"])))
-    med, _ = metrics.median_p90(metrics.hours_between(year.received_at, year.dispatched_at))
+    med, _ = median_p90(hours_between(year.received_at, year.dispatched_at))
     assert medians["受理至派单"] == pytest.approx(med)
     at.run()  # a rerun of the same view (a download, a rerun) keeps them
     assert "派单、接单、办结用时（小时）" in figure_titles(at)

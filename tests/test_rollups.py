@@ -10,7 +10,8 @@ import shutil
 import pandas as pd
 import pytest
 
-from dangqun import bench, db, ingest, rollups
+from dangqun import db, ingest, rollups
+from dangqun.bench import imports as bench
 
 MEASURES = ["received", "closed", "closed_on_time", "overdue", "valid", "contacted", "solved", "satisfied",
             "basic", "unsatisfied", "proxy", "proactive"]

@@ -228,7 +228,8 @@ def data_import(d, p, before, child_digits):
     return loaded, d["import_log"].sort_values("import_id", ascending=False).head(200)
 
 
-# page script (as in ui.PAGES) → its pandas computation
+# benched page's script → its pandas computation; the keys are exactly registry.benched()'s files (a test
+# checks it), so a page added to the bench without its pandas way fails there, not mid-run
 PAGES = {"app.py": overview, "pages/brands.py": brands, "pages/funds.py": funds,
          "pages/satisfaction.py": satisfaction, "pages/services.py": services, "pages/records.py": records,
          "pages/data_import.py": data_import}

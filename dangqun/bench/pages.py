@@ -1,0 +1,170 @@
+"""`python -m dangqun bench [--records N]`: the page times at provincial scale (DESIGN §7).
+
+Each benched page (registry.benched()) runs through Streamlit's AppTest (harness.py) on a fixed sequence
+of filter changes, with the data caches cleared before every timed run so the database work is measured;
+the same page computed with pandas over one DataFrame of all records (pandas_way.py) is timed on the
+same filters. The demo databases, the drill path and the filter steps here are the sessions bench's too.
+"""
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import numpy as np
+
+from dangqun import db, registry
+from dangqun.bench import harness, pandas_way
+
+# the cached demo databases (ignored by git); DANGQUN_BENCH_DIR moves them (the tests use a temp dir)
+BENCH_DIR = Path(os.environ.get("DANGQUN_BENCH_DIR") or registry.ROOT / ".bench")
+SIZES = (1_000_000, 5_000_000, 20_000_000)
+PAGE_FILES = tuple(p.file for p in registry.benched())
+ROUNDS = 3
+# DESIGN §7 targets at 20M records
+TARGET_MEDIAN_MS, TARGET_P95_MS, TARGET_RATIO, TARGET_RSS_MB, TARGET_FIGURE_KB = 300, 800, 5, 1536, 200
+
+
+def bench_db(records: int) -> Path:
+    """The demo database with `records` service records, built once and kept under .bench/."""
+    from dangqun import demo
+
+    path = BENCH_DIR / f"demo-{records}.duckdb"
+    if not path.exists():
+        BENCH_DIR.mkdir(exist_ok=True)
+        t0 = time.perf_counter()
+        demo.build(path, records=records)
+        print(f"生成演示库 {path.name}: {time.perf_counter() - t0:.0f} s", flush=True)
+    return path
+
+
+def drill_path(path: Path, county_rank: int = 0) -> dict[str, str]:
+    """A city, one of its counties and one of its towns with centers: the region steps of the sequence."""
+    con = db.connect(path)  # the app's configuration: DuckDB shares one instance per file and config
+    try:
+        counties = [r[0] for r in con.execute(
+            "select rpad(left(region_code, 6), 12, '0') as c from centers group by 1 order by count(*) desc, 1"
+        ).fetchall()]
+        county = counties[county_rank % len(counties)]
+        town = con.execute("select min(rpad(left(region_code, 9), 12, '0')) from centers where region_code like $p",
+                           {"p": county[:6] + "%"}).fetchone()[0]
+    finally:
+        con.close()
+    return {"city": county[:4] + "0" * 8, "county": county, "town": town}
+
+
+def steps(drill: dict[str, str]) -> list[tuple[str, str | None, str | None]]:
+    """(label, widget key, value): province-wide, a city, a county, a town, another period, a comparison."""
+    return [("全省", None, None), ("市", "f_city", drill["city"]), ("县区", "f_county", drill["county"]),
+            ("乡镇", "f_town", drill["town"]), ("本季度", "f_period", "quarter"), ("环比", "f_compare", "mom")]
+
+
+def use_demo_accounts() -> None:
+    """The demo accounts (issue 4's login gate) in an accounts file of the bench's own."""
+    from dangqun import auth
+
+    path = BENCH_DIR / "users.toml"
+    if not path.exists():
+        BENCH_DIR.mkdir(exist_ok=True)
+        auth.add_demo_accounts(path)
+    os.environ["DANGQUN_USERS"] = str(path)
+
+
+def _step_params(at) -> tuple[dict, dict | None, int]:
+    """The bound query parameters the page just used: now, the comparison period's, child_digits."""
+    from dangqun import filters, regions
+
+    f = at.session_state["_filters"]
+    before = f.params(f.compare_period, regions.PROVINCE) if f.compare_period else None
+    return f.params(None, regions.PROVINCE), before, filters.child_digits(f.region(regions.PROVINCE))
+
+
+def time_pages(path: Path, pages=PAGE_FILES, rounds: int = ROUNDS) -> tuple[dict, list, float]:
+    """Per page the script times (ms) of `rounds` passes over the filter steps, the parameters each step
+    used (for the pandas run) and the largest figure sent."""
+    os.environ["DANGQUN_DB"] = str(path)
+    use_demo_accounts()
+    harness.clear_caches(data=False, resources=True)
+    sequence = steps(drill_path(path))
+    times, used, max_kb = {}, {}, 0.0
+    for page in pages:
+        times[page], used[page] = [], []
+        for _ in range(rounds):
+            at = harness.open_app(page)
+            for label, key, value in sequence:
+                harness.choose(at, key, value)
+                harness.clear_caches()
+                t0 = time.perf_counter()
+                at.run()
+                times[page].append((time.perf_counter() - t0) * 1000)
+                if errs := harness.errors(at):
+                    raise RuntimeError(f"{page} {label}: {errs[0]}")
+                max_kb = max(max_kb, harness.figure_kb(at))
+                used[page].append(_step_params(at))
+    return times, used, max_kb
+
+
+def time_pandas(path: Path, used: dict) -> dict[str, list[float]]:
+    """The same steps computed the pandas way, over frames loaded once (load time not counted)."""
+    con = db.connect(path)
+    try:
+        data = pandas_way.load(con)
+    finally:
+        con.close()
+    out = {}
+    for page, steps_used in used.items():
+        fn = pandas_way.PAGES[page]
+        out[page] = []
+        for params, before, child_digits in steps_used:
+            t0 = time.perf_counter()
+            fn(data, params, before, child_digits)
+            out[page].append((time.perf_counter() - t0) * 1000)
+    return out
+
+
+def percentile(values: list[float], q: float) -> float:
+    return float(np.percentile(values, q)) if values else float("nan")
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory. VmHWM, not ru_maxrss: Linux carries ru_maxrss over exec, so a
+    size run in a child process would report its parent's peak."""
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run_pages_bench(records: int, pages=PAGE_FILES, rounds: int = ROUNDS, with_pandas: bool = True) -> dict:
+    """One size: the JSON object of `bench --json`."""
+    path = bench_db(records)
+    times, used, max_kb = time_pages(path, pages, rounds)
+    rss = peak_rss_mb()  # before pandas loads its frames: the app's own footprint
+    pandas_times = time_pandas(path, used) if with_pandas else {}
+    result = {"records": records, "pages": {}, "rss_mb": round(rss, 1), "max_figure_kb": round(max_kb, 1),
+              "import_rows_per_s": {}}
+    for page in pages:
+        ours = percentile(times[page], 50)
+        theirs = percentile(pandas_times.get(page, []), 50)
+        result["pages"][registry.by_file(page).name] = {
+            "median_ms": round(ours, 1), "p95_ms": round(percentile(times[page], 95), 1),
+            "pandas_median_ms": round(theirs, 1) if pandas_times else None,
+            "ratio": round(theirs / ours, 1) if pandas_times and ours else None}
+    return result
+
+
+def print_table(result: dict) -> None:
+    print(f"\n服务记录 {result['records']:,} 条（每页按 6 次筛选的序列运行，每次运行前清空缓存）")
+    print(f"{'页面':14s} {'中位数 ms':>10s} {'P95 ms':>9s} {'pandas ms':>10s} {'倍数':>6s}")
+    for name, p in result["pages"].items():
+        ratio = "—" if p["ratio"] is None else f"{p['ratio']:.1f}×"
+        theirs = "—" if p["pandas_median_ms"] is None else f"{p['pandas_median_ms']:.0f}"
+        print(f"{name:14s} {p['median_ms']:>10.0f} {p['p95_ms']:>9.0f} {theirs:>10s} {ratio:>6s}")
+    print(f"峰值内存 RSS {result['rss_mb']:.0f} MB（目标 ≤ {TARGET_RSS_MB} MB）；"
+          f"最大图表 JSON {result['max_figure_kb']:.1f} KB（目标 ≤ {TARGET_FIGURE_KB} KB）")
+    for label, rate in result["import_rows_per_s"].items():
+        print(f"导入 {label}: {rate:,.0f} 行/秒")
