@@ -13,6 +13,7 @@ final as (
     select
         u.unit_code,
         coalesce(n.unit_name, u.unit_code) as unit_name,
+        -- the counts of the rankings and their downloads (unit_record_counts has every count)
         u.received,
         u.closed,
         u.closed_on_time,
