@@ -104,9 +104,10 @@ def clear_cache_msg() -> BackMsg:
 class Served:
     """`streamlit run serve.py` (as `make run` and the README start it) on a free port of 127.0.0.1,
     over the database `db_path`; the accounts come from $DANGQUN_USERS (conftest's accounts_file).
-    stop() ends the process, after which the database can be opened to count audit rows."""
+    stop() ends the process, after which the database can be opened to count audit rows. The process
+    starts with the usual umask 022 (not the test process's), as an operator's shell would."""
 
-    def __init__(self, db_path, log_path, *options: str):
+    def __init__(self, db_path, log_path, *options: str, umask: int = 0o022):
         import os
         import socket
         import subprocess
@@ -123,7 +124,8 @@ class Served:
             [sys.executable, "-m", "streamlit", "run", "serve.py", "--server.port", str(port),
              "--server.headless", "true", "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
              *options],
-            cwd=root, env={**os.environ, "DANGQUN_DB": str(db_path)}, stdout=self.log, stderr=subprocess.STDOUT)
+            cwd=root, env={**os.environ, "DANGQUN_DB": str(db_path)}, stdout=self.log, stderr=subprocess.STDOUT,
+            preexec_fn=lambda: os.umask(umask))
         self.url = f"http://127.0.0.1:{port}"
         deadline = time.time() + 60
         while time.time() < deadline:
