@@ -40,8 +40,8 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def server(demo_db, accounts_file, tmp_path_factory):
-    """`streamlit run serve.py` (app.py behind dangqun.server_guard) on a free localhost port, over its own copy of the demo database (the
-    demo accounts come from accounts_file through $DANGQUN_USERS)."""
+    """`streamlit run serve.py` (app.py behind dangqun.server_guard) on a free localhost port, over its
+    own copy of the demo database (the demo accounts come from accounts_file through $DANGQUN_USERS)."""
     db_path = tmp_path_factory.mktemp("browser") / "browser.duckdb"
     shutil.copy(demo_db, db_path)
     port = _free_port()
