@@ -53,7 +53,7 @@ def connect(db=None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
         raise
     if not read_only:
         for made_earlier in (path, Path(f"{path}.wal")):     # by an older version, or copied in
-            if made_earlier.exists():
+            if made_earlier.exists() and made_earlier.stat().st_uid == os.getuid():
                 made_earlier.chmod(made_earlier.stat().st_mode & 0o700)
         ensure_schema(con)
     return con
