@@ -26,14 +26,33 @@ LIMITS = {"user_name": 64, "target": 200, "detail": 2000, "result": 64}
 def record(con, user: str, action: str, target: str = "", detail: str = "", result: str = "ok",
            at: dt.datetime | None = None) -> None:
     """Append one row on a cursor of its own (autocommitted, outside any caller's transaction)."""
+    record_rows(con, [row(user, action, target, detail, result, at)])
+
+
+def row(user: str, action: str, target: str = "", detail: str = "", result: str = "ok",
+        at: dt.datetime | None = None) -> dict:
+    """The parameters of one audit row, checked and cut to LIMITS, for record_rows."""
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
     values = {"user_name": user, "target": target, "detail": detail, "result": result}
     params = {k: str(v or "")[:LIMITS[k]] for k, v in values.items()}
     params.update(logged_at=at or dt.datetime.now(), action=action)
+    return params
+
+
+def record_rows(con, rows: list[dict]) -> None:
+    """Append rows (from `row`) in one transaction on a cursor of its own: a failed login and the
+    lockout it causes are stored together or not at all."""
     cur = con.cursor()
     try:
-        cur.execute(db.query_sql("audit_record"), params)
+        cur.begin()
+        try:
+            for params in rows:
+                cur.execute(db.query_sql("audit_record"), params)
+        except BaseException:
+            cur.rollback()
+            raise
+        cur.commit()
     finally:
         cur.close()
 

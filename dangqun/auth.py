@@ -7,10 +7,12 @@ across sessions and restarts. Streamlit-free: dangqun.ui draws the form and call
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import os
 import re
+import threading
 import tomllib
 from pathlib import Path
 from typing import Mapping
@@ -200,7 +202,14 @@ def is_demo_db(con) -> bool:
 def locked(con, name: str, at: dt.datetime) -> bool:
     """Locked while a lockout of `name` is younger than LOCK_TIME (a name that is no account locks
     too, so the lock tells nothing about which names exist)."""
-    state = db.run(con, "audit_login_state", {"user_name": name}).iloc[0]
+    return _is_locked(_login_state(con, name), at)
+
+
+def _login_state(con, name: str):
+    return db.run(con, "audit_login_state", {"user_name": name}).iloc[0]
+
+
+def _is_locked(state, at: dt.datetime) -> bool:
     locked_at = state.locked_at
     return locked_at == locked_at and locked_at is not None and at - locked_at.to_pydatetime() < LOCK_TIME
 
@@ -208,23 +217,77 @@ def locked(con, name: str, at: dt.datetime) -> bool:
 def login(con, accounts: Mapping[str, Account], name: str, password: str, demo_db: bool,
           at: dt.datetime | None = None) -> tuple[Account | None, str]:
     """(account, "") on success, else (None, the one message to show). Writes the audit rows: the
-    attempt, and a lockout at the LOCK_FAILURES-th failure in a row."""
+    attempt, and a lockout at the LOCK_FAILURES-th failure in a row.
+
+    Attempts on one name run one at a time, from reading the lockout state to writing their rows:
+    otherwise a burst of simultaneous submissions each passes the "locked?" check before any failure
+    is written, and far more than LOCK_FAILURES passwords get tried (issue 16). Only the dashboard's
+    process writes login rows (DuckDB lets one process open the file read-write), so a lock in the
+    process is enough."""
     at = at or now()
     name = str(name or "").strip()[:64]
     password = str(password or "")
-    if locked(con, name, at):
+    with _one_attempt_at_a_time(name):
+        state = _login_state(con, name)
+        if _is_locked(state, at):
+            _record_refused(con, name, state, at)
+            return None, LOCKED
+        acc = accounts.get(name)
+        if _verify(acc.password_hash if usable(acc, demo_db) else None, password):
+            audit.record(con, name, "login_ok", target=acc.role, detail=acc.region, at=at)
+            return acc, ""
+        failures = int(state.failures) + 1
+        rows = [audit.row(name, "login_failed", result="bad_credentials", at=at)]
+        if failures >= LOCK_FAILURES:
+            rows.append(audit.row(name, "lockout", detail=f"{failures} 次失败", at=at))
+        audit.record_rows(con, rows)
+        return None, LOCKED if failures >= LOCK_FAILURES else WRONG_CREDENTIALS
+
+
+_names_lock = threading.Lock()
+_name_locks: dict[str, list] = {}        # name → [its lock, attempts holding or waiting for it]
+
+
+@contextlib.contextmanager
+def _one_attempt_at_a_time(name: str):
+    # one lock per name, dropped when no attempt holds it: a flood on one name does not wait on
+    # another, and a spray of names does not grow the table
+    with _names_lock:
+        entry = _name_locks.setdefault(name, [threading.Lock(), 0])
+        entry[1] += 1
+    try:
+        with entry[0]:
+            yield
+    finally:
+        with _names_lock:
+            entry[1] -= 1
+            if entry[1] == 0:
+                del _name_locks[name]
+
+
+# A flood of submissions on a locked name must not grow the audit log at its own pace: the first
+# REFUSED_ROWS refused attempts after a lockout get a row each, later ones one row a minute at most,
+# carrying how many attempts it stands for.
+REFUSED_ROWS = 3
+REFUSED_EVERY = dt.timedelta(minutes=1)
+# name → (its lockout and last refused row, refused attempts since that row), in this process
+_unrecorded: dict[str, tuple[tuple, int]] = {}
+
+
+def _record_refused(con, name: str, state, at: dt.datetime) -> None:
+    # called under the name's lock
+    if int(state.refused_rows) < REFUSED_ROWS:
         audit.record(con, name, "login_failed", result="locked", at=at)
-        return None, LOCKED
-    acc = accounts.get(name)
-    if _verify(acc.password_hash if usable(acc, demo_db) else None, password):
-        audit.record(con, name, "login_ok", target=acc.role, detail=acc.region, at=at)
-        return acc, ""
-    audit.record(con, name, "login_failed", result="bad_credentials", at=at)
-    failures = int(db.run(con, "audit_login_state", {"user_name": name}).failures.iloc[0])
-    if failures >= LOCK_FAILURES:
-        audit.record(con, name, "lockout", detail=f"{failures} 次失败", at=at)
-        return None, LOCKED
-    return None, WRONG_CREDENTIALS
+        return
+    last = state.last_refused_at
+    since = (state.locked_at, last)     # a count belongs to the row it follows, in this database
+    seen, count = _unrecorded.pop(name, (since, 0))
+    count = (count if seen == since else 0) + 1
+    if at - last.to_pydatetime() < REFUSED_EVERY:
+        _unrecorded[name] = (since, count)
+        return
+    audit.record(con, name, "login_failed", detail=f"锁定期间 {count} 次尝试（自 {last:%H:%M:%S} 起）",
+                 result="locked", at=at)
 
 
 _DUMMY_HASH = _hasher.hash("not a password of anyone")

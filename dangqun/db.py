@@ -44,6 +44,7 @@ def resolve_path(db: str | os.PathLike | None = None) -> Path:
 def connect(db=None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     path = resolve_path(db)
     if not read_only:
+        owner_only()
         path.parent.mkdir(parents=True, exist_ok=True)
     try:
         con = duckdb.connect(str(path), read_only=read_only)
@@ -52,8 +53,19 @@ def connect(db=None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
             raise DatabaseLocked(path) from exc
         raise
     if not read_only:
+        for made_earlier in (path, Path(f"{path}.wal")):     # by an older version, or copied in
+            if made_earlier.exists() and made_earlier.stat().st_uid == os.getuid():
+                made_earlier.chmod(made_earlier.stat().st_mode & 0o700)
         ensure_schema(con)
     return con
+
+
+def owner_only() -> None:
+    """Every file this process creates from now on is readable by its owner only (issue 16): the
+    database, and its write-ahead log, which DuckDB creates anew after each checkpoint, at the next
+    write, so no chmod after creating the file could cover it; a umask does. Called by every opening
+    for writing (the dashboard, the command line, the demo build)."""
+    os.umask(os.umask(0o077) | 0o077)
 
 
 @contextmanager

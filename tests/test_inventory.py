@@ -212,6 +212,9 @@ def streamlit_imports(root: Path = ROOT) -> dict[str, list[str]]:
             for p in (root / "dangqun").rglob("*.py") if imports(p)}
 
 
+GUARD = "dangqun/server_guard.py"
+
+
 def _is_bench(path: str) -> bool:
     return path.startswith("dangqun/bench/")
 
@@ -220,12 +223,15 @@ def test_only_ui_draws_with_streamlit_in_the_library():
     """dangqun/ui is the one drawing package; the bench may only drive pages through Streamlit's test
     harness (streamlit.testing, streamlit.runtime and the caches it clears)."""
     found = streamlit_imports()
-    drawing = sorted(path for path in found if not _is_bench(path))
+    drawing = sorted(path for path in found if not _is_bench(path) and path != GUARD)
     assert drawing and all(path.startswith("dangqun/ui/") for path in drawing), drawing
     assert "dangqun/ui/frame.py" in drawing
     assert [path for path in found if _is_bench(path)] == ["dangqun/bench/harness.py"]
     assert all(m.startswith(("streamlit.testing", "streamlit.runtime")) or m == "streamlit"
                for path, mods in found.items() if _is_bench(path) for m in mods)
+    # the server's gate reads the runtime (sessions, uploads), its messages and its config; it draws nothing
+    assert all(m.startswith(("streamlit.runtime", "streamlit.proto")) or m == "streamlit"
+               for m in found.get(GUARD, []))
 
 
 def test_the_drawing_rule_reports_streamlit_outside_ui(tmp_path):

@@ -1,0 +1,10 @@
+"""Start the dashboard with `streamlit run serve.py` (README 部署与安全): app.py and pages/ behind
+dangqun.server_guard, which keeps sessions that have not logged in as an administrator from
+uploading, drops cache-clearing messages and hides /_stcore/metrics. `streamlit run app.py` serves
+the same pages without that gate."""
+import streamlit as st
+from starlette.middleware import Middleware
+
+from dangqun.server_guard import Guard
+
+app = st.App("app.py", middleware=[Middleware(Guard)])

@@ -1,0 +1,157 @@
+"""A bare Streamlit client for the served-app tests: what a script (not a browser) can send to
+`streamlit run` over HTTP and the websocket on 127.0.0.1 — open a session, fill and submit the login
+form, send any BackMsg, PUT a file to the upload endpoint. It speaks the protocol of Streamlit 1.67
+(protobuf BackMsg / ForwardMsg on /_stcore/stream) and nothing of the app's own code."""
+from __future__ import annotations
+
+import time
+import uuid
+from urllib.parse import urlparse
+
+import requests
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from websockets.sync.client import connect
+
+XSRF_COOKIE = "_streamlit_xsrf"
+
+
+class Session:
+    """One websocket session of the served app, as a browser tab would hold it."""
+
+    def __init__(self, url: str, timeout: float = 60):
+        self.url = url
+        self.timeout = timeout
+        self.http = requests.Session()
+        self.http.get(f"{url}/_stcore/health", timeout=10).raise_for_status()
+        self.xsrf = self.http.cookies.get(XSRF_COOKIE)
+        host = urlparse(url).netloc
+        self.ws = connect(f"ws://{host}/_stcore/stream", subprotocols=["streamlit", self.xsrf],
+                          additional_headers={"Origin": url, "Cookie": f"{XSRF_COOKIE}={self.xsrf}"},
+                          max_size=None, open_timeout=timeout, legacy=True)
+        self.session_id = None
+        self.widgets: dict[str, str] = {}        # user key → widget id, from the last run's elements
+        self.texts: list[str] = []              # alert texts of the last run
+        self.widgets_seen: set[str] = set()     # user keys of the widgets of the last run
+
+    def close(self):
+        self.ws.close()
+
+    def send(self, msg: BackMsg) -> None:
+        self.ws.send(msg.SerializeToString())
+
+    def rerun(self, widget_states=(), query_string: str = "") -> list[str]:
+        """Ask for a run with these widget states (WidgetState protos) and wait for it to finish;
+        returns the texts of its alerts."""
+        msg = BackMsg()
+        msg.rerun_script.query_string = query_string
+        msg.rerun_script.widget_states.widgets.extend(widget_states)
+        self.send(msg)
+        return self.wait_run()
+
+    def wait_run(self) -> list[str]:
+        """Read messages until the run ends (through any st.rerun it makes); its alert texts."""
+        self.texts, self.widgets_seen = [], set()
+        deadline = time.time() + self.timeout
+        while time.time() < deadline:
+            fwd = ForwardMsg()
+            fwd.ParseFromString(self.ws.recv(timeout=max(0.1, deadline - time.time())))
+            kind = fwd.WhichOneof("type")
+            if kind == "new_session":
+                self.session_id = fwd.new_session.initialize.session_id
+            elif kind == "delta" and fwd.delta.WhichOneof("type") == "new_element":
+                self._note(fwd.delta.new_element)
+            elif kind == "script_finished":
+                if fwd.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                    self.texts, self.widgets_seen = [], set()
+                else:
+                    return self.texts
+        raise TimeoutError("the run did not finish")
+
+    def _note(self, element) -> None:
+        kind = element.WhichOneof("type")
+        inner = getattr(element, kind)
+        if hasattr(inner, "id") and inner.id:
+            # widget ids end with the user key the app gave the widget
+            key = inner.id.rsplit("-", 1)[-1]
+            self.widgets[key] = inner.id
+            self.widgets_seen.add(key)
+        if kind == "alert":
+            self.texts.append(inner.body)
+
+    def login_states(self, user: str, password: str):
+        from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+        user_state = WidgetState(id=self.widgets["login_user"], string_value=user)
+        password_state = WidgetState(id=self.widgets["login_password"], string_value=password)
+        submit = WidgetState(id=self.widgets["login_submit"], trigger_value=True)
+        return [user_state, password_state, submit]
+
+    def upload(self, data: bytes, name: str = "x.csv") -> requests.Response:
+        """PUT one file to this session's upload endpoint, as the file uploader does."""
+        file_id = uuid.uuid4().hex
+        return self.http.put(f"{self.url}/_stcore/upload_file/{self.session_id}/{file_id}",
+                             files={"file": (name, data, "text/csv")},
+                             headers={"X-Xsrftoken": self.xsrf}, timeout=self.timeout)
+
+
+def clear_cache_msg() -> BackMsg:
+    msg = BackMsg()
+    msg.clear_cache = True
+    return msg
+
+
+class Served:
+    """`streamlit run serve.py` (as `make run` and the README start it) on a free port of 127.0.0.1,
+    over the database `db_path`; the accounts come from $DANGQUN_USERS (conftest's accounts_file).
+    stop() ends the process, after which the database can be opened to count audit rows. The process
+    starts with the usual umask 022 (not the test process's), as an operator's shell would."""
+
+    def __init__(self, db_path, log_path, *options: str, umask: int = 0o022):
+        import os
+        import socket
+        import subprocess
+        import sys
+        from pathlib import Path
+
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        root = Path(__file__).resolve().parent.parent
+        self.db_path = db_path
+        self.log = open(log_path, "w")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "serve.py", "--server.port", str(port),
+             "--server.headless", "true", "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+             *options],
+            cwd=root, env={**os.environ, "DANGQUN_DB": str(db_path)}, stdout=self.log, stderr=subprocess.STDOUT,
+            preexec_fn=lambda: os.umask(umask))
+        self.url = f"http://127.0.0.1:{port}"
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                requests.get(self.url + "/_stcore/health", timeout=2).raise_for_status()
+                return
+            except requests.RequestException:
+                time.sleep(0.5)
+        self.stop()
+        raise RuntimeError("streamlit did not start within 60 s")
+
+    def session(self) -> Session:
+        """A new session that has run the app once (the login form is on its page)."""
+        s = Session(self.url)
+        s.rerun()
+        return s
+
+    def logged_in(self, user: str, password: str) -> Session:
+        s = self.session()
+        texts = s.rerun(s.login_states(user, password))
+        assert "login_user" not in s.widgets_seen and "logout" in s.widgets_seen, texts
+        return s
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=30)
+        self.log.close()
+
