@@ -16,8 +16,16 @@ SQL_TYPES = {"varchar": "varchar", "timestamp": "timestamp", "date": "date", "bo
 
 
 def masked(col: Column, ref: str) -> str:
-    fn = MASKS.get(col.name)
+    fn = "mask_text" if col.free_text else MASKS.get(col.name)
     return f"{fn}({ref})" if fn else ref
+
+
+def py_mask(col: Column):
+    """The Python twin of `masked` (dangqun.privacy), for the few rows masked outside SQL."""
+    from dangqun import privacy
+
+    fn = "mask_text" if col.free_text else MASKS.get(col.name)
+    return getattr(privacy, fn) if fn else None
 
 
 def raw_json_sql(m: Match, headers: list[str]) -> str:
