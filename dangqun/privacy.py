@@ -81,8 +81,10 @@ create or replace macro resident_hash(salt, n, p) as
 """
 
 
-def install_macros(con) -> None:
-    con.execute(MACROS_SQL.replace("{run}", DIGIT_RUN).replace("{mask}", DIGIT_RUN_MASK))
+def install_macros(con, temp: bool = False) -> None:
+    """temp: in the connection's temporary catalog (a read-only database, e.g. an import's dry run)."""
+    sql = MACROS_SQL.replace("{run}", DIGIT_RUN).replace("{mask}", DIGIT_RUN_MASK)
+    con.execute(sql.replace("create or replace macro", "create or replace temp macro") if temp else sql)
 
 
 def salt_for(db_path: str | Path) -> str:

@@ -102,7 +102,9 @@ class Report:
         elif self.rejected:
             lines = [f"✗ {self.file}：已拒绝，未导入任何数据。{self.message}"]
         else:
-            label = "，".join(x for x in (KINDS[self.kind].label if self.kind else None, self.encoding) if x)
+            kind = KINDS[self.kind].label if self.kind in KINDS else {"regions": "区划字典", "catalog": "服务事项目录"}.get(
+                self.kind)
+            label = "，".join(x for x in (kind, self.encoding) if x)
             skipped = f"，跳过 {self.skipped}" if self.mapping else ""
             lines = [f"✓ {self.file}（{label}）：读取 {self.rows_read} 行，新增 {self.imported}，"
                      f"更新 {self.updated}，重复 {self.duplicates}，隔离 {self.quarantined}{skipped}"]

@@ -344,7 +344,7 @@ def select_sql(profile: Profile, idx: dict[str, int], lookups: dict[str, str]) -
                 else:
                     keys = "[" + ", ".join(q(k) for k, _ in lk.pairs) + "]"
                     vals = "[" + ", ".join(q(v) for _, v in lk.pairs) + "]"
-                    e = (f"coalesce({vals}[list_position(list_transform({keys}, x -> contains(coalesce({e}, ''), x)), "
+                    e = (f"coalesce({vals}[list_position(list_transform({keys}, lambda x: contains(coalesce({e}, ''), x)), "
                          f"true)], {fallback})")
             e = _parsed(e, s.formats)
             if s.pad:
