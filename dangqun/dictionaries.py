@@ -62,7 +62,11 @@ def national_rows(src: Path) -> list[tuple[str, str, str, str | None]]:
     out += [(pad(r["code"]), r["name"], "市", pad(r["provinceCode"])) for r in read("cities.csv")]
     out += [(pad(r["code"]), r["name"], "县", pad(r["cityCode"])) for r in read("areas.csv")]
     out += [(pad(r["code"]), r["name"], "乡镇街道", pad(r["areaCode"])) for r in read("streets.csv")]
-    return out
+    # four units appear twice, once a level lower under the same code: cities without counties (东莞、中山、儋州,
+    # listed as their own county) and 金门县 (listed as its own town). Padded to 12 digits they are one code:
+    # the higher level is kept, and the towns beneath still find their parent under that code.
+    seen: set[str] = set()
+    return [r for r in out if not (r[0] in seen or seen.add(r[0]))]
 
 
 def write_national(src: Path, out: Path = NATIONAL) -> int:

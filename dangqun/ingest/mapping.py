@@ -257,8 +257,9 @@ def _lookup(name: str, col: Column, raw: dict, base: Path) -> Lookup:
 
 # ── finding a profile for a file ─────────────────────────────────────────────────────────────────────
 
-def find(headers: list[str], directory: Path = PROFILE_DIR) -> Profile | None:
+def find(headers: list[str], directory: Path | None = None) -> Profile | None:
     """The shipped or saved profile whose header fingerprint the file's headers contain (most headers wins)."""
+    directory = directory or PROFILE_DIR
     have = {norm_header(h) for h in headers}
     best = None
     for p in sorted(Path(directory).glob("*.toml")):
@@ -472,10 +473,15 @@ HINTS = {
     "closed_at": ("答复时间", "closedate", "closed", "办结", "完成"),
     "replied_at": ("回复时间", "回单"),
     "channel": ("methodreceived", "method", "渠道", "来源"),
-    "status": ("srstatus", "status", "状态"),
-    "item_code": ("srtype", "事项", "分类", "类别"),
+    "status": ("srstatus", "status", "state", "状态"),
     "request_text": ("留言详情", "诉求", "description", "details"),
     "reply_text": ("答复意见", "回复内容", "reply"),
+}
+# Headers that may feed a required column through a lookup table: named in the TODO, never filled in (their
+# values are a platform's own categories or places, not our codes).
+CANDIDATES = {
+    "item_code": ("srtype", "type", "agency", "分类", "类别", "事项", "主题"),
+    "center_id": ("neighborhood", "district", "街道", "社区", "地点", "站点", "部门"),
 }
 DRAFT_FORMATS = ("%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y", "%d/%m/%Y %H:%M:%S",
                  "%d.%m.%Y %H:%M:%S", "%d.%m.%Y")
@@ -529,9 +535,12 @@ def draft(con, sheet: Sheet, kind: str = "service_records", file_name: str = "")
                 lines.append(f"status = {{ derive = \"status\", header = {_toml_str(sheet.headers[i].strip())}, "
                              f"closed = \"已办结\", open = \"办理中\" }}   # 办理状态：有办结时间即已办结（请核对）")
             elif col.required:
-                hint = "常量 { constant = \"…\" }" if col.name == "center_id" else \
-                    "表头、常量或对照表 { header = \"…\", lookup = \"….csv\", key = \"…\", value = \"…\" }"
-                lines.append(f'{col.name} = "{TODO}"   # {col.header}（必填）：文件中没有对应的列，请填{hint}')
+                hint = "常量 { constant = \"…\" } 或对照表 { header = \"…\", lookup = \"….csv\", key = \"…\", value = \"…\" }"
+                cands = [f"{h.strip()}（{con.execute(f'select count(distinct c{i}) from m_src').fetchall()[0][0]:,} 种值）"
+                         for i, h in enumerate(sheet.headers) if i not in taken
+                         and any(w in norm_header(h) for w in CANDIDATES.get(col.name, ()))]
+                near = f"；可作对照的表头：{'、'.join(cands[:3])}" if cands else ""
+                lines.append(f'{col.name} = "{TODO}"   # {col.header}（必填）：文件中没有对应的列，请填{hint}{near}')
             else:
                 lines.append(f"# {col.name} =   # {col.header}：未找到对应的列（可选）")
         for name in [c for c in chosen if knd.column(c).enum]:
