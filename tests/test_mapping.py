@@ -366,3 +366,23 @@ def test_mask_text_python_and_sql_agree(con):
         assert con.execute("select mask_text($t)", {"t": t}).fetchall()[0][0] == privacy.mask_text(t)
     assert [privacy.mask_text(t) for t in texts[:4]] == [
         "电话138****1234，或者 138****5678", "身份证110****1234", "卡 622****0123", texts[3]]
+
+
+def test_first_upload_of_the_gbk_example_into_the_demo_reports_duplicates_not_updates(demo_db, tmp_path):
+    import shutil
+
+    dbp = tmp_path / "demo.duckdb"
+    shutil.copy(demo_db, dbp)
+    shutil.copy(f"{demo_db}.salt", f"{dbp}.salt") if Path(f"{demo_db}.salt").exists() else None
+    with db.opened(dbp) as c:
+        (r,) = import_files(c, [ROOT / "sample_data" / "service_records_gbk.csv"], db_path=dbp)
+        # the export gives times to the minute and was hashed under another salt: neither is a change
+        assert (r.rows_read, r.imported, r.updated, r.duplicates, r.quarantined) == (2605, 0, 0, 2605, 0)
+
+
+def test_import_summary_never_prints_none(con, dbp, tmp_path):
+    empty = put(tmp_path, "empty.csv", "")
+    (r,) = import_files(con, [empty], db_path=dbp)
+    assert r.summary_zh() == f"✗ {empty}：已拒绝，未导入任何数据。文件为空"
+    (r,) = import_files(con, [export(tmp_path)], db_path=dbp, mapping=put(tmp_path, "p.toml", GOOD))
+    assert "None" not in r.summary_zh()

@@ -171,7 +171,7 @@ def import_file(con, path: str, kind: str | None = None, salt: str = "", mapping
                 report.notes.append(f"表头与数据规范不符，按表头识别为映射配置「{profile.name}」")
         if profile is not None:
             applied = mapping_mod.apply(con, profile, sheet)
-            sheet = applied.sheet
+            sheet, raw_sheet.table = applied.sheet, None   # the file's own cells are not needed any more
             report.skipped = sum(applied.skipped.values())
             report.mapping = profile.describe()
             report.notes += applied.notes

@@ -374,8 +374,9 @@ def apply(con, profile: Profile, sheet: Sheet) -> Applied:
                 joins.append(f"left join {alias} on {alias}.k = {key_expr}")
         _check_rates(con, profile, idx)
         exprs, headers, skip = select_sql(profile, idx, lookups)
+        # no order by: every later step keys on _row, and sorting a million rows costs more than the mapping
         table = con.sql(f"select {', '.join(exprs)}, m_src._row as _row, {skip} as _skip from m_src "
-                        f"{' '.join(joins)} order by m_src._row").to_arrow_table()
+                        f"{' '.join(joins)}").to_arrow_table()
     finally:
         for name in ["m_src", *lookups.values()]:
             con.unregister(name)
