@@ -37,8 +37,14 @@ Decisions:
   `quarantined` counts rows. Personal fields (服务对象, 联系电话, 承办人) are masked in quarantine.raw, and
   reasons never quote them.
 - Ids: a row identical to the stored one is a duplicate, the same id with other content an update (only
-  the columns the file has are compared and written), a new id is imported. Within a file the first
-  occurrence of an id wins; later ones are quarantined.
+  the columns the file has are compared and written), a new id is imported. A time given to the minute
+  matches a stored time in that minute (the export's precision is not a change). Within a file a row
+  repeated identically is a duplicate; the same id with other content: the first occurrence wins and
+  later ones are quarantined.
+- A file none of whose rows pass is reported rejected (status 已拒绝, exit 2) with its commonest reasons;
+  its rows still go to quarantine with their reasons.
+- A file in another platform's layout is read through a mapping profile (mapping.py), named with
+  --mapping or found by its header fingerprint; a profile that does not fit rejects the file in one line.
 - Within a run, centers files are processed first, so records for a center created in the same run pass.
 - Each file is one transaction: its rows, its quarantine rows, its import_log line and the data version
   bump commit together or not at all (a killed import leaves the database as it was).
