@@ -386,3 +386,13 @@ def test_import_summary_never_prints_none(con, dbp, tmp_path):
     assert r.summary_zh() == f"✗ {empty}：已拒绝，未导入任何数据。文件为空"
     (r,) = import_files(con, [export(tmp_path)], db_path=dbp, mapping=put(tmp_path, "p.toml", GOOD))
     assert "None" not in r.summary_zh()
+
+
+def test_preview_of_an_unrecognised_file_masks_what_looks_personal(tmp_path):
+    from dangqun.ingest import preview
+
+    f = put(tmp_path, "u.csv", "Name,Phone,Note,Ticket\n张三丰,13812345678,请回电13912345678,T1\n")
+    kind, enc, df, notes = preview(f)
+    assert kind is None
+    assert df.to_dict("records") == [{"Name": "张**", "Phone": "138****5678", "Note": "请回电139****5678",
+                                      "Ticket": "T1"}]

@@ -382,6 +382,24 @@ def _log(con, report: Report, sheet, file_name: str, status: str, import_id=None
          "skip": report.skipped if report.mapping else None, "map": report.mapping})
 
 
+# Headers of an unrecognised file that name a person or a phone (Chinese and English exports alike)
+NAME_WORDS = ("姓名", "名字", "联系人", "申请人", "留言用户", "服务对象", "承办人", "经办人", "name")
+PHONE_WORDS = ("电话", "手机", "联系方式", "phone", "mobile", "tel")
+
+
+def _mask_unknown(header: str, values: list) -> list:
+    """A column of a file whose kind is unknown, masked before anything is shown: names and phones by their
+    header, long digit runs (phone, ID and card numbers) inside any other cell."""
+    h = normalise.norm_header(header)
+    if any(w in h for w in PHONE_WORDS):
+        fn = privacy.mask_phone
+    elif any(w in h for w in NAME_WORDS):
+        fn = privacy.mask_name
+    else:
+        fn = privacy.mask_text
+    return [fn(v) if v is not None else None for v in values]
+
+
 def preview(path, n: int = 20):
     """(kind, encoding, first n rows with canonical Chinese headers and personal fields masked, notes)
     for the upload page; nothing is written. kind is None when the file would be rejected."""
@@ -394,7 +412,8 @@ def preview(path, n: int = 20):
     head = sheet.table.slice(0, n).to_pydict() if sheet.table is not None else {}
     if m is None:
         notes.append(message)
-        return None, sheet.encoding, pd.DataFrame({h: head.get(f"c{i}", []) for i, h in enumerate(sheet.headers)}), notes
+        return None, sheet.encoding, pd.DataFrame({h: _mask_unknown(h, head.get(f"c{i}", []))
+                                                   for i, h in enumerate(sheet.headers)}), notes
     data = {}
     for i, c in m.columns.items():
         values = [(v.strip() or None) if v is not None else None for v in head.get(f"c{i}", [])]
