@@ -33,6 +33,21 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--kind", choices=["service_records", "centers", "funds", "activities"],
                    help="文件类型（默认按表头识别）")
     p.add_argument("--json", action="store_true", help="每个文件输出一行 JSON")
+    p.add_argument("--mapping", metavar="P.toml", help="映射配置：把其他平台的导出按此配置转换后导入")
+    p.add_argument("--dry-run", action="store_true", help="只检查不写入：各列解析率、未映射的值及其行数")
+
+    p = sub.add_parser("map", help="为其他平台的导出起草映射配置 / draft a mapping profile")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--kind", choices=["service_records", "centers", "funds", "activities"], default="service_records")
+    p.add_argument("--out", required=True, metavar="P.toml", help="草稿写入的文件")
+
+    for name, label in (("regions", "区划字典"), ("catalog", "服务事项目录")):
+        p = sub.add_parser(name, help=f"{label} / {name} dictionary")
+        q = p.add_subparsers(dest="dict_command", required=True).add_parser("import", help=f"导入{label}")
+        q.add_argument("files", nargs="*", metavar="FILE",
+                       help="文件（表头同 sample_data 中的字典）" + ("；省略时载入随附的全国区划（到乡镇街道）"
+                                                                   if name == "regions" else ""))
+        q.add_argument("--db")
 
     _user_parser(sub)
 
@@ -48,6 +63,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--rounds", type=int, default=3, help="每页筛选序列重复的轮数")
     p.add_argument("--pages", nargs="+", default=None, help="只测这些页面脚本（如 app.py pages/funds.py）")
     p.add_argument("--import-rows", type=int, default=1_000_000, help="同时测导入速度的 CSV 行数（0 不测）")
+    p.add_argument("--mapped", action="store_true", help="import：比较经映射配置导入与数据规范格式导入的耗时")
     return parser
 
 
@@ -60,11 +76,19 @@ def main(argv=None) -> int:
             return _init(args)
         if args.command == "import":
             return _import(args)
+        if args.command == "map":
+            return _map(args)
+        if args.command in ("regions", "catalog"):
+            return _dictionary(args)
         if args.command == "user":
             return _user(args)
         if args.command == "samples":
             return _samples(args)
         if args.command == "bench":
+            if args.what == "import" and args.mapped:
+                from dangqun.bench import mapped
+
+                return mapped.run(rows=args.rows)
             if args.what == "import":
                 from dangqun.bench import imports
 
@@ -126,10 +150,13 @@ def _import(args) -> int:
 
     from dangqun import audit
 
+    if args.dry_run:
+        return _dry_run(args)
     # the command line runs on the server under an operator's own login: it imports as an
     # administrator (the dashboard's import page is for administrators only too)
     with db.opened(args.db) as con:
-        reports = ingest.import_files(con, args.files, kind=args.kind, db_path=db.resolve_path(args.db))
+        reports = ingest.import_files(con, args.files, kind=args.kind, db_path=db.resolve_path(args.db),
+                                      mapping=args.mapping)
         for report in reports:
             audit.record_import(con, audit.cli_user(), report)
     for report in reports:
@@ -137,6 +164,78 @@ def _import(args) -> int:
             print(json.dumps(report.to_json(), ensure_ascii=False))
         else:
             print(report.summary_zh())
+    return 2 if any(r.rejected for r in reports) else 0
+
+
+def _dry_run(args) -> int:
+    """`import --dry-run`: what the import would do, on a read-only database; nothing is written."""
+    import duckdb
+
+    from dangqun import ingest, privacy
+
+    path = db.resolve_path(args.db)
+    # read-only when the database exists (the running dashboard may hold it); the checks only read it
+    con = db.connect(path, read_only=True) if path.exists() else duckdb.connect()
+    try:
+        if not path.exists():
+            db.ensure_schema(con)
+        privacy.install_macros(con, temp=True)
+        con.execute("set enable_progress_bar = false")
+        code = 0
+        for f in args.files:
+            r = ingest.import_file(con, f, kind=args.kind, salt="dry-run", mapping=args.mapping, dry_run=True)
+            code = max(code, 2 if r.rejected else 0)
+            if args.json:
+                print(json.dumps(r.to_json(), ensure_ascii=False))
+                continue
+            if r.rejected:
+                print(f"✗ {f}：{r.message}")
+                continue
+            good = r.rows_read - r.skipped - r.quarantined - r.repeated
+            print(f"（试运行，未写入）{f}：读取 {r.rows_read:,} 行，可导入 {good:,}，跳过 {r.skipped:,}，"
+                  f"文件内重复 {r.repeated:,}，将隔离 {r.quarantined:,}")
+            for n in r.notes:
+                print(f"    {n}")
+            for e in r.errors[:10]:
+                print(f"    第 {e.row} 行 {e.column or ''}：{e.reason}")
+        return code
+    finally:
+        con.close()
+
+
+def _map(args) -> int:
+    import duckdb
+
+    from dangqun.ingest import mapping, read
+
+    try:
+        sheet = read.read_any(args.file)
+    except read.Rejected as exc:
+        print(f"✗ {args.file}：{exc}", file=sys.stderr)
+        return 2
+    from pathlib import Path
+
+    text = mapping.draft(duckdb.connect(), sheet, args.kind, file_name=Path(args.file).name)
+    Path(args.out).write_text(text, encoding="utf-8")
+    todo = text.count('"TODO"')
+    print(f"已写入映射配置草稿 {args.out}：{todo} 处 TODO 待填写" + ("" if todo else "，可直接试运行")
+          + f"；填好后先试运行：python -m dangqun import {args.file} --mapping {args.out} --dry-run")
+    return 0
+
+
+def _dictionary(args) -> int:
+    from dangqun import audit, dictionaries
+
+    with db.opened(args.db) as con:
+        if args.command == "regions" and not args.files:
+            counts = dictionaries.load(con, national=dictionaries.NATIONAL, directory=None)
+            print(f"已载入全国区划（到乡镇街道）：区划表共 {counts['regions']:,} 条 → {db.resolve_path(args.db)}")
+            return 0
+        reports = [dictionaries.import_dictionary(con, args.command, f) for f in args.files]
+        for r in reports:
+            audit.record_import(con, audit.cli_user(), r)
+    for r in reports:
+        print(r.summary_zh())
     return 2 if any(r.rejected for r in reports) else 0
 
 

@@ -17,6 +17,8 @@ class Column:
     enum: tuple[str, ...] | None = None
     aliases: tuple[str, ...] = ()
     personal: bool = False   # masked on the way in
+    free_text: bool = False  # long text typed by people: digit runs (phones, ID and card numbers) masked inside it
+    max_len: int = 2000      # characters; longer cells are quarantined, not truncated
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,10 @@ SERVICE_RECORDS = Kind("service_records", "服务记录", "record_id", (
     Column("satisfaction", "满意度", "varchar", enum=SATISFACTION, aliases=("满意程度",)),
     Column("score", "评分", "integer"),
     Column("dissatisfaction_reason", "不满意原因", "varchar"),
+    # optional free text (hot-topic analysis reads it); a message or a reply may run to several pages
+    Column("request_text", "诉求内容", "varchar", aliases=("诉求描述", "留言详情", "反映内容"), free_text=True,
+           max_len=20000),
+    Column("reply_text", "答复意见", "varchar", aliases=("回复内容", "办理结果"), free_text=True, max_len=20000),
 ))
 
 CENTERS = Kind("centers", "服务中心", "center_id", (

@@ -35,6 +35,22 @@ def mask_phone(phone: str | None) -> str | None:
     return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
 
 
+# A run of 11 or more digits (single spaces or hyphens between them allowed, an ID number's final X too) is
+# a mobile number (11), an ID number (18) or a bank card (16-19) as far as free text goes: its first three
+# and last four digits stay, the middle becomes four stars whatever its length (the length would tell which
+# it was). Shorter runs — dates, amounts, house numbers, 12345 — pass. Leftmost-first greedy matching makes
+# every run match from its first digit, so no look-behind is needed (RE2 in DuckDB has none).
+DIGIT_RUN = r"(\d)[ -]?(\d)[ -]?(\d)(?:[ -]?\d){4,}[ -]?(\d)[ -]?(\d)[ -]?(\d)[ -]?([\dXx])"
+DIGIT_RUN_MASK = r"\1\2\3****\4\5\6\7"
+
+
+def mask_text(text: str | None) -> str | None:
+    """Free text with every long digit run masked: 电话13812341234 → 电话138****1234."""
+    if text is None:
+        return None
+    return re.sub(DIGIT_RUN, DIGIT_RUN_MASK, text)
+
+
 def resident_hash(salt: str, name: str | None, phone: str | None) -> str | None:
     """Salted SHA-256 (first 16 hex digits) of the raw name and phone digits, for repeat visits."""
     name = (name or "").strip()
@@ -58,14 +74,17 @@ create or replace macro mask_compact_phone(d) as
 create or replace macro mask_phone(p) as
     case when regexp_matches(p, '\s') then mask_compact_phone(regexp_replace(p, '\s', '', 'g'))
          else mask_compact_phone(p) end;
+create or replace macro mask_text(s) as regexp_replace(s, '{run}', '{mask}', 'g');
 create or replace macro resident_hash(salt, n, p) as
     case when coalesce(trim(n), '') = '' and coalesce(regexp_replace(p, '\D', '', 'g'), '') = '' then null
          else left(sha256(salt || '|' || coalesce(trim(n), '') || '|' || coalesce(regexp_replace(p, '\D', '', 'g'), '')), 16) end;
 """
 
 
-def install_macros(con) -> None:
-    con.execute(MACROS_SQL)
+def install_macros(con, temp: bool = False) -> None:
+    """temp: in the connection's temporary catalog (a read-only database, e.g. an import's dry run)."""
+    sql = MACROS_SQL.replace("{run}", DIGIT_RUN).replace("{mask}", DIGIT_RUN_MASK)
+    con.execute(sql.replace("create or replace macro", "create or replace temp macro") if temp else sql)
 
 
 def salt_for(db_path: str | Path) -> str:

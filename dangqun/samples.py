@@ -60,7 +60,8 @@ def _expr(column: contract.Column, fmt: str) -> str:
 def export_query(kind: str, fmt: str = "csv", where: str | None = None, limit: int | None = None) -> str:
     """The SELECT that renders `kind` the way a platform exports it. `where` is SQL on the table."""
     k = contract.KINDS[kind]
-    cols = ", ".join(f'{_expr(c, fmt)} as "{c.header}"' for c in k.columns)
+    # no platform of the demo exports free text: the example files stay as they were
+    cols = ", ".join(f'{_expr(c, fmt)} as "{c.header}"' for c in k.columns if not c.free_text)
     sql = f"select {cols} from {kind}"
     if where:
         sql += f" where {where}"

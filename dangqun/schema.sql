@@ -73,8 +73,13 @@ create table if not exists service_records (
     solved                 boolean,
     satisfaction           varchar,
     score                  integer,
-    dissatisfaction_reason varchar
+    dissatisfaction_reason varchar,
+    request_text           varchar,   -- 诉求内容, phone/ID/card numbers masked inside the text
+    reply_text             varchar    -- 答复意见, masked the same way
 );
+-- databases created before the free-text columns
+alter table service_records add column if not exists request_text varchar;
+alter table service_records add column if not exists reply_text varchar;
 
 -- grain: one row per fund project
 create table if not exists funds (
@@ -119,6 +124,10 @@ create table if not exists import_log (
     message      varchar,
     imported_by  varchar
 );
+-- rows a mapping profile skipped (e.g. a platform's duplicate tickets) and the profile with its constants
+-- and derivations; null for files in contract format
+alter table import_log add column if not exists skipped integer;
+alter table import_log add column if not exists mapping varchar;
 
 -- grain: one row per rejected input row (and per reason). raw is the row as JSON, personal fields masked.
 create table if not exists quarantine (

@@ -391,13 +391,19 @@ def test_narrower_export_updates_only_its_columns(con, dbp, tmp_path):
 # ---- privacy, log ---------------------------------------------------------------------------------
 
 def test_no_raw_name_or_phone_anywhere_in_the_database(con, dbp, tmp_path):
-    head = HEAD + ["承办人"]
-    rows = [rec("R1") + ["赵敏华"], rec("R2", name="欧阳娜娜", phone="13987654321") + ["钱多多"],
-            rec("R3", name="李四", phone="15011112222", score="9") + ["孙悟空"],   # quarantined
+    head = HEAD + ["承办人", "诉求内容", "答复意见"]
+    # free text holding a mobile number (also with hyphens), an ID number and a bank card number
+    ask = "请回电13700001111或137-0000-2222，身份证11010119900101123X"
+    reply = "已退款到卡 6222 0212 3456 7890 123，12345热线于2022-03-06回访"
+    rows = [rec("R1") + ["赵敏华", ask, reply], rec("R2", name="欧阳娜娜", phone="13987654321") + ["钱多多", "", ""],
+            rec("R3", name="李四", phone="15011112222", score="9") + ["孙悟空", ask, reply],   # quarantined
             ["R4", "C001", "2022-03-05", "窗口", "0101", "周芷若", "18600001111"]]  # truncated
     run(con, dbp, put(tmp_path, "r.csv", csv_text(rows, head)))
     assert table_count(con, "service_records") == 2 and table_count(con, "quarantine") == 2
-    secrets = NAMES + PHONES + ["周芷若", "18600001111", "赵敏华", "钱多多", "孙悟空"]
+    assert con.execute("select request_text, reply_text from service_records where record_id = 'R1'").fetchall() == [
+        ("请回电137****1111或137****2222，身份证110****123X", "已退款到卡 622****0123，12345热线于2022-03-06回访")]
+    secrets = NAMES + PHONES + ["周芷若", "18600001111", "赵敏华", "钱多多", "孙悟空", "13700001111", "0000-2222",
+                                "11010119900101123X", "19900101", "6222 0212 3456"]
     cols = con.execute("select table_name, column_name from information_schema.columns "
                        "where data_type = 'VARCHAR' and table_schema = 'main'").fetchall()
     for table, column in cols:
@@ -406,6 +412,7 @@ def test_no_raw_name_or_phone_anywhere_in_the_database(con, dbp, tmp_path):
             assert n == 0, (table, column, s)
     raw = json.loads(con.execute("select raw from quarantine where row_number = 4").fetchall()[0][0])
     assert (raw["服务对象"], raw["联系电话"], raw["承办人"]) == ("李*", "150****2222", "孙**")
+    assert raw["诉求内容"] == "请回电137****1111或137****2222，身份证110****123X"
     hashes = con.execute("select resident_hash from service_records order by record_id").fetchall()
     from dangqun import privacy
     assert hashes == [(privacy.resident_hash(privacy.salt_for(dbp), "张三丰", "13812345678"),),

@@ -83,7 +83,7 @@ COMMIT_ROWS = 1_000_000
 MEMORY_LIMIT = "1500MB"
 
 RECORD_INSERT = """
-insert into service_records
+insert into service_records by name
 select county || strftime(received_at, '%Y%m%d') || lpad(seq::varchar, 8, '0') as record_id,
        * exclude (seq, county)
 from _demo_block

@@ -129,6 +129,8 @@ EN: dict[str, str] = {
     "满意度": "Satisfaction",
     "评分": "Score",
     "不满意原因": "Reason for dissatisfaction",
+    "诉求内容": "Request text",
+    "答复意见": "Reply text",
     "中心名称": "Center",
     "区划代码": "Region code",
     "中心类型": "Center type",

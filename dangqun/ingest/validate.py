@@ -5,11 +5,10 @@ from __future__ import annotations
 from dangqun.contract import Column
 from dangqun.ingest.normalise import PARSERS, Match
 
-MAX_TEXT = 2000   # characters; longer cells are quarantined, not truncated (see package docstring)
 
 # Reason texts, written once. {v} is the cell as given (cut at 50 characters).
 R_EMPTY = "必填项为空"
-R_TOO_LONG = "内容过长（{n} 字，上限 2000 字），请检查是否粘贴错误"
+R_TOO_LONG = "内容过长（{n} 字，上限 {m} 字），请检查是否粘贴错误"
 R_TYPE = {"timestamp": "「{v}」不是有效的日期时间", "date": "「{v}」不是有效的日期", "boolean": "「{v}」应为 是 或 否",
           "integer": "「{v}」不是整数", "double": "「{v}」不是数字", "decimal": "「{v}」不是金额数字"}
 R_ENUM = "「{v}」不是可选值（{options}）"
@@ -106,7 +105,8 @@ def staging_sql(m: Match, headers: list[str], raw_json: str) -> tuple[list[str],
         show = SHOW.format(t)
         if c.required:
             checks.append((c.name, f"{t} is null", q(R_EMPTY)))
-        checks.append((c.name, f"length({t}) > {MAX_TEXT}", _reason(R_TOO_LONG, n=f"length({t})")))
+        checks.append((c.name, f"length({t}) > {c.max_len}",
+                       _reason(R_TOO_LONG.replace("{m}", str(c.max_len)), n=f"length({t})")))
         if c.type in PARSERS:
             checks.append((c.name, f"{t} is not null and {v} is null", _reason(R_TYPE[c.type], v=show)))
         if c.enum:

@@ -16,8 +16,16 @@ SQL_TYPES = {"varchar": "varchar", "timestamp": "timestamp", "date": "date", "bo
 
 
 def masked(col: Column, ref: str) -> str:
-    fn = MASKS.get(col.name)
+    fn = "mask_text" if col.free_text else MASKS.get(col.name)
     return f"{fn}({ref})" if fn else ref
+
+
+def py_mask(col: Column):
+    """The Python twin of `masked` (dangqun.privacy), for the few rows masked outside SQL."""
+    from dangqun import privacy
+
+    fn = "mask_text" if col.free_text else MASKS.get(col.name)
+    return getattr(privacy, fn) if fn else None
 
 
 def raw_json_sql(m: Match, headers: list[str]) -> str:
@@ -77,6 +85,18 @@ def _due_on(con, m: Match) -> None:
     con.register("due", pa.table({"_row": t["_row"], "due_on": pa.array(due, type=pa.date32(), from_pandas=True)}))
 
 
+def _same(m: Match, c: str) -> str:
+    """Stored row t and file row o agree on column c. A time given to the minute (2022/3/5 9:07, as many
+    platforms export) agrees with the stored time in that minute: the export's precision is not a change.
+    resident_hash is not compared: it follows the salt and the raw name, while the masked name and phone
+    that the platform's content shows are compared as columns of their own."""
+    typ = next((col.type for col in m.kind.columns if col.name == c), None)
+    if typ == "timestamp":
+        return (f"(t.{c} is not distinct from o.{c} or "
+                f"(o.{c} = date_trunc('minute', o.{c}) and o.{c} = date_trunc('minute', t.{c})))")
+    return f"t.{c} is not distinct from o.{c}"
+
+
 def write_good(con, m: Match, cols: list[str]) -> tuple[int, int, int]:
     """Classify against the stored rows (new / identical / changed) and write. Only the columns the file
     has are compared and updated, so a narrower export does not blank the others."""
@@ -87,7 +107,7 @@ def write_good(con, m: Match, cols: list[str]) -> tuple[int, int, int]:
                 f"semi join (select s.t_{key} as k from stage s semi join {table} t on t.{key} = s.t_{key}) ids "
                 f"on ids.k = g.{key}")
     n_old = con.execute("select count(*) from old").fetchall()[0][0]
-    same = " and ".join(f"t.{c} is not distinct from o.{c}" for c in cols if c != key) or "true"
+    same = " and ".join(_same(m, c) for c in cols if c not in (key, "resident_hash")) or "true"
     con.execute(f"create or replace temp table upd as select o.* from old o join {table} t "
                 f"on t.{key} = o.{key} where not ({same})")
     n_upd = con.execute("select count(*) from upd").fetchall()[0][0]
