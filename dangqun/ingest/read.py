@@ -14,9 +14,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from dangqun.ingest.normalise import header_score
+from dangqun.ingest.normalise import header_score, tidy
 
-TRIM_CHARS = " \t\r\n\u3000\xa0\ufeff"   # incl. full-width space, no-break space, stray BOMs
 HEADER_SEARCH_ROWS = 30   # a title block above the header is at most a few rows; 30 is generous
 
 
@@ -173,16 +172,6 @@ def _arrow_csv(data: bytes, headers: list[str], header_line: int, delim: str):
         cells = next(csv.reader([r.text], delimiter=delim), [])
         bad_lines.append(BadLine(r.number, cells, n))
     return table, bad_lines
-
-
-def tidy(table: pa.Table, crlf_inside: bool = False) -> pa.Table:
-    """Trim every cell (pyarrow's kernel is several times faster than DuckDB's trim with a character set)."""
-    cols = []
-    for col in table.columns:
-        if crlf_inside:
-            col = pc.replace_substring(col, "\r\n", "\n")
-        cols.append(pc.utf8_trim(col, characters=TRIM_CHARS))
-    return pa.table(cols, names=table.column_names)
 
 
 def drop_empty_rows(table: pa.Table) -> pa.Table:
