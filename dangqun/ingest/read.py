@@ -14,6 +14,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from dangqun.ingest import limits
 from dangqun.ingest.normalise import header_score, tidy
 
 HEADER_SEARCH_ROWS = 30   # a title block above the header is at most a few rows; 30 is generous
@@ -212,6 +213,9 @@ def _cell(v) -> str | None:
 def read_workbook(path: Path, sheet_name: str | None, head_only: bool = False, max_rows: int | None = None) -> Sheet:
     from python_calamine import CalamineWorkbook
 
+    refusal = limits.check_file(path, sheet_name)
+    if refusal:
+        raise Rejected(refusal)
     try:
         book = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # noqa: BLE001 - calamine raises several types for a broken workbook
