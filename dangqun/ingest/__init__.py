@@ -109,8 +109,9 @@ def _db_path(con) -> str | None:
     return rows[0][0] if rows and rows[0][0] else None
 
 
-def import_files(con, paths, kind: str | None = None, db_path=None) -> list[Report]:
-    """Import each file in its own transaction; centers files first (see module docstring)."""
+def import_files(con, paths, kind: str | None = None, db_path=None, names=None) -> list[Report]:
+    """Import each file in its own transaction; centers files first (see module docstring). `names`:
+    the files as reports and the import log name them (an upload's own name), else their paths."""
     path = db_path or _db_path(con)
     salt = privacy.salt_for(path) if path else os.urandom(16).hex()
     con.execute("set enable_progress_bar = false")   # the CLI's output is ours (and --json is parsed)
@@ -127,12 +128,13 @@ def import_files(con, paths, kind: str | None = None, db_path=None) -> list[Repo
         order.append((rank, i))
     reports: dict[int, Report] = {}
     for _, i in sorted(order):
-        reports[i] = import_file(con, str(paths[i]), kind=kind, salt=salt)
+        reports[i] = import_file(con, str(paths[i]), kind=kind, salt=salt, name=names[i] if names else None)
     return [reports[i] for i in range(len(paths))]
 
 
-def import_file(con, path: str, kind: str | None = None, salt: str = "") -> Report:
-    report = Report(file=path)
+def import_file(con, path: str, kind: str | None = None, salt: str = "", name: str | None = None) -> Report:
+    report = Report(file=name or path)
+    file_name = name or _file_name(path)
     normalise.install(con)
     sheet = None
     try:
@@ -152,9 +154,9 @@ def import_file(con, path: str, kind: str | None = None, salt: str = "") -> Repo
         report.rejected, report.message = True, str(exc)
         report.errors = [Problem(sheet.header_row if sheet and sheet.headers else None, None, str(exc))]
         report.rows_read = report.imported = report.updated = report.duplicates = report.quarantined = 0
-        _log(con, report, sheet, _file_name(path), status="已拒绝")
+        _log(con, report, sheet, file_name, status="已拒绝")
         return report
-    _commit_file(con, m, sheet, report, final, cols, _file_name(path))
+    _commit_file(con, m, sheet, report, final, cols, file_name)
     return report
 
 

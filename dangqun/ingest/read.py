@@ -114,6 +114,10 @@ def read_csv(data: bytes, head_only: bool = False) -> Sheet:
         text, encoding = decode(data)
         utf8 = text.encode("utf-8")
         del text
+    if b"\x00" in _head(utf8):   # text never holds NUL; UTF-16 (two bytes a character) is full of them
+        said = "开头标明是 UTF-8 编码，但" if encoding == "utf-8-sig" else ""
+        raise Rejected(f"文件{said}含有空字符（NUL），可能是 UTF-16 编码或不是文本文件，无法读取。"
+                       f"请在 Excel 或记事本中另存为 UTF-8 或 GBK 编码的 CSV 后再导入")
     head_text = _head(utf8).decode("utf-8", errors="replace")
     if not head_text.strip() and not utf8.strip():
         raise Rejected("文件为空")
@@ -129,6 +133,10 @@ def read_csv(data: bytes, head_only: bool = False) -> Sheet:
     try:
         sheet.table, sheet.bad_lines = _arrow_csv(utf8, headers, header_line, delim)
     except pa.ArrowInvalid as exc:
+        if "straddl" in str(exc):
+            # a cell longer than a parse block (1 MiB): read again in one block; validate quarantines the row
+            sheet.table, sheet.bad_lines = _arrow_csv(utf8, headers, header_line, delim, block_size=len(utf8) + 1)
+            return sheet
         if encoding != "utf-8" or "utf8" not in str(exc).lower().replace("-", ""):
             raise Rejected(f"无法解析 CSV 文件：{exc}") from exc
         # valid UTF-8 at the top, not further down: decode the whole file after all
@@ -137,7 +145,7 @@ def read_csv(data: bytes, head_only: bool = False) -> Sheet:
     return sheet
 
 
-def _arrow_csv(data: bytes, headers: list[str], header_line: int, delim: str):
+def _arrow_csv(data: bytes, headers: list[str], header_line: int, delim: str, block_size: int = 1 << 20):
     n = len(headers)
     names = [f"c{i}" for i in range(n)]
     bad: list = []
@@ -151,7 +159,7 @@ def _arrow_csv(data: bytes, headers: list[str], header_line: int, delim: str):
     table = pacsv.read_csv(
             io.BytesIO(data),
             read_options=pacsv.ReadOptions(skip_rows=header_line, column_names=names, use_threads=False,
-                                           block_size=1 << 20),
+                                           block_size=block_size),
             parse_options=pacsv.ParseOptions(delimiter=delim, newlines_in_values=True, ignore_empty_lines=False,
                                              invalid_row_handler=on_bad),
             convert_options=pacsv.ConvertOptions(column_types={c: pa.string() for c in names},
