@@ -87,3 +87,21 @@ def test_the_preview_refuses_too(hostile_workbooks):
     assert kind is None and len(rows) == 0 and notes[0].startswith(message)
     with pytest.raises(read.Rejected, match="工作表数为 200"):
         read.read_any(str(hostile_workbooks["many_sheets"][0]))
+
+
+def test_the_preview_reads_only_the_first_rows(tmp_path):
+    """The preview hands calamine a copy of the sheet cut after its first rows (and without the
+    declared range); what it shows equals the head of a full read."""
+    from python_calamine import CalamineWorkbook
+
+    from dangqun import ingest
+
+    path = write_xlsx(tmp_path / "big.xlsx", body(5_000), dimension="A1:H5001", sheets=3)
+    head = limits.head_workbook(path, None, 51)
+    sheet = CalamineWorkbook.from_filelike(head).get_sheet_by_index(0)
+    assert (sheet.height, sheet.width) == (51, 8)
+    assert head.getbuffer().nbytes < path.stat().st_size / 20
+    kind, _, rows, _ = ingest.preview(path)
+    full = read.read_any(str(path)).table
+    assert kind == "service_records"
+    assert rows["受理编号"].tolist() == full["c0"].to_pylist()[:20] == [f"SL{i:04d}" for i in range(1, 21)]

@@ -13,6 +13,7 @@ With these limits a workbook that passes is read in well under 1.5 GB: 100,000 r
 from __future__ import annotations
 
 import html
+import io
 import re
 import zipfile
 from functools import lru_cache
@@ -288,3 +289,60 @@ def _positions(z: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[int, int]:
             if max_row * max_col > MAX_SHEET_CELLS:
                 return max_row, max_col
     return max_row, max_col
+
+
+_ROW_END = re.compile(rb"</(?:\w+:)?row>")
+_SHEET_DATA = re.compile(rb"<((?:\w+:)?)sheetData[\s>/]")
+
+
+def head_workbook(path: Path, sheet_name: str | None, rows: int) -> io.BytesIO | None:
+    """A copy of the xlsx at `path` whose sheet (the named one, else the first) holds only its first
+    `rows` rows, for a preview: calamine reads the whole sheet it is given, and a preview needs a few
+    dozen rows of a 100,000-row sheet. None when the file is not an xlsx this can cut (then the
+    caller reads the file itself; it has passed check_file)."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            names = {i.filename: i for i in z.infolist()}
+            if "xl/workbook.xml" not in names:
+                return None
+            targets = [t for name, t in _sheets(z) if t in names and (sheet_name is None or name == sheet_name)]
+            if not targets:
+                return None
+            out = io.BytesIO()
+            with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as w:
+                for info in z.infolist():
+                    if info.filename == targets[0]:
+                        w.writestr(info.filename, _head_sheet(z, info, rows))
+                    elif not info.filename.startswith("xl/worksheets/"):
+                        w.writestr(info, z.read(info))
+                    else:   # other sheets are not read: an empty sheet keeps the workbook whole
+                        w.writestr(info.filename, b'<worksheet xmlns="http://schemas.openxmlformats.org/'
+                                                  b'spreadsheetml/2006/main"><sheetData/></worksheet>')
+            out.seek(0)
+            return out
+    except (zipfile.BadZipFile, KeyError, OSError):
+        return None
+
+
+def _head_sheet(z: zipfile.ZipFile, info: zipfile.ZipInfo, rows: int) -> bytes:
+    kept, seen, prefix = [], 0, None
+    for buf in _chunks(z, info):
+        if prefix is None:
+            m = _SHEET_DATA.search(buf)
+            prefix = m.group(1) if m else b""
+            buf = _DIMENSION_TAG.sub(b"", buf)   # a declared range is not the preview's
+        ends = [m.end() for m in _ROW_END.finditer(buf)]
+        if seen + len(ends) >= rows:
+            kept.append(buf[:ends[rows - seen - 1]])
+            return b"".join(kept) + b"</%ssheetData></%sworksheet>" % (prefix, _root_prefix(kept[0]))
+        seen += len(ends)
+        kept.append(buf)
+    return b"".join(kept)
+
+
+_DIMENSION_TAG = re.compile(rb"<(?:\w+:)?dimension\s[^>]*>")
+
+
+def _root_prefix(head: bytes) -> bytes:
+    m = re.search(rb"<((?:\w+:)?)worksheet[\s>]", head)
+    return m.group(1) if m else b""

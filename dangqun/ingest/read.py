@@ -224,8 +224,10 @@ def read_workbook(path: Path, sheet_name: str | None, head_only: bool = False, m
     refusal = limits.check_file(path, sheet_name)
     if refusal:
         raise Rejected(refusal)
+    nrows = HEADER_SEARCH_ROWS + 1 if head_only else (HEADER_SEARCH_ROWS + 1 + max_rows if max_rows else None)
+    head = limits.head_workbook(path, sheet_name, nrows) if nrows else None
     try:
-        book = CalamineWorkbook.from_path(str(path))
+        book = CalamineWorkbook.from_filelike(head) if head else CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # noqa: BLE001 - calamine raises several types for a broken workbook
         raise Rejected(f"无法打开 Excel 文件：{exc}") from exc
     names = book.sheet_names
@@ -239,7 +241,6 @@ def read_workbook(path: Path, sheet_name: str | None, head_only: bool = False, m
         if len(names) > 1:
             notes.append(f"工作簿有 {len(names)} 个工作表，只读取了第一个「{names[0]}」；"
                          f"其他工作表请用「文件名.xlsx#工作表名」导入")
-    nrows = HEADER_SEARCH_ROWS + 1 if head_only else (HEADER_SEARCH_ROWS + 1 + max_rows if max_rows else None)
     rows = ws.to_python(skip_empty_area=True, nrows=nrows)
     if not rows or not any(_cell(c) for r in rows for c in r):
         raise Rejected("文件为空（工作表没有内容）")
