@@ -167,6 +167,26 @@ def from_query(query: Mapping[str, str], index: RegionIndex, latest: dt.date,
     return dataclasses.replace(f, category=cat, channel=ch, notices=tuple(notices))
 
 
+def choose_period(f: Filters, preset, latest: dt.date, start=None, end=None) -> Filters:
+    """`f` after the official picks a period in the sidebar (custom: start..end, swapped when given
+    the wrong way round). A preset that is not one of periods.PRESETS (a forged widget value) gives
+    the default period and a notice, like a bad URL parameter; nothing here raises on user input."""
+    if preset not in periods.PRESETS or (preset == "custom" and not (isinstance(start, dt.date)
+                                                                     and isinstance(end, dt.date))):
+        default = default_filters(latest, f.lang)
+        return dataclasses.replace(f, preset=default.preset, period=default.period,
+                                   compare_period=f.compare_period if f.compare == "custom" else
+                                   periods.comparison_period(default.period, f.compare),
+                                   notices=(*f.notices, f"f_period={str(preset)[:64]}"))
+    if preset == "custom":
+        start, end = min(start, end), max(start, end)
+        period = periods.Period(start, end)
+    else:
+        period = periods.preset_period(preset, latest)
+    cmp_period = f.compare_period if f.compare == "custom" else periods.comparison_period(period, f.compare)
+    return dataclasses.replace(f, preset=preset, period=period, compare_period=cmp_period)
+
+
 def to_query(f: Filters) -> dict[str, str]:
     """The URL parameters that reproduce `f` (only what differs from an empty choice)."""
     query = {key: getattr(f, key) for key in LEVEL_KEYS if getattr(f, key)}

@@ -1,6 +1,4 @@
 """数据导入: upload platform exports, preview them, import them and see the history of imports."""
-import tempfile
-
 import streamlit as st
 
 from dangqun import metrics, ui
@@ -18,9 +16,11 @@ files = st.file_uploader(fr.t("选择导出文件（CSV 或 Excel，可多选）
 imported_ids = st.session_state.setdefault("imported_file_ids", set())
 pending = [f for f in files or [] if f.file_id not in imported_ids]
 # the importer takes paths: each session saves its uploads in a directory of its own, kept in step
-# with the uploader (a file the official removes is deleted at once)
+# with the uploader (a file the official removes is deleted at once); idle and leftover ones are swept
+view.start_sweeper()
+view.sweep()
 if pending and "import_dir" not in st.session_state:
-    st.session_state["import_dir"] = tempfile.mkdtemp(prefix="dangqun_upload_")
+    st.session_state["import_dir"] = str(view.session_dir())
 previews = []
 if "import_dir" in st.session_state:
     previews = view.preview_files(view.save_uploads(pending, st.session_state["import_dir"]))

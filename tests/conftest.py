@@ -163,3 +163,16 @@ def empty_village(demo_con):
                            where c2.region_code = c.region_code
                              and s.received_at >= '2022-01-01' and s.received_at < '2022-01-04')
         order by c.region_code limit 1""").fetchone()
+
+
+@pytest.fixture(scope="session")
+def hostile_workbooks(tmp_path_factory):
+    """name → (path, expected refusal) for the hostile workbooks of tests/hostile_files.py, written
+    once per session (the zip bomb takes a few seconds)."""
+    from tests.hostile_files import HOSTILE
+
+    folder = tmp_path_factory.mktemp("hostile")
+    out = {}
+    for name, (write, message) in HOSTILE.items():
+        out[name] = (write(folder / f"{name}.xlsx"), message)
+    return out

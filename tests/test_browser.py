@@ -4,6 +4,7 @@ Screenshots go to tests/_artifacts/ (ignored by git) for a person to look at.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -35,14 +36,12 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(demo_db, accounts_file, tmp_path_factory):
-    """`streamlit run serve.py` (app.py behind dangqun.server_guard) on a free localhost port, over its
-    own copy of the demo database (the demo accounts come from accounts_file through $DANGQUN_USERS)."""
-    db_path = tmp_path_factory.mktemp("browser") / "browser.duckdb"
-    shutil.copy(demo_db, db_path)
+@contextlib.contextmanager
+def serve(db_path: Path, log_path: Path):
+    """`streamlit run serve.py` (app.py behind dangqun.server_guard) over `db_path` on a free localhost
+    port: yields (url, process)."""
     port = _free_port()
-    log = open(tmp_path_factory.mktemp("log") / "streamlit.log", "w")
+    log = open(log_path, "w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "serve.py", "--server.port", str(port),
          "--server.headless", "true", "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
@@ -58,10 +57,22 @@ def server(demo_db, accounts_file, tmp_path_factory):
     else:
         proc.kill()
         raise RuntimeError("streamlit did not start within 60 s")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
-    log.close()
+    try:
+        yield url, proc
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def server(demo_db, accounts_file, tmp_path_factory):
+    """The app served over its own copy of the demo database (the demo accounts come from
+    accounts_file through $DANGQUN_USERS)."""
+    db_path = tmp_path_factory.mktemp("browser") / "browser.duckdb"
+    shutil.copy(demo_db, db_path)
+    with serve(db_path, tmp_path_factory.mktemp("log") / "streamlit.log") as (url, _):
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -22,7 +22,6 @@ PACKAGE = "dangqun"
 # Cycles that exist today and are being removed on other branches (issue 10). Once a fix is merged its
 # test below passes, which strict xfail reports as a failure: delete the cycle from this list then.
 KNOWN_CYCLES = [
-    ("dangqun.ingest.normalise", "dangqun.ingest.read"),   # normalise's preview borrows read.tidy
 ]
 
 

@@ -51,7 +51,7 @@ def test_page_shows_uploader_and_history(open_page, app_db, lang, url, title, up
         assert len(at.dataframe) == 1
 
 
-def test_preview_of_an_upload(open_page):
+def test_preview_of_an_upload(open_page, app_db):
     at = open_page(PAGE)
     at.file_uploader(key="import_files").set_value([("新记录.csv", CSV_2020, "text/csv"),
                                                     ("表格.csv", NOT_AN_EXPORT, "text/csv")]).run()
@@ -64,7 +64,8 @@ def test_preview_of_an_upload(open_page):
     assert preview["联系电话"].tolist() == ["138****1234", "139****1111", "139****2222"]
     assert not at.button(key="import_run").disabled
     saved = Path(at.session_state["import_dir"])
-    assert sorted(p.name for p in saved.rglob("*.csv")) == ["新记录.csv", "表格.csv"]
+    assert [p.name for p in saved.rglob("*.csv")] == ["upload.csv", "upload.csv"]   # saved under short names
+    assert saved.parent == app_db.parent / "uploads" and saved.stat().st_mode & 0o777 == 0o700
     at.file_uploader(key="import_files").set_value(None).run()      # the official removes the files
     assert not at.exception
     assert list(saved.iterdir()) == []

@@ -128,10 +128,11 @@ def _db_path(con) -> str | None:
     return rows[0][0] if rows and rows[0][0] else None
 
 
-def import_files(con, paths, kind: str | None = None, db_path=None, mapping=None) -> list[Report]:
+def import_files(con, paths, kind: str | None = None, db_path=None, mapping=None, names=None) -> list[Report]:
     """Import each file in its own transaction; centers files first (see module docstring). `mapping` is a
     profile path (dangqun.ingest.mapping) applied to every file; without it a file whose headers fit no
-    kind is matched against the saved profiles by its header fingerprint."""
+    kind is matched against the saved profiles by its header fingerprint. `names`: the files as reports and
+    the import log name them (an upload's own name), else their paths."""
     path = db_path or _db_path(con)
     salt = privacy.salt_for(path) if path else os.urandom(16).hex()
     con.execute("set enable_progress_bar = false")   # the CLI's output is ours (and --json is parsed)
@@ -148,17 +149,19 @@ def import_files(con, paths, kind: str | None = None, db_path=None, mapping=None
         order.append((rank, i))
     reports: dict[int, Report] = {}
     for _, i in sorted(order):
-        reports[i] = import_file(con, str(paths[i]), kind=kind, salt=salt, mapping=mapping)
+        reports[i] = import_file(con, str(paths[i]), kind=kind, salt=salt, mapping=mapping,
+                                 name=names[i] if names else None)
     return [reports[i] for i in range(len(paths))]
 
 
 def import_file(con, path: str, kind: str | None = None, salt: str = "", mapping=None,
-                dry_run: bool = False) -> Report:
+                dry_run: bool = False, name: str | None = None) -> Report:
     """One file. With dry_run nothing is written (not even import_log): the report's notes carry the
     per-column parse rates and the values the mapping leaves unmapped."""
     from dangqun.ingest import mapping as mapping_mod
 
-    report = Report(file=path)
+    report = Report(file=name or path)
+    file_name = name or _file_name(path)
     normalise.install(con)
     sheet = raw_sheet = profile = None
     try:
@@ -203,12 +206,12 @@ def import_file(con, path: str, kind: str | None = None, salt: str = "", mapping
         if not report.rows_read:
             report.skipped = 0
         if not dry_run:
-            _log(con, report, raw_sheet, _file_name(path), status="已拒绝")
+            _log(con, report, raw_sheet, file_name, status="已拒绝")
         return report
     raw_of_bad = None
     if profile is not None:
         raw_of_bad = lambda cells: mapping_mod.bad_line_raw(raw_sheet.headers, cells, profile)  # noqa: E731
-    _commit_file(con, m, sheet, report, final, cols, _file_name(path), raw_of_bad)
+    _commit_file(con, m, sheet, report, final, cols, file_name, raw_of_bad)
     return report
 
 

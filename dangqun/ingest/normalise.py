@@ -8,6 +8,9 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from dangqun.contract import KINDS, Column, Kind
 
 _BRACKETS = str.maketrans({"[": "(", "]": ")", "【": "(", "】": ")", "〔": "(", "〕": ")"})
@@ -113,7 +116,22 @@ def extras_note(m: Match, headers: list[str]) -> str | None:
     return f"以下列不在「{m.kind.label}」的数据规范中，已忽略（未导入）：{'、'.join(names)}"
 
 
-# ---- cell normalisation, as SQL macros ------------------------------------------------------------
+# ---- cell normalisation: trimming (pyarrow), then parsing (SQL macros) ------------------------------
+
+TRIM_CHARS = " \t\r\n\u3000\xa0\ufeff"   # incl. full-width space, no-break space, stray BOMs
+
+
+def tidy(table: pa.Table, crlf_inside: bool = False) -> pa.Table:
+    """Trim every cell (pyarrow's kernel is several times faster than DuckDB's trim with a character set)."""
+    cols = []
+    for col in table.columns:
+        if crlf_inside:
+            col = pc.replace_substring(col, "\r\n", "\n")
+        cols.append(pc.utf8_trim(col, characters=TRIM_CHARS))
+    return pa.table(cols, names=table.column_names)
+
+
+# ---- cell parsing, as SQL macros ------------------------------------------------------------
 
 TIME_FORMATS = (
     "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d",
@@ -168,10 +186,6 @@ PARSERS = {"timestamp": "dq_ts", "date": "dq_date", "boolean": "dq_bool", "integ
 def normalise_values(con, type_: str, values: list[str | None]) -> list:
     """The importer's normalisation (pyarrow trim, then the SQL macros) applied to a few Python values,
     for the tests and the preview."""
-    import pyarrow as pa
-
-    from dangqun.ingest.read import tidy
-
     install(con)
     table = tidy(pa.table({"v": pa.array(values, type=pa.string())}))
     table = table.append_column("i", pa.array(range(len(values)), type=pa.int64()))

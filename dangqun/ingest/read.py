@@ -14,9 +14,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from dangqun.ingest.normalise import header_score
+from dangqun.ingest import limits
+from dangqun.ingest.normalise import header_score, tidy
 
-TRIM_CHARS = " \t\r\n\u3000\xa0\ufeff"   # incl. full-width space, no-break space, stray BOMs
 HEADER_SEARCH_ROWS = 30   # a title block above the header is at most a few rows; 30 is generous
 
 
@@ -114,6 +114,10 @@ def read_csv(data: bytes, head_only: bool = False) -> Sheet:
         text, encoding = decode(data)
         utf8 = text.encode("utf-8")
         del text
+    if b"\x00" in _head(utf8):   # text never holds NUL; UTF-16 (two bytes a character) is full of them
+        said = "开头标明是 UTF-8 编码，但" if encoding == "utf-8-sig" else ""
+        raise Rejected(f"文件{said}含有空字符（NUL），可能是 UTF-16 编码或不是文本文件，无法读取。"
+                       f"请在 Excel 或记事本中另存为 UTF-8 或 GBK 编码的 CSV 后再导入")
     head_text = _head(utf8).decode("utf-8", errors="replace")
     if not head_text.strip() and not utf8.strip():
         raise Rejected("文件为空")
@@ -129,6 +133,10 @@ def read_csv(data: bytes, head_only: bool = False) -> Sheet:
     try:
         sheet.table, sheet.bad_lines = _arrow_csv(utf8, headers, header_line, delim)
     except pa.ArrowInvalid as exc:
+        if "straddl" in str(exc):
+            # a cell longer than a parse block (1 MiB): read again in one block; validate quarantines the row
+            sheet.table, sheet.bad_lines = _arrow_csv(utf8, headers, header_line, delim, block_size=len(utf8) + 1)
+            return sheet
         if encoding != "utf-8" or "utf8" not in str(exc).lower().replace("-", ""):
             raise Rejected(f"无法解析 CSV 文件：{exc}") from exc
         # valid UTF-8 at the top, not further down: decode the whole file after all
@@ -137,7 +145,7 @@ def read_csv(data: bytes, head_only: bool = False) -> Sheet:
     return sheet
 
 
-def _arrow_csv(data: bytes, headers: list[str], header_line: int, delim: str):
+def _arrow_csv(data: bytes, headers: list[str], header_line: int, delim: str, block_size: int = 1 << 20):
     n = len(headers)
     names = [f"c{i}" for i in range(n)]
     bad: list = []
@@ -151,7 +159,7 @@ def _arrow_csv(data: bytes, headers: list[str], header_line: int, delim: str):
     table = pacsv.read_csv(
             io.BytesIO(data),
             read_options=pacsv.ReadOptions(skip_rows=header_line, column_names=names, use_threads=False,
-                                           block_size=1 << 20),
+                                           block_size=block_size),
             parse_options=pacsv.ParseOptions(delimiter=delim, newlines_in_values=True, ignore_empty_lines=False,
                                              invalid_row_handler=on_bad),
             convert_options=pacsv.ConvertOptions(column_types={c: pa.string() for c in names},
@@ -173,16 +181,6 @@ def _arrow_csv(data: bytes, headers: list[str], header_line: int, delim: str):
         cells = next(csv.reader([r.text], delimiter=delim), [])
         bad_lines.append(BadLine(r.number, cells, n))
     return table, bad_lines
-
-
-def tidy(table: pa.Table, crlf_inside: bool = False) -> pa.Table:
-    """Trim every cell (pyarrow's kernel is several times faster than DuckDB's trim with a character set)."""
-    cols = []
-    for col in table.columns:
-        if crlf_inside:
-            col = pc.replace_substring(col, "\r\n", "\n")
-        cols.append(pc.utf8_trim(col, characters=TRIM_CHARS))
-    return pa.table(cols, names=table.column_names)
 
 
 def drop_empty_rows(table: pa.Table) -> pa.Table:
@@ -223,8 +221,13 @@ def _cell(v) -> str | None:
 def read_workbook(path: Path, sheet_name: str | None, head_only: bool = False, max_rows: int | None = None) -> Sheet:
     from python_calamine import CalamineWorkbook
 
+    refusal = limits.check_file(path, sheet_name)
+    if refusal:
+        raise Rejected(refusal)
+    nrows = HEADER_SEARCH_ROWS + 1 if head_only else (HEADER_SEARCH_ROWS + 1 + max_rows if max_rows else None)
+    head = limits.head_workbook(path, sheet_name, nrows) if nrows else None
     try:
-        book = CalamineWorkbook.from_path(str(path))
+        book = CalamineWorkbook.from_filelike(head) if head else CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # noqa: BLE001 - calamine raises several types for a broken workbook
         raise Rejected(f"无法打开 Excel 文件：{exc}") from exc
     names = book.sheet_names
@@ -238,7 +241,6 @@ def read_workbook(path: Path, sheet_name: str | None, head_only: bool = False, m
         if len(names) > 1:
             notes.append(f"工作簿有 {len(names)} 个工作表，只读取了第一个「{names[0]}」；"
                          f"其他工作表请用「文件名.xlsx#工作表名」导入")
-    nrows = HEADER_SEARCH_ROWS + 1 if head_only else (HEADER_SEARCH_ROWS + 1 + max_rows if max_rows else None)
     rows = ws.to_python(skip_empty_area=True, nrows=nrows)
     if not rows or not any(_cell(c) for r in rows for c in r):
         raise Rejected("文件为空（工作表没有内容）")

@@ -55,16 +55,9 @@ def _on_region_change(level_key: str, ctx: Context) -> None:
 
 def _on_period_change(ctx: Context) -> None:
     f = st.session_state[STATE]
-    preset = st.session_state["f_period"]
-    if preset == "custom":
-        start, end = st.session_state.get("f_start", f.period.start), st.session_state.get("f_end", f.period.end)
-        if start > end:
-            start, end = end, start
-        period = periods.Period(start, end)
-    else:
-        period = periods.preset_period(preset, ctx.latest)
-    cmp_period = f.compare_period if f.compare == "custom" else periods.comparison_period(period, f.compare)
-    _update(preset=preset, period=period, compare_period=cmp_period)
+    set_filters(filters.choose_period(f, st.session_state["f_period"], ctx.latest,
+                                      st.session_state.get("f_start", f.period.start),
+                                      st.session_state.get("f_end", f.period.end)))
 
 
 def _on_compare_change() -> None:
