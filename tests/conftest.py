@@ -7,12 +7,12 @@ import pytest
 
 # The two tiers (README, quick start): `make test` runs everything (what CI runs); `make test-fast`
 # deselects the slow tests and keeps the unit and query tests, for the edit–test loop (under 30 s). A test
-# is slow when it drives the app (a page test, the browser, the benchmark, or any test using AppTest through
+# is slow when it drives the app (a page test, the browser, the benchmark, every test_browser* module, or any test using AppTest through
 # the open_page or app_db fixture: so a new page test is slow without anyone marking it), or when its
 # module imports files through the whole importer, builds demo databases, runs the command line in
 # subprocesses or hashes passwords (argon2 is slow on purpose), each taking seconds per test.
 SLOW_MODULES = {
-    "test_browser", "test_bench",                                             # drive the app
+    "test_bench",                                                             # drives the app
     "test_ingest_cli", "test_ingest_files", "test_sample_import", "test_queries_import",
     "test_rollups",                                                           # import files
     "test_demo", "test_auth",                                                 # build databases, hash passwords
@@ -21,7 +21,7 @@ APP_FIXTURES = {"open_page", "app_db"}
 
 
 def is_slow(module: str, fixtures) -> bool:
-    return module.startswith("test_page_") or module in SLOW_MODULES or bool(APP_FIXTURES & set(fixtures))
+    return module.startswith(("test_page_", "test_browser")) or module in SLOW_MODULES or bool(APP_FIXTURES & set(fixtures))
 
 
 def pytest_ignore_collect(collection_path, config):

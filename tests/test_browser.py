@@ -27,6 +27,9 @@ if not Path(CHROMIUM).exists():
 
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
+# a rerun on a loaded 2-core machine can take several seconds; 5 s (the default) made the login flaky
+expect.set_options(timeout=20_000)
+
 from dangqun.registry import PAGES  # noqa: E402
 
 
