@@ -317,6 +317,13 @@ def fmt_num(x, places: int = 2) -> str:
     return DASH if d is None else f"{_quantize(d, places):,}"
 
 
+def fmt_plain(x, places: int = 2) -> str:
+    """fmt_num without thousands separators and an empty text for a missing value: a CSV cell that
+    Excel and any CSV reader take as a number, rounded as the page shows it."""
+    d = _decimal(x)
+    return "" if d is None else str(_quantize(d, places))
+
+
 def fmt_wan(x) -> str:
     """Money in 万元: '2,512.36'."""
     return fmt_num(x, 2)
