@@ -86,15 +86,16 @@ MONTH_COLUMNS = ("month",)   # first days of months, written as 2022-01
 def number_format(name: str, s: pd.Series) -> NumberFormat | None:
     """The format of a numeric column by its name, else by its values: integers (also a float column
     holding only whole numbers, such as counts next to a missing value) with thousands separators,
-    other numbers with two decimals; None for a column that is not numeric."""
+    other numbers with two decimals; None for a column that is not numeric (such as a rate a page
+    has already written as '93.5%')."""
+    if _is_bool_dtype(s) or not pd.api.types.is_numeric_dtype(s.dtype):
+        return None
     if name in NAMED_FORMATS:
         return NAMED_FORMATS[name]
     if name.endswith(("_rate", "_share")):
         return PERCENT
     if name.endswith("_wan"):
         return TWO_DECIMALS        # money in 万元, as fmt_wan shows it
-    if _is_bool_dtype(s) or not pd.api.types.is_numeric_dtype(s.dtype):
-        return None
     if pd.api.types.is_integer_dtype(s.dtype):
         return INTEGER
     values = s.dropna()

@@ -248,6 +248,7 @@ def test_number_formats_by_name_and_values():
     assert got["median_hours"].excel == "#,##0.0"
     assert export.number_format("unit_name", pd.Series(["东港市"])) is None
     assert export.number_format("flagged_yellow", pd.Series([True])) is None
+    assert export.number_format("satisfaction_rate", pd.Series(["93.5%"])) is None   # already as shown
 
 
 def _cell_formats(data: bytes) -> dict[str, str]:

@@ -202,6 +202,7 @@ COMPUTED_LABELS: dict[str, str] = {
     "satisfied": "满意",
     "basic": "基本满意",
     "dissatisfied": "不满意",
+    "unsatisfied": "不满意",
     "satisfied_weighted": "满意折算数",
     "response_rate": "响应率",
     "solve_rate": "解决率",

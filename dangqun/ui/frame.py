@@ -105,7 +105,10 @@ def _header(title_key: str, f: filters.Filters, ctx: Context) -> None:
     crumbs = filters.breadcrumb(f, ctx.index)
     names = [name for code, name in crumbs if code != ctx.index.root] or [ctx.index.name(ctx.index.root)]
     st.title(t(title_key, lang))
-    st.markdown(f"**{' › '.join(names)} · {f.period.label(lang)}**")
+    through = ctx.data_through.isoformat() if ctx.data_through else t("暂无数据", lang)
+    line = st.container(horizontal=True, gap="medium", vertical_alignment="center")
+    line.markdown(f"**{' › '.join(names)} · {f.period.label(lang)}**", width="content")
+    line.markdown(f":gray[{t('数据截至 {date}', lang, date=through)}]", width="content")
     if len(crumbs) > 1:
         cols = st.columns(len(crumbs) + 4)
         for col, (code, name) in zip(cols, crumbs):

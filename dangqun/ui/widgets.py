@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dangqun import audit, export
+from dangqun import audit, export, filters
 from dangqun.i18n import t
 from dangqun.ui.data import Context, account, connection
 from dangqun.ui.frame import Frame
@@ -66,9 +66,14 @@ def downloads_lazy(make_frame, row_count: int, name: str, key: str, fr: Frame) -
     `make_frame()` runs only when a button is clicked; above one sheet's rows the XLSX button is
     replaced by the XlsxTooLarge sentence."""
     lang = fr.lang
-    parts = (fr.filters.period,)
+    place = fr.ctx.index.name(fr.region)
+    parts = (place, fr.filters.period)
     # a wrapping row: in a narrow column the buttons keep their labels and stack instead of shrinking
-    con, user = connection(), account().name
+    con, acc = connection(), account()
+    user = acc.name
+    heading = export.Heading(title=name, region=" › ".join(n for _, n in filters.breadcrumb(fr.filters, fr.ctx.index)),
+                             period=fr.filters.period.label(lang), data_through=fr.ctx.data_through,
+                             user=f"{acc.display_name}（{acc.name}）")
     row = st.container(horizontal=True, gap="small")
     row.download_button(t("下载 CSV", lang),
                         data=audit.logged_download(con, user, name, "csv", row_count,
@@ -81,7 +86,7 @@ def downloads_lazy(make_frame, row_count: int, name: str, key: str, fr: Frame) -
         row.download_button(
             t("下载 Excel", lang),
             data=audit.logged_download(con, user, name, "xlsx", row_count,
-                                       lambda: export.to_xlsx_bytes(make_frame(), lang)),
+                                       lambda: export.to_xlsx_bytes(make_frame(), lang, name, heading)),
             file_name=export.download_name(name, "xlsx", *parts), key=f"xlsx_{key}", on_click="ignore",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             icon=":material/download:")
