@@ -92,6 +92,26 @@ def downloads_lazy(make_frame, row_count: int, name: str, key: str, fr: Frame) -
             icon=":material/download:")
 
 
+# Streamlit's uploader has no language option: its button and size line are English. In the Chinese
+# interface their text is hidden (font-size 0) and Chinese shown in its place.
+_UPLOADER_CSS = """<style>
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p,
+[data-testid="stFileUploaderDropzoneInstructions"] span {{font-size: 0}}
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after
+  {{content: "{button}"; font-size: 0.875rem}}
+[data-testid="stFileUploaderDropzoneInstructions"] span::after {{content: "{limit}"; font-size: 0.875rem}}
+</style>"""
+
+
+def file_uploader(label: str, types: list[str], key: str, lang: str):
+    """st.file_uploader for several files of `types`, with its own texts in the interface language."""
+    files = st.file_uploader(label, type=types, accept_multiple_files=True, key=key)
+    if lang == "zh":
+        st.html(_UPLOADER_CSS.format(button="选择文件", limit="每个文件不超过 {mb}MB · {types}".format(
+            mb=st.get_option("server.maxUploadSize"), types="、".join(x.upper() for x in types))))
+    return files
+
+
 def chart(fig, data, name: str, key: str, fr: Frame, selectable: bool = False):
     """A Plotly figure with downloads of the data it draws; returns the selection when selectable
     (bars, markers, treemap tiles: a click reruns the page with the clicked points)."""
