@@ -42,3 +42,27 @@ def test_every_download_has_chinese_headers(open_page, offered, registered):
         assert csv_header.split(",") == headers
         export.to_xlsx_bytes(frame.head(50), "zh", name)
     assert not english, f"{registered.title}: headers without Chinese {english}"
+
+
+def test_tables_show_numbers_like_the_cards(open_page):
+    """Every numeric column of a plain table gets thousands separators and the page's decimals
+    (Streamlit's 'localized' format: the browser's zh-CN grouping, 16,500 and 39,992.50)."""
+    import json
+
+    at = open_page("pages/funds.py", city="210600000000")
+    config = json.loads(at.dataframe[0].proto.columns)
+    shown = {c: v["type_config"] for c, v in config.items() if "type_config" in v}
+    assert shown["受理量"] == {"type": "number", "format": "localized", "step": 1}
+    assert shown["单件成本(元/件)"] == {"type": "number", "format": "localized", "step": 0.01}
+    assert shown["满意折算数"] == {"type": "number", "format": "localized", "step": 0.1}
+    assert "满意率" not in shown          # already written as 93.5% by the page
+
+
+def test_styled_tables_give_counts_separators(open_page):
+    at = open_page("pages/satisfaction.py", city="210600000000")
+    import pyarrow as pa
+
+    arrow = at.dataframe[0].proto.arrow_data
+    shown = pa.ipc.open_stream(arrow.styler.display_values).read_all().to_pandas()
+    dg = shown[shown["单位"] == "东港市"].iloc[0]
+    assert (dg["受理量"], dg["满意折算数"], dg["满意率"], dg["综合成绩"]) == ("37,800", "21,567.8", "92.5%", "92.81")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dangqun import audit, export, filters
+from dangqun import audit, export, filters, metrics
 from dangqun.i18n import t
 from dangqun.ui.data import Context, account, connection
 from dangqun.ui.frame import Frame
@@ -134,11 +134,29 @@ def table(data, name: str, key: str, fr: Frame, column_config: dict | None = Non
     from dangqun.i18n import column_label
 
     shown = data.rename(columns={c: column_label(c, fr.lang) for c in data.columns})
+    numbers = {column_label(c, fr.lang): export.number_format(str(c), data[c]) for c in data.columns}
+    numbers = {c: f for c, f in numbers.items() if f is not None}
     if style is not None:
         shown = style(shown)
-    st.dataframe(shown, hide_index=True, key=f"table_{key}", height=height,
-                 column_config={column_label(k, fr.lang): v for k, v in (column_config or {}).items()})
+        # counts the page's style leaves alone get thousands separators like every other number
+        counts = [c for c, f in numbers.items() if f is export.INTEGER]
+        shown = shown.format(metrics.fmt_int, subset=counts) if counts else shown
+        numbers = {}
+    config = {c: _number_column(f) for c, f in numbers.items()}
+    config.update({column_label(k, fr.lang): v for k, v in (column_config or {}).items()})
+    st.dataframe(shown, hide_index=True, key=f"table_{key}", height=height, column_config=config)
     downloads(data, name, key, fr)
+
+
+def _number_column(fmt):
+    """A numeric column shown as the page's cards and the downloads show it (export.number_format):
+    thousands separators (the browser's zh-CN grouping), the same decimals, rates as percentages."""
+    if fmt.percent:
+        # Streamlit's percent format shows (decimals of step − 2) decimals
+        return st.column_config.NumberColumn(format="percent", step=10 ** -(fmt.places + 2))
+    if not fmt.grouping:
+        return st.column_config.NumberColumn(format="%d")
+    return st.column_config.NumberColumn(format="localized", step=10 ** -fmt.places if fmt.places else 1)
 
 
 def clicked_code(event, field: str = "customdata") -> str | None:
