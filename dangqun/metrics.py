@@ -78,6 +78,40 @@ def _load_config(path: str) -> MetricsConfig:
     return cfg
 
 
+# metric → its Chinese label: the metrics config/metrics.toml [targets] may set a target for
+TARGET_METRICS = {"close_rate": "办结率", "on_time_rate": "按期办结率", "satisfaction_rate": "满意率",
+                  "response_rate": "响应率", "solve_rate": "解决率", "composite_score": "综合成绩"}
+
+
+def targets(path=None) -> dict[str, float]:
+    """The optional targets of config/metrics.toml [targets] (or `path`): metric → target, a rate as
+    a fraction (0.90), 综合成绩 in points; {} when none are set. Without Streamlit, for cards and charts."""
+    return dict(_targets(str(Path(path) if path else CONFIG_PATH)))
+
+
+@lru_cache(maxsize=8)
+def _targets(path: str) -> tuple[tuple[str, float], ...]:
+    with open(path, "rb") as f:
+        raw = tomllib.load(f).get("targets", {})
+    out = []
+    for key, value in raw.items():
+        if key not in TARGET_METRICS:
+            raise ValueError(f"{path}：[targets] 中的 {key} 不是可设目标的指标（可用：{'、'.join(TARGET_METRICS)}）")
+        top = 100 if key == "composite_score" else 1
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= top:
+            raise ValueError(f"{path}：[targets] {key} = {value!r} 应为 0 到 {top} 之间的数"
+                             + ("（率写作小数，0.90 即 90%）" if top == 1 else ""))
+        out.append((key, float(value)))
+    return tuple(out)
+
+
+def fmt_target(key: str, value: float) -> str:
+    """A target as the cards show it: '90%', '95.5%'; 综合成绩 in points: '90', '92.50'."""
+    if key == "composite_score":
+        return fmt_num(value, 0 if value == int(value) else 2)
+    return fmt_pct(value, 0 if round(value * 100, 9) == int(round(value * 100, 9)) else 1)
+
+
 # ---------------------------------------------------------------- ratios
 
 def _is_vector(x) -> bool:
@@ -315,6 +349,13 @@ def fmt_num(x, places: int = 2) -> str:
     """Thousands separators and exactly `places` decimals, rounded half up; missing → "—"."""
     d = _decimal(x)
     return DASH if d is None else f"{_quantize(d, places):,}"
+
+
+def fmt_plain(x, places: int = 2) -> str:
+    """fmt_num without thousands separators and an empty text for a missing value: a CSV cell that
+    Excel and any CSV reader take as a number, rounded as the page shows it."""
+    d = _decimal(x)
+    return "" if d is None else str(_quantize(d, places))
 
 
 def fmt_wan(x) -> str:

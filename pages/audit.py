@@ -24,5 +24,5 @@ end = c4.date_input(fr.t("结束日期"), value=today, key="audit_end")
 rows = ui.query("audit_page", {"user_name": user, "action": action, "start": min(start, end),
                                "end": max(start, end), "limit": ROWS})
 st.markdown(f"**{fr.t('共 {n} 条', n=len(rows))}**")
-ui.table(view.audit_frame(rows, lang), fr.t("审计日志"), "audit_log", fr,
+ui.table(view.audit_frame(rows, lang, fr.ctx.index.names, fr.ctx.categories), fr.t("审计日志"), "audit_log", fr,
          column_config={fr.t("时间"): st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm:ss")})

@@ -26,12 +26,7 @@ st.caption(fr.t("名次变化对比：{label}", label=f.compare_period.label(fr.
            else fr.t("未选择对比周期，名次变化显示为 —"))
 
 scorecard = view.table(df)
-ui.table(scorecard, fr.t("品牌成绩表"), "brand_table", fr, column_config={
-    "volunteer_hours": st.column_config.NumberColumn(format="%.1f"),
-    "composite_score": st.column_config.NumberColumn(format="%.2f"),
-    "funds_wan": st.column_config.NumberColumn(format="%.2f"),
-    "satisfied_weighted": st.column_config.NumberColumn(format="%.1f"),
-})
+ui.table(scorecard, fr.t("品牌成绩表"), "brand_table", fr)   # numbers formatted by ui.table
 
 costly, x_med, y_med = view.costly_low_scoring(df)
 drawn = df[["center_id", "brand_name", "center_name", "funds_wan", "composite_score", "received",

@@ -9,8 +9,7 @@ lang = fr.lang
 
 st.caption(fr.t("支持服务记录、服务中心、资金投入、活动记录四类导出；按表头自动识别类型和编码（UTF-8、GBK），"
                 "姓名和电话在入库前脱敏。"))
-files = st.file_uploader(fr.t("选择导出文件（CSV 或 Excel，可多选）"), type=["csv", "xlsx"],
-                         accept_multiple_files=True, key="import_files")
+files = ui.file_uploader(fr.t("选择导出文件（CSV 或 Excel，可多选）"), ["csv", "xlsx"], "import_files", lang)
 
 # files imported in this session stay in the uploader; they are not previewed, saved or imported again
 imported_ids = st.session_state.setdefault("imported_file_ids", set())

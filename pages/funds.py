@@ -45,10 +45,7 @@ table = centers[["center_name", "center_type", "build_type", "funds_wan", "recei
                  "unit_cost_yuan", "satisfaction_rate", "composite_score", "valid", "satisfied_weighted",
                  "center_id"]]
 table = table.assign(satisfaction_rate=table["satisfaction_rate"].map(metrics.fmt_pct))
-ui.table(table, fr.t("各中心投入与成效"), "funds_centers", fr, column_config={
-    key: st.column_config.NumberColumn(format="%.2f")
-    for key in ("funds_wan", "per_wan", "unit_cost_yuan", "composite_score")
-})
+ui.table(table, fr.t("各中心投入与成效"), "funds_centers", fr)   # numbers formatted by ui.table
 
 child_digits = filters.child_digits(fr.region)
 units = view.add_costs(ui.query("funds_by_unit", dict(params, child_digits=child_digits)))

@@ -117,7 +117,7 @@ def open_logged_in(pg, url, user="admin"):
     pg.get_by_label("密码", exact=True).fill(auth.DEMO_PASSWORD)
     pg.get_by_role("button", name="登录").click()
     wait_ready(pg)
-    expect(pg.get_by_role("button", name="退出")).to_be_visible()
+    expect(pg.get_by_role("button", name="退出")).to_be_visible(timeout=30_000)   # a loaded machine is slow
 
 
 def no_error_box(pg):
@@ -210,3 +210,59 @@ def test_four_clicks_from_a_city_to_a_villages_records(server, page):
     expect(page.get_by_text("共 ")).to_be_visible()
     no_error_box(page)
     page.screenshot(path=str(ARTIFACTS / "four_clicks_records.png"), full_page=True)
+
+
+LOCAL_PREFIXES = ("http://127.0.0.1", "http://localhost", "ws://127.0.0.1", "ws://localhost", "data:", "blob:")
+
+
+def test_no_request_leaves_the_machine(server, browser):
+    """On an intranet nothing may be fetched from outside: every request the browser makes on the
+    login form and on every page (fonts, icons, the page icon, scripts) goes to the app itself."""
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
+    requested = []
+    context.on("request", lambda r: requested.append(r.url))
+    context.on("websocket", lambda ws: requested.append(ws.url))
+    pg = context.new_page()
+    pg.set_default_timeout(60_000)
+    try:
+        open_logged_in(pg, f"{server}/?county=210681000000")
+        for registered in PAGES[1:]:     # the sidebar's links: the session stays logged in
+            pg.locator('[data-testid="stSidebar"]').get_by_role("link", name=registered.title).click()
+            wait_ready(pg)
+            expect(pg.locator("h1").first).to_have_text(registered.title)
+        pg.goto(server)                  # a fresh load: the login form with its page icon
+        wait_ready(pg)
+        pg.wait_for_timeout(1000)
+    finally:
+        context.close()
+    assert any("/favicon" in u or "/media/" in u for u in requested), "the page icon was never requested"
+    outside = sorted({u for u in requested if not u.startswith(LOCAL_PREFIXES)})
+    assert outside == [], outside
+
+
+def test_file_uploader_speaks_chinese(server, page):
+    open_logged_in(page, f"{server}/data_import")
+    zone = page.locator('[data-testid="stFileUploaderDropzone"]')
+    button_text = zone.locator("button p")
+    size_line = page.locator('[data-testid="stFileUploaderDropzoneInstructions"] span')
+    # Streamlit's English stays in the DOM with no size; the Chinese is what shows
+    for element, shown in ((button_text, '"选择文件"'), (size_line, '"每个文件不超过 200MB · CSV、XLSX"')):
+        assert element.evaluate("e => getComputedStyle(e).fontSize") == "0px"
+        assert element.evaluate("e => getComputedStyle(e, '::after').content") == shown
+    box = zone.locator("button").bounding_box()
+    assert box["width"] > 60                      # the Chinese label is laid out inside the button
+    zone.screenshot(path=str(ARTIFACTS / "uploader_zh.png"))
+
+
+def test_logout_button_shows_its_whole_label_in_english(server, page):
+    open_logged_in(page, server)
+    page.locator('[data-testid="stSidebar"]').get_by_text("English", exact=True).click()
+    wait_ready(page)
+    button = page.locator('[data-testid="stSidebar"]').get_by_role("button", name="Log out")
+    expect(button).to_be_visible()
+    label = button.locator("p")
+    assert label.evaluate("e => e.scrollWidth <= e.clientWidth"), "the label is cut"
+    sidebar = page.locator('[data-testid="stSidebar"]').bounding_box()
+    box = button.bounding_box()
+    assert box["x"] + box["width"] <= sidebar["x"] + sidebar["width"]
+    page.locator('[data-testid="stSidebar"]').screenshot(path=str(ARTIFACTS / "sidebar_en.png"))

@@ -51,14 +51,14 @@ def test_csv_english_headers():
 def test_csv_values_equal_the_frame():
     rows = _csv_rows(to_csv_bytes(_frame()))
     assert rows[1:] == [
-        ["GD001", "120", "0.9345", "是", "2022-03-05 09:07:00", "2022-03-05", "3"],
+        ["GD001", "120", "93.5%", "是", "2022-03-05 09:07:00", "2022-03-05", "3"],
         ["'=1+1", "-5", "", "否", "", "2021-12-31", ""],          # text escaped, number kept
-        ["", "0", "1.0", "是", "2022-12-31 23:59:59", "", "0"],
-        ["张*", "7", "0.3333333333333333", "否", "2022-01-01 00:00:00", "2024-02-29", "12"],
+        ["", "0", "100.0%", "是", "2022-12-31 23:59:59", "", "0"],
+        ["张*", "7", "33.3%", "否", "2022-01-01 00:00:00", "2024-02-29", "12"],
     ]
     back = pd.read_csv(io.BytesIO(to_csv_bytes(_frame())), encoding="utf-8-sig")
     assert back["受理量"].tolist() == _frame()["received"].tolist()
-    pd.testing.assert_series_equal(back["响应率"], _frame()["response_rate"], check_names=False)
+    assert back["专职人员数"].tolist()[0] == 3
 
 
 @pytest.mark.parametrize("value, expected", [
@@ -111,7 +111,7 @@ def test_xlsx_round_trip():
         src = df.iloc[i]
         assert row[0] == ("" if src["record_id"] is None or pd.isna(src["record_id"]) else src["record_id"])
         assert row[1] == src["received"]
-        assert row[2] == ("" if pd.isna(src["response_rate"]) else src["response_rate"])
+        assert row[2] == ("" if pd.isna(src["response_rate"]) else src["response_rate"])   # full precision, shown as 0.0%
         assert row[3] == ("是" if src["is_proxy"] else "否")
         for col, value in (("received_at", row[4]), ("opened_on", row[5])):
             if pd.isna(src[col]):
@@ -205,5 +205,108 @@ def test_nullable_dtypes_leave_missing_cells_empty():
     df = pd.DataFrame({"solved": pd.array([True, None, False], dtype="boolean"),
                        "amount_wan": pd.array([1.5, None, 2.25], dtype="Float64"),
                        "score": pd.array([5, None, 1], dtype="Int64")})
-    assert _csv_rows(to_csv_bytes(df))[1:] == [["是", "1.5", "5"], ["", "", ""], ["否", "2.25", "1"]]
+    assert _csv_rows(to_csv_bytes(df))[1:] == [["是", "1.50", "5"], ["", "", ""], ["否", "2.25", "1"]]
     assert _read_xlsx(to_xlsx_bytes(df))[1:] == [["是", 1.5, 5.0], ["", "", ""], ["否", 2.25, 1.0]]
+
+
+def _page_like_frame() -> pd.DataFrame:
+    """Columns as the queries name them, with the values an official saw unrounded in a download."""
+    return pd.DataFrame({
+        "month": pd.to_datetime(["2022-01-01", "2022-02-01"]),
+        "year": [2022, 2022],
+        "received": [16500.0, float("nan")],           # a count that became float next to a gap
+        "response_rate": [0.9834519420389265, 0.5],
+        "proxy_share": [0.0993, None],
+        "composite_score": [92.81111206379147, 70.005],
+        "amount_wan": [39992.5, 316000.0],
+        "per_wan": [80.34567, 1.0],
+        "median_hours": [12.345, 0.05],
+    })
+
+
+def test_csv_rounds_like_the_page():
+    rows = _csv_rows(to_csv_bytes(_page_like_frame()))
+    assert rows[0] == ["月份", "年度", "受理量", "响应率", "代办占比", "综合成绩", "金额(万元)", "每万元服务量",
+                       "中位用时(小时)"]
+    assert rows[1:] == [
+        ["2022-01", "2022", "16500", "98.3%", "9.9%", "92.81", "39992.50", "80.35", "12.3"],
+        ["2022-02", "2022", "", "50.0%", "", "70.01", "316000.00", "1.00", "0.1"],
+    ]
+
+
+def test_number_formats_by_name_and_values():
+    df = _page_like_frame()
+    got = {c: export.number_format(c, df[c]) for c in df.columns}
+    assert got["month"] is None
+    assert got["year"].excel == "0"
+    assert got["received"].excel == "#,##0"
+    assert got["response_rate"].excel == got["proxy_share"].excel == "0.0%"
+    assert got["composite_score"].excel == "#,##0.00"
+    assert got["amount_wan"].excel == "#,##0.00"        # money: always two decimals
+    assert export.number_format("visits", pd.Series([3.0, None])).excel == "#,##0"   # whole numbers
+    assert export.number_format("visits", pd.Series([1.5])).excel == "#,##0.00"
+    assert got["median_hours"].excel == "#,##0.0"
+    assert export.number_format("unit_name", pd.Series(["东港市"])) is None
+    assert export.number_format("flagged_yellow", pd.Series([True])) is None
+    assert export.number_format("satisfaction_rate", pd.Series(["93.5%"])) is None   # already as shown
+
+
+def _cell_formats(data: bytes) -> dict[str, str]:
+    """Cell reference → its number format code (the built-in 0 'General' where none is set)."""
+    import re
+
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        sheet = z.read("xl/worksheets/sheet1.xml").decode("utf-8")
+        styles = z.read("xl/styles.xml").decode("utf-8")
+    # Excel's built-in formats have no numFmt element
+    codes = {"0": "General", "1": "0", "2": "0.00", "3": "#,##0", "4": "#,##0.00", "9": "0%", "10": "0.00%"}
+    codes |= dict(re.findall(r'<numFmt numFmtId="(\d+)" formatCode="([^"]*)"', styles))
+    cell_xfs = re.search(r"<cellXfs[^>]*>(.*?)</cellXfs>", styles, re.S).group(1)
+    xf_fmt = [m for m in re.findall(r'<xf numFmtId="(\d+)"', cell_xfs)]
+    out = {}
+    for ref, style in re.findall(r'<c r="([A-Z]+\d+)"(?: s="(\d+)")?', sheet):
+        fmt_id = xf_fmt[int(style)] if style else "0"
+        out[ref] = codes.get(fmt_id, fmt_id).replace("&quot;", '"')
+    return out
+
+
+def test_xlsx_number_formats_look_like_the_page():
+    data = to_xlsx_bytes(_page_like_frame())
+    fmts = _cell_formats(data)
+    assert [fmts[f"{col}2"] for col in "ABCDEFGHI"] == [
+        "yyyy-mm", "0", "#,##0", "0.0%", "0.0%", "#,##0.00", "#,##0.00", "#,##0.00", "#,##0.0"]
+    rows = _read_xlsx(data)
+    # the cells keep the full values; only their format rounds
+    assert rows[1][3] == 0.9834519420389265 and rows[1][5] == 92.81111206379147
+    assert rows[1][0] == datetime(2022, 1, 1) or rows[1][0] == date(2022, 1, 1)
+
+
+HEADING = export.Heading(title="下级单位排名", region="丹东市 › 东港市", period="2022年",
+                         data_through=date(2022, 12, 31), user="演示管理员（admin）",
+                         exported_at=datetime(2026, 3, 5, 9, 7))
+
+
+def test_xlsx_title_lines_above_the_table():
+    data = to_xlsx_bytes(_page_like_frame(), heading=HEADING)
+    rows = _read_xlsx(data)
+    assert [r[0] for r in rows[:6]] == ["下级单位排名", "地区：丹东市 › 东港市", "统计周期：2022年",
+                                       "数据截至：2022-12-31", "导出时间：2026-03-05 09:07　导出人：演示管理员（admin）", ""]
+    assert rows[6][:3] == ["月份", "年度", "受理量"]
+    assert rows[7][2] == 16500.0 and len(rows) == 9
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        assert '<pane ySplit="7"' in z.read("xl/worksheets/sheet1.xml").decode("utf-8")   # header frozen
+    assert _cell_formats(data)["D8"] == "0.0%"
+
+
+def test_xlsx_title_lines_in_english_and_without_data():
+    import dataclasses
+
+    lines = dataclasses.replace(HEADING, data_through=None).lines("en")
+    assert lines[1:] == ["Region: 丹东市 › 东港市", "Period: 2022年", "Data as of: no data",
+                         "Exported: 2026-03-05 09:07 by 演示管理员（admin）"]
+
+
+def test_csv_has_no_title_lines():
+    """The CSV stays machine-readable: its first line is the header (README, 下载)."""
+    rows = _csv_rows(to_csv_bytes(_page_like_frame()))
+    assert rows[0][0] == "月份" and len(rows) == 3

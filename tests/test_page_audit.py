@@ -15,6 +15,17 @@ def test_the_audit_page_filters_by_user_and_action(open_page, app_db):
     assert [b.key for b in at.get("download_button")] == ["csv_audit_log", "xlsx_audit_log"]
 
 
+def test_the_audit_page_reads_as_chinese(open_page):
+    open_page("app.py", county="210681000000")
+    at = open_page(PAGE)
+    at.selectbox(key="audit_action").set_value("page_view").run()
+    table = at.dataframe[0].value
+    assert "ok" not in set(table["结果"]) and "成功" in set(table["结果"])
+    # the view of 总览 opened above, in words instead of its URL parameters
+    assert any(d.startswith("地区=东港市；周期=2022年；对比=同比") for d in table["详情"]), table["详情"].tolist()
+    assert not table["详情"].str.contains("start=|&", regex=True).any()
+
+
 def test_the_audit_page_in_english(open_page):
     open_page("app.py", user="lizhou")
     at = open_page(PAGE, lang="en")

@@ -64,6 +64,13 @@ EN: dict[str, str] = {
     "单位编码": "Unit code",
     "单位": "Unit",
     "变化": "Change",
+    # the header of every page and the title lines of an XLSX download (dangqun.export.Heading)
+    "数据截至 {date}": "Data as of {date}",
+    "暂无数据": "no data",
+    "地区：{value}": "Region: {value}",
+    "统计周期：{value}": "Period: {value}",
+    "数据截至：{value}": "Data as of: {value}",
+    "导出时间：{at}　导出人：{user}": "Exported: {at} by {user}",
     # sidebar and navigation
     "市": "City",
     "县区": "County/district",
@@ -197,6 +204,7 @@ COMPUTED_LABELS: dict[str, str] = {
     "satisfied": "满意",
     "basic": "基本满意",
     "dissatisfied": "不满意",
+    "unsatisfied": "不满意",
     "satisfied_weighted": "满意折算数",
     "response_rate": "响应率",
     "solve_rate": "解决率",

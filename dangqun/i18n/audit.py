@@ -16,4 +16,12 @@ EN = {
     "下载": "Download",
     "导入": "Import",
     "账号变更": "Account change",
+    "成功": "OK",
+    "拒绝": "Refused",
+    "用户名或密码错误": "Wrong user name or password",
+    "账号已锁定": "Account locked",
+    "超时退出": "Idle timeout",
+    "账号已停用": "Account disabled",
+    "地区": "Region",
+    "周期": "Period",
 }

@@ -74,7 +74,8 @@ def audit_imports(results) -> None:
 @dataclasses.dataclass(frozen=True)
 class Context:
     index: filters.RegionIndex
-    latest: dt.date
+    latest: dt.date                 # the day periods are anchored on (today when there are no records)
+    data_through: dt.date | None    # the latest day with service records: 数据截至 (None: no records)
     categories: dict[str, str]      # 大类编码 → 大类名称
     channels: tuple[str, ...]
 
@@ -84,11 +85,12 @@ def context() -> Context:
     options = query("region_options")
     span = query("data_span")
     last = span.last_day.iloc[0]
-    latest = last.date() if hasattr(last, "date") and last == last else dt.date.today()
+    through = last.date() if hasattr(last, "date") and last == last else None
     cats = query("category_options")
     return Context(
         index=filters.RegionIndex.from_frame(options, root=acc.region if acc.scope else regions.PROVINCE),
-        latest=latest,
+        latest=through or dt.date.today(),
+        data_through=through,
         categories=dict(zip(cats.category_code, cats.category_name)),
         channels=contract.CHANNELS,
     )

@@ -3,6 +3,7 @@ mirrored in the URL, header and breadcrumb, and the audit row of each view."""
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import streamlit as st
 
@@ -11,6 +12,11 @@ from dangqun.i18n import t
 from dangqun.ui.data import Context, account, connection, context, read_data_version
 from dangqun.ui.login import gate, url_lang
 from dangqun.ui.sidebar import STATE, drill_to, filter_widgets, navigation, set_filters
+
+
+# a file served by the app itself: a ':material/…:' page icon makes the browser fetch the icon from
+# fonts.gstatic.com, and on an intranet nothing may leave the machine (tests/test_browser.py)
+FAVICON = Path(__file__).with_name("favicon.svg")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -37,7 +43,7 @@ def frame(title_key: str) -> Frame:
     """Called first by every page: config, login, navigation, sidebar filters, header, breadcrumb.
     Stops the script (nothing of the page renders) until someone is logged in, on an administrators'
     page for anyone else, and on a link to a region outside the account's scope."""
-    st.set_page_config(page_title=f"{t(title_key)} · {t('党群服务数据看板')}", page_icon=":material/account_balance:",
+    st.set_page_config(page_title=f"{t(title_key)} · {t('党群服务数据看板')}", page_icon=str(FAVICON),
                        layout="wide", initial_sidebar_state="expanded")
     acc = gate()
     if registry.by_title(title_key).admin and not acc.is_admin:
@@ -105,7 +111,10 @@ def _header(title_key: str, f: filters.Filters, ctx: Context) -> None:
     crumbs = filters.breadcrumb(f, ctx.index)
     names = [name for code, name in crumbs if code != ctx.index.root] or [ctx.index.name(ctx.index.root)]
     st.title(t(title_key, lang))
-    st.markdown(f"**{' › '.join(names)} · {f.period.label(lang)}**")
+    through = ctx.data_through.isoformat() if ctx.data_through else t("暂无数据", lang)
+    line = st.container(horizontal=True, gap="medium", vertical_alignment="center")
+    line.markdown(f"**{' › '.join(names)} · {f.period.label(lang)}**", width="content")
+    line.markdown(f":gray[{t('数据截至 {date}', lang, date=through)}]", width="content")
     if len(crumbs) > 1:
         cols = st.columns(len(crumbs) + 4)
         for col, (code, name) in zip(cols, crumbs):

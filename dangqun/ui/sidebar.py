@@ -38,9 +38,10 @@ def navigation(lang: str) -> None:
     for page in registry.PAGES:
         if (db.ROOT / page.file).exists() and (acc.is_admin or not page.admin):
             st.page_link(page.file, label=t(page.title, lang), icon=page.icon)
-    left, right = st.columns([3, 2], vertical_alignment="center")
-    left.caption(f"{acc.display_name} · {t(auth.ROLE_LABELS[acc.role], lang)}")
-    right.button(t("退出", lang), key="logout", on_click=logout, icon=":material/logout:")
+    # a wrapping row, not columns: the button keeps its whole label ("Log out") and moves below a long name
+    row = st.container(horizontal=True, vertical_alignment="center", gap="small")
+    row.caption(f"{acc.display_name} · {t(auth.ROLE_LABELS[acc.role], lang)}", width="content")
+    row.button(t("退出", lang), key="logout", on_click=logout, icon=":material/logout:", width="content")
     st.divider()
 
 

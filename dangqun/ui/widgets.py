@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dangqun import audit, export
+from dangqun import audit, export, filters, metrics
 from dangqun.i18n import t
 from dangqun.ui.data import Context, account, connection
 from dangqun.ui.frame import Frame
@@ -66,9 +66,14 @@ def downloads_lazy(make_frame, row_count: int, name: str, key: str, fr: Frame) -
     `make_frame()` runs only when a button is clicked; above one sheet's rows the XLSX button is
     replaced by the XlsxTooLarge sentence."""
     lang = fr.lang
-    parts = (fr.filters.period,)
+    place = fr.ctx.index.name(fr.region)
+    parts = (place, fr.filters.period)
     # a wrapping row: in a narrow column the buttons keep their labels and stack instead of shrinking
-    con, user = connection(), account().name
+    con, acc = connection(), account()
+    user = acc.name
+    heading = export.Heading(title=name, region=" › ".join(n for _, n in filters.breadcrumb(fr.filters, fr.ctx.index)),
+                             period=fr.filters.period.label(lang), data_through=fr.ctx.data_through,
+                             user=f"{acc.display_name}（{acc.name}）")
     row = st.container(horizontal=True, gap="small")
     row.download_button(t("下载 CSV", lang),
                         data=audit.logged_download(con, user, name, "csv", row_count,
@@ -81,10 +86,30 @@ def downloads_lazy(make_frame, row_count: int, name: str, key: str, fr: Frame) -
         row.download_button(
             t("下载 Excel", lang),
             data=audit.logged_download(con, user, name, "xlsx", row_count,
-                                       lambda: export.to_xlsx_bytes(make_frame(), lang)),
+                                       lambda: export.to_xlsx_bytes(make_frame(), lang, name, heading)),
             file_name=export.download_name(name, "xlsx", *parts), key=f"xlsx_{key}", on_click="ignore",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             icon=":material/download:")
+
+
+# Streamlit's uploader has no language option: its button and size line are English. In the Chinese
+# interface their text is hidden (font-size 0) and Chinese shown in its place.
+_UPLOADER_CSS = """<style>
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p,
+[data-testid="stFileUploaderDropzoneInstructions"] span {{font-size: 0}}
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after
+  {{content: "{button}"; font-size: 0.875rem}}
+[data-testid="stFileUploaderDropzoneInstructions"] span::after {{content: "{limit}"; font-size: 0.875rem}}
+</style>"""
+
+
+def file_uploader(label: str, types: list[str], key: str, lang: str):
+    """st.file_uploader for several files of `types`, with its own texts in the interface language."""
+    files = st.file_uploader(label, type=types, accept_multiple_files=True, key=key)
+    if lang == "zh":
+        st.html(_UPLOADER_CSS.format(button="选择文件", limit="每个文件不超过 {mb}MB · {types}".format(
+            mb=st.get_option("server.maxUploadSize"), types="、".join(x.upper() for x in types))))
+    return files
 
 
 def chart(fig, data, name: str, key: str, fr: Frame, selectable: bool = False):
@@ -109,11 +134,29 @@ def table(data, name: str, key: str, fr: Frame, column_config: dict | None = Non
     from dangqun.i18n import column_label
 
     shown = data.rename(columns={c: column_label(c, fr.lang) for c in data.columns})
+    numbers = {column_label(c, fr.lang): export.number_format(str(c), data[c]) for c in data.columns}
+    numbers = {c: f for c, f in numbers.items() if f is not None}
     if style is not None:
         shown = style(shown)
-    st.dataframe(shown, hide_index=True, key=f"table_{key}", height=height,
-                 column_config={column_label(k, fr.lang): v for k, v in (column_config or {}).items()})
+        # counts the page's style leaves alone get thousands separators like every other number
+        counts = [c for c, f in numbers.items() if f is export.INTEGER]
+        shown = shown.format(metrics.fmt_int, subset=counts) if counts else shown
+        numbers = {}
+    config = {c: _number_column(f) for c, f in numbers.items()}
+    config.update({column_label(k, fr.lang): v for k, v in (column_config or {}).items()})
+    st.dataframe(shown, hide_index=True, key=f"table_{key}", height=height, column_config=config)
     downloads(data, name, key, fr)
+
+
+def _number_column(fmt):
+    """A numeric column shown as the page's cards and the downloads show it (export.number_format):
+    thousands separators (the browser's zh-CN grouping), the same decimals, rates as percentages."""
+    if fmt.percent:
+        # Streamlit's percent format shows (decimals of step − 2) decimals
+        return st.column_config.NumberColumn(format="percent", step=10 ** -(fmt.places + 2))
+    if not fmt.grouping:
+        return st.column_config.NumberColumn(format="%d")
+    return st.column_config.NumberColumn(format="localized", step=10 ** -fmt.places if fmt.places else 1)
 
 
 def clicked_code(event, field: str = "customdata") -> str | None:

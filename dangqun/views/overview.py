@@ -13,6 +13,20 @@ class Card:
     value: str
     delta: str | None
     help: str
+    target: str | None = None        # '目标 ≥ 90%：已达成' when config/metrics.toml [targets] sets one
+    target_met: bool | None = None   # None: no target, or no value to judge
+
+
+def _target(key: str, value, targets: dict, lang: str) -> dict:
+    """Card fields for the target of `key` (metrics.targets), if one is set."""
+    if key not in targets:
+        return {}
+    goal = metrics.fmt_target(key, targets[key]) + (t(" 分", lang) if key == "composite_score" else "")
+    if value is None:
+        return {"target": t("目标 ≥ {goal}", lang, goal=goal)}
+    met = bool(metrics.at_least(value, targets[key]))
+    return {"target": t("目标 ≥ {goal}：{verdict}", lang, goal=goal, verdict=t("已达成" if met else "未达成", lang)),
+            "target_met": met}
 
 
 def _count_delta(now, before) -> str | None:
@@ -38,10 +52,13 @@ def _rates(row, cfg: metrics.MetricsConfig) -> dict:
     return metrics.rates(row["contacted"], row["solved"], row["satisfied"], row["basic"], row["valid"], cfg)
 
 
-def cards(now: dict, before: dict | None, lang: str = "zh", cfg: metrics.MetricsConfig | None = None) -> list[Card]:
+def cards(now: dict, before: dict | None, lang: str = "zh", cfg: metrics.MetricsConfig | None = None,
+          targets: dict | None = None) -> list[Card]:
     """`now`/`before`: one row of the kpi_summary query as a dict (before None: no comparison);
-    `cfg`: the weights and factors (config/metrics.toml), which the help texts state."""
+    `cfg`: the weights and factors (config/metrics.toml), which the help texts state; `targets`:
+    metric → target (default metrics.targets()), judged on the rate and score cards."""
     cfg = cfg or metrics.load_config()
+    targets = metrics.targets() if targets is None else targets
     r_now = _rates(now, cfg)
     r_before = _rates(before, cfg) if before else {}
     closed_rate = metrics.ratio(now["closed"], now["received"])
@@ -55,17 +72,20 @@ def cards(now: dict, before: dict | None, lang: str = "zh", cfg: metrics.Metrics
              t("期内受理的服务记录数", lang)),
         Card(t("办结率", lang), metrics.fmt_pct(closed_rate),
              delta(_rate_delta, closed_rate, metrics.ratio(b.get("closed"), b.get("received")), lang),
-             t("办结 / 受理：{parts}", lang, parts=metrics.fmt_ratio_hover(now["closed"], now["received"]))),
+             t("办结 / 受理：{parts}", lang, parts=metrics.fmt_ratio_hover(now["closed"], now["received"])),
+             **_target("close_rate", closed_rate, targets, lang)),
         Card(t("按期办结率", lang), metrics.fmt_pct(on_time_rate),
              delta(_rate_delta, on_time_rate, metrics.ratio(b.get("closed_on_time"), b.get("closed")), lang),
              t("按期办结 / 办结：{parts}", lang,
-               parts=metrics.fmt_ratio_hover(now["closed_on_time"], now["closed"]))),
+               parts=metrics.fmt_ratio_hover(now["closed_on_time"], now["closed"])),
+             **_target("on_time_rate", on_time_rate, targets, lang)),
         Card(t("满意率", lang), metrics.fmt_pct(r_now["satisfaction_rate"]),
              delta(_rate_delta, r_now["satisfaction_rate"], r_before.get("satisfaction_rate"), lang),
-             metrics.satisfaction_formula(metrics.fmt_ratio_hover(sat_parts, now["valid"]), lang, cfg)),
+             metrics.satisfaction_formula(metrics.fmt_ratio_hover(sat_parts, now["valid"]), lang, cfg),
+             **_target("satisfaction_rate", r_now["satisfaction_rate"], targets, lang)),
         Card(t("综合成绩", lang), metrics.fmt_score(r_now["composite_score"]),
              delta(_points_delta, r_now["composite_score"], r_before.get("composite_score"), lang),
-             metrics.composite_formula(lang, cfg)),
+             metrics.composite_formula(lang, cfg), **_target("composite_score", r_now["composite_score"], targets, lang)),
         Card(t("投入总额(万元)", lang), metrics.fmt_wan(now["funds_wan"]),
              delta(_count_delta, float(now["funds_wan"]), float(b.get("funds_wan") or 0)),
              t("按资金年度统计，含所选范围内各中心的全部资金来源", lang)),
