@@ -22,7 +22,7 @@ demo: $(STAMP)
 	$(BIN)/python -m dangqun demo --db $(DB)
 
 run: $(STAMP) $(DB)
-	DANGQUN_DB=$(DB) $(BIN)/streamlit run app.py --server.port 8501 --server.address 127.0.0.1 --server.headless true
+	DANGQUN_DB=$(DB) $(BIN)/streamlit run serve.py --server.port 8501 --server.address 127.0.0.1 --server.headless true
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
