@@ -8,6 +8,7 @@ import streamlit as st
 
 from dangqun import auth, db, filters, periods, registry
 from dangqun.i18n import t
+from dangqun.markup import md
 from dangqun.ui.data import Context, account
 from dangqun.ui.login import logout
 
@@ -39,7 +40,7 @@ def navigation(lang: str) -> None:
         if (db.ROOT / page.file).exists() and (acc.is_admin or not page.admin):
             st.page_link(page.file, label=t(page.title, lang), icon=page.icon)
     left, right = st.columns([3, 2], vertical_alignment="center")
-    left.caption(f"{acc.display_name} · {t(auth.ROLE_LABELS[acc.role], lang)}")
+    left.caption(f"{md(acc.display_name)} · {t(auth.ROLE_LABELS[acc.role], lang)}")
     right.button(t("退出", lang), key="logout", on_click=logout, icon=":material/logout:")
     st.divider()
 
