@@ -50,19 +50,20 @@ def start(con, user: str, at: dt.datetime | None = None) -> str:
 
 def check(con, sid: str, at: dt.datetime | None = None) -> tuple[str | None, str]:
     """(account name, state) of session `sid` now. A session found idle or too old is ended here, on
-    the server, with its audit row (logout, result idle/expired), whichever tab or download finds it."""
+    the server, with its audit row (logout, result idle/expired), whichever tab or download finds it;
+    once ended so, it stays IDLE / EXPIRED (the login form says why), any other end is ENDED."""
     at = at or auth.now()
     cur = con.cursor()
     try:
-        row = cur.execute("select user_name, created_at, last_seen, ended_at from sessions "
+        row = cur.execute("select user_name, created_at, last_seen, ended_at, end_reason from sessions "
                           "where session_id = $sid", {"sid": sid}).fetchone()
     finally:
         cur.close()
     if row is None:
         return None, UNKNOWN
-    user, created, last_seen, ended = row
-    if ended is not None:
-        return user, ENDED
+    user, created, last_seen, ended, reason = row
+    if ended is not None:      # ended by the idle or age limit: said so again, not audited again
+        return user, reason if reason in (IDLE, EXPIRED) else ENDED
     state = IDLE if auth.idle(last_seen, at) else EXPIRED if at - created > auth.SESSION_MAX_AGE else LIVE
     if state != LIVE:
         end(con, sid, state, at)

@@ -12,7 +12,7 @@ import pytest
 # module imports files through the whole importer, builds demo databases, runs the command line in
 # subprocesses or hashes passwords (argon2 is slow on purpose), each taking seconds per test.
 SLOW_MODULES = {
-    "test_browser", "test_bench",                                             # drive the app
+    "test_browser", "test_browser_session", "test_bench",                     # drive the app
     "test_ingest_cli", "test_ingest_files", "test_sample_import", "test_queries_import",
     "test_rollups",                                                           # import files
     "test_demo", "test_auth",                                                 # build databases, hash passwords

@@ -37,14 +37,14 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def server(demo_db, accounts_file, tmp_path_factory):
-    """`streamlit run app.py` on a free localhost port, over its own copy of the demo database (the
+    """`streamlit run serve.py` on a free localhost port, over its own copy of the demo database (the
     demo accounts come from accounts_file through $DANGQUN_USERS)."""
     db_path = tmp_path_factory.mktemp("browser") / "browser.duckdb"
     shutil.copy(demo_db, db_path)
     port = _free_port()
     log = open(tmp_path_factory.mktemp("log") / "streamlit.log", "w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+        [sys.executable, "-m", "streamlit", "run", "serve.py", "--server.port", str(port),
          "--server.headless", "true", "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
         cwd=ROOT, env={**os.environ, "DANGQUN_DB": str(db_path)}, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
