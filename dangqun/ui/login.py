@@ -38,10 +38,10 @@ def gate() -> auth.Account:
         else:
             sessions.touch(con, sid)
             st.session_state[SESSION] = {"account": acc, "seen": auth.now(), "sid": sid}
-            _cookie_scripts()
+            _cookie_scripts(st.sidebar)
             return acc
     _login_form(con, url_lang())
-    _cookie_scripts()
+    _cookie_scripts(st)     # below the form: a sidebar here would stand empty
     st.stop()
 
 
@@ -77,16 +77,16 @@ def _page_path() -> str:
     return urlsplit(url).path[-200:]
 
 
-def _cookie_scripts() -> None:
+def _cookie_scripts(where) -> None:
     """Hand a new login's token to the browser's cookie, or clear a cookie whose session ended
-    (dangqun.web_session); drawn in the sidebar, where it takes no room of the page."""
+    (dangqun.web_session): a script drawn where it takes no room (a page's sidebar, under the login form)."""
     grant = st.session_state.get(BIND_COOKIE)
     if grant and not web_session.pending(grant):
         del st.session_state[BIND_COOKIE]
     elif grant:
-        st.sidebar.html(web_session.bind_script(grant), unsafe_allow_javascript=True)
+        where.html(web_session.bind_script(grant), unsafe_allow_javascript=True)
     if st.session_state.get(CLEAR_COOKIE) and not grant:
-        st.sidebar.html(web_session.clear_script(st.session_state[CLEAR_COOKIE]), unsafe_allow_javascript=True)
+        where.html(web_session.clear_script(st.session_state[CLEAR_COOKIE]), unsafe_allow_javascript=True)
 
 
 def _login_form(con, lang: str) -> None:
