@@ -14,6 +14,7 @@ ACTIONS = {
     "login_failed": "登录失败",
     "lockout": "账号锁定",
     "logout": "退出登录",
+    "session_resume": "恢复会话",
     "page_view": "查看页面",
     "download": "下载",
     "import": "导入",
@@ -57,11 +58,21 @@ def record_rows(con, rows: list[dict]) -> None:
         cur.close()
 
 
-def logged_download(con, user: str, table: str, file_format: str, rows: int, make_bytes):
-    """A zero-argument function building a download's bytes that first writes the audit row (what
-    table, which format, how many rows): st.download_button calls it when the official clicks."""
+def logged_download(con, user: str, table: str, file_format: str, rows: int, make_bytes, *, session: str | None):
+    """A zero-argument function building a download's bytes, which st.download_button calls when the
+    official clicks, outside any script run. It first asks whether the login `session` that drew the
+    button is still live (no logout, not idle: dangqun.sessions): if not, it writes a refused row and
+    raises SessionEnded before any data is built; else the audit row (what table, which format, how
+    many rows), then the bytes."""
+    from dangqun import sessions
+
     def _build() -> bytes:
-        record(con, user, "download", target=table, detail=f"{file_format} · {rows} 行")
+        detail = f"{file_format} · {rows} 行"
+        if not sessions.live(con, session):
+            record(con, user, "download", target=table, detail=detail, result="refused")
+            raise sessions.SessionEnded("会话已结束，请重新登录后再下载")
+        sessions.touch(con, session)
+        record(con, user, "download", target=table, detail=detail)
         return make_bytes()
     return _build
 

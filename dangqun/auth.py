@@ -32,7 +32,9 @@ MIN_PASSWORD = 8
 
 LOCK_FAILURES = 5
 LOCK_TIME = dt.timedelta(minutes=15)
-IDLE_TIME = dt.timedelta(minutes=30)
+# a session unused this long ends (README 部署与安全); $DANGQUN_IDLE_SECONDS shortens it for tests
+IDLE_TIME = dt.timedelta(seconds=int(os.environ.get("DANGQUN_IDLE_SECONDS") or 30 * 60))
+SESSION_MAX_AGE = dt.timedelta(hours=12)    # a login ends after this long even when in use
 
 # Demo accounts: `python -m dangqun demo` writes them into the accounts file marked demo = true, and
 # they log in only while the database is the demo (meta 'demo' = 'true', set by dangqun.demo.build),

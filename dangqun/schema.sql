@@ -141,6 +141,18 @@ create table if not exists quarantine (
     raw        varchar
 );
 
+-- grain: one row per login (dangqun.sessions): the browser holds a random token in a cookie, this table
+-- only its SHA-256, the account, and when the login began, was last used and ended (and why), so a
+-- logout or an idle timeout ends it for every tab and a replayed cookie is refused.
+create table if not exists sessions (
+    session_id varchar not null,      -- hex SHA-256 of the cookie token
+    user_name  varchar not null,
+    created_at timestamp not null,
+    last_seen  timestamp not null,
+    ended_at   timestamp,
+    end_reason varchar                -- logout / idle / expired / account_unusable
+);
+
 create sequence if not exists audit_id_seq;
 
 -- grain: one row per audited event (dangqun.audit): logins, lockouts, logouts, page views with their

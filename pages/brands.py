@@ -3,6 +3,7 @@ import streamlit as st
 
 from dangqun import metrics, ui
 from dangqun.charts import brands as charts
+from dangqun.markup import md
 from dangqun.views import brands as view
 
 fr = ui.frame("品牌矩阵")
@@ -34,7 +35,7 @@ drawn = df[["center_id", "brand_name", "center_name", "funds_wan", "composite_sc
 event = ui.chart(charts.cost_score(df, costly, x_med, y_med, fr.lang), drawn, fr.t("投入与综合成绩"),
                  "brand_cost_score", fr, selectable=True)
 if costly.any():
-    names = "、".join(df.loc[costly, "brand_name"])
+    names = "、".join(md(n) for n in df.loc[costly, "brand_name"])
     st.warning(fr.t("{n} 个品牌社区落在高投入低满意区间（投入高于中位数、综合成绩低于中位数）：{names}",
                     n=int(costly.sum()), names=names))
 clicked = ui.clicked_code(event)

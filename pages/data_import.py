@@ -2,6 +2,7 @@
 import streamlit as st
 
 from dangqun import metrics, ui
+from dangqun.markup import md
 from dangqun.views import data_import as view
 
 fr = ui.frame("数据导入")
@@ -26,7 +27,7 @@ if "import_dir" in st.session_state:
 if previews:
     st.subheader(fr.t("文件预览"))
     for pv in previews:
-        with st.expander(pv.file, expanded=len(previews) == 1):
+        with st.expander(md(pv.file), expanded=len(previews) == 1):
             if pv.kind is None:
                 st.warning(fr.t("无法识别该文件，导入时将被拒绝。"))
             else:
@@ -36,13 +37,13 @@ if previews:
             if len(pv.rows):
                 st.dataframe(pv.rows, hide_index=True)
             for note in pv.notes:
-                st.caption(fr.t("注：{note}", note=note))
+                st.caption(fr.t("注：{note}", note=md(note)))
 
 if st.button(fr.t("开始导入"), key="import_run", type="primary", disabled=not previews):
     bar = st.progress(0.0)
 
     def _progress(done, total, file):
-        text = fr.t("正在导入 {file}（{done}/{total}）", file=file, done=done + 1, total=total) if file \
+        text = fr.t("正在导入 {file}（{done}/{total}）", file=md(file), done=done + 1, total=total) if file \
             else fr.t("导入完成")
         bar.progress(done / total if total else 1.0, text=text)
 
@@ -62,16 +63,16 @@ if results:
     st.dataframe(view.results_frame(results, lang), hide_index=True, key="table_import_results")
     for r in results:
         if r.report.rejected:
-            st.error(fr.t("{file}：已拒绝，未导入任何数据。{message}", file=r.file, message=r.report.message))
+            st.error(fr.t("{file}：已拒绝，未导入任何数据。{message}", file=md(r.file), message=md(r.report.message)))
             continue
         for note in r.report.notes:
-            st.info(fr.t("注：{note}", note=note))
+            st.info(fr.t("注：{note}", note=md(note)))
         if r.report.errors:
-            st.markdown(f"**{fr.t('{file}：问题行', file=r.file)}**")
+            st.markdown(f"**{fr.t('{file}：问题行', file=md(r.file))}**")
             st.dataframe(view.errors_frame(r.report, lang), hide_index=True)
         if r.import_id is not None and r.report.quarantined:
             rows = ui.query("import_quarantine", {"import_id": r.import_id})
-            st.caption(fr.t("{file}：被隔离的行", file=r.file) + f" · {metrics.fmt_int(r.report.quarantined)}")
+            st.caption(fr.t("{file}：被隔离的行", file=md(r.file)) + f" · {metrics.fmt_int(r.report.quarantined)}")
             ui.downloads(view.quarantine_frame(rows, lang), f"{fr.t('隔离记录')}_{r.file}",
                          f"quarantine_{r.import_id}", fr)
 

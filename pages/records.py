@@ -2,6 +2,7 @@
 import streamlit as st
 
 from dangqun import metrics, ui
+from dangqun.markup import md
 from dangqun.views import records as view
 
 fr = ui.frame("明细查询")
@@ -23,7 +24,7 @@ if center_id:
     center = ui.query("record_center", {"center_id": center_id})
     name = center.center_name.iloc[0] if len(center) else center_id
     left, right = st.columns([4, 1], vertical_alignment="center")
-    left.info(fr.t("只看中心：{name}", name=name))
+    left.info(fr.t("只看中心：{name}", name=md(name)))
     right.button(fr.t("查看全部中心"), key="rec_clear_center", on_click=_clear_center, width="stretch")
 
 left, middle, right = st.columns([2, 2, 1])

@@ -32,7 +32,10 @@ def test_record_refuses_unknown_actions_and_cuts_long_text(scratch_con):
 
 
 def test_a_download_is_audited_when_its_bytes_are_built(scratch_con):
-    build = audit.logged_download(scratch_con, "dg", "月度趋势", "csv", 24, lambda: b"data")
+    from dangqun import sessions
+
+    sid = sessions.session_id(sessions.start(scratch_con, "dg"))
+    build = audit.logged_download(scratch_con, "dg", "月度趋势", "csv", 24, lambda: b"data", session=sid)
     assert rows(scratch_con) == []          # drawing the button writes nothing
     assert build() == b"data"
     assert rows(scratch_con) == [("dg", "download", "月度趋势", "csv · 24 行", "ok")]

@@ -5,6 +5,8 @@ build on `style()`, so every chart looks alike and carries its numbers in the ho
 """
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -40,6 +42,18 @@ def style(fig: go.Figure, title: str | None = None, height: int = 380) -> go.Fig
     else:
         fig.layout.margin.t = 20
     return fig
+
+
+def plain(values):
+    """Names from data as Plotly should show them: as text. Plotly reads a subset of HTML in every
+    label, tick, text and hover (an <a href> in 党建品牌 becomes a link, <br> a line break), so & < >
+    are written as entities, which it shows as the characters. A string, a Series or a list; values
+    that are not strings pass unchanged. Every chart passes each name it shows through here."""
+    if isinstance(values, str):
+        return html.escape(values, quote=False)
+    if isinstance(values, pd.Series):
+        return values.map(lambda v: html.escape(v, quote=False) if isinstance(v, str) else v)
+    return [html.escape(v, quote=False) if isinstance(v, str) else v for v in values]
 
 
 def cap_categories(df, label_col: str, value_col: str, limit: int = MAX_CATEGORIES, other: str = "其他"):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from dangqun import metrics
-from dangqun.charts import BAD, PALETTE, style
+from dangqun.charts import BAD, PALETTE, plain, style
 from dangqun.i18n import t
 from dangqun.views import brands
 
@@ -23,7 +23,7 @@ def _raw(row, col: str, lang: str) -> str:
 
 
 def _label(row) -> str:
-    return f"{row['brand_name']}（{row['region_name']}）"
+    return plain(f"{row['brand_name']}（{row['region_name']}）")
 
 
 def cost_score(df, costly, x_med, y_med, lang: str = "zh") -> go.Figure:
@@ -40,7 +40,7 @@ def cost_score(df, costly, x_med, y_med, lang: str = "zh") -> go.Figure:
     sizeref = 2.0 * max(float(size.max()), 1.0) / 40 ** 2
     colors = [BAD if flag else PALETTE[1] for flag in costly]
     fig = go.Figure(go.Scatter(
-        x=df["funds_wan"], y=df["composite_score"], mode="markers+text", text=df["brand_name"],
+        x=df["funds_wan"], y=df["composite_score"], mode="markers+text", text=plain(df["brand_name"]),
         textposition="top center", textfont=dict(size=11),
         marker=dict(size=size, sizemode="area", sizeref=sizeref, sizemin=6, color=colors,
                     line=dict(color="white", width=1), opacity=0.85),
@@ -88,7 +88,7 @@ def radar(df, normalised, picked, lang: str = "zh") -> go.Figure:
         fig.add_scatterpolar(
             r=list(norm[cols]) + [norm[cols[0]]], theta=labels + labels[:1], name=_label(row),
             fill="toself", opacity=0.55, line=dict(color=PALETTE[i % len(PALETTE)]),
-            customdata=raw + raw[:1], hovertemplate="%{theta}：%{customdata}<extra>" + row["brand_name"] + "</extra>",
+            customdata=raw + raw[:1], hovertemplate="%{theta}：%{customdata}<extra>" + plain(row["brand_name"]) + "</extra>",
         )
     fig.update_layout(polar=dict(radialaxis=dict(range=[0, 1], tickvals=[0, 0.5, 1])))
     return style(fig, t("品牌对比（归一化指标）", lang), height=460)

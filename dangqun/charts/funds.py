@@ -4,14 +4,14 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from dangqun import metrics
-from dangqun.charts import PALETTE, cap_categories, style
+from dangqun.charts import PALETTE, cap_categories, plain, style
 from dangqun.i18n import t
 
 
 def totals(df, label_col: str, title_key: str, lang: str = "zh") -> go.Figure:
     """Bars of 投入(万元) by one breakdown (fund_source, purpose or fiscal_year) with the number of projects."""
     df = cap_categories(df, label_col, "amount_wan", other=t("其他", lang))
-    labels = [t(str(v), lang) for v in df[label_col]]
+    labels = plain([t(str(v), lang) for v in df[label_col]])
     hover = [f"{label}<br>{t('投入', lang)}：{metrics.fmt_wan(a)} {t('万元', lang)}"
              f"<br>{t('项目数', lang)}：{metrics.fmt_int(n)}"
              for label, a, n in zip(labels, df["amount_wan"], df["count"])]
@@ -31,7 +31,7 @@ def treemap(tiles, lang: str = "zh") -> go.Figure:
     the tile's own values (a 其他 tile shows its amount too), so the figure stays small."""
     hover = ("%{label}<br>" + t("投入", lang) + "：%{value:,.2f} " + t("万元", lang)
              + "<br>" + t("占比", lang) + "：%{percentRoot:.1%}<extra></extra>")
-    labels = [t(name, lang) if kind == "other" else name for name, kind in zip(tiles["unit_name"], tiles["kind"])]
+    labels = plain([t(name, lang) if kind == "other" else name for name, kind in zip(tiles["unit_name"], tiles["kind"])])
     fig = go.Figure(go.Treemap(
         ids=tiles["unit_code"], parents=tiles["parent_code"], labels=labels, values=tiles["amount_wan"].round(2),
         branchvalues="total", customdata=[[code] for code in tiles["unit_code"]], hovertemplate=hover,
@@ -48,10 +48,10 @@ def unit_bars(df, value_col: str, lang: str = "zh") -> go.Figure:
     hover = [
         f"{name}<br>{t(key, lang)}：{metrics.fmt_num(v, 2)}"
         f"<br>{t('受理量', lang)}：{metrics.fmt_int(n)}<br>{t('投入', lang)}：{metrics.fmt_wan(w)} {t('万元', lang)}"
-        for name, v, n, w in zip(df["unit_name"], df[value_col], df["received"], df["funds_wan"])
+        for name, v, n, w in zip(plain(df["unit_name"]), df[value_col], df["received"], df["funds_wan"])
     ]
     fig = go.Figure(go.Bar(
-        x=df[value_col], y=df["unit_name"], orientation="h", marker_color=PALETTE[1],
+        x=df[value_col], y=plain(df["unit_name"]), orientation="h", marker_color=PALETTE[1],
         customdata=list(zip(df["unit_code"], hover)), hovertemplate="%{customdata[1]}<extra></extra>",
         text=[metrics.fmt_num(v, 2) for v in df[value_col]], textposition="outside",
     ))
@@ -66,12 +66,12 @@ def outcome_scatter(df, lang: str = "zh") -> go.Figure:
         f"<br>{t('综合成绩', lang)}：{metrics.fmt_score(s)}<br>{t('受理量', lang)}：{metrics.fmt_int(n)}"
         f"<br>{t('每万元服务量', lang)}：{metrics.fmt_num(p, 2)}"
         f"<br>{t('满意率', lang)}：{metrics.fmt_ratio_hover(sw, v)}"
-        for name, w, s, n, p, sw, v in zip(df["unit_name"], df["funds_wan"], df["composite_score"],
+        for name, w, s, n, p, sw, v in zip(plain(df["unit_name"]), df["funds_wan"], df["composite_score"],
                                            df["received"], df["per_wan"], df["satisfied_weighted"], df["valid"])
     ]
     size = df["received"].astype("float64")
     fig = go.Figure(go.Scatter(
-        x=df["funds_wan"], y=df["composite_score"], mode="markers", text=df["unit_name"],
+        x=df["funds_wan"], y=df["composite_score"], mode="markers", text=plain(df["unit_name"]),
         marker=dict(size=size, sizemode="area", sizeref=2.0 * max(float(size.max()), 1.0) / 36 ** 2,
                     sizemin=6, color=PALETTE[1], opacity=0.8, line=dict(color="white", width=1)),
         customdata=list(zip(df["unit_code"], hover)), hovertemplate="%{customdata[1]}<extra></extra>",

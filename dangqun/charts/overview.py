@@ -4,7 +4,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from dangqun import metrics
-from dangqun.charts import BAD, PALETTE, style
+from dangqun.charts import BAD, PALETTE, plain, style
 from dangqun.i18n import t
 
 
@@ -37,11 +37,11 @@ def unit_ranking(df, lang: str = "zh") -> go.Figure:
         f"<br>{t('解决率', lang)}：{metrics.fmt_ratio_hover(s, v)}"
         f"<br>{t('满意率', lang)}：{metrics.fmt_ratio_hover(w, v)}"
         f"<br>{t('受理量', lang)}：{metrics.fmt_int(n)}"
-        for name, score, c, s, w, v, n in zip(df["unit_name"], df["composite_score"], df["contacted"],
+        for name, score, c, s, w, v, n in zip(plain(df["unit_name"]), df["composite_score"], df["contacted"],
                                               df["solved"], df["satisfied_weighted"], df["valid"], df["received"])
     ]
     fig = go.Figure(go.Bar(
-        x=df["composite_score"], y=df["unit_name"], orientation="h", marker_color=colors,
+        x=df["composite_score"], y=plain(df["unit_name"]), orientation="h", marker_color=colors,
         customdata=list(zip(df["unit_code"], hover)), hovertemplate="%{customdata[1]}<extra></extra>",
         text=[metrics.fmt_score(s) for s in df["composite_score"]], textposition="outside",
     ))

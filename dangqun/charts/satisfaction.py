@@ -4,7 +4,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from dangqun import metrics
-from dangqun.charts import BAD, PALETTE, WARN, cap_categories, style
+from dangqun.charts import BAD, PALETTE, WARN, cap_categories, plain, style
 from dangqun.i18n import t
 
 LEVEL_COLORS = {"满意": PALETTE[3], "基本满意": PALETTE[2], "不满意": BAD}
@@ -56,7 +56,7 @@ def reasons_bars(df, lang: str = "zh", limit: int = MAX_REASONS) -> go.Figure:
     total = df["count"].sum()
     df = df.iloc[::-1]
     fig = go.Figure(go.Bar(
-        x=df["count"], y=[t(r, lang) for r in df["dissatisfaction_reason"]], orientation="h", marker_color=BAD,
+        x=df["count"], y=plain([t(r, lang) for r in df["dissatisfaction_reason"]]), orientation="h", marker_color=BAD,
         customdata=[metrics.fmt_ratio_hover(n, total) for n in df["count"]],
         hovertemplate="%{y}<br>%{customdata}<extra></extra>",
         text=[metrics.fmt_int(n) for n in df["count"]], textposition="outside",

@@ -4,7 +4,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from dangqun import metrics
-from dangqun.charts import PALETTE, cap_categories, style
+from dangqun.charts import PALETTE, cap_categories, plain, style
 from dangqun.i18n import t
 
 
@@ -19,9 +19,9 @@ def category_bars(df, lang: str = "zh") -> go.Figure:
     click narrows the page (and the sidebar filter) to that category. `df` from service_categories."""
     df = df.sort_values("received", ascending=False)
     hover = [_volume_hover(n, r, c, o, lang) for n, r, c, o in
-             zip(df["category_name"], df["received"], df["closed"], df["overdue"])]
+             zip(plain(df["category_name"]), df["received"], df["closed"], df["overdue"])]
     fig = go.Figure(go.Bar(
-        x=df["category_name"], y=df["received"], marker_color=PALETTE[1],
+        x=plain(df["category_name"]), y=df["received"], marker_color=PALETTE[1],
         customdata=list(zip(df["category_code"], hover)), hovertemplate="%{customdata[1]}<extra></extra>",
         text=[metrics.fmt_int(n) for n in df["received"]], textposition="outside",
     ))
@@ -34,15 +34,15 @@ def item_bars(df, lang: str = "zh", title: str | None = None) -> go.Figure:
     `df` from service_items."""
     df = cap_categories(df, "item_name", "received", other="其他")
     df = df.sort_values("received", ascending=True)
-    hover = [_volume_hover(t(n, lang), r, c, o, lang) for n, r, c, o in
+    hover = [_volume_hover(plain(t(n, lang)), r, c, o, lang) for n, r, c, o in
              zip(df["item_name"], df["received"], df["closed"], df["overdue"])]
     fig = go.Figure(go.Bar(
-        x=df["received"], y=[t(n, lang) for n in df["item_name"]], orientation="h", marker_color=PALETTE[1],
+        x=df["received"], y=plain([t(n, lang) for n in df["item_name"]]), orientation="h", marker_color=PALETTE[1],
         customdata=hover, hovertemplate="%{customdata}<extra></extra>",
         text=[metrics.fmt_int(n) for n in df["received"]], textposition="outside",
     ))
     fig.update_layout(xaxis=dict(title=t("受理量", lang)), yaxis=dict(title=None))
-    return style(fig, title or t("各事项受理量", lang), height=max(300, 26 * len(df) + 90))
+    return style(fig, plain(title) if title else t("各事项受理量", lang), height=max(300, 26 * len(df) + 90))
 
 
 def channel_bars(df, lang: str = "zh") -> go.Figure:

@@ -10,9 +10,9 @@ import datetime as dt
 
 import streamlit as st
 
-from dangqun import audit, auth, contract, db, filters, regions
+from dangqun import audit, auth, contract, db, filters, regions, sessions
 
-SESSION = "_session"  # {"account": auth.Account, "seen": datetime of the last run}: who is logged in
+SESSION = "_session"  # {"account": auth.Account, "seen": datetime of the last run, "sid": sessions id}
 RUN_VERSION = "_data_version"
 
 
@@ -49,6 +49,11 @@ def account() -> auth.Account:
     return st.session_state[SESSION]["account"]
 
 
+def session_id() -> str:
+    """The server-side session (dangqun.sessions) of the logged-in account: deferred work checks it."""
+    return st.session_state[SESSION]["sid"]
+
+
 def query(name: str, params: dict | None = None):
     """Named query through Streamlit's cache, keyed by query, parameters, the account's scope and the
     data version."""
@@ -60,9 +65,14 @@ def query(name: str, params: dict | None = None):
 def deferred_query(name: str, params: dict | None = None):
     """A zero-argument function that runs the named query uncached under the account's scope when
     called: for a full download built on click (st.download_button runs it outside the script, so the
-    connection and the scope are taken now)."""
-    con, scope = connection(), account().scope
-    return lambda: db.run(con, name, dict(params or {}), scope=scope)
+    connection, the scope and the session are taken now). It runs only while the session is live."""
+    con, scope, sid = connection(), account().scope, session_id()
+
+    def _run():
+        if not sessions.live(con, sid):
+            raise sessions.SessionEnded("会话已结束，请重新登录")
+        return db.run(con, name, dict(params or {}), scope=scope)
+    return _run
 
 
 def audit_imports(results) -> None:

@@ -9,6 +9,7 @@ import streamlit as st
 
 from dangqun import audit, auth, filters, periods, registry
 from dangqun.i18n import t
+from dangqun.markup import md
 from dangqun.ui.data import Context, account, connection, context, read_data_version
 from dangqun.ui.login import gate, url_lang
 from dangqun.ui.sidebar import STATE, drill_to, filter_widgets, navigation, set_filters
@@ -113,15 +114,15 @@ def _header(title_key: str, f: filters.Filters, ctx: Context) -> None:
     st.title(t(title_key, lang))
     through = ctx.data_through.isoformat() if ctx.data_through else t("暂无数据", lang)
     line = st.container(horizontal=True, gap="medium", vertical_alignment="center")
-    line.markdown(f"**{' › '.join(names)} · {f.period.label(lang)}**", width="content")
+    line.markdown(f"**{' › '.join(md(n) for n in names)} · {f.period.label(lang)}**", width="content")
     line.markdown(f":gray[{t('数据截至 {date}', lang, date=through)}]", width="content")
     if len(crumbs) > 1:
         cols = st.columns(len(crumbs) + 4)
         for col, (code, name) in zip(cols, crumbs):
-            col.button(name, key=f"crumb_{code}", on_click=drill_to, args=(code, ctx),
+            col.button(md(name), key=f"crumb_{code}", on_click=drill_to, args=(code, ctx),
                        disabled=code == f.region(ctx.index.root), width="stretch")
     for notice in f.notices:
-        st.warning(t("链接中的参数无效，已恢复默认: {detail}", lang, detail=notice))
+        st.warning(t("链接中的参数无效，已恢复默认: {detail}", lang, detail=md(notice)))
     if f.notices:
         # shown once: the URL is rewritten with valid values on this run
         set_filters(dataclasses.replace(f, notices=()))

@@ -1,12 +1,16 @@
-"""The login gate: the login form, the session of the logged-in account and its end (logout, idle,
-disabled account), each written to the audit log."""
+"""The login gate: the login form, the session of the logged-in account (kept across reloads by a
+cookie, dangqun.sessions) and its end (logout, idle, disabled account), each written to the audit log."""
 from __future__ import annotations
 
 import streamlit as st
 
-from dangqun import audit, auth
+from dangqun import audit, auth, sessions, web_session
 from dangqun.i18n import t
-from dangqun.ui.data import SESSION, account, connection
+from dangqun.ui.data import SESSION, connection
+
+BIND_COOKIE = "_bind_cookie"     # the grant a new login's cookie is fetched with (web_session.offer)
+CLEAR_COOKIE = "_clear_cookie"   # the session id whose cookie the browser should drop
+TRIED = "_cookie_tried"          # the session id of this connection's cookie, once tried
 
 
 def url_lang() -> str:
@@ -15,21 +19,74 @@ def url_lang() -> str:
 
 def gate() -> auth.Account:
     """The logged-in account, refreshed from the accounts file on every run (a disabled account or a
-    changed role takes effect at once); otherwise the login form, and the script stops."""
+    changed role takes effect at once); otherwise the login form, and the script stops. A new browser
+    connection (F5, a link opened in another tab) takes the account back from the session cookie; a
+    session ended on the server (logout in any tab, idle, age) ends here too."""
     con = connection()
-    session = st.session_state.get(SESSION)
+    session = st.session_state.get(SESSION) or _resume(con)
     if session:
-        name = session["account"].name
-        acc = auth.load_accounts().get(name)
-        if not auth.usable(acc, auth.is_demo_db(con)):
-            _end_session(name, "account_unusable", "账号已停用，请联系管理员")
-        elif auth.idle(session["seen"]):
-            _end_session(name, "idle", "长时间未操作，已自动退出，请重新登录")
+        sid = session["sid"]
+        name, state = sessions.check(con, sid)
+        acc = auth.load_accounts().get(session["account"].name)
+        if state == sessions.LIVE and not auth.usable(acc, auth.is_demo_db(con)):
+            sessions.end(con, sid, "account_unusable")
+            _forget(sid, "账号已停用，请联系管理员")
+        elif state in (sessions.IDLE, sessions.EXPIRED):
+            _forget(sid, "长时间未操作，已自动退出，请重新登录")
+        elif state != sessions.LIVE:
+            _forget(sid, "已退出登录")
         else:
-            st.session_state[SESSION] = {"account": acc, "seen": auth.now()}
+            sessions.touch(con, sid)
+            st.session_state[SESSION] = {"account": acc, "seen": auth.now(), "sid": sid}
+            _cookie_scripts(st.sidebar)
             return acc
     _login_form(con, url_lang())
+    _cookie_scripts(st)     # below the form: a sidebar here would stand empty
     st.stop()
+
+
+def _resume(con) -> dict | None:
+    """The session of the connection's cookie, once per connection (st.context.cookies are those of
+    the websocket's opening request, the same for the connection's whole life)."""
+    token = st.context.cookies.get(web_session.COOKIE)
+    if not isinstance(token, str) or not token:     # AppTest has no cookies, only a stand-in
+        return None
+    sid = sessions.session_id(token)
+    if st.session_state.get(TRIED) == sid:
+        return None
+    st.session_state[TRIED] = sid
+    name, state = sessions.check(con, sid)
+    acc = auth.load_accounts().get(name or "")
+    if state == sessions.LIVE and auth.usable(acc, auth.is_demo_db(con)):
+        audit.record(con, acc.name, "session_resume", target=_page_path(), detail=f"session {sid[:8]}")
+        session = {"account": acc, "seen": auth.now(), "sid": sid}
+        st.session_state[SESSION] = session
+        return session
+    if state == sessions.LIVE:
+        sessions.end(con, sid, "account_unusable")
+    st.session_state[CLEAR_COOKIE] = sid
+    if state in (sessions.IDLE, sessions.EXPIRED):
+        st.session_state["_login_notice"] = "长时间未操作，已自动退出，请重新登录"
+    return None
+
+
+def _page_path() -> str:
+    from urllib.parse import urlsplit
+
+    url = st.context.url or ""
+    return urlsplit(url).path[-200:]
+
+
+def _cookie_scripts(where) -> None:
+    """Hand a new login's token to the browser's cookie, or clear a cookie whose session ended
+    (dangqun.web_session): a script drawn where it takes no room (a page's sidebar, under the login form)."""
+    grant = st.session_state.get(BIND_COOKIE)
+    if grant and not web_session.pending(grant):
+        del st.session_state[BIND_COOKIE]
+    elif grant:
+        where.html(web_session.bind_script(grant), unsafe_allow_javascript=True)
+    if st.session_state.get(CLEAR_COOKIE) and not grant:
+        where.html(web_session.clear_script(st.session_state[CLEAR_COOKIE]), unsafe_allow_javascript=True)
 
 
 def _login_form(con, lang: str) -> None:
@@ -56,19 +113,27 @@ def _login_form(con, lang: str) -> None:
         acc, message = auth.login(con, accounts, st.session_state.get("login_user", ""),
                                   st.session_state.get("login_password", ""), demo_db)
         if acc:
-            st.session_state[SESSION] = {"account": acc, "seen": auth.now()}
+            token = sessions.start(con, acc.name)
+            st.session_state.pop(CLEAR_COOKIE, None)
+            st.session_state[BIND_COOKIE] = web_session.offer(token)
+            st.session_state[SESSION] = {"account": acc, "seen": auth.now(), "sid": sessions.session_id(token)}
             st.rerun()
         st.error(t(message, lang))
     if demo_db:
         st.caption(t("这是演示数据库：演示账号见 README。", lang))
 
 
-def _end_session(name: str, result: str, notice: str) -> None:
-    """Forget everything the session held (filters, searches, uploads) and note the logout."""
-    audit.record(connection(), name, "logout", result=result)
+def _forget(sid: str, notice: str) -> None:
+    """Forget everything the session held (filters, searches, uploads), refuse its downloads, and have
+    the browser's cookie cleared; the cookie of this connection is not tried again."""
+    web_session.forget(sid)
     st.session_state.clear()
     st.session_state["_login_notice"] = notice
+    st.session_state[CLEAR_COOKIE] = sid
+    st.session_state[TRIED] = sid
 
 
 def logout() -> None:
-    _end_session(account().name, "ok", "已退出登录")
+    session = st.session_state[SESSION]
+    sessions.end(connection(), session["sid"], "logout")
+    _forget(session["sid"], "已退出登录")

@@ -8,6 +8,7 @@ import streamlit as st
 
 from dangqun import auth, db, filters, periods, registry
 from dangqun.i18n import t
+from dangqun.markup import md
 from dangqun.ui.data import Context, account
 from dangqun.ui.login import logout
 
@@ -40,7 +41,7 @@ def navigation(lang: str) -> None:
             st.page_link(page.file, label=t(page.title, lang), icon=page.icon)
     # a wrapping row, not columns: the button keeps its whole label ("Log out") and moves below a long name
     row = st.container(horizontal=True, vertical_alignment="center", gap="small")
-    row.caption(f"{acc.display_name} · {t(auth.ROLE_LABELS[acc.role], lang)}", width="content")
+    row.caption(f"{md(acc.display_name)} · {t(auth.ROLE_LABELS[acc.role], lang)}", width="content")
     row.button(t("退出", lang), key="logout", on_click=logout, icon=":material/logout:", width="content")
     st.divider()
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dangqun import audit, export, filters, metrics
+from dangqun import audit, export, filters, metrics, web_session
 from dangqun.i18n import t
-from dangqun.ui.data import Context, account, connection
+from dangqun.ui.data import Context, account, connection, session_id
 from dangqun.ui.frame import Frame
 from dangqun.ui.sidebar import drill_to
 
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ASKED = "_asked"      # {name: parameters}: costly results the official asked for by a button, per view
 
 
@@ -69,26 +70,29 @@ def downloads_lazy(make_frame, row_count: int, name: str, key: str, fr: Frame) -
     place = fr.ctx.index.name(fr.region)
     parts = (place, fr.filters.period)
     # a wrapping row: in a narrow column the buttons keep their labels and stack instead of shrinking
-    con, acc = connection(), account()
+    con, acc, sid = connection(), account(), session_id()
     user = acc.name
     heading = export.Heading(title=name, region=" › ".join(n for _, n in filters.breadcrumb(fr.filters, fr.ctx.index)),
                              period=fr.filters.period.label(lang), data_through=fr.ctx.data_through,
                              user=f"{acc.display_name}（{acc.name}）")
     row = st.container(horizontal=True, gap="small")
+    csv_name = export.download_name(name, "csv", *parts)
     row.download_button(t("下载 CSV", lang),
-                        data=audit.logged_download(con, user, name, "csv", row_count,
-                                                   lambda: export.to_csv_bytes(make_frame(), lang)),
-                         file_name=export.download_name(name, "csv", *parts), mime="text/csv",
-                         key=f"csv_{key}", on_click="ignore", icon=":material/download:")
+                        data=audit.logged_download(con, user, name, "csv", row_count, _served(
+                            sid, "text/csv", csv_name, lambda: export.to_csv_bytes(make_frame(), lang)),
+                            session=sid),
+                        file_name=csv_name, mime="text/csv",
+                        key=f"csv_{key}", on_click="ignore", icon=":material/download:")
     if row_count > export.XLSX_MAX_ROWS:
         row.caption(str(export.XlsxTooLarge(row_count, lang)))
     else:
+        xlsx_name = export.download_name(name, "xlsx", *parts)
         row.download_button(
             t("下载 Excel", lang),
-            data=audit.logged_download(con, user, name, "xlsx", row_count,
-                                       lambda: export.to_xlsx_bytes(make_frame(), lang, name, heading)),
-            file_name=export.download_name(name, "xlsx", *parts), key=f"xlsx_{key}", on_click="ignore",
-            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            data=audit.logged_download(con, user, name, "xlsx", row_count, _served(
+                sid, XLSX_MIME, xlsx_name, lambda: export.to_xlsx_bytes(make_frame(), lang, name, heading)),
+                session=sid),
+            file_name=xlsx_name, key=f"xlsx_{key}", on_click="ignore", mime=XLSX_MIME,
             icon=":material/download:")
 
 
@@ -110,6 +114,12 @@ def file_uploader(label: str, types: list[str], key: str, lang: str):
         st.html(_UPLOADER_CSS.format(button="选择文件", limit="每个文件不超过 {mb}MB · {types}".format(
             mb=st.get_option("server.maxUploadSize"), types="、".join(x.upper() for x in types))))
     return files
+
+
+def _served(sid: str, mime: str, file_name: str, make_bytes):
+    """`make_bytes`, its result registered as fetchable by this session only (web_session): the URL
+    Streamlit hands out for it is no use to anyone else, and expires within a minute."""
+    return lambda: web_session.expect_download(sid, make_bytes(), mime, file_name)
 
 
 def chart(fig, data, name: str, key: str, fr: Frame, selectable: bool = False):

@@ -1,0 +1,106 @@
+"""The server side of login sessions (dangqun.sessions, issue 12/16), the download gate in front of
+deferred data (audit.logged_download) and what the middleware lets through (dangqun.web_session);
+the browser side is tests/test_browser_session.py."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from dangqun import audit, auth, sessions, web_session
+
+T0 = dt.datetime(2024, 3, 1, 9, 0)
+
+
+def audit_rows(con):
+    return con.execute("select user_name, action, target, detail, result from audit_log order by audit_id").fetchall()
+
+
+def test_the_table_holds_the_token_hash_never_the_token(scratch_con):
+    token = sessions.start(scratch_con, "dg", at=T0)
+    stored = scratch_con.execute("select session_id, user_name, created_at, last_seen, ended_at from sessions").fetchall()
+    assert stored == [(sessions.session_id(token), "dg", T0, T0, None)]
+    assert token not in str(stored) and len(token) >= 40
+
+
+def test_live_until_idle_then_ended_on_the_server_with_one_audit_row(scratch_con):
+    sid = sessions.session_id(sessions.start(scratch_con, "dg", at=T0))
+    assert sessions.check(scratch_con, sid, at=T0 + auth.IDLE_TIME) == ("dg", sessions.LIVE)
+    late = T0 + auth.IDLE_TIME + dt.timedelta(seconds=1)
+    assert sessions.check(scratch_con, sid, at=late) == ("dg", sessions.IDLE)
+    # found again (another tab, a download): still idle, no second row, and never live again
+    assert sessions.check(scratch_con, sid, at=late) == ("dg", sessions.IDLE)
+    assert sessions.check(scratch_con, sid, at=T0) == ("dg", sessions.IDLE)
+    assert audit_rows(scratch_con) == [("dg", "logout", "", "", "idle")]
+    assert scratch_con.execute("select end_reason from sessions").fetchall() == [("idle",)]
+
+
+def test_use_keeps_it_live_past_the_idle_time(scratch_con):
+    sid = sessions.session_id(sessions.start(scratch_con, "dg", at=T0))
+    step = auth.IDLE_TIME * 0.6
+    for i in range(1, 4):
+        assert sessions.check(scratch_con, sid, at=T0 + step * i)[1] == sessions.LIVE
+        sessions.touch(scratch_con, sid, at=T0 + step * i)
+    assert sessions.check(scratch_con, sid, at=T0 + step * 3 + auth.IDLE_TIME)[1] == sessions.LIVE
+
+
+def test_the_age_limit_ends_a_session_in_use(scratch_con):
+    sid = sessions.session_id(sessions.start(scratch_con, "dg", at=T0))
+    at = T0
+    while at - T0 <= auth.SESSION_MAX_AGE:
+        at += auth.IDLE_TIME / 2
+        sessions.touch(scratch_con, sid, at=at)
+    assert sessions.check(scratch_con, sid, at=at) == ("dg", sessions.EXPIRED)
+
+
+def test_logout_ends_it_once_and_a_replayed_token_is_refused(scratch_con):
+    token = sessions.start(scratch_con, "dg", at=T0)
+    sid = sessions.session_id(token)
+    assert sessions.end(scratch_con, sid, "logout", at=T0) is True
+    assert sessions.end(scratch_con, sid, "logout", at=T0) is False
+    assert sessions.check(scratch_con, sessions.session_id(token), at=T0) == ("dg", sessions.ENDED)
+    assert sessions.check(scratch_con, sessions.session_id("made up"), at=T0) == (None, sessions.UNKNOWN)
+    assert audit_rows(scratch_con) == [("dg", "logout", "", "", "ok")]
+
+
+def test_a_download_after_logout_builds_nothing_and_is_audited_as_refused(scratch_con):
+    sid = sessions.session_id(sessions.start(scratch_con, "dg"))
+    built = []
+    build = audit.logged_download(scratch_con, "dg", "服务记录明细", "csv", 163309,
+                                  lambda: built.append(1) or b"rows", session=sid)
+    sessions.end(scratch_con, sid, "logout")
+    with pytest.raises(sessions.SessionEnded):
+        build()
+    assert built == []
+    assert audit_rows(scratch_con)[-1] == ("dg", "download", "服务记录明细", "csv · 163309 行", "refused")
+
+
+def test_a_download_after_the_idle_time_builds_nothing(scratch_con, monkeypatch):
+    sid = sessions.session_id(sessions.start(scratch_con, "dg", at=T0))
+    monkeypatch.setattr(auth, "now", lambda: T0 + auth.IDLE_TIME + dt.timedelta(minutes=1))
+    build = audit.logged_download(scratch_con, "dg", "月度趋势", "xlsx", 24, lambda: b"rows", session=sid)
+    with pytest.raises(sessions.SessionEnded):
+        build()
+    assert [r[1:] for r in audit_rows(scratch_con)] == [("logout", "", "", "idle"),
+                                                         ("download", "月度趋势", "xlsx · 24 行", "refused")]
+
+
+def test_grants_work_once_and_downloads_only_for_their_session():
+    grant = web_session.offer("the token")
+    assert web_session.pending(grant)
+    assert web_session._take(grant) == "the token"
+    assert web_session._take(grant) is None and not web_session.pending(grant)
+    data = web_session.expect_download("sid-a", b"a,b\r\n1,2\r\n", "text/csv", "x.csv")
+    from streamlit.runtime.memory_media_file_storage import _calculate_file_id
+
+    file_id = _calculate_file_id(data, "text/csv", "x.csv")
+    assert web_session.may_fetch(file_id, "sid-a")
+    assert not web_session.may_fetch(file_id, "sid-b") and not web_session.may_fetch(file_id, None)
+    web_session.forget("sid-a")
+    assert not web_session.may_fetch(file_id, "sid-a")
+
+
+def test_scripts_carry_only_a_grant_or_a_session_id():
+    assert "X-Dangqun-Grant': 'abc_-1'" in web_session.bind_script("abc_-1")
+    with pytest.raises(ValueError):
+        web_session.bind_script("x'); alert(1); ('")
