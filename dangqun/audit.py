@@ -58,25 +58,6 @@ def record_rows(con, rows: list[dict]) -> None:
         cur.close()
 
 
-def logged_download(con, user: str, table: str, file_format: str, rows: int, make_bytes, *, session: str | None):
-    """A zero-argument function building a download's bytes, which st.download_button calls when the
-    official clicks, outside any script run. It first asks whether the login `session` that drew the
-    button is still live (no logout, not idle: dangqun.sessions): if not, it writes a refused row and
-    raises SessionEnded before any data is built; else the audit row (what table, which format, how
-    many rows), then the bytes."""
-    from dangqun import sessions
-
-    def _build() -> bytes:
-        detail = f"{file_format} · {rows} 行"
-        if not sessions.live(con, session):
-            record(con, user, "download", target=table, detail=detail, result="refused")
-            raise sessions.SessionEnded("会话已结束，请重新登录后再下载")
-        sessions.touch(con, session)
-        record(con, user, "download", target=table, detail=detail)
-        return make_bytes()
-    return _build
-
-
 def record_import(con, user: str, report) -> None:
     """One import row per file (an ingest.Report): its counts, or why it was rejected."""
     detail = (report.message if report.rejected else

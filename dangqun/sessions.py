@@ -109,3 +109,20 @@ def end(con, sid: str, reason: str, at: dt.datetime | None = None) -> bool:
         audit.record(con, ended[0][0], "logout",
                      result="ok" if reason == "logout" else reason, at=at)
     return bool(ended)
+
+
+def logged_download(con, user: str, table: str, file_format: str, rows: int, make_bytes, *, session: str | None):
+    """A zero-argument function building a download's bytes, which st.download_button calls when the
+    official clicks, outside any script run. It first asks whether the login `session` that drew the
+    button is still live (no logout, not idle): if not, it writes a refused row and
+    raises SessionEnded before any data is built; else the audit row (what table, which format, how
+    many rows), then the bytes."""
+    def _build() -> bytes:
+        detail = f"{file_format} · {rows} 行"
+        if not live(con, session):
+            audit.record(con, user, "download", target=table, detail=detail, result="refused")
+            raise SessionEnded("会话已结束，请重新登录后再下载")
+        touch(con, session)
+        audit.record(con, user, "download", target=table, detail=detail)
+        return make_bytes()
+    return _build

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from dangqun import audit, auth, db
+from dangqun import audit, auth, db, sessions
 
 T0 = dt.datetime(2024, 3, 1, 9, 0)
 
@@ -35,7 +35,7 @@ def test_a_download_is_audited_when_its_bytes_are_built(scratch_con):
     from dangqun import sessions
 
     sid = sessions.session_id(sessions.start(scratch_con, "dg"))
-    build = audit.logged_download(scratch_con, "dg", "月度趋势", "csv", 24, lambda: b"data", session=sid)
+    build = sessions.logged_download(scratch_con, "dg", "月度趋势", "csv", 24, lambda: b"data", session=sid)
     assert rows(scratch_con) == []          # drawing the button writes nothing
     assert build() == b"data"
     assert rows(scratch_con) == [("dg", "download", "月度趋势", "csv · 24 行", "ok")]

@@ -212,7 +212,8 @@ def streamlit_imports(root: Path = ROOT) -> dict[str, list[str]]:
             for p in (root / "dangqun").rglob("*.py") if imports(p)}
 
 
-GUARD = "dangqun/server_guard.py"
+# the server middlewares (serve.py) read the runtime (sessions, uploads, media files); they draw nothing
+SERVER = ("dangqun/server_guard.py", "dangqun/web_session.py")
 
 
 def _is_bench(path: str) -> bool:
@@ -223,15 +224,14 @@ def test_only_ui_draws_with_streamlit_in_the_library():
     """dangqun/ui is the one drawing package; the bench may only drive pages through Streamlit's test
     harness (streamlit.testing, streamlit.runtime and the caches it clears)."""
     found = streamlit_imports()
-    drawing = sorted(path for path in found if not _is_bench(path) and path != GUARD)
+    drawing = sorted(path for path in found if not _is_bench(path) and path not in SERVER)
     assert drawing and all(path.startswith("dangqun/ui/") for path in drawing), drawing
     assert "dangqun/ui/frame.py" in drawing
     assert [path for path in found if _is_bench(path)] == ["dangqun/bench/harness.py"]
     assert all(m.startswith(("streamlit.testing", "streamlit.runtime")) or m == "streamlit"
                for path, mods in found.items() if _is_bench(path) for m in mods)
-    # the server's gate reads the runtime (sessions, uploads), its messages and its config; it draws nothing
     assert all(m.startswith(("streamlit.runtime", "streamlit.proto")) or m == "streamlit"
-               for m in found.get(GUARD, []))
+               for path in SERVER for m in found.get(path, []))
 
 
 def test_the_drawing_rule_reports_streamlit_outside_ui(tmp_path):

@@ -66,7 +66,7 @@ def test_logout_ends_it_once_and_a_replayed_token_is_refused(scratch_con):
 def test_a_download_after_logout_builds_nothing_and_is_audited_as_refused(scratch_con):
     sid = sessions.session_id(sessions.start(scratch_con, "dg"))
     built = []
-    build = audit.logged_download(scratch_con, "dg", "服务记录明细", "csv", 163309,
+    build = sessions.logged_download(scratch_con, "dg", "服务记录明细", "csv", 163309,
                                   lambda: built.append(1) or b"rows", session=sid)
     sessions.end(scratch_con, sid, "logout")
     with pytest.raises(sessions.SessionEnded):
@@ -78,7 +78,7 @@ def test_a_download_after_logout_builds_nothing_and_is_audited_as_refused(scratc
 def test_a_download_after_the_idle_time_builds_nothing(scratch_con, monkeypatch):
     sid = sessions.session_id(sessions.start(scratch_con, "dg", at=T0))
     monkeypatch.setattr(auth, "now", lambda: T0 + auth.IDLE_TIME + dt.timedelta(minutes=1))
-    build = audit.logged_download(scratch_con, "dg", "月度趋势", "xlsx", 24, lambda: b"rows", session=sid)
+    build = sessions.logged_download(scratch_con, "dg", "月度趋势", "xlsx", 24, lambda: b"rows", session=sid)
     with pytest.raises(sessions.SessionEnded):
         build()
     assert [r[1:] for r in audit_rows(scratch_con)] == [("logout", "", "", "idle"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dangqun import audit, export, filters, metrics, web_session
+from dangqun import export, filters, metrics, sessions, web_session
 from dangqun.i18n import t
 from dangqun.ui.data import Context, account, connection, session_id
 from dangqun.ui.frame import Frame
@@ -78,7 +78,7 @@ def downloads_lazy(make_frame, row_count: int, name: str, key: str, fr: Frame) -
     row = st.container(horizontal=True, gap="small")
     csv_name = export.download_name(name, "csv", *parts)
     row.download_button(t("下载 CSV", lang),
-                        data=audit.logged_download(con, user, name, "csv", row_count, _served(
+                        data=sessions.logged_download(con, user, name, "csv", row_count, _served(
                             sid, "text/csv", csv_name, lambda: export.to_csv_bytes(make_frame(), lang)),
                             session=sid),
                         file_name=csv_name, mime="text/csv",
@@ -89,7 +89,7 @@ def downloads_lazy(make_frame, row_count: int, name: str, key: str, fr: Frame) -
         xlsx_name = export.download_name(name, "xlsx", *parts)
         row.download_button(
             t("下载 Excel", lang),
-            data=audit.logged_download(con, user, name, "xlsx", row_count, _served(
+            data=sessions.logged_download(con, user, name, "xlsx", row_count, _served(
                 sid, XLSX_MIME, xlsx_name, lambda: export.to_xlsx_bytes(make_frame(), lang, name, heading)),
                 session=sid),
             file_name=xlsx_name, key=f"xlsx_{key}", on_click="ignore", mime=XLSX_MIME,
