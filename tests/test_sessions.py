@@ -1,5 +1,5 @@
 """The server side of login sessions (dangqun.sessions, issue 12/16), the download gate in front of
-deferred data (audit.logged_download) and what the middleware lets through (dangqun.web_session);
+deferred data (sessions.logged_download) and what the middleware lets through (dangqun.web_session);
 the browser side is tests/test_browser_session.py."""
 from __future__ import annotations
 
