@@ -194,6 +194,9 @@ def test_status_is_kept_across_recompute_and_audited(scratch_con):
     logged = scratch_con.execute("select user_name, target, detail from audit_log where action = 'alert_status'"
                                  ).fetchall()
     assert logged == [("donggang", first["alert_key"], "已核实：已电话联系镇里")]
+    # another county's account does not see what was recorded on 东港's alerts
+    assert db.run(scratch_con, "alert_statuses", {"period": "2022-10"}, scope="211324000000").empty
+    assert len(db.run(scratch_con, "alert_statuses", {"period": "2022-10"}, scope="210681000000")) == 1
     with pytest.raises(ValueError, match="未知的预警状态"):
         alerts.status_params(first, "已关闭", "", "donggang")
 
