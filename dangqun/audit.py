@@ -19,6 +19,7 @@ ACTIONS = {
     "download": "下载",
     "import": "导入",
     "account": "账号变更",
+    "alert_status": "预警处理",
 }
 # hostile input must not grow the log without bound: every text is cut to these lengths
 LIMITS = {"user_name": 64, "target": 200, "detail": 2000, "result": 64}

@@ -51,6 +51,14 @@ def _parser() -> argparse.ArgumentParser:
 
     _user_parser(sub)
 
+    p = sub.add_parser("alerts", help="预警清单（供定时任务使用） / the month's alerts")
+    p.add_argument("--db")
+    p.add_argument("--region", default=None, help="区划代码（6 或 12 位；默认账号的范围或全省）")
+    p.add_argument("--period", default=None, metavar="YYYY-MM", help="预警月份（默认数据中最新的月份）")
+    p.add_argument("--user", default=None, help="按此账号的查看范围计算（如县级账号只看本县）；默认为运维人员（全省）")
+    p.add_argument("--users", default=None, help="账号文件（默认 $DANGQUN_USERS 或 config/users.toml）")
+    p.add_argument("--json", action="store_true", help="输出一个 JSON 对象")
+
     p = sub.add_parser("bench", help="基准测试 / benchmarks")
     p.add_argument("what", nargs="?", choices=["pages", "import"], default="pages",
                    help="pages：各页面响应时间（默认）；import：导入速度")
@@ -84,6 +92,8 @@ def main(argv=None) -> int:
             return _user(args)
         if args.command == "samples":
             return _samples(args)
+        if args.command == "alerts":
+            return _alerts(args)
         if args.command == "bench":
             if args.what == "import" and args.mapped:
                 from dangqun.bench import mapped
@@ -274,6 +284,53 @@ def _read_password(from_stdin: bool) -> str:
 
         raise AccountError("两次输入的密码不一致")
     return first
+
+
+def _alerts(args) -> int:
+    """Exit 0 with the list (possibly empty); 2 when the region, month or account is refused."""
+    import pandas as pd
+
+    from dangqun import alerts, auth, regions
+
+    scope = None
+    if args.user:
+        acc = auth.load_accounts(args.users).get(args.user)
+        if acc is None or acc.disabled:
+            print(f"未输出：账号 {args.user} 不存在或已停用", file=sys.stderr)
+            return 2
+        scope = acc.scope
+    try:
+        region = regions.normalise_code(args.region or scope or regions.PROVINCE)
+        if args.period:
+            alerts.parse_period(args.period)
+    except (regions.BadRegionCode, alerts.BadPeriod) as exc:
+        print(f"未输出：{exc}", file=sys.stderr)
+        return 2
+    if scope is not None and not regions.contains(scope, region):
+        print(f"未输出：账号 {args.user} 无权查看区划 {region}（其范围为 {scope}）", file=sys.stderr)
+        return 2
+    with db.opened(args.db) as con:
+        known = con.execute("select region_name from regions where region_code = $c", {"c": region}).fetchone()
+        if known is None:
+            print(f"未输出：区划字典中没有 {region}", file=sys.stderr)
+            return 2
+        last = db.run(con, "data_span", {}, scope=scope)["last_day"].iloc[0]
+        period = args.period or (alerts.period_of(last) if pd.notna(last) else None)
+        if period is None:
+            print("未输出：该范围内没有服务记录", file=sys.stderr)
+            return 2
+        found = alerts.run_all(con, region, period, scope)
+    columns = [c for c in alerts.COLUMNS if c not in ("drill_page", "drill_region", "drill_item")]
+    rows = found[columns + ["status", "note", "updated_by"]].astype(object).where(found.notna(), None)
+    if args.json:
+        print(json.dumps({"region": region, "region_name": known[0], "period": period,
+                          "counts": {rule: int((found["rule"] == rule).sum()) for rule in alerts.RULES},
+                          "alerts": rows.to_dict("records")}, ensure_ascii=False))
+    else:
+        print(f"{known[0]} {period}：{len(found)} 条预警")
+        for r in rows.itertuples(index=False):
+            print(f"[{r.severity}] {r.rule_name}\t{r.unit_name}\t{r.explanation}\t{r.status}")
+    return 0
 
 
 def _user(args) -> int:

@@ -166,3 +166,18 @@ create table if not exists audit_log (
     detail    varchar,            -- filters (as the URL query), row counts, changes
     result    varchar not null    -- ok / bad_credentials / locked / refused / …
 );
+
+-- grain: one row per alert (dangqun.alerts: rule, unit, subject and month) an official has acted on.
+-- The alerts are recomputed from the records; what was done about them lives here, under the alert's
+-- key, so it survives every recomputation. Each change is also audit-logged (action alert_status).
+create table if not exists alert_status (
+    alert_key  varchar primary key,   -- rule|unit_code|subject|period
+    rule       varchar not null,
+    unit_code  varchar not null,
+    subject    varchar not null,      -- 事项编码, a resident's hash prefix, or '' for a unit's own alert
+    period     varchar not null,      -- YYYY-MM
+    status     varchar not null,      -- 待处理 / 已核实 / 已处理
+    note       varchar,
+    updated_by varchar not null,
+    updated_at timestamp not null
+);

@@ -15,10 +15,13 @@ from dangqun.views import overview
 EMPTY_SCOPE = "220381000000"
 # Queries that read no regional table (only catalog, import_log or the audit trail).
 NOT_REGIONAL = {"category_options", "import_history", "audit_login_state", "audit_page", "audit_users"}
-WRITES = {"audit_record"}
+WRITES = {"audit_record", "alert_status_set"}
 PARAMS = {"region": "21", "start": dt.date(2021, 1, 1), "end": dt.date(2022, 12, 31), "category": "",
           "channel": "", "child_digits": 4, "center_id": "", "id_prefix": "", "item_text": "", "limit": 1000,
-          "offset": 0, "max_rows": 1000, "import_id": 1, "user_name": "", "action": ""}
+          "offset": 0, "max_rows": 1000, "import_id": 1, "user_name": "", "action": "",
+          # 预警 (queries/alert_*.sql)
+          "as_of": dt.date(2022, 12, 31), "base_start": dt.date(2021, 1, 1), "base_end": dt.date(2021, 12, 31),
+          "digits": 9, "window_days": 90, "min_count": 2, "period": "2022-10"}
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ queries (`ui.query`) and draws their frames with `ui.chart` / `ui.table`, which 
 - login: the login form and the session; sidebar: navigation and filter widgets;
 - frame: what every page calls first; widgets: charts, tables, downloads and what a click does."""
 from dangqun.ui.data import (RUN_VERSION, SESSION, Context, account, audit_imports, connection, context,
-                             data_version, deferred_query, query, read_data_version)
+                             data_version, deferred_query, execute, query, read_data_version)
 from dangqun.ui.frame import Frame, frame
 from dangqun.ui.sidebar import STATE, drill_to, set_category, set_filters
 from dangqun.ui.widgets import (ASKED, ask_button, asked, chart, clicked_code, downloads, downloads_lazy,
@@ -13,5 +13,5 @@ from dangqun.ui.widgets import (ASKED, ask_button, asked, chart, clicked_code, d
 
 __all__ = ["ASKED", "RUN_VERSION", "SESSION", "STATE", "Context", "Frame", "account", "ask_button", "asked",
            "audit_imports", "chart", "clicked_code", "connection", "context", "data_version", "deferred_query",
-           "downloads", "downloads_lazy", "drill_to", "file_uploader", "follow", "frame", "no_data", "open_records",
-           "query", "read_data_version", "set_category", "set_filters", "table"]
+           "downloads", "downloads_lazy", "drill_to", "execute", "file_uploader", "follow", "frame", "no_data",
+           "open_records", "query", "read_data_version", "set_category", "set_filters", "table"]

@@ -75,6 +75,11 @@ def deferred_query(name: str, params: dict | None = None):
     return _run
 
 
+def execute(name: str, params: dict) -> None:
+    """Run a writing named query (uncached) under the account's scope."""
+    db.run(connection(), name, params, scope=account().scope)
+
+
 def audit_imports(results) -> None:
     """An import row in the audit log for each file the import page processed (views.data_import.Result)."""
     for r in results:

@@ -1,0 +1,365 @@
+"""预警 (issue 14): the rules that find the units and cases needing attention in a month, each alert with
+its unit, its numbers and a sentence stating the test that flagged it; and the status officials keep on
+each (待处理 → 已核实 / 已处理, with a note), stored under the alert's key so it survives recomputation.
+
+The rules read the frames of five named queries (queries/alert_*.sql), asked by the page through the
+account's scoped cache and by `dangqun alerts` through the scoped runner; thresholds are in
+config/alerts.toml, the 黄榜 line in config/metrics.toml. Units are towns (乡镇街道), except 热点, whose
+unit is the region looked at as a whole. Runs without Streamlit."""
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from dangqun import audit, db, metrics, periods, regions, stats, workdays
+from dangqun.i18n import t
+
+CONFIG_PATH = Path(__file__).resolve().parent.parent / "config" / "alerts.toml"
+
+# rule → its name; the order of the cards
+RULES = {"backlog": "超期积压", "satisfaction": "满意率下滑", "yellow": "低于黄榜线", "repeat": "重复诉求",
+         "spike": "诉求突增", "hotspot": "热点"}
+SEVERITIES = ("高", "中", "低")
+STATUSES = ("待处理", "已核实", "已处理")
+NOTE_MAX = 500
+PERIOD = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+# the columns of an alert, as evaluate() returns them and the CLI prints them
+COLUMNS = ("alert_key", "rule", "rule_name", "severity", "unit_code", "unit_name", "subject", "subject_name",
+           "period", "numbers", "explanation", "drill_page", "drill_region", "drill_item", "p_value")
+
+
+@dataclass(frozen=True)
+class AlertConfig:
+    backlog_min_cases: int
+    backlog_escalate_days: int
+    sat_base_months: int
+    sat_min_valid: int
+    sat_min_base_valid: int
+    sat_alpha: float
+    yellow_min_valid: int
+    repeat_window_days: int
+    repeat_min_count: int
+    spike_base_months: int
+    spike_alpha: float
+    spike_min_count: int
+    hot_alpha: float
+    hot_min_increase: int
+    hot_max_alerts: int
+
+
+def load_config(path=None) -> AlertConfig:
+    return _load_config(str(path or CONFIG_PATH))
+
+
+@lru_cache(maxsize=8)
+def _load_config(path: str) -> AlertConfig:
+    with open(path, "rb") as f:
+        raw = tomllib.load(f)
+    b, s, r, k, h = raw["backlog"], raw["satisfaction"], raw["repeat"], raw["spike"], raw["hotspot"]
+    return AlertConfig(
+        backlog_min_cases=int(b["min_cases"]), backlog_escalate_days=int(b["escalate_days"]),
+        sat_base_months=int(s["base_months"]), sat_min_valid=int(s["min_valid"]),
+        sat_min_base_valid=int(s["min_base_valid"]), sat_alpha=float(s["alpha"]),
+        yellow_min_valid=int(s["yellow_min_valid"]),
+        repeat_window_days=int(r["window_days"]), repeat_min_count=int(r["min_count"]),
+        spike_base_months=int(k["base_months"]), spike_alpha=float(k["alpha"]), spike_min_count=int(k["min_count"]),
+        hot_alpha=float(h["alpha"]), hot_min_increase=int(h["min_increase"]), hot_max_alerts=int(h["max_alerts"]),
+    )
+
+
+# ── the month and the questions ─────────────────────────────────────────────────────────────────
+
+class BadPeriod(ValueError):
+    pass
+
+
+def parse_period(text: str) -> dt.date:
+    """'2022-10' → its first day; anything else raises BadPeriod with the sentence to show."""
+    text = str(text or "").strip()
+    if not PERIOD.fullmatch(text):
+        raise BadPeriod(f"预警月份应写成 YYYY-MM（如 2022-10），收到：{text[:20]}")
+    return dt.date(int(text[:4]), int(text[5:]), 1)
+
+
+def period_of(day: dt.date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def as_of_day(period: str, latest: dt.date) -> dt.date:
+    """The day open cases are counted late to: the month's last day, never past the data's latest day."""
+    return min(periods.month_end(parse_period(period)), latest)
+
+
+def query_params(region: str, period: str, latest: dt.date, cfg: AlertConfig | None = None) -> dict[str, dict]:
+    """Query name → its bound parameters for the alerts of `region` (a 12-digit code) in `period`."""
+    cfg = cfg or load_config()
+    start = parse_period(period)
+    end = periods.month_end(start)
+    pre = regions.prefix(region)
+
+    def before(months: int) -> tuple[dt.date, dt.date]:
+        return periods.add_months(start, -months), start - dt.timedelta(days=1)
+
+    sat_start, sat_end = before(cfg.sat_base_months)
+    spike_start, spike_end = before(cfg.spike_base_months)
+    prev_start, prev_end = before(1)
+    return {
+        "alert_backlog": {"region": pre, "as_of": as_of_day(period, latest)},
+        "alert_satisfaction": {"region": pre, "start": start, "end": end,
+                               "base_start": sat_start, "base_end": sat_end},
+        "alert_repeats": {"region": pre, "start": start, "end": end, "window_days": cfg.repeat_window_days,
+                          "min_count": cfg.repeat_min_count},
+        "spike": {"region": pre, "start": start, "end": end, "base_start": spike_start, "base_end": spike_end,
+                  "digits": 9},
+        "hotspot": {"region": pre, "start": start, "end": end, "base_start": prev_start, "base_end": prev_end,
+                    "digits": len(pre)},
+    }
+
+
+def base_months(first_day: dt.date | None, period: str, months: int) -> int:
+    """How many of the `months` months before `period` the data covers (from its first day): a baseline
+    averages over the months that were recorded, not over months before the platform existed."""
+    start = parse_period(period)
+    if first_day is None:
+        return 0
+    first = periods.month_start(first_day)
+    covered = (start.year - first.year) * 12 + start.month - first.month
+    return max(0, min(months, covered))
+
+
+# ── the rules ──────────────────────────────────────────────────────────────────────────────────
+
+def key(rule: str, unit_code: str, subject: str, period: str) -> str:
+    return f"{rule}|{unit_code}|{subject}|{period}"
+
+
+def _alert(rule, severity, unit_code, unit_name, subject, subject_name, period, numbers, explanation,
+           drill_page, drill_region, drill_item="", p_value=None) -> dict:
+    return dict(alert_key=key(rule, unit_code, subject, period), rule=rule, rule_name=RULES[rule],
+                severity=severity, unit_code=unit_code, unit_name=unit_name, subject=subject,
+                subject_name=subject_name, period=period, numbers=numbers, explanation=explanation,
+                drill_page=drill_page, drill_region=drill_region, drill_item=drill_item, p_value=p_value)
+
+
+def backlog_cases(cases: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
+    """alert_backlog's cases with workdays_overdue: working days after the deadline up to as_of."""
+    due = pd.to_datetime(cases["due_on"]).to_numpy("datetime64[D]")
+    n = workdays.workdays_between_many(due, pd.Timestamp(as_of).to_datetime64().astype("datetime64[D]"))
+    return cases.assign(workdays_overdue=pd.Series(n, index=cases.index, dtype="Int64").mask(n < 0))
+
+
+def backlog_alerts(cases: pd.DataFrame, period: str, as_of: dt.date, cfg: AlertConfig, lang: str = "zh") -> list:
+    out = []
+    aged = backlog_cases(cases, as_of)
+    for (code, name), g in aged.groupby(["unit_code", "unit_name"], sort=True):
+        if len(g) < cfg.backlog_min_cases:
+            continue
+        oldest = int(g["workdays_overdue"].max())
+        escalated = int((g["workdays_overdue"] > cfg.backlog_escalate_days).sum())
+        fmt = dict(n=len(g), as_of=metrics.fmt_date(as_of), oldest=oldest, days=cfg.backlog_escalate_days,
+                   escalated=escalated)
+        out.append(_alert(
+            "backlog", "高" if escalated else "中", code, name, "", "", period,
+            t("{n} 件，最长超期 {oldest} 个工作日", lang, **fmt),
+            t("截至 {as_of} 有 {n} 件已过截止日期仍未办结，最长超期 {oldest} 个工作日；"
+              "其中 {escalated} 件超期超过 {days} 个工作日（超过即升为“高”）。", lang, **fmt),
+            "pages/services.py", code))
+    return out
+
+
+def satisfaction_alerts(units: pd.DataFrame, period: str, cfg: AlertConfig,
+                        mcfg: metrics.MetricsConfig | None = None, lang: str = "zh") -> list:
+    """满意率下滑: the month's weighted satisfied answers (rounded to whole answers) tested against the unit's
+    own trailing-months rate with a one-sided exact binomial test, p < alpha; and 低于黄榜线: the month's
+    满意率 under the 黄榜 line with at least yellow_min_valid 有效回访."""
+    mcfg = mcfg or metrics.load_config()
+    out = []
+    for row in units.itertuples(index=False):
+        valid = int(row.valid)
+        if valid <= 0:
+            continue
+        weighted = metrics.satisfied_weighted(row.satisfied, row.basic, mcfg)
+        rate = weighted / valid
+        base_valid = int(row.base_valid)
+        base_rate = (metrics.satisfied_weighted(row.base_satisfied, row.base_basic, mcfg) / base_valid
+                     if base_valid else None)
+        if (valid >= cfg.sat_min_valid and base_valid >= cfg.sat_min_base_valid and base_rate is not None
+                and rate < base_rate):
+            k = int(math.floor(weighted + 0.5))
+            p = stats.binom_cdf(k, valid, base_rate)
+            if p < cfg.sat_alpha:
+                fmt = dict(rate=metrics.fmt_pct(rate), valid=metrics.fmt_int(valid), base=metrics.fmt_pct(base_rate),
+                           months=cfg.sat_base_months, base_valid=metrics.fmt_int(base_valid), k=k,
+                           lcl=metrics.fmt_pct(stats.p_chart_lower(base_rate, valid)), p=fmt_p(p),
+                           alpha=f"{cfg.sat_alpha:g}")
+                out.append(_alert(
+                    "satisfaction", "高", row.unit_code, row.unit_name, "", "", period,
+                    t("本月 {rate}（{valid} 件）/ 前 {months} 个月 {base}", lang, **fmt),
+                    t("本月满意率 {rate}（有效回访 {valid} 件），前 {months} 个月为 {base}（{base_valid} 件）；"
+                      "按前 {months} 个月的满意率，{valid} 件中折算满意不多于 {k} 件的概率 p = {p}（单侧二项检验），"
+                      "低于 {alpha}；p 控制图下限为 {lcl}。", lang, **fmt),
+                    "pages/satisfaction.py", row.unit_code, p_value=p))
+        if valid >= cfg.yellow_min_valid and metrics.below(rate, mcfg.yellow_below):
+            fmt = dict(rate=metrics.fmt_pct(rate), valid=metrics.fmt_int(valid),
+                       line=metrics.fmt_pct(mcfg.yellow_below, 0))
+            out.append(_alert(
+                "yellow", "中", row.unit_code, row.unit_name, "", "", period,
+                t("满意率 {rate}（{valid} 件）", lang, **fmt),
+                t("本月满意率 {rate}（有效回访 {valid} 件），低于黄榜线 {line}。", lang, **fmt),
+                "pages/satisfaction.py", row.unit_code))
+    return out
+
+
+def repeat_alerts(cases: pd.DataFrame, period: str, cfg: AlertConfig, lang: str = "zh") -> list:
+    """One alert per resident and 事项 (the query lists their cases); unit: the town of the latest case."""
+    out = []
+    for (resident, item), g in cases.groupby(["resident_hash", "item_code"], sort=True):
+        g = g.sort_values("received_at")
+        last = g.iloc[-1]
+        who = f"{last['resident_name'] or '—'}（{last['phone'] or '—'}）"
+        fmt = dict(n=len(g), who=who, item=last["item_name"], days=cfg.repeat_window_days,
+                   first=metrics.fmt_date(g["received_at"].iloc[0]), last=metrics.fmt_date(last["received_at"]),
+                   min_count=cfg.repeat_min_count)
+        out.append(_alert(
+            "repeat", "高" if len(g) > cfg.repeat_min_count else "中", last["unit_code"], last["unit_name"],
+            f"{resident[:16]}:{item}", f"{who} · {last['item_name']}", period,
+            t("{n} 件，{first} 至 {last}", lang, **fmt),
+            t("服务对象 {who} 就“{item}”在 {first} 至 {last} 共 {n} 次诉求，"
+              "{days} 天内达到 {min_count} 次及以上。", lang, **fmt),
+            "pages/records.py", last["unit_code"], item))
+    return out
+
+
+def spike_alerts(counts: pd.DataFrame, period: str, months: int, cfg: AlertConfig, lang: str = "zh") -> list:
+    """诉求突增: a town's 事项 whose count this month exceeds the upper Poisson limit of its own monthly
+    mean over the `months` baseline months the data covers (P(X ≥ count) < alpha, at least min_count).
+    The mean is scaled by how the town's other 事项 moved this month against their own mean, so a month
+    busy for every 事项 (the year's end) is not a spike of each."""
+    out = []
+    if months <= 0 or counts.empty:
+        return out
+    towns = counts.groupby("unit_code")[["received", "base_received"]].transform("sum")
+    other_now = towns["received"] - counts["received"]
+    other_mean = (towns["base_received"] - counts["base_received"]) / months
+    factor = (other_now / other_mean.where(other_mean > 0)).fillna(1.0)
+    expected = counts["base_received"] / months * factor
+    # a count at or under its expectation cannot be a spike: only the others are tested
+    candidates = counts.assign(mean=counts["base_received"] / months, factor=factor, expected=expected)
+    candidates = candidates[(candidates["received"] >= cfg.spike_min_count) & (candidates["received"] > expected)]
+    for row in candidates.itertuples(index=False):
+        n = int(row.received)
+        p = stats.poisson_sf(n, float(row.expected))
+        if p >= cfg.spike_alpha:
+            continue
+        limit = stats.poisson_upper_limit(float(row.expected), cfg.spike_alpha)
+        fmt = dict(n=n, item=row.item_name, months=months, mean=metrics.fmt_num(row.mean, 1),
+                   factor=metrics.fmt_num(row.factor, 2), expected=metrics.fmt_num(row.expected, 1),
+                   limit=limit, p=fmt_p(p), alpha=f"{cfg.spike_alpha:g}")
+        out.append(_alert(
+            "spike", "高" if p < cfg.spike_alpha / 1000 else "中", row.unit_code, row.unit_name, row.item_code,
+            row.item_name, period, t("本月 {n} 件 / 基线 {expected} 件，上限 {limit}", lang, **fmt),
+            t("“{item}”本月 {n} 件；前 {months} 个月月均 {mean} 件，按本单位其他事项本月的增减（× {factor}）"
+              "调整后基线为 {expected} 件，泊松分布上限 {limit} 件（超过它的概率不到 {alpha}），"
+              "本月件数出现的概率 p = {p}。", lang, **fmt),
+            "pages/records.py", row.unit_code, row.item_code, p_value=p))
+    return out
+
+
+def hotspot_alerts(counts: pd.DataFrame, period: str, cfg: AlertConfig, lang: str = "zh") -> list:
+    """热点: 事项 of the region whose count rose against the previous month: given both months' total, this
+    month's share tested against one half (one-sided binomial: the two months' rates equal), p < alpha and
+    at least min_increase more; the max_alerts most significant."""
+    found = []
+    for row in counts.itertuples(index=False):
+        now, before = int(row.received), int(row.base_received)
+        if now - before < cfg.hot_min_increase:
+            continue
+        p = stats.binom_sf(now, now + before, 0.5)
+        if p < cfg.hot_alpha:
+            found.append((p, -(now - before), row, now, before))
+    found.sort(key=lambda x: (x[0], x[1], x[2].item_code))
+    out = []
+    for p, _, row, now, before in found[:cfg.hot_max_alerts]:
+        fmt = dict(item=row.item_name, now=now, before=before, rise=metrics.fmt_pct((now - before) / before)
+                   if before else "—", p=fmt_p(p), alpha=f"{cfg.hot_alpha:g}")
+        out.append(_alert(
+            "hotspot", "低", row.unit_code, row.unit_name, row.item_code, row.item_name, period,
+            t("本月 {now} 件 / 上月 {before} 件", lang, **fmt),
+            t("“{item}”本月 {now} 件，上月 {before} 件（增加 {rise}）；若两月发生率相同，"
+              "出现这样增幅的概率 p = {p}（单侧条件二项检验），低于 {alpha}。", lang, **fmt),
+            "pages/records.py", row.unit_code, row.item_code, p_value=p))
+    return out
+
+
+def fmt_p(p: float) -> str:
+    """A p-value as officials read it: 0.0123, or 3.2e-07 when tiny."""
+    return f"{p:.4f}" if p >= 0.0001 else f"{p:.1e}"
+
+
+def evaluate(frames: dict[str, pd.DataFrame], period: str, latest: dt.date, first_day: dt.date | None,
+             cfg: AlertConfig | None = None, mcfg: metrics.MetricsConfig | None = None,
+             lang: str = "zh") -> pd.DataFrame:
+    """Every alert of the month from the query frames (names as in query_params), severest first."""
+    cfg = cfg or load_config()
+    found = (backlog_alerts(frames["alert_backlog"], period, as_of_day(period, latest), cfg, lang)
+             + satisfaction_alerts(frames["alert_satisfaction"], period, cfg, mcfg, lang)
+             + repeat_alerts(frames["alert_repeats"], period, cfg, lang)
+             + spike_alerts(frames["spike"], period, base_months(first_day, period, cfg.spike_base_months),
+                            cfg, lang)
+             + hotspot_alerts(frames["hotspot"], period, cfg, lang))
+    alerts = pd.DataFrame(found, columns=list(COLUMNS))
+    order = {s: i for i, s in enumerate(SEVERITIES)}
+    rules = {r: i for i, r in enumerate(RULES)}
+    alerts = alerts.assign(_s=alerts["severity"].map(order), _r=alerts["rule"].map(rules))
+    return (alerts.sort_values(["_s", "_r", "unit_code", "subject"]).drop(columns=["_s", "_r"])
+            .reset_index(drop=True))
+
+
+def run_all(con, region: str, period: str, scope: str | None, lang: str = "zh") -> pd.DataFrame:
+    """The alerts of `region` in `period` with their statuses, through the scoped runner (the CLI)."""
+    span = db.run(con, "data_span", {}, scope=scope)
+    latest, first = _day(span["last_day"].iloc[0]), _day(span["first_day"].iloc[0])
+    params = query_params(region, period, latest or parse_period(period))
+    frames = {name: db.run(con, QUERY_OF.get(name, name), p, scope=scope) for name, p in params.items()}
+    alerts = evaluate(frames, period, latest or periods.month_end(parse_period(period)), first, lang=lang)
+    return with_status(alerts, db.run(con, "alert_statuses", {"period": period}, scope=scope))
+
+
+# the frames two rules read from the same query
+QUERY_OF = {"spike": "alert_item_counts", "hotspot": "alert_item_counts"}
+
+
+def _day(value) -> dt.date | None:
+    return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
+
+
+# ── statuses ──────────────────────────────────────────────────────────────────────────────────
+
+def with_status(alerts: pd.DataFrame, statuses: pd.DataFrame) -> pd.DataFrame:
+    """The alerts with status (待处理 where nobody acted yet), note, updated_by and updated_at."""
+    merged = alerts.merge(statuses[["alert_key", "status", "note", "updated_by", "updated_at"]],
+                          on="alert_key", how="left")
+    return merged.assign(status=merged["status"].fillna(STATUSES[0]))
+
+
+def status_params(alert: dict, status: str, note: str, user: str, at: dt.datetime | None = None) -> dict:
+    """alert_status_set's parameters for one change; refuses an unknown status."""
+    if status not in STATUSES:
+        raise ValueError(f"未知的预警状态：{status}")
+    return dict(alert_key=alert["alert_key"], rule=alert["rule"], unit_code=alert["unit_code"],
+                subject=alert["subject"], period=alert["period"], status=status,
+                note=str(note or "").strip()[:NOTE_MAX], updated_by=user, updated_at=at or dt.datetime.now())
+
+
+def audit_status(con, params: dict) -> None:
+    """The audit row of a status change (who, which alert, the new status and note)."""
+    detail = f"{params['status']}：{params['note']}" if params["note"] else params["status"]
+    audit.record(con, params["updated_by"], "alert_status", target=params["alert_key"], detail=detail,
+                 at=params["updated_at"])

@@ -1,0 +1,111 @@
+"""预警 page logic without Streamlit: the month the alerts are for, the cards, the filtered table as shown
+and downloaded, the records behind one alert and the sidebar filters its drill opens (dangqun.alerts has
+the rules)."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pandas as pd
+
+from dangqun import alerts, filters, metrics, periods
+from dangqun.i18n import t
+
+# alert column → header (an i18n key), in the order the table shows them
+COLUMNS = {
+    "severity": "严重程度",
+    "rule_name": "规则",
+    "unit_name": "单位",
+    "subject_name": "对象",
+    "numbers": "数字",
+    "explanation": "说明",
+    "status": "状态",
+    "note": "备注",
+    "updated_by": "处理人",
+    "updated_at": "处理时间",
+}
+# a case of an alert (repeat or backlog) → header, as its table shows them
+CASE_COLUMNS = {
+    "record_id": "受理编号",
+    "received_at": "受理时间",
+    "center_name": "中心",
+    "item_name": "事项",
+    "resident_name": "服务对象",
+    "phone": "联系电话",
+    "status": "状态",
+    "due_on": "截止日期",
+    "workdays_overdue": "超期工作日",
+}
+
+
+def period_for(f: filters.Filters) -> str:
+    """The alerts' month: the last month of the sidebar's period."""
+    return alerts.period_of(f.period.end)
+
+
+def rule_counts(table: pd.DataFrame) -> list[tuple[str, str, int, int]]:
+    """(rule, its name, alerts, of them 待处理) for every rule, in the order of the cards."""
+    out = []
+    for rule, name in alerts.RULES.items():
+        mine = table[table["rule"] == rule]
+        out.append((rule, name, len(mine), int((mine["status"] == alerts.STATUSES[0]).sum())))
+    return out
+
+
+def select(table: pd.DataFrame, rules: list[str], statuses: list[str]) -> pd.DataFrame:
+    """The alerts of the chosen rules (names) and statuses; an empty choice means all."""
+    keep = pd.Series(True, index=table.index)
+    if rules:
+        keep &= table["rule_name"].isin(rules)
+    if statuses:
+        keep &= table["status"].isin(statuses)
+    return table[keep].reset_index(drop=True)
+
+
+def labelled(table: pd.DataFrame, lang: str = "zh", columns: dict | None = None) -> pd.DataFrame:
+    """The table as shown and downloaded: the columns in order with headers in `lang`; rule names,
+    severities and statuses translated."""
+    columns = columns or COLUMNS
+    out = table.copy()
+    for col in ("severity", "rule_name", "status"):
+        if col in out.columns:
+            out[col] = out[col].map(lambda x: t(x, lang) if isinstance(x, str) else x)
+    cols = [c for c in columns if c in out.columns]
+    return out[cols].rename(columns={c: t(columns[c], lang) for c in cols})
+
+
+def option_label(row: dict, lang: str = "zh") -> str:
+    """'[高] 超期积压 · 演武街道 · 3 件，最长超期 12 个工作日' for the alert chooser."""
+    subject = f" · {row['subject_name']}" if row["subject_name"] else ""
+    return f"[{t(row['severity'], lang)}] {t(row['rule_name'], lang)} · {row['unit_name']}{subject} · {row['numbers']}"
+
+
+def cases_of(alert: dict, backlog: pd.DataFrame, repeats: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
+    """The records behind a 重复诉求 or 超期积压 alert (masked as stored); empty for the other rules, whose
+    records the drill opens in 明细查询."""
+    if alert["rule"] == "repeat":
+        resident, item = alert["subject"].split(":", 1)
+        mine = repeats[repeats["resident_hash"].str.startswith(resident) & (repeats["item_code"] == item)]
+        return mine.reset_index(drop=True)
+    if alert["rule"] == "backlog":
+        mine = backlog[backlog["unit_code"] == alert["unit_code"]]
+        aged = alerts.backlog_cases(mine, as_of)
+        return aged.sort_values("workdays_overdue", ascending=False, kind="stable").reset_index(drop=True)
+    return pd.DataFrame(columns=list(CASE_COLUMNS))
+
+
+def drill_filters(f: filters.Filters, alert: dict, index: filters.RegionIndex, latest: dt.date) -> filters.Filters:
+    """The sidebar filters an alert's drill opens: its unit as the region (when the official may see it),
+    its month as the period (the comparison following the chosen mode), no category or channel."""
+    start = alerts.parse_period(alert["period"])
+    period = periods.Period(start, periods.month_end(start))
+    code = alert["drill_region"]
+    moved = f.with_region(code, index) if code in index.names else f
+    mode = "yoy" if f.compare == "custom" else f.compare   # a custom comparison belonged to the old period
+    return dataclasses.replace(moved, period=period, preset=periods.match_preset(period, latest), compare=mode,
+                               compare_period=periods.comparison_period(period, mode), category="", channel="")
+
+
+def caption(period: str, as_of: dt.date, n: int, lang: str = "zh") -> str:
+    return t("预警月份 {period}（统计周期的最后一个月），超期计至 {as_of}；共 {n} 条预警。", lang,
+             period=period, as_of=metrics.fmt_date(as_of), n=metrics.fmt_int(n))

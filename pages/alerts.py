@@ -1,0 +1,77 @@
+"""预警: the units and cases needing attention in the month, why each was flagged, and what was done."""
+import streamlit as st
+
+from dangqun import alerts, metrics, ui
+from dangqun.views import alerts as view
+
+fr = ui.frame("预警")
+f, lang = fr.filters, fr.lang
+period = view.period_for(f)
+latest = fr.ctx.latest
+as_of = alerts.as_of_day(period, latest)
+p = alerts.query_params(fr.region, period, latest)
+frames = {
+    "alert_backlog": ui.query("alert_backlog", p["alert_backlog"]),
+    "alert_satisfaction": ui.query("alert_satisfaction", p["alert_satisfaction"]),
+    "alert_repeats": ui.query("alert_repeats", p["alert_repeats"]),
+    "spike": ui.query("alert_item_counts", p["spike"]),
+    "hotspot": ui.query("alert_item_counts", p["hotspot"]),
+}
+first_day = ui.query("data_span").first_day.iloc[0]
+found = alerts.evaluate(frames, period, latest, None if first_day != first_day else first_day.date(), lang=lang)
+# statuses change without a new data version: read them uncached
+found = alerts.with_status(found, ui.deferred_query("alert_statuses", {"period": period})())
+
+st.caption(view.caption(period, as_of, len(found), lang))
+cards = view.rule_counts(found)
+for col, (rule, name, n, waiting) in zip(st.columns(len(cards)), cards):
+    col.metric(fr.t(name), metrics.fmt_int(n), border=True,
+               help=fr.t("其中待处理 {n} 条", n=metrics.fmt_int(waiting)))
+
+left, right = st.columns(2)
+rules = left.multiselect(fr.t("规则"), list(alerts.RULES.values()), key="alert_rules",
+                         format_func=fr.t, placeholder=fr.t("全部"))
+statuses = right.multiselect(fr.t("状态"), list(alerts.STATUSES), key="alert_statuses",
+                             format_func=fr.t, placeholder=fr.t("全部"))
+shown = view.select(found, rules, statuses)
+ui.table(view.labelled(shown, lang), fr.t("预警清单"), "alerts", fr,
+         column_config={fr.t("处理时间"): st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")})
+if shown.empty:
+    st.stop()
+
+st.subheader(fr.t("处理预警"))
+rows = shown.to_dict("records")
+index = st.selectbox(fr.t("选择预警"), range(len(rows)), key="alert_pick",
+                     format_func=lambda i: view.option_label(rows[i], lang))
+alert = rows[index]
+st.markdown(f"**{view.option_label(alert, lang)}**")
+st.write(alert["explanation"])
+
+cases = view.cases_of(alert, frames["alert_backlog"], frames["alert_repeats"], as_of)
+if len(cases):
+    ui.table(view.labelled(cases, lang, view.CASE_COLUMNS), fr.t("预警涉及的记录"), "alert_cases", fr)
+
+target = {"pages/records.py": "在明细查询中查看记录", "pages/services.py": "在服务办理中查看超期件",
+          "pages/satisfaction.py": "在满意度与考核中查看"}[alert["drill_page"]]
+if st.button(fr.t(target), key="alert_drill", icon=":material/open_in_new:"):
+    ui.set_filters(view.drill_filters(f, alert, fr.ctx.index, latest))
+    if alert["drill_page"] == "pages/records.py":
+        # 明细查询's search box: the alert's 事项
+        st.session_state["rec_search_item"] = alert["drill_item"]
+        st.session_state.pop("records_center", None)
+    st.switch_page(alert["drill_page"])
+
+with st.form(f"alert_form_{alert['alert_key']}"):
+    status = st.radio(fr.t("状态"), alerts.STATUSES, index=alerts.STATUSES.index(alert["status"]),
+                      format_func=fr.t, horizontal=True)
+    note = st.text_area(fr.t("备注"), value=alert["note"] if isinstance(alert["note"], str) else "",
+                        max_chars=alerts.NOTE_MAX)
+    if alert["updated_by"] and isinstance(alert["updated_by"], str):
+        st.caption(fr.t("上次由 {user} 于 {at} 更新", user=alert["updated_by"],
+                        at=str(alert["updated_at"])[:16]))
+    if st.form_submit_button(fr.t("保存"), type="primary"):
+        params = alerts.status_params(alert, status, note, ui.account().name)
+        ui.execute("alert_status_set", params)
+        alerts.audit_status(ui.connection(), params)
+        st.toast(fr.t("已保存"))
+        st.rerun()

@@ -1,0 +1,53 @@
+-- name: alert_repeats(region, start, end, window_days, min_count)
+-- The 重复诉求 rule's cases (dangqun.alerts): the same resident (the salted resident_hash) on the same
+-- 事项 min_count or more times within window_days days, at least once so by a record received in the month
+-- start..end. Listed are that resident's records of that 事项 from window_days days before the month to its
+-- end; names and phones are the masked ones stored.
+-- grain: one row per service record of a flagged resident and 事项
+-- key: record_id
+with
+
+recent as (
+    select
+        record_id, resident_hash, item_code, received_at, center_id, center_name, region_code,
+        resident_name, phone, status
+    from filtered_records(:region, :start::date - :window_days::int + 1, :end, '', '')
+    where resident_hash is not null
+),
+
+counted as (
+    select
+        *,
+        count(*) over (partition by resident_hash, item_code order by received_at
+                       range between to_days(:window_days::int - 1) preceding and current row) as in_window
+    from recent
+),
+
+flagged as (
+    select resident_hash, item_code
+    from counted
+    where received_at >= :start::timestamp and in_window >= :min_count
+    group by all
+),
+
+final as (
+    select
+        r.record_id,
+        r.resident_hash,
+        r.item_code,
+        coalesce(g.item_name, r.item_code) as item_name,
+        r.received_at,
+        r.center_name,
+        unit_of(r.center_id, r.region_code, 9) as unit_code,
+        coalesce(n.unit_name, unit_of(r.center_id, r.region_code, 9)) as unit_name,
+        r.resident_name,
+        r.phone,
+        r.status
+    from recent r
+    join flagged f using (resident_hash, item_code)
+    left join catalog g using (item_code)
+    left join unit_names(9) n on n.unit_code = unit_of(r.center_id, r.region_code, 9)
+)
+
+select * from final
+order by resident_hash, item_code, received_at, record_id

@@ -1,0 +1,231 @@
+"""预警 (dangqun.alerts, queries/alert_*.sql): the tail probabilities against exact decimal sums, each rule
+against an independent computation on the demo database or on constructed data, statuses kept across a
+recomputation and audit-logged, the scope of a county, and the command line's refusals."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal, getcontext
+from math import comb, factorial
+
+import pandas as pd
+import pytest
+
+from dangqun import alerts, cli, db, metrics, stats
+
+getcontext().prec = 60
+CFG = alerts.load_config()
+LATEST = dt.date(2022, 12, 31)
+
+
+def exact_binom_cdf(k: int, n: int, p: str) -> float:
+    p = Decimal(p)
+    return float(sum(comb(n, i) * p ** i * (1 - p) ** (n - i) for i in range(k + 1)))
+
+
+def exact_poisson_sf(x: int, lam: int) -> float:
+    lam = Decimal(lam)
+    below = sum(lam ** i / factorial(i) for i in range(x)) * (-lam).exp()
+    return float(1 - below)
+
+
+# ── the statistics ──────────────────────────────────────────────────────────────────────────────
+
+def test_binomial_tail_matches_the_exact_sum():
+    assert stats.binom_cdf(2, 10, 0.5) == pytest.approx(56 / 1024, rel=1e-12)
+    assert stats.binom_cdf(140, 200, 0.95) == pytest.approx(exact_binom_cdf(140, 200, "0.95"), rel=1e-9)
+    assert stats.binom_sf(60, 100, 0.5) == pytest.approx(1 - exact_binom_cdf(59, 100, "0.5"), rel=1e-9)
+    assert (stats.binom_cdf(-1, 5, 0.3), stats.binom_cdf(5, 5, 0.3)) == (0.0, 1.0)
+
+
+def test_poisson_tail_and_upper_limit():
+    assert stats.poisson_sf(30, 10) == pytest.approx(exact_poisson_sf(30, 10), rel=1e-9)
+    assert stats.poisson_sf(12, 10) == pytest.approx(exact_poisson_sf(12, 10), rel=1e-9)
+    assert stats.poisson_sf(3, 10) == pytest.approx(exact_poisson_sf(3, 10), rel=1e-9)
+    # the limit: P(X > 21) ≤ 0.001 < P(X > 20) for a mean of 10
+    assert stats.poisson_upper_limit(10, 0.001) == 21
+    assert exact_poisson_sf(22, 10) <= 0.001 < exact_poisson_sf(21, 10)
+    assert stats.p_chart_lower(0.95, 200) == pytest.approx(0.95 - 3 * (0.95 * 0.05 / 200) ** 0.5)
+
+
+# ── each rule on constructed frames ─────────────────────────────────────────────────────────────
+
+def item_frame(rows):
+    return pd.DataFrame(rows, columns=["unit_code", "unit_name", "item_code", "item_name", "received",
+                                       "base_received"])
+
+
+def test_spike_30_against_a_mean_of_10_is_flagged_and_12_is_not():
+    # two towns whose other 事项 hold steady (the scaling factor is 1): 12 months averaging 10 a month
+    frame = item_frame([
+        ("210681001000", "甲镇", "0101", "事项一", 30, 120), ("210681001000", "甲镇", "0102", "事项二", 50, 600),
+        ("210681002000", "乙镇", "0101", "事项一", 12, 120), ("210681002000", "乙镇", "0102", "事项二", 50, 600),
+    ])
+    found = alerts.spike_alerts(frame, "2022-10", 12, CFG)
+    assert [(a["unit_code"], a["subject"]) for a in found] == [("210681001000", "0101")]
+    assert found[0]["p_value"] == pytest.approx(exact_poisson_sf(30, 10), rel=1e-9)
+    assert found[0]["numbers"] == "本月 30 件 / 基线 10.0 件，上限 21"
+    assert "泊松分布上限 21 件" in found[0]["explanation"] and "p = 2.5e-07" in found[0]["explanation"]
+
+
+def test_satisfaction_falling_from_95_to_70_percent_on_200_follow_ups_is_flagged_with_its_p_value():
+    units = pd.DataFrame([
+        # 140 satisfied of 200 this month; 2,280 of 2,400 (95 %) over the 12 months before
+        ("210681001000", "甲镇", 200, 140, 0, 2400, 2280, 0),
+        ("210681002000", "乙镇", 200, 188, 0, 2400, 2280, 0),   # 94 %: no significant fall
+        ("210681003000", "丙镇", 20, 12, 2, 0, 0, 0),           # (12 + 0.9 × 2) / 20 = 69 %: no baseline
+    ], columns=["unit_code", "unit_name", "valid", "satisfied", "basic", "base_valid", "base_satisfied",
+                "base_basic"])
+    found = alerts.satisfaction_alerts(units, "2022-10", CFG)
+    # 70.0 % is on the 黄榜 line, not under it
+    assert [(a["rule"], a["unit_code"]) for a in found] == [("satisfaction", "210681001000"),
+                                                            ("yellow", "210681003000")]
+    drop = found[0]
+    assert drop["p_value"] == pytest.approx(exact_binom_cdf(140, 200, "0.95"), rel=1e-9)
+    assert drop["severity"] == "高"
+    assert drop["explanation"] == (
+        "本月满意率 70.0%（有效回访 200 件），前 12 个月为 95.0%（2,400 件）；按前 12 个月的满意率，200 件中折算满意"
+        f"不多于 140 件的概率 p = {alerts.fmt_p(drop['p_value'])}（单侧二项检验），低于 0.001；p 控制图下限为 "
+        f"{metrics.fmt_pct(stats.p_chart_lower(0.95, 200))}。")
+    assert found[1]["explanation"] == "本月满意率 69.0%（有效回访 20 件），低于黄榜线 70%。"
+
+
+# ── the rules on the demo database, against independent computations ─────────────────────────────
+
+def test_backlog_matches_an_independent_count(demo_con, demo_raw):
+    as_of = dt.date(2022, 10, 31)
+    got = db.run(demo_con, "alert_backlog", {"region": "210681", "as_of": as_of})
+    r = demo_raw["service_records"]
+    r = r[r["region_code"].str.startswith("210681")]
+    due = pd.to_datetime(r["due_on"])
+    closed_after = r["closed_at"].notna() & (r["closed_at"].dt.normalize() > pd.Timestamp(as_of))
+    still_open = r["status"].isin(metrics.OPEN_STATUSES) | ((r["status"] == "已办结") & closed_after)
+    late = r[still_open & (due < pd.Timestamp(as_of)) & (r["received_at"] < pd.Timestamp(as_of) + pd.Timedelta(days=1))]
+    assert sorted(got["record_id"]) == sorted(late["record_id"])
+    assert len(got) > 0
+    found = alerts.backlog_alerts(got, "2022-10", as_of, CFG)
+    towns = late.assign(town=late["region_code"].str[:9] + "000").groupby("town").size().to_dict()
+    assert {a["unit_code"]: int(a["numbers"].split(" 件")[0]) for a in found} == towns
+
+
+def test_item_counts_match_pandas(demo_con, demo_raw):
+    params = alerts.query_params("210681000000", "2022-10", LATEST)["spike"]
+    got = db.run(demo_con, "alert_item_counts", params).set_index(["unit_code", "item_code"])
+    r = demo_raw["service_records"]
+    r = r[r["region_code"].str.startswith("210681")].assign(town=lambda d: d["region_code"].str[:9] + "000")
+    month = r[(r["received_at"] >= "2022-10-01") & (r["received_at"] < "2022-11-01")]
+    base = r[(r["received_at"] >= "2021-10-01") & (r["received_at"] < "2022-10-01")]
+    expected = pd.concat([month.groupby(["town", "item_code"]).size().rename("received"),
+                          base.groupby(["town", "item_code"]).size().rename("base_received")], axis=1).fillna(0)
+    expected.index.names = ["unit_code", "item_code"]
+    assert got[["received", "base_received"]].astype(int).sort_index().equals(expected.astype(int).sort_index())
+
+
+def test_satisfaction_counts_match_pandas(demo_con, demo_raw):
+    params = alerts.query_params("210681000000", "2022-10", LATEST)["alert_satisfaction"]
+    got = db.run(demo_con, "alert_satisfaction", params).set_index("unit_code")
+    r = demo_raw["service_records"]
+    r = r[r["region_code"].str.startswith("210681") & r["survey_valid"].fillna(False)
+          & r["in_assessment"].fillna(False)].assign(town=lambda d: d["region_code"].str[:9] + "000")
+    month = r[(r["received_at"] >= "2022-10-01") & (r["received_at"] < "2022-11-01")]
+    base = r[(r["received_at"] >= "2021-10-01") & (r["received_at"] < "2022-10-01")]
+    for town, g in month.groupby("town"):
+        b = base[base["town"] == town]
+        assert got.loc[town, ["valid", "satisfied", "basic", "base_valid", "base_satisfied"]].tolist() == [
+            len(g), (g["satisfaction"] == "满意").sum(), (g["satisfaction"] == "基本满意").sum(),
+            len(b), (b["satisfaction"] == "满意").sum()], town
+
+
+def test_satisfaction_false_alarms_stay_at_or_under_2_percent_of_units_a_month(demo_con):
+    """The demo has no planted fall in satisfaction: every 满意率下滑 alert in 2022 is a false alarm."""
+    rates = []
+    for month in range(1, 13):
+        params = alerts.query_params("210000000000", f"2022-{month:02d}", LATEST)["alert_satisfaction"]
+        units = db.run(demo_con, "alert_satisfaction", params)
+        flagged = [a for a in alerts.satisfaction_alerts(units, f"2022-{month:02d}", CFG) if a["rule"] == "satisfaction"]
+        tested = ((units["valid"] >= CFG.sat_min_valid) & (units["base_valid"] >= CFG.sat_min_base_valid)).sum()
+        rates.append(len(flagged) / max(tested, 1))
+    assert max(rates) <= 0.02, rates
+
+
+# ── constructed cases in a copy of the demo ──────────────────────────────────────────────────────
+
+def add_cases(con, resident: str, item: str, days: list[str], center: str = "ZX210681001000"):
+    for i, day in enumerate(days):
+        con.execute("""insert into service_records (record_id, center_id, received_at, item_code, status,
+                       resident_name, phone, resident_hash)
+                       values ($id, $c, $at, $item, '已办结', '李*', '138****0000', $h)""",
+                    {"id": f"T-{resident}-{i}", "c": center, "at": f"{day} 10:00:00", "item": item, "h": resident})
+
+
+def repeat_alerts_of(con, period: str, resident: str):
+    params = alerts.query_params("210681000000", period, LATEST)["alert_repeats"]
+    cases = db.run(con, "alert_repeats", params)
+    return [a for a in alerts.repeat_alerts(cases, period, CFG) if a["subject"].startswith(resident[:16])], cases
+
+
+def test_three_cases_on_one_item_within_90_days_make_exactly_one_alert(scratch_con):
+    add_cases(scratch_con, "aaaaaaaaaaaaaaaaaaaa", "0101", ["2022-08-20", "2022-09-15", "2022-10-12"])
+    add_cases(scratch_con, "bbbbbbbbbbbbbbbbbbbb", "0101", ["2022-07-01", "2022-08-20", "2022-10-12"])  # 103 days
+    found, cases = repeat_alerts_of(scratch_con, "2022-10", "aaaaaaaaaaaaaaaaaaaa")
+    assert len(found) == 1
+    assert found[0]["numbers"] == "3 件，2022-08-20 至 2022-10-12"
+    assert found[0]["subject_name"] == "李*（138****0000） · " + found[0]["subject_name"].split(" · ")[1]
+    assert repeat_alerts_of(scratch_con, "2022-10", "bbbbbbbbbbbbbbbbbbbb")[0] == []
+    # the third case fell in October: November has no new alert for the same resident
+    assert repeat_alerts_of(scratch_con, "2022-11", "aaaaaaaaaaaaaaaaaaaa")[0] == []
+    assert set(cases.loc[cases["resident_hash"] == "aaaaaaaaaaaaaaaaaaaa", "record_id"]) == {
+        "T-aaaaaaaaaaaaaaaaaaaa-0", "T-aaaaaaaaaaaaaaaaaaaa-1", "T-aaaaaaaaaaaaaaaaaaaa-2"}
+
+
+def test_status_is_kept_across_recompute_and_audited(scratch_con):
+    before = alerts.run_all(scratch_con, "210681000000", "2022-10", scope="210681000000")
+    assert (before["status"] == "待处理").all() and len(before) > 0
+    first = before.iloc[0].to_dict()
+    params = alerts.status_params(first, "已核实", "已电话联系镇里", "donggang", dt.datetime(2022, 11, 2, 9))
+    db.run(scratch_con, "alert_status_set", params, scope="210681000000")
+    alerts.audit_status(scratch_con, params)
+    # new records change nothing of that alert's identity: recomputed, it keeps its status and note
+    add_cases(scratch_con, "cccccccccccccccccccc", "0102", ["2022-10-03"])
+    after = alerts.run_all(scratch_con, "210681000000", "2022-10", scope="210681000000").set_index("alert_key")
+    row = after.loc[first["alert_key"]]
+    assert (row["status"], row["note"], row["updated_by"]) == ("已核实", "已电话联系镇里", "donggang")
+    assert (after.drop(index=first["alert_key"])["status"] == "待处理").all()
+    logged = scratch_con.execute("select user_name, target, detail from audit_log where action = 'alert_status'"
+                                 ).fetchall()
+    assert logged == [("donggang", first["alert_key"], "已核实：已电话联系镇里")]
+    # another county's account does not see what was recorded on 东港's alerts
+    assert db.run(scratch_con, "alert_statuses", {"period": "2022-10"}, scope="211324000000").empty
+    assert len(db.run(scratch_con, "alert_statuses", {"period": "2022-10"}, scope="210681000000")) == 1
+    with pytest.raises(ValueError, match="未知的预警状态"):
+        alerts.status_params(first, "已关闭", "", "donggang")
+
+
+def test_a_county_sees_only_its_county(demo_con):
+    county = alerts.run_all(demo_con, "210681000000", "2022-12", scope="210681000000")
+    province = alerts.run_all(demo_con, "210000000000", "2022-12", scope=None)
+    assert len(county) > 0 and county["unit_code"].str.startswith("210681").all()
+    # the county's own units' alerts are the province's for those units (热点 is per region looked at)
+    mine = province[province["unit_code"].str.startswith("210681") & (province["rule"] != "hotspot")]
+    assert sorted(county.loc[county["rule"] != "hotspot", "alert_key"]) == sorted(mine["alert_key"])
+    # an account scoped to the county asking for the whole province still sees its county only
+    assert alerts.run_all(demo_con, "210000000000", "2022-12", scope="210681000000")["unit_code"] \
+        .str.startswith("210681").all()
+
+
+# ── the command line ─────────────────────────────────────────────────────────────────────────────
+
+def test_cli_json_and_refusals(demo_db, tmp_path, accounts_file, capsys):
+    path = tmp_path / "cli.duckdb"
+    path.write_bytes(demo_db.read_bytes())
+    assert cli.main(["alerts", "--db", str(path), "--region", "210681", "--period", "2022-10", "--json",
+                     "--user", "donggang", "--users", str(accounts_file)]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert (out["region"], out["region_name"], out["period"]) == ("210681000000", "东港市", "2022-10")
+    assert out["counts"]["backlog"] == sum(a["rule"] == "backlog" for a in out["alerts"]) > 0
+    assert all(a["unit_code"].startswith("210681") for a in out["alerts"])
+    assert cli.main(["alerts", "--db", str(path), "--region", "210600", "--user", "donggang",
+                     "--users", str(accounts_file)]) == 2
+    assert "账号 donggang 无权查看区划 210600000000" in capsys.readouterr().err
+    assert cli.main(["alerts", "--db", str(path), "--period", "2022-13"]) == 2
+    assert "预警月份应写成 YYYY-MM" in capsys.readouterr().err

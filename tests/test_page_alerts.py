@@ -1,0 +1,70 @@
+"""预警 (pages/alerts.py): the cards and the table against dangqun.alerts on the demo, a county account's
+scope, a status saved and kept when the page recomputes, and the drill to the records."""
+import pytest
+
+from dangqun import alerts, auth
+
+PAGE = "pages/alerts.py"
+OCTOBER = {"start": "2022-10-01", "end": "2022-10-31"}
+
+
+@pytest.fixture(scope="module")
+def expected(demo_con):
+    return {scope: alerts.run_all(demo_con, region, "2022-10", scope=scope)
+            for scope, region in ((None, "210000000000"), ("210681000000", "210681000000"))}
+
+
+def test_cards_and_table_for_the_province(open_page, expected):
+    at = open_page(PAGE, **OCTOBER)
+    assert not at.exception
+    assert at.title[0].value == "预警"
+    want = expected[None]
+    cards = {m.label: m.value for m in at.metric}
+    assert cards == {name: f"{(want['rule'] == rule).sum():,}" for rule, name in alerts.RULES.items()}
+    assert f"预警月份 2022-10（统计周期的最后一个月），超期计至 2022-10-31；共 {len(want)} 条预警。" in \
+        [c.value for c in at.caption]
+    table = at.dataframe[0].value
+    assert table.columns.tolist() == ["严重程度", "规则", "单位", "对象", "数字", "说明", "状态", "备注", "处理人",
+                                      "处理时间"]
+    assert table["说明"].tolist() == want["explanation"].tolist()
+    # the filter by rule keeps that rule's rows only
+    at.multiselect(key="alert_rules").select("超期积压").run()
+    assert set(at.dataframe[0].value["规则"]) == {"超期积压"}
+    assert len(at.dataframe[0].value) == (want["rule"] == "backlog").sum()
+
+
+def test_a_county_account_sees_its_county_and_a_status_is_kept(open_page, expected):
+    at = open_page(PAGE, user="donggang", **OCTOBER)
+    assert not at.exception
+    want = expected["210681000000"]
+    table = at.dataframe[0].value
+    assert table["说明"].tolist() == want["explanation"].tolist()
+    assert set(table["单位"]) == set(want["unit_name"])
+    first = want.iloc[0]
+    # the chosen alert's records (超期积压 lists its cases with working days late)
+    assert at.selectbox(key="alert_pick").value == 0
+    form = next(k for k in [f.key for f in at.get("form")] if k)
+    assert form == f"alert_form_{first['alert_key']}"
+    at.radio[0].set_value("已处理")
+    at.text_area[0].input("已督办，11 月 3 日前办结")
+    at.button[[b.label for b in at.button].index("保存")].click()
+    at.run()
+    assert not at.exception
+    at.run()     # recomputed on the next run: the status comes back from DuckDB
+    table = at.dataframe[0].value
+    assert (table.loc[0, "状态"], table.loc[0, "备注"], table.loc[0, "处理人"]) == \
+        ("已处理", "已督办，11 月 3 日前办结", "donggang")
+    assert (table.loc[1:, "状态"] == "待处理").all()
+    at.multiselect(key="alert_statuses").select("已处理").run()
+    assert len(at.dataframe[0].value) == 1
+
+
+def test_the_drill_opens_the_unit_in_services(open_page, expected):
+    at = open_page(PAGE, user="donggang", **OCTOBER)
+    first = expected["210681000000"].iloc[0]
+    assert first["drill_page"] == "pages/services.py"
+    at.button(key="alert_drill").click().run()
+    assert not at.exception
+    assert at.title[0].value == "服务办理"
+    assert at.query_params["town"] == first["unit_code"]
+    assert (at.query_params["start"], at.query_params["end"]) == ("2022-10-01", "2022-10-31")
