@@ -17,11 +17,11 @@ if now["received"] == 0 and now["centers"] == 0:
     st.stop()
 
 cols = st.columns(4)
-for i, card in enumerate(view.cards(now, before, fr.lang)):
+for i, card in enumerate(view.cards(now, before, fr.lang, period=f.period, compare=f.compare_period)):
     cols[i % 4].metric(card.label, card.value, card.delta, help=card.help, border=True)
 
 trend = metrics.add_rates(ui.query("monthly_trend", fr.params()))
-ui.chart(charts.monthly_trend(trend, fr.lang), trend, fr.t("月度趋势"), "monthly_trend", fr)
+ui.chart(charts.monthly_trend(trend, fr.lang, through=fr.ctx.latest), trend, fr.t("月度趋势"), "monthly_trend", fr)
 
 child_digits = filters.child_digits(fr.region)
 units = metrics.add_rates(ui.query("unit_scores", dict(fr.params(), child_digits=child_digits)))

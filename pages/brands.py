@@ -27,10 +27,10 @@ st.caption(fr.t("名次变化对比：{label}", label=f.compare_period.label(fr.
 
 scorecard = view.table(df)
 ui.table(scorecard, fr.t("品牌成绩表"), "brand_table", fr, column_config={
-    "volunteer_hours": st.column_config.NumberColumn(format="%.1f"),
-    "composite_score": st.column_config.NumberColumn(format="%.2f"),
-    "funds_wan": st.column_config.NumberColumn(format="%.2f"),
-    "satisfied_weighted": st.column_config.NumberColumn(format="%.1f"),
+    "volunteer_hours": st.column_config.NumberColumn(format="%,.1f"),
+    "composite_score": st.column_config.NumberColumn(format="%,.2f"),
+    "funds_wan": st.column_config.NumberColumn(format="%,.2f"),
+    "satisfied_weighted": st.column_config.NumberColumn(format="%,.1f"),
 })
 
 costly, x_med, y_med = view.costly_low_scoring(df)
@@ -40,7 +40,7 @@ event = ui.chart(charts.cost_score(df, costly, x_med, y_med, fr.lang), drawn, fr
                  "brand_cost_score", fr, selectable=True)
 if costly.any():
     names = "、".join(df.loc[costly, "brand_name"])
-    st.warning(fr.t("{n} 个品牌社区落在高投入低满意区间（投入高于中位数、综合成绩低于中位数）：{names}",
+    st.warning(fr.t("{n} 个品牌社区落在高投入低成绩区间（投入高于中位数、综合成绩低于中位数）：{names}",
                     n=int(costly.sum()), names=names))
 clicked = ui.clicked_code(event)
 ui.follow(("records", clicked) if clicked else None, fr.ctx)

@@ -27,7 +27,7 @@ def test_cost_score_draws_both_medians():
     assert (vertical.xref, vertical.x0, vertical.x1, vertical.yref, vertical.y0, vertical.y1) == ("x", 20, 20, "y domain", 0, 1)
     assert (horizontal.xref, horizontal.x0, horizontal.x1, horizontal.yref, horizontal.y0, horizontal.y1) == \
         ("x domain", 0, 1, "y", 70, 70)
-    assert [a.text for a in fig.layout.annotations] == ["高投入低满意"]
+    assert [a.text for a in fig.layout.annotations] == ["高投入低成绩"]
 
 
 def test_every_figure_starts_with_the_dashboard_look():

@@ -111,9 +111,27 @@ def table(data, name: str, key: str, fr: Frame, column_config: dict | None = Non
     shown = data.rename(columns={c: column_label(c, fr.lang) for c in data.columns})
     if style is not None:
         shown = style(shown)
+    config = {**number_formats(data), **(column_config or {})}
     st.dataframe(shown, hide_index=True, key=f"table_{key}", height=height,
-                 column_config={column_label(k, fr.lang): v for k, v in (column_config or {}).items()})
+                 column_config={column_label(k, fr.lang): v for k, v in config.items()})
     downloads(data, name, key, fr)
+
+
+def number_formats(data) -> dict:
+    """Thousands separators for a table's numbers (Streamlit shows 316000 and 39992.5 otherwise):
+    counts as 316,000; amounts that reach 1,000 as 39,992.50. Years (a column named …year) stay 2022."""
+    import pandas as pd
+
+    formats = {}
+    for col in data.columns:
+        values = data[col]
+        if pd.api.types.is_bool_dtype(values) or not pd.api.types.is_numeric_dtype(values) or "year" in str(col):
+            continue
+        if pd.api.types.is_integer_dtype(values):
+            formats[col] = st.column_config.NumberColumn(format="%,d")
+        elif values.abs().max() >= 1000:
+            formats[col] = st.column_config.NumberColumn(format="%,.2f")
+    return formats
 
 
 def clicked_code(event, field: str = "customdata") -> str | None:
