@@ -14,6 +14,8 @@ from dangqun.registry import PAGES
 from test_browser import ARTIFACTS, browser, no_error_box, open_logged_in, server, wait_ready  # noqa: F401
 
 pytestmark = pytest.mark.slow
+# pages of 23 towns take seconds to draw on a shared two-core machine; 5 s (the default) is too short
+expect.set_options(timeout=30_000)
 
 COUNTY = "210681000000"     # 东港市: 23 towns, the ranking and the treemap at their fullest
 WIDTH, HEIGHT = 1440, 900

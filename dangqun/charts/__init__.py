@@ -86,11 +86,23 @@ def fit_range(values, step: float = 5.0, top: float | None = None, include=()) -
     v = pd.Series(list(values) + list(include), dtype="float64").dropna()
     if v.empty:
         return [0.0, top if top is not None else 1.0]
-    lo = step * ((float(v.min()) - step * 0.2) // step)
+    lo = step * ((float(v.min()) - step * 0.1) // step)
     hi = float(v.max()) + step * 0.6
     if top is not None:
         hi = min(hi, top + step * 0.6)
     return [lo, hi]
+
+
+def ticks_from_zero(hi: float, n: int = 6) -> list[float]:
+    """About `n` round tick values from 0 to `hi` (1, 2, 2.5 or 5 × a power of ten apart): for an axis
+    padded below 0 so markers at 0 stay clear of the tick labels, without a tick reading −0.5."""
+    import math
+
+    hi = max(float(hi), 1e-9)
+    raw = hi / n
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    return [round(i * step, 10) for i in range(int(hi // step) + 2)]
 
 
 def place_labels(x, y, labels, x_range, y_range, width_px: float = 900, height_px: float = 380,

@@ -4,7 +4,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from dangqun import metrics
-from dangqun.charts import BAD, PALETTE, fit_range, place_labels, style
+from dangqun.charts import BAD, PALETTE, fit_range, place_labels, style, ticks_from_zero
 from dangqun.i18n import t
 from dangqun.views import brands
 
@@ -67,7 +67,8 @@ def cost_score(df, costly, x_med, y_med, lang: str = "zh") -> go.Figure:
         fig.add_shape(median, xref="x domain", x0=0, x1=1, yref="y", y0=y_med, y1=y_med)
         fig.add_annotation(x=1, y=0, xref="paper", yref="paper", xanchor="right", yanchor="bottom",
                            text=t("高投入低成绩", lang), showarrow=False, font=dict(color=BAD, size=14))
-    fig.update_layout(xaxis=dict(title=t("投入(万元)", lang), range=x_range),
+    fig.update_layout(xaxis=dict(title=t("投入(万元)", lang), range=x_range, tickmode="array",
+                                 tickvals=ticks_from_zero(x_range[1])),
                       yaxis=dict(title=t("综合成绩", lang), range=y_range))
     return style(fig, t("投入与综合成绩（气泡大小为服务量，虚线为中位数；点击查看该中心明细）", lang), height=460)
 
@@ -86,8 +87,9 @@ def indicator_heatmap(df, normalised, lang: str = "zh") -> go.Figure:
     ))
     fig.update_layout(yaxis=dict(autorange="reversed"), xaxis=dict(side="top"))
     fig = style(fig, t("各社区指标对比（按列最小–最大归一化，0–1）", lang), height=max(340, 30 * len(df) + 150))
-    # the column labels sit on top, under the title: the title keeps to the top edge, the plot below both
-    fig.update_layout(margin=dict(t=90), title=dict(yref="container", y=0.99, yanchor="top"))
+    # the column labels sit on top, under the title: a top margin tall enough for both (the title
+    # centres in its upper part, the labels stand on the plot)
+    fig.update_layout(margin=dict(t=100))
     return fig
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from dangqun import metrics
-from dangqun.charts import PALETTE, cap_categories, fit_range, label_range, place_labels, style
+from dangqun.charts import PALETTE, cap_categories, fit_range, label_range, place_labels, style, ticks_from_zero
 from dangqun.i18n import t
 
 
@@ -91,6 +91,7 @@ def outcome_scatter(df, lang: str = "zh") -> go.Figure:
                     sizemin=6, color=PALETTE[1], opacity=0.8, line=dict(color="white", width=1)),
         customdata=list(zip(df["unit_code"], hover)), hovertemplate="%{customdata[1]}<extra></extra>",
     ))
-    fig.update_layout(xaxis=dict(title=t("投入(万元)", lang), range=x_range),
+    fig.update_layout(xaxis=dict(title=t("投入(万元)", lang), range=x_range, tickmode="array",
+                                 tickvals=ticks_from_zero(x_range[1])),
                       yaxis=dict(title=t("综合成绩", lang), range=y_range))
     return style(fig, t("投入与成效（按下级单位，气泡大小为受理量；点击进入）", lang), height=440)
