@@ -93,6 +93,9 @@ def test_score_axes_fit_the_scores_and_the_yellow_line_only_where_it_matters():
     fig = overview_charts.unit_ranking(units, yellow_below=0.7)
     lo, hi = fig.layout.xaxis.range
     assert 85 <= lo < 90.8 and 94.2 < hi <= 101     # 90.8 and 94.2 far apart, not two bars of ~92% width
+    bars = fig.data[0]                              # drawn from the axis' left end to the score
+    assert bars.base == lo and [lo + v for v in bars.x] == pytest.approx([90.8, 94.2])
+    assert list(bars.text) == ["90.80", "94.20"]
     assert fig.layout.shapes == ()                  # 70 is far below every score: no line
     units["composite_score"] = [72.0, 94.2]
     fig = overview_charts.unit_ranking(units, yellow_below=0.7)

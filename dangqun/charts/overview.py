@@ -77,6 +77,10 @@ def unit_ranking(df, lang: str = "zh", yellow_below: float | None = None) -> go.
     line = yellow_below * 100
     near = len(scores) > 0 and float(scores.min()) - line <= YELLOW_LINE_NEAR
     lo, hi = fit_range(scores, top=100, include=[line] if near else [])
+    # each bar starts at the axis' left end, not at 0 far outside it: what is drawn is what is clicked
+    bar = fig.data[0]
+    bar.base = lo
+    bar.x = df["composite_score"].astype("float64") - lo
     # room on the right for the labels of the longest bars
     fig.update_layout(xaxis=dict(title=t("综合成绩", lang), range=[lo, hi + (hi - lo) * 0.12]),
                       yaxis=dict(title=None, type="category"))
