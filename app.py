@@ -16,7 +16,7 @@ if now["received"] == 0 and now["centers"] == 0:
     ui.no_data(fr.lang)
     st.stop()
 
-cards = view.cards(now, before, fr.lang)
+cards = view.cards(now, before, fr.lang, period=f.period, compare=f.compare_period)
 for first in range(0, len(cards), 4):    # a row of columns per four cards: each row starts level
     for col, card in zip(st.columns(4), cards[first:first + 4]):
         box = col.container(border=True)
@@ -26,7 +26,7 @@ for first in range(0, len(cards), 4):    # a row of columns per four cards: each
                         f"[{card.target}]")
 
 trend = metrics.add_rates(ui.query("monthly_trend", fr.params()))
-ui.chart(charts.monthly_trend(trend, fr.lang), trend, fr.t("月度趋势"), "monthly_trend", fr)
+ui.chart(charts.monthly_trend(trend, fr.lang, through=fr.ctx.latest), trend, fr.t("月度趋势"), "monthly_trend", fr)
 
 child_digits = filters.child_digits(fr.region)
 units = metrics.add_rates(ui.query("unit_scores", dict(fr.params(), child_digits=child_digits)))

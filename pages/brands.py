@@ -36,7 +36,7 @@ event = ui.chart(charts.cost_score(df, costly, x_med, y_med, fr.lang), drawn, fr
                  "brand_cost_score", fr, selectable=True)
 if costly.any():
     names = "、".join(md(n) for n in df.loc[costly, "brand_name"])
-    st.warning(fr.t("{n} 个品牌社区落在高投入低满意区间（投入高于中位数、综合成绩低于中位数）：{names}",
+    st.warning(fr.t("{n} 个品牌社区落在高投入低成绩区间（投入高于中位数、综合成绩低于中位数）：{names}",
                     n=int(costly.sum()), names=names))
 clicked = ui.clicked_code(event)
 ui.follow(("records", clicked) if clicked else None, fr.ctx)

@@ -21,7 +21,7 @@ if centers.empty:
 total_wan = by_year["amount_wan"].sum()
 received = centers["received"].sum()
 cols = st.columns(4)
-cols[0].metric(fr.t("投入总额(万元)"), metrics.fmt_wan(total_wan), border=True)
+cols[0].metric(fr.t(view.total_label(f.period)), metrics.fmt_wan(total_wan), border=True)
 cols[1].metric(fr.t("受理量"), metrics.fmt_int(received), border=True)
 cols[2].metric(fr.t("每万元服务量"), metrics.fmt_num(metrics.per_wan(received, total_wan), 2), border=True)
 cols[3].metric(fr.t("单件成本(元/件)"), metrics.fmt_num(metrics.unit_cost_yuan(total_wan, received), 2),
@@ -35,11 +35,13 @@ for col, (data, label_col, key) in zip(st.columns(3), (
         (by_source, "fund_source", "按资金来源"), (by_purpose, "purpose", "按资金用途"),
         (by_year, "fiscal_year", "按年度"))):
     with col:
-        ui.chart(charts.totals(data, label_col, f"{key}（万元）", fr.lang), data, fr.t(key), f"funds_{label_col}", fr)
+        ui.chart(charts.totals(data, label_col, f"{key}(万元)", fr.lang), data, fr.t(key), f"funds_{label_col}", fr)
 
 tiles = view.tree(centers, fr.region, fr.ctx.index.name)
 event = ui.chart(charts.treemap(tiles, fr.lang), tiles, fr.t("资金分布"), "funds_treemap", fr, selectable=True)
-action = view.tile_action(ui.clicked_code(event), tiles, fr.region)
+# a tile click reports the tile's id (its unit code) but no customdata (Streamlit sends hierarchy
+# fields only for treemaps), so the tile is read by id
+action = view.tile_action(ui.clicked_code(event, "id"), tiles, fr.region)
 
 table = centers[["center_name", "center_type", "build_type", "funds_wan", "received", "closed", "per_wan",
                  "unit_cost_yuan", "satisfaction_rate", "composite_score", "valid", "satisfied_weighted",

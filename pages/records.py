@@ -38,7 +38,10 @@ params = view.search_params(fr.params(), center_id, id_prefix, item_text)
 total = int(ui.query("record_count", params).records.iloc[0])
 st.markdown(f"**{fr.t('共 {n} 条', n=metrics.fmt_int(total))}**")
 if total == 0:
-    ui.no_data(lang)
+    if params["id_prefix"] or params["item_text"]:
+        st.info(fr.t("没有符合搜索条件的记录"))
+    else:
+        ui.no_data(lang)
     st.stop()
 
 pages = view.page_count(total, size)

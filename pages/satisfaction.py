@@ -48,7 +48,7 @@ if len(ranking):
 shown = view.for_display(ranking, fr.lang, cfg)
 ui.table(shown, fr.t("下级单位考核排名"), "ranking", fr, style=lambda s: view.style(s, fr.lang, cfg))
 
-event = ui.chart(overview_charts.unit_ranking(ranking, fr.lang), ranking, fr.t("下级单位排名"), "unit_ranking", fr,
+event = ui.chart(overview_charts.unit_ranking(ranking, fr.lang, cfg.yellow_below), ranking, fr.t("下级单位排名"), "unit_ranking", fr,
                  selectable=True)
 ui.follow(filters.click_action(ui.clicked_code(event), child_digits), fr.ctx)
 

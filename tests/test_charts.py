@@ -27,7 +27,7 @@ def test_cost_score_draws_both_medians():
     assert (vertical.xref, vertical.x0, vertical.x1, vertical.yref, vertical.y0, vertical.y1) == ("x", 20, 20, "y domain", 0, 1)
     assert (horizontal.xref, horizontal.x0, horizontal.x1, horizontal.yref, horizontal.y0, horizontal.y1) == \
         ("x domain", 0, 1, "y", 70, 70)
-    assert [a.text for a in fig.layout.annotations] == ["高投入低满意"]
+    assert [a.text for a in fig.layout.annotations] == ["高投入低成绩"]
 
 
 def test_every_figure_starts_with_the_dashboard_look():
@@ -39,3 +39,132 @@ def test_every_figure_starts_with_the_dashboard_look():
     assert sent["template"]["layout"]["font"]["family"] == FONT
     assert list(sent["template"]["layout"]["colorway"]) == list(PALETTE)
     assert sent["yaxis"]["title"]["text"] == "投入(万元)" and sent["height"] == 340
+
+
+# ---------------------------------------------------------------- issue 12: labels, axes, formats
+import datetime as dt  # noqa: E402
+
+import pytest  # noqa: E402
+
+from dangqun.charts import TEMPLATE, fit_range, label_range, month_labels, place_labels  # noqa: E402
+from dangqun.charts import funds as fund_charts  # noqa: E402
+from dangqun.charts import overview as overview_charts  # noqa: E402
+from dangqun.charts import services as service_charts  # noqa: E402
+
+
+def _trend(months=("2022-01-01", "2022-02-01")):
+    n = len(months)
+    return metrics.add_rates(pd.DataFrame({
+        "month": pd.to_datetime(list(months)), "received": [15000 + i for i in range(n)], "valid": [100] * n,
+        "contacted": [98] * n, "solved": [92] * n, "satisfied": [90] * n, "basic": [5] * n}))
+
+
+def test_ticks_have_separators_and_no_si_suffix_and_labels_are_never_clipped():
+    assert TEMPLATE.layout.xaxis.tickformat == ",~f" and TEMPLATE.layout.yaxis.tickformat == ",~f"
+    assert TEMPLATE.layout.separators == ".,"
+    assert TEMPLATE.data.bar[0].cliponaxis is False and TEMPLATE.data.scatter[0].cliponaxis is False
+
+
+def test_month_axes_are_categories_written_yyyy_mm():
+    assert month_labels(pd.to_datetime(["2022-01-01", "2022-12-01"])) == ["2022-01", "2022-12"]
+    for fig in (overview_charts.monthly_trend(_trend()), satisfaction_charts.rates_trend(_trend(), yellow_below=0.7)):
+        assert fig.layout.xaxis.type == "category"
+        assert list(fig.data[0].x) == ["2022-01", "2022-02"]
+
+
+def test_value_axes_leave_room_for_the_longest_label():
+    assert label_range([10, 80.3]) == [0.0, pytest.approx(80.3 * 1.18)]
+    units = pd.DataFrame({"unit_code": ["a", "b"], "unit_name": ["甲", "乙"], "per_wan": [80.3, 134.64],
+                          "received": [100, 200], "funds_wan": [1.0, 2.0]})
+    fig = fund_charts.unit_bars(units, "per_wan")
+    assert fig.layout.xaxis.range[1] >= 134.64 * 1.15
+    channels = pd.DataFrame({"channel": ["窗口", "网上"], "received": [531, 469]})
+    fig = service_charts.channel_bars(channels)
+    assert fig.layout.xaxis.range[1] >= 53.1 * 1.15
+    assert list(fig.data[0].text) == ["46.9%", "53.1%"]
+    reasons = pd.DataFrame({"dissatisfaction_reason": ["态度", "跑腿"], "count": [201, 166]})
+    assert satisfaction_charts.reasons_bars(reasons).layout.xaxis.range[1] >= 201 * 1.15
+
+
+def test_score_axes_fit_the_scores_and_the_yellow_line_only_where_it_matters():
+    units = pd.DataFrame({"unit_code": ["a", "b"], "unit_name": ["甲", "乙"], "composite_score": [90.8, 94.2],
+                          "flagged_yellow": [False, False], "contacted": [9, 9], "solved": [9, 9],
+                          "satisfied_weighted": [9.0, 9.0], "valid": [10, 10], "received": [10, 10]})
+    fig = overview_charts.unit_ranking(units, yellow_below=0.7)
+    lo, hi = fig.layout.xaxis.range
+    assert 85 <= lo < 90.8 and 94.2 < hi <= 101     # 90.8 and 94.2 far apart, not two bars of ~92% width
+    bars = fig.data[0]                              # drawn from the axis' left end to the score
+    assert bars.base == lo and [lo + v for v in bars.x] == pytest.approx([90.8, 94.2])
+    assert list(bars.text) == ["90.80", "94.20"]
+    assert fig.layout.shapes == ()                  # 70 is far below every score: no line
+    units["composite_score"] = [72.0, 94.2]
+    fig = overview_charts.unit_ranking(units, yellow_below=0.7)
+    (line,) = fig.layout.shapes
+    assert line.x0 == line.x1 == 70 and fig.layout.xaxis.range[0] <= 70
+    assert fit_range([90.8, 94.2], top=100) == [90.0, pytest.approx(97.2)]
+
+
+def test_rates_trend_without_the_line_says_so():
+    fig = satisfaction_charts.rates_trend(_trend(), yellow_below=0.7)
+    assert fig.layout.shapes == ()
+    assert [a.text for a in fig.layout.annotations] == ["黄榜线 70%：各项均在其上"]
+    assert fig.layout.yaxis.range[0] >= 85
+
+
+def test_donut_writes_every_share_with_one_decimal():
+    levels = metrics.satisfaction_levels({"valid": 1000, "satisfied": 847, "basic": 99, "unsatisfied": 54})
+    fig = satisfaction_charts.levels_donut(levels)
+    assert fig.data[0].texttemplate == "%{label}<br>%{percent:.1%}" and fig.data[0].textinfo is None
+
+
+def test_a_partial_last_month_is_hatched_and_noted():
+    trend = _trend(("2022-11-01", "2022-12-01"))
+    fig = overview_charts.monthly_trend(trend, through=dt.date(2022, 12, 15))
+    bar = fig.data[0]
+    assert list(bar.marker.pattern.shape) == ["", "/"] and list(bar.marker.opacity) == [1.0, 0.45]
+    assert [a.text for a in fig.layout.annotations] == ["2022-12 数据截至 12-15"]
+    whole = overview_charts.monthly_trend(trend, through=dt.date(2022, 12, 31))
+    assert list(whole.data[0].marker.pattern.shape) == ["", ""] and whole.layout.annotations == ()
+
+
+def test_scatter_labels_do_not_overlap():
+    x, y = [0, 0.01, 0.02, 5], [93.0, 93.05, 93.1, 93.0]
+    texts, positions = place_labels(x, y, ["甲乙丙丁", "戊己庚辛", "壬癸子丑", "寅卯"], [-1, 6], [92, 94],
+                                    width_px=700, height_px=300)
+    assert texts[0] == "甲乙丙丁" and texts[3] == "寅卯"
+    # the three clustered points: each label drawn takes a side of its own, or is left out
+    clustered = [p for t, p in zip(texts[:3], positions[:3]) if t]
+    assert len(set(clustered)) == len(clustered) >= 2
+
+
+def test_brand_quadrant_is_named_for_what_defines_it():
+    df = pd.DataFrame({"center_id": ["A", "B"], "brand_name": ["甲", "乙"], "region_name": ["东港市", "凤城市"],
+                       "funds_wan": [10.0, 30.0], "composite_score": [80.0, 60.0], "received": [100, 50],
+                       "satisfied_weighted": [8.0, 6.0], "valid": [10, 10], "satisfaction_rate": [0.8, 0.6]})
+    fig = brand_charts.cost_score(df, [False, True], 20.0, 70.0, "zh")
+    assert fig.layout.yaxis.title.text == "综合成绩" and fig.layout.annotations[0].text == "高投入低成绩"
+    assert list(fig.data[0].text) == ["甲", "乙"]            # every bubble named when there is room
+    assert fig.layout.yaxis.range[0] < 60 and fig.layout.yaxis.range[1] > 80
+
+
+def test_half_width_wan_everywhere():
+    import inspect
+
+    from dangqun import charts as chart_pkg
+    from dangqun.i18n import EN
+
+    sources = "".join(inspect.getsource(m) for m in (chart_pkg, fund_charts, brand_charts, overview_charts))
+    assert "（万元）" not in sources
+    assert not [k for k in EN if "（万元）" in k]
+
+
+def test_funds_axes_have_no_negative_ticks():
+    from dangqun.charts import ticks_from_zero
+
+    assert ticks_from_zero(21.5) == [0, 5, 10, 15, 20, 25]
+    assert ticks_from_zero(0.6)[-1] >= 0.6 and ticks_from_zero(0.6)[:3] == [0, 0.1, 0.2]
+    df = pd.DataFrame({"center_id": ["A"], "brand_name": ["甲"], "region_name": ["东港市"], "funds_wan": [0.0],
+                       "composite_score": [94.7], "received": [100], "satisfied_weighted": [8.0], "valid": [10],
+                       "satisfaction_rate": [0.8]})
+    fig = brand_charts.cost_score(df, [False], 0.0, 94.7, "zh")
+    assert fig.layout.xaxis.range[0] < 0 and min(fig.layout.xaxis.tickvals) == 0

@@ -57,10 +57,10 @@ def test_the_costly_low_scoring_quadrant_is_named(open_page, demo_con):
     df = brands.with_ranks(db.run(demo_con, "brand_scorecard", dict(YEAR, region="211324")))
     mask, _, _ = brands.costly_low_scoring(df)
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
-    assert "高投入低满意" in [a["text"] for a in spec["layout"]["annotations"]]
+    assert "高投入低成绩" in [a["text"] for a in spec["layout"]["annotations"]]
     warnings = [w.value for w in at.warning]
     if mask.any():
-        assert (f"{int(mask.sum())} 个品牌社区落在高投入低满意区间（投入高于中位数、综合成绩低于中位数）："
+        assert (f"{int(mask.sum())} 个品牌社区落在高投入低成绩区间（投入高于中位数、综合成绩低于中位数）："
                 + "、".join(df.loc[mask, "brand_name"])) in warnings
 
 

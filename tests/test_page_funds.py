@@ -62,7 +62,7 @@ def test_defaults_show_the_province_this_year(open_page, demo_con):
     assert not at.exception
     assert cards(at) == expected_cards(demo_con, dict(YEAR, region="21"))
     assert CAPTION.format(years="2022") in [c.value for c in at.caption]
-    assert titles(at) == ["按资金来源（万元）", "按资金用途（万元）", "按年度（万元）",
+    assert titles(at) == ["按资金来源(万元)", "按资金用途(万元)", "按年度(万元)",
                           "资金分布（点击地区进入，点击中心查看明细）",
                           "每万元服务量（按下级单位，点击进入）", "单件成本(元/件)（按下级单位，点击进入）",
                           "投入与成效（按下级单位，气泡大小为受理量；点击进入）"]
@@ -115,7 +115,8 @@ def test_a_village_without_records(open_page, demo_con):
     at = open_page(PAGE, village=village, start="2022-12-01", end="2022-12-31")
     assert not at.exception
     if funds_wan:
-        assert cards(at)["投入总额(万元)"] == metrics.fmt_wan(funds_wan)
+        # a month shows its fiscal year's funds, and says so
+        assert cards(at)["资金年度投入(万元)"] == metrics.fmt_wan(funds_wan)
         assert cards(at)["受理量"] == "0"
         assert cards(at)["单件成本(元/件)"] == "—"
     else:

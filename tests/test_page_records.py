@@ -119,7 +119,7 @@ def test_hostile_search(open_page, text):
         at.text_input(key=key).input(text).run()
         assert not at.exception, key
         assert "**共 0 条**" in markdowns(at), key
-        assert [i.value for i in at.info] == ["该范围内没有数据"]
+        assert [i.value for i in at.info] == ["没有符合搜索条件的记录"]   # not 该范围内没有数据: the scope has records
         at.text_input(key=key).input("").run()
 
 

@@ -38,7 +38,7 @@ def test_donggang_ranking_equals_pandas(open_page, demo_raw):
     year = window(demo_raw["service_records"], "210681", dt.date(2022, 1, 1), dt.date(2022, 12, 31))
     assert {m.label: m.value for m in at.metric} == expected_cards(year)
     table = at.dataframe[0].value
-    assert table.columns.tolist()[:4] == ["排名", "单位编码", "单位", "受理量"]
+    assert table.columns.tolist()[:6] == ["排名", "单位编码", "单位", "综合成绩", "评定", "黄榜"]
     towns = year.assign(town=year.region_code.str[:9].str.ljust(12, "0"))
     want = {code: rates(g)[4] for code, g in towns.groupby("town")}
     got = dict(zip(table["单位编码"], table["综合成绩"]))
@@ -68,7 +68,7 @@ def test_english(open_page):
     assert [m.label for m in at.metric] == ["Valid follow-ups", "Response rate", "Resolution rate",
                                             "Satisfaction rate", "Composite score"]
     table = at.dataframe[0].value
-    assert table.columns.tolist()[:3] == ["Rank", "Unit code", "Unit"]
+    assert table.columns.tolist()[:6] == ["Rank", "Unit code", "Unit", "Composite score", "Rating", "Yellow list"]
     row = table[table["Unit"] == "蓝旗镇"].iloc[0]
     assert row["Yellow list"] == "⚠ Resolution rate, Satisfaction rate"
     assert row["Rating"] == "Needs rectification"

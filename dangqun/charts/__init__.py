@@ -29,8 +29,14 @@ TEMPLATE = go.layout.Template(layout=dict(
     hoverlabel=dict(font=dict(family=FONT)),
     plot_bgcolor="white",
     separators=".,",
-    xaxis=dict(gridcolor="#EEE", zerolinecolor="#DDD"),
-    yaxis=dict(gridcolor="#EEE", zerolinecolor="#DDD"),
+    # ",~f": 15,000 and 0.5 (thousands separators, no SI suffix like "15k"); month axes are
+    # categories labelled by month_labels, so no date axis ever reads "Jan 2022"
+    xaxis=dict(gridcolor="#EEE", zerolinecolor="#DDD", tickformat=",~f", automargin=True),
+    yaxis=dict(gridcolor="#EEE", zerolinecolor="#DDD", tickformat=",~f", automargin=True),
+), data=dict(
+    # value labels may sit beyond the plot area (padded ranges leave room): never cut them off
+    bar=[go.Bar(cliponaxis=False)],
+    scatter=[go.Scatter(cliponaxis=False)],
 ))
 
 
@@ -66,3 +72,87 @@ def cap_categories(df, label_col: str, value_col: str, limit: int = MAX_CATEGORI
     rest = tail.select_dtypes("number").sum().to_frame().T
     rest[label_col] = other
     return pd.concat([head, rest], ignore_index=True)
+
+
+# ---------------------------------------------------------------- shared by the page modules
+MONTH_FORMAT = "%Y-%m"          # every month axis and hover: 2022-01
+LABEL_ROOM = 0.18               # share of a value axis kept free beyond the longest bar for its label
+
+
+def month_labels(months) -> list[str]:
+    """Months as every chart writes them (2022-01), for a category axis."""
+    return [pd.Timestamp(m).strftime(MONTH_FORMAT) for m in months]
+
+
+def label_range(values, room: float = LABEL_ROOM) -> list[float]:
+    """A value axis from 0 (or the lowest negative value) to the largest value plus `room` of it, so an
+    'outside' label of the longest bar fits inside the figure."""
+    v = pd.Series(values, dtype="float64").dropna()
+    hi = float(v.max()) if len(v) else 0.0
+    lo = min(0.0, float(v.min())) if len(v) else 0.0
+    return [lo, hi * (1 + room) if hi > 0 else 1.0]
+
+
+def fit_range(values, step: float = 5.0, top: float | None = None, include=()) -> list[float]:
+    """An axis fitted to the data (scores 90.8 and 94.2 do not look equal on it): from the lowest value
+    down to a multiple of `step`, up to the highest value plus a step's margin (capped at `top`), widened
+    to hold each value of `include` (a reference line worth drawing)."""
+    v = pd.Series(list(values) + list(include), dtype="float64").dropna()
+    if v.empty:
+        return [0.0, top if top is not None else 1.0]
+    lo = step * ((float(v.min()) - step * 0.1) // step)
+    hi = float(v.max()) + step * 0.6
+    if top is not None:
+        hi = min(hi, top + step * 0.6)
+    return [lo, hi]
+
+
+def ticks_from_zero(hi: float, n: int = 6) -> list[float]:
+    """About `n` round tick values from 0 to `hi` (1, 2, 2.5 or 5 × a power of ten apart): for an axis
+    padded below 0 so markers at 0 stay clear of the tick labels, without a tick reading −0.5."""
+    import math
+
+    hi = max(float(hi), 1e-9)
+    raw = hi / n
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    return [round(i * step, 10) for i in range(int(hi // step) + 2)]
+
+
+def place_labels(x, y, labels, x_range, y_range, width_px: float = 900, height_px: float = 380,
+                 font_px: float = 11, radii=None) -> tuple[list[str], list[str]]:
+    """Scatter labels that overlap neither each other nor a marker: each label in the given order takes
+    the first of four positions around its point whose box (estimated from the character count at
+    `font_px`, the axis ranges and the plot size in pixels; `radii` the markers' radii in pixels) is
+    free; a label with no free position is left out (the hover still names the point). Returns
+    (texts, textpositions) for go.Scatter, in the order of `labels`."""
+    def px(v, lo, hi, size):
+        return (float(v) - lo) / ((hi - lo) or 1.0) * size
+
+    x, y, labels = list(x), list(y), list(labels)
+    radii = [4.0] * len(x) if radii is None else [float(r) for r in radii]
+    placed = [(px(xv, *x_range, width_px) - r, px(yv, *y_range, height_px) - r,
+               px(xv, *x_range, width_px) + r, px(yv, *y_range, height_px) + r)
+              for xv, yv, r in zip(x, y, radii) if not (pd.isna(xv) or pd.isna(yv))]
+    texts, positions = [], []
+    for xv, yv, label, r in zip(x, y, labels, radii):
+        label = "" if label is None else str(label)
+        if not label or pd.isna(xv) or pd.isna(yv):
+            texts.append("")
+            positions.append("top center")
+            continue
+        cx, cy = px(xv, *x_range, width_px), px(yv, *y_range, height_px)
+        w = font_px * sum(1.0 if ord(c) > 0x2E80 else 0.6 for c in label) + 4
+        h = font_px + 4
+        choice = None
+        for pos, (x0, y0) in (("top center", (cx - w / 2, cy + r + 2)), ("bottom center", (cx - w / 2, cy - r - 2 - h)),
+                              ("middle right", (cx + r + 3, cy - h / 2)), ("middle left", (cx - r - 3 - w, cy - h / 2))):
+            box = (x0, y0, x0 + w, y0 + h)
+            inside = box[0] >= 0 and box[2] <= width_px and box[1] >= 0 and box[3] <= height_px
+            if inside and all(box[2] <= b[0] or box[0] >= b[2] or box[3] <= b[1] or box[1] >= b[3] for b in placed):
+                choice = pos
+                placed.append(box)
+                break
+        texts.append(label if choice else "")
+        positions.append(choice or "top center")
+    return texts, positions

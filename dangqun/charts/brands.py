@@ -4,7 +4,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from dangqun import metrics
-from dangqun.charts import BAD, PALETTE, plain, style
+from dangqun.charts import BAD, PALETTE, fit_range, place_labels, plain, style, ticks_from_zero
 from dangqun.i18n import t
 from dangqun.views import brands
 
@@ -27,7 +27,7 @@ def _label(row) -> str:
 
 
 def cost_score(df, costly, x_med, y_med, lang: str = "zh") -> go.Figure:
-    """投入(万元) against 综合成绩, marker size by 服务量, dashed medians, the 高投入低满意 quadrant
+    """投入(万元) against 综合成绩, marker size by 服务量, dashed medians, the 高投入低成绩 quadrant
     named and its points in red. customdata[0] is the center, so a click opens its records."""
     hover = [
         f"{_label(r)}<br>{t('投入', lang)}：{_raw(r, 'funds_wan', lang)}"
@@ -39,9 +39,22 @@ def cost_score(df, costly, x_med, y_med, lang: str = "zh") -> go.Figure:
     size = df["received"].astype("float64")
     sizeref = 2.0 * max(float(size.max()), 1.0) / 40 ** 2
     colors = [BAD if flag else PALETTE[1] for flag in costly]
+    funds = df["funds_wan"].astype("float64")
+    x_pad = max(float(funds.max() - funds.min()) * 0.08, 1.0) if len(df) else 1.0
+    x_range = [float(funds.min()) - x_pad, float(funds.max()) + x_pad] if len(df) else [0, 1]
+    y_range = fit_range(df["composite_score"], step=1.0, top=100)
+    # names where they find room: the flagged brands first, then the most used
+    order = sorted(range(len(df)), key=lambda i: (not bool(list(costly)[i]), -float(size.iloc[i])))
+    radii = [max(6.0, (2 * float(v) / sizeref) ** 0.5) / 2 for v in size]
+    texts, positions = place_labels([df["funds_wan"].iloc[i] for i in order], [df["composite_score"].iloc[i] for i in order],
+                                    plain([df["brand_name"].iloc[i] for i in order]), x_range, y_range,
+                                    width_px=950, height_px=320, radii=[radii[i] for i in order])
+    text, textposition = [""] * len(df), ["top center"] * len(df)
+    for i, label, pos in zip(order, texts, positions):
+        text[i], textposition[i] = label, pos
     fig = go.Figure(go.Scatter(
-        x=df["funds_wan"], y=df["composite_score"], mode="markers+text", text=plain(df["brand_name"]),
-        textposition="top center", textfont=dict(size=11),
+        x=df["funds_wan"], y=df["composite_score"], mode="markers+text", text=text,
+        textposition=textposition, textfont=dict(size=11),
         marker=dict(size=size, sizemode="area", sizeref=sizeref, sizemin=6, color=colors,
                     line=dict(color="white", width=1), opacity=0.85),
         customdata=list(zip(df["center_id"], hover)), hovertemplate="%{customdata[1]}<extra></extra>",
@@ -53,8 +66,10 @@ def cost_score(df, costly, x_med, y_med, lang: str = "zh") -> go.Figure:
         fig.add_shape(median, xref="x", x0=x_med, x1=x_med, yref="y domain", y0=0, y1=1)
         fig.add_shape(median, xref="x domain", x0=0, x1=1, yref="y", y0=y_med, y1=y_med)
         fig.add_annotation(x=1, y=0, xref="paper", yref="paper", xanchor="right", yanchor="bottom",
-                           text=t("高投入低满意", lang), showarrow=False, font=dict(color=BAD, size=14))
-    fig.update_layout(xaxis=dict(title=t("投入(万元)", lang)), yaxis=dict(title=t("综合成绩", lang)))
+                           text=t("高投入低成绩", lang), showarrow=False, font=dict(color=BAD, size=14))
+    fig.update_layout(xaxis=dict(title=t("投入(万元)", lang), range=x_range, tickmode="array",
+                                 tickvals=ticks_from_zero(x_range[1])),
+                      yaxis=dict(title=t("综合成绩", lang), range=y_range))
     return style(fig, t("投入与综合成绩（气泡大小为服务量，虚线为中位数；点击查看该中心明细）", lang), height=460)
 
 
@@ -71,7 +86,11 @@ def indicator_heatmap(df, normalised, lang: str = "zh") -> go.Figure:
         hovertemplate="%{y}<br>%{x}：%{customdata}<br>" + t("相对水平", lang) + "：%{z:.2f}<extra></extra>",
     ))
     fig.update_layout(yaxis=dict(autorange="reversed"), xaxis=dict(side="top"))
-    return style(fig, t("各社区指标对比（按列最小–最大归一化，0–1）", lang), height=max(320, 30 * len(df) + 120))
+    fig = style(fig, t("各社区指标对比（按列最小–最大归一化，0–1）", lang), height=max(340, 30 * len(df) + 150))
+    # the column labels sit on top, under the title: a top margin tall enough for both (the title
+    # centres in its upper part, the labels stand on the plot)
+    fig.update_layout(margin=dict(t=100))
+    return fig
 
 
 def radar(df, normalised, picked, lang: str = "zh") -> go.Figure:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from dangqun import metrics
-from dangqun.charts import PALETTE, cap_categories, plain, style
+from dangqun.charts import PALETTE, cap_categories, fit_range, label_range, place_labels, plain, style, ticks_from_zero
 from dangqun.i18n import t
 
 
@@ -21,7 +21,7 @@ def totals(df, label_col: str, title_key: str, lang: str = "zh") -> go.Figure:
         text=[metrics.fmt_wan(a) for a in df["amount_wan"]], textposition="outside",
     ))
     fig.update_xaxes(type="category")
-    fig.update_layout(yaxis=dict(title=t("投入(万元)", lang)))
+    fig.update_layout(yaxis=dict(title=t("投入(万元)", lang), range=label_range(df["amount_wan"], 0.12)))
     return style(fig, t(title_key, lang), height=340)
 
 
@@ -55,12 +55,14 @@ def unit_bars(df, value_col: str, lang: str = "zh") -> go.Figure:
         customdata=list(zip(df["unit_code"], hover)), hovertemplate="%{customdata[1]}<extra></extra>",
         text=[metrics.fmt_num(v, 2) for v in df[value_col]], textposition="outside",
     ))
-    fig.update_layout(xaxis=dict(title=t(key, lang)), yaxis=dict(title=None, type="category"))
+    fig.update_layout(xaxis=dict(title=t(key, lang), range=label_range(df[value_col])),
+                      yaxis=dict(title=None, type="category"))
     return style(fig, t(key, lang) + t("（按下级单位，点击进入）", lang), height=max(300, 26 * len(df) + 90))
 
 
 def outcome_scatter(df, lang: str = "zh") -> go.Figure:
-    """Child units: 投入(万元) against 综合成绩, marker size by 受理量; customdata[0] is the unit code."""
+    """Child units: 投入(万元) against 综合成绩, marker size by 受理量, each named where its name finds
+    room (largest first; place_labels); customdata[0] is the unit code."""
     hover = [
         f"{name}<br>{t('投入', lang)}：{metrics.fmt_wan(w)} {t('万元', lang)}"
         f"<br>{t('综合成绩', lang)}：{metrics.fmt_score(s)}<br>{t('受理量', lang)}：{metrics.fmt_int(n)}"
@@ -70,11 +72,26 @@ def outcome_scatter(df, lang: str = "zh") -> go.Figure:
                                            df["received"], df["per_wan"], df["satisfied_weighted"], df["valid"])
     ]
     size = df["received"].astype("float64")
+    funds = df["funds_wan"].astype("float64")
+    x_pad = max(float(funds.max() - funds.min()) * 0.08, 1.0) if len(df) else 1.0
+    x_range = [float(funds.min()) - x_pad, float(funds.max()) + x_pad] if len(df) else [0, 1]
+    y_range = fit_range(df["composite_score"], step=1.0, top=100)
+    order = size.sort_values(ascending=False).index
+    sizeref = 2.0 * max(float(size.max()), 1.0) / 36 ** 2 if len(df) else 1.0
+    radii = [max(6.0, (2 * float(v) / sizeref) ** 0.5) / 2 for v in size.loc[order]]
+    texts, positions = place_labels(df.loc[order, "funds_wan"], df.loc[order, "composite_score"],
+                                    plain(df.loc[order, "unit_name"]), x_range, y_range, width_px=950, height_px=300,
+                                    radii=radii)
+    placed = dict(zip(order, zip(texts, positions)))
     fig = go.Figure(go.Scatter(
-        x=df["funds_wan"], y=df["composite_score"], mode="markers", text=plain(df["unit_name"]),
-        marker=dict(size=size, sizemode="area", sizeref=2.0 * max(float(size.max()), 1.0) / 36 ** 2,
+        x=df["funds_wan"], y=df["composite_score"], mode="markers+text",
+        text=[placed[i][0] for i in df.index], textposition=[placed[i][1] for i in df.index],
+        textfont=dict(size=11),
+        marker=dict(size=size, sizemode="area", sizeref=sizeref,
                     sizemin=6, color=PALETTE[1], opacity=0.8, line=dict(color="white", width=1)),
         customdata=list(zip(df["unit_code"], hover)), hovertemplate="%{customdata[1]}<extra></extra>",
     ))
-    fig.update_layout(xaxis=dict(title=t("投入(万元)", lang)), yaxis=dict(title=t("综合成绩", lang)))
+    fig.update_layout(xaxis=dict(title=t("投入(万元)", lang), range=x_range, tickmode="array",
+                                 tickvals=ticks_from_zero(x_range[1])),
+                      yaxis=dict(title=t("综合成绩", lang), range=y_range))
     return style(fig, t("投入与成效（按下级单位，气泡大小为受理量；点击进入）", lang), height=440)

@@ -1,34 +1,62 @@
 """Figures of the 总览 page."""
 from __future__ import annotations
 
+import datetime as dt
+
+import pandas as pd
 import plotly.graph_objects as go
 
 from dangqun import metrics
-from dangqun.charts import BAD, PALETTE, plain, style
+from dangqun.charts import BAD, PALETTE, WARN, fit_range, label_range, month_labels, plain, style
 from dangqun.i18n import t
 
+# a score axis reaches down to the 黄榜 line when the lowest score is this close to it (points)
+YELLOW_LINE_NEAR = 10.0
 
-def monthly_trend(df, lang: str = "zh") -> go.Figure:
-    """Bars of 受理量 per month with 满意率 as a line on the right axis; `df` from monthly_trend + add_rates."""
+
+def partial_month(months, through: dt.date | None) -> bool:
+    """True when the last month drawn is the month of the data's last day and that day is not the
+    month's end: its bar holds only part of a month."""
+    if through is None or len(months) == 0:
+        return False
+    last = pd.Timestamp(list(months)[-1])
+    day = pd.Timestamp(through)
+    return (last.year, last.month) == (day.year, day.month) and not day.is_month_end
+
+
+def monthly_trend(df, lang: str = "zh", through: dt.date | None = None) -> go.Figure:
+    """Bars of 受理量 per month with 满意率 as a line on the right axis; `df` from monthly_trend + add_rates.
+    `through`: the data's last day; a last month it cuts short is drawn hatched and lighter, with a note."""
     fig = go.Figure()
-    months = df["month"].astype(str).str[:7]
+    months = month_labels(df["month"])
+    partial = partial_month(df["month"], through)
+    last = len(months) - 1
     fig.add_bar(x=months, y=df["received"], name=t("受理量", lang), marker_color=PALETTE[1],
+                marker_pattern_shape=["/" if partial and i == last else "" for i in range(len(months))],
+                marker_opacity=[0.45 if partial and i == last else 1.0 for i in range(len(months))],
                 hovertemplate="%{x}<br>" + t("受理量", lang) + "：%{y:,}<extra></extra>")
+    if partial:
+        fig.add_annotation(x=months[-1], y=1, xref="x", yref="paper", yanchor="bottom", showarrow=False,
+                           xanchor="right", font=dict(size=12, color="#666"),
+                           text=t("{month} 数据截至 {day}", lang, month=months[-1],
+                                  day=pd.Timestamp(through).strftime("%m-%d")))
     hover = [metrics.fmt_ratio_hover(s, v) for s, v in zip(df["satisfied_weighted"], df["valid"])]
     fig.add_scatter(x=months, y=df["satisfaction_rate"] * 100, name=t("满意率", lang), yaxis="y2",
                     mode="lines+markers", line=dict(color=PALETTE[0], width=2), customdata=hover,
                     hovertemplate="%{x}<br>" + t("满意率", lang) + "：%{customdata}<extra></extra>")
     lowest = (df["satisfaction_rate"] * 100).min()
     floor = 0 if lowest != lowest else max(0, 10 * int(lowest // 10) - 10)   # NaN-safe, whole tens
-    fig.update_layout(xaxis=dict(type="category"), yaxis=dict(title=t("受理量", lang)),
+    fig.update_layout(xaxis=dict(type="category"), yaxis=dict(title=t("受理量", lang), range=label_range(df["received"], 0.12)),
                       yaxis2=dict(title=t("满意率", lang) + " (%)", overlaying="y", side="right",
                                   range=[floor, 100], tickmode="auto", showgrid=False))
     return style(fig, t("月度受理量与满意率", lang))
 
 
-def unit_ranking(df, lang: str = "zh") -> go.Figure:
+def unit_ranking(df, lang: str = "zh", yellow_below: float | None = None) -> go.Figure:
     """Horizontal bars of 综合成绩 by unit, best on top; yellow-flagged units in red. customdata[0] is
-    the unit code, so a click drills into it."""
+    the unit code, so a click drills into it. The score axis is fitted to the scores (0–100 would make
+    90.8 and 94.2 look alike); the 黄榜 line is drawn when the lowest score comes near it."""
+    yellow_below = metrics.load_config().yellow_below if yellow_below is None else yellow_below
     df = df.sort_values("composite_score", ascending=True, na_position="first")
     colors = [BAD if flag else PALETTE[1] for flag in df["flagged_yellow"]]
     hover = [
@@ -45,5 +73,20 @@ def unit_ranking(df, lang: str = "zh") -> go.Figure:
         customdata=list(zip(df["unit_code"], hover)), hovertemplate="%{customdata[1]}<extra></extra>",
         text=[metrics.fmt_score(s) for s in df["composite_score"]], textposition="outside",
     ))
-    fig.update_layout(xaxis=dict(title=t("综合成绩", lang), range=[0, 105]), yaxis=dict(title=None))
+    scores = df["composite_score"].astype("float64").dropna()
+    line = yellow_below * 100
+    near = len(scores) > 0 and float(scores.min()) - line <= YELLOW_LINE_NEAR
+    lo, hi = fit_range(scores, top=100, include=[line] if near else [])
+    # each bar starts at the axis' left end, not at 0 far outside it: what is drawn is what is clicked
+    bar = fig.data[0]
+    bar.base = lo
+    bar.x = df["composite_score"].astype("float64") - lo
+    # room on the right for the labels of the longest bars
+    fig.update_layout(xaxis=dict(title=t("综合成绩", lang), range=[lo, hi + (hi - lo) * 0.12]),
+                      yaxis=dict(title=None, type="category"))
+    if near:
+        fig.add_shape(type="line", xref="x", x0=line, x1=line, yref="y domain", y0=0, y1=1,
+                      line=dict(color=WARN, dash="dash", width=1))
+        fig.add_annotation(xref="x", x=line, xanchor="left", yref="paper", y=1, yanchor="bottom", showarrow=False,
+                           text=t("黄榜线 {pct}", lang, pct=metrics.fmt_pct(yellow_below, 0)))
     return style(fig, t("下级单位综合成绩排名（点击条形进入该单位）", lang), height=max(300, 28 * len(df) + 80))

@@ -1,10 +1,11 @@
 """Figures of the 服务办理 page."""
 from __future__ import annotations
 
+import pandas as pd
 import plotly.graph_objects as go
 
 from dangqun import metrics
-from dangqun.charts import PALETTE, cap_categories, plain, style
+from dangqun.charts import PALETTE, cap_categories, label_range, plain, style
 from dangqun.i18n import t
 
 
@@ -25,7 +26,7 @@ def category_bars(df, lang: str = "zh") -> go.Figure:
         customdata=list(zip(df["category_code"], hover)), hovertemplate="%{customdata[1]}<extra></extra>",
         text=[metrics.fmt_int(n) for n in df["received"]], textposition="outside",
     ))
-    fig.update_layout(yaxis=dict(title=t("受理量", lang)), xaxis=dict(title=None))
+    fig.update_layout(yaxis=dict(title=t("受理量", lang), range=label_range(df["received"], 0.12)), xaxis=dict(title=None))
     return style(fig, t("各大类受理量（点击条形查看该大类的事项）", lang))
 
 
@@ -41,7 +42,7 @@ def item_bars(df, lang: str = "zh", title: str | None = None) -> go.Figure:
         customdata=hover, hovertemplate="%{customdata}<extra></extra>",
         text=[metrics.fmt_int(n) for n in df["received"]], textposition="outside",
     ))
-    fig.update_layout(xaxis=dict(title=t("受理量", lang)), yaxis=dict(title=None))
+    fig.update_layout(xaxis=dict(title=t("受理量", lang), range=label_range(df["received"])), yaxis=dict(title=None))
     return style(fig, plain(title) if title else t("各事项受理量", lang), height=max(300, 26 * len(df) + 90))
 
 
@@ -50,14 +51,15 @@ def channel_bars(df, lang: str = "zh") -> go.Figure:
     `df` from service_channels."""
     total = df["received"].sum()
     df = df.sort_values("received", ascending=True)
+    share = df["received"] / total * 100 if total else df["received"] * 0
     fig = go.Figure(go.Bar(
-        x=df["received"] / total * 100 if total else df["received"] * 0,
+        x=share,
         y=[t(c, lang) for c in df["channel"]], orientation="h", marker_color=PALETTE[4],
         customdata=[metrics.fmt_ratio_hover(n, total) for n in df["received"]],
         hovertemplate="%{y}<br>%{customdata}<extra></extra>",
         text=[metrics.fmt_pct(metrics.ratio(n, total)) for n in df["received"]], textposition="outside",
     ))
-    fig.update_layout(xaxis=dict(title=t("占比", lang) + " (%)"), yaxis=dict(title=None))
+    fig.update_layout(xaxis=dict(title=t("占比", lang) + " (%)", range=label_range(share)), yaxis=dict(title=None))
     return style(fig, t("受理渠道构成", lang), height=max(300, 34 * len(df) + 90))
 
 
@@ -71,7 +73,8 @@ def duration_bars(df, lang: str = "zh") -> go.Figure:
                     text=[metrics.fmt_num(h, 1) for h in df[col]], textposition="outside",
                     hovertemplate="%{x}<br>" + t(label, lang) + "：%{y:.1f} h<br>"
                                   + t("件数", lang) + "：%{customdata}<extra></extra>")
-    fig.update_layout(barmode="group", yaxis=dict(title=t("小时", lang)), xaxis=dict(title=None))
+    fig.update_layout(barmode="group", xaxis=dict(title=None),
+                      yaxis=dict(title=t("小时", lang), range=label_range(pd.concat([df["median_hours"], df["p90_hours"]]), 0.12)))
     return style(fig, t("派单、接单、办结用时（小时）", lang))
 
 
@@ -86,6 +89,6 @@ def group_bars(df, lang: str = "zh") -> go.Figure:
         hovertemplate="%{x}<br>" + t("受理量", lang) + "：%{customdata}<extra></extra>",
         text=[metrics.fmt_int(n) for n in df["received"]], textposition="outside",
     ))
-    fig.update_layout(yaxis=dict(title=t("受理量", lang)), xaxis=dict(title=None))
+    fig.update_layout(yaxis=dict(title=t("受理量", lang), range=label_range(df["received"], 0.12)), xaxis=dict(title=None))
     return style(fig, t("各类人群受理量", lang))
 

@@ -43,6 +43,7 @@ EN: dict[str, str] = {
     "整改": "Needs rectification",
     "一般": "Ordinary",
     "投入总额(万元)": "Total funds (10k yuan)",
+    "资金年度投入(万元)": "Funds of the fiscal years (10k yuan)",
     "中心数": "Centers",
     "活动场次": "Activities",
     "参与人次": "Participants",
@@ -233,7 +234,7 @@ COMPUTED_LABELS: dict[str, str] = {
     "unit_code": "单位编码",
     "unit_name": "单位",
     # 品牌矩阵 / 资金投入
-    "costly_low_score": "高投入低满意",
+    "costly_low_score": "高投入低成绩",
     "kind": "层级",
     # 服务办理 (workflow_durations, overdue_cases)
     "step": "办理环节",

@@ -8,7 +8,7 @@ EN = {
     "投入": "Funds",
     "投入(万元)": "Funds (10k yuan)",
     "万元": "×10k yuan",
-    "高投入低满意": "High cost, low score",
+    "高投入低成绩": "High cost, low score",
     "相对水平": "Relative level",
     "{indicator}（归一化）": "{indicator} (normalised)",
     "品牌成绩表": "Brand scorecard",
@@ -25,7 +25,7 @@ EN = {
         "touches; ranks follow the composite score, units with fewer than {min_valid} valid follow-ups are not ranked.",
     "名次变化对比：{label}": "Rank change against: {label}",
     "未选择对比周期，名次变化显示为 —": "No comparison period chosen: rank change shows —",
-    "{n} 个品牌社区落在高投入低满意区间（投入高于中位数、综合成绩低于中位数）：{names}":
+    "{n} 个品牌社区落在高投入低成绩区间（投入高于中位数、综合成绩低于中位数）：{names}":
         "{n} brand communities are in the high-cost, low-score quadrant (funds above the median, score below it): {names}",
     # brand categories of the demo and the sample files
     "组织建设型": "Organisation building",

@@ -18,4 +18,5 @@ EN = {
     "渠道": "Channel",
     "人群": "Group",
     "状态": "Status",
+    "没有符合搜索条件的记录": "No record matches the search",
 }

@@ -29,4 +29,5 @@ EN = {
     "回访不及时": "Late follow-up",
     "问题未彻底解决": "Problem not fully solved",
     "政策解释不清楚": "Policy poorly explained",
+    "{line}：各项均在其上": "{line}: every value above it",
 }

@@ -117,10 +117,11 @@ def _header(title_key: str, f: filters.Filters, ctx: Context) -> None:
     line.markdown(f"**{' › '.join(md(n) for n in names)} · {f.period.label(lang)}**", width="content")
     line.markdown(f":gray[{t('数据截至 {date}', lang, date=through)}]", width="content")
     if len(crumbs) > 1:
-        cols = st.columns(len(crumbs) + 4)
-        for col, (code, name) in zip(cols, crumbs):
-            col.button(md(name), key=f"crumb_{code}", on_click=drill_to, args=(code, ctx),
-                       disabled=code == f.region(ctx.index.root), width="stretch")
+        # a wrapping row of buttons as wide as their names (equal columns cut 赵家营子村 to 赵家营…)
+        row = st.container(horizontal=True, gap="small")
+        for code, name in crumbs:
+            row.button(md(name), key=f"crumb_{code}", on_click=drill_to, args=(code, ctx),
+                       disabled=code == f.region(ctx.index.root), width="content")
     for notice in f.notices:
         st.warning(t("链接中的参数无效，已恢复默认: {detail}", lang, detail=md(notice)))
     if f.notices:

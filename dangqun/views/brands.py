@@ -1,5 +1,5 @@
 """Plain logic of the 品牌矩阵 page: ranks against the comparison period, min–max normalisation of
-the indicators, the 高投入低满意 quadrant and the brands the radar starts with."""
+the indicators, the 高投入低成绩 quadrant and the brands the radar starts with."""
 from __future__ import annotations
 
 import pandas as pd
@@ -52,7 +52,7 @@ def normalise(df: pd.DataFrame, columns) -> pd.DataFrame:
 
 
 def costly_low_scoring(df: pd.DataFrame, x: str = "funds_wan", y: str = "composite_score"):
-    """The 高投入低满意 quadrant: rows above the median of `x` (投入) and below the median of `y`
+    """The 高投入低成绩 quadrant: rows above the median of `x` (投入) and below the median of `y`
     (综合成绩), medians over the rows that have both. Returns (mask, x_median, y_median); medians
     are None when no row has both values."""
     both = df[x].notna() & df[y].notna()

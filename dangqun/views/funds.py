@@ -16,6 +16,27 @@ MAX_TILES_PER_PARENT = 30
 OTHER_PREFIX = "其他:"
 
 
+def whole_years(period) -> bool:
+    """True when the period runs from 1 January to 31 December (of the same or a later year): only then
+    is the 资金年度 amount the amount of the period itself."""
+    return period is None or (period.start.month, period.start.day, period.end.month, period.end.day) == (1, 1, 12, 31)
+
+
+def total_label(period) -> str:
+    """The i18n key of the funds total card: 投入总额(万元) for whole years, else 资金年度投入(万元),
+    since funds are counted by fiscal year and a quarter or a custom range shows its whole years' amount."""
+    return "投入总额(万元)" if whole_years(period) else "资金年度投入(万元)"
+
+
+def comparable(period, compare) -> bool:
+    """Whether a funds total can be compared with the comparison period's: only when the two count
+    different fiscal years (a quarter against the quarter before shares its year, and +0.0% would
+    be no comparison at all)."""
+    if period is None or compare is None:
+        return False
+    return (period.start.year, period.end.year) != (compare.start.year, compare.end.year)
+
+
 def add_costs(df: pd.DataFrame) -> pd.DataFrame:
     """A funds_by_center / funds_by_unit frame with the 三率, 综合成绩, 每万元服务量 (per_wan) and
     单件成本(元/件) (unit_cost_yuan); NaN where the denominator is empty."""

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from dangqun import metrics
 from dangqun.i18n import t
+from dangqun.views import funds as funds_view
 
 
 @dataclass(frozen=True)
@@ -48,15 +49,21 @@ def _points_delta(now, before, lang) -> str | None:
     return ("" if diff.startswith("-") else "+") + diff + t(" 分", lang)
 
 
+def _years(period) -> str:
+    s, e = period.start.year, period.end.year
+    return str(s) if s == e else f"{s}–{e}"
+
+
 def _rates(row, cfg: metrics.MetricsConfig) -> dict:
     return metrics.rates(row["contacted"], row["solved"], row["satisfied"], row["basic"], row["valid"], cfg)
 
 
 def cards(now: dict, before: dict | None, lang: str = "zh", cfg: metrics.MetricsConfig | None = None,
-          targets: dict | None = None) -> list[Card]:
+          targets: dict | None = None, period=None, compare=None) -> list[Card]:
     """`now`/`before`: one row of the kpi_summary query as a dict (before None: no comparison);
     `cfg`: the weights and factors (config/metrics.toml), which the help texts state; `targets`:
-    metric → target (default metrics.targets()), judged on the rate and score cards."""
+    metric → target (default metrics.targets()), judged on the rate and score cards; `period` and
+    `compare` (periods.Period): the funds card is named and compared by fiscal year (views.funds)."""
     cfg = cfg or metrics.load_config()
     targets = metrics.targets() if targets is None else targets
     r_now = _rates(now, cfg)
@@ -86,9 +93,12 @@ def cards(now: dict, before: dict | None, lang: str = "zh", cfg: metrics.Metrics
         Card(t("综合成绩", lang), metrics.fmt_score(r_now["composite_score"]),
              delta(_points_delta, r_now["composite_score"], r_before.get("composite_score"), lang),
              metrics.composite_formula(lang, cfg), **_target("composite_score", r_now["composite_score"], targets, lang)),
-        Card(t("投入总额(万元)", lang), metrics.fmt_wan(now["funds_wan"]),
-             delta(_count_delta, float(now["funds_wan"]), float(b.get("funds_wan") or 0)),
-             t("按资金年度统计，含所选范围内各中心的全部资金来源", lang)),
+        Card(t(funds_view.total_label(period), lang), metrics.fmt_wan(now["funds_wan"]),
+             delta(_count_delta, float(now["funds_wan"]), float(b.get("funds_wan") or 0))
+             if period is None or funds_view.comparable(period, compare) else None,
+             t("按资金年度统计，含所选范围内各中心的全部资金来源", lang) if funds_view.whole_years(period) else
+             t("按资金年度统计：所选周期所含年度（{years}）的全部资金，不按季度或日期截取；与对比期同属一个年度时不作比较",
+               lang, years=_years(period))),
         Card(t("中心数", lang), metrics.fmt_int(now["centers"]), None,
              t("期末已投用的党群服务中心、代办站和驿站", lang)),
         Card(t("活动场次", lang), metrics.fmt_int(now["activities"]),

@@ -7,10 +7,11 @@ import pandas as pd
 from dangqun import metrics
 from dangqun.i18n import column_label, t
 
-# the table's columns, in the order an assessment sheet reads
-RANKING_COLUMNS = ("rank", "unit_code", "unit_name", "received", "closed", "valid", "contacted", "solved",
-                   "satisfied", "basic", "satisfied_weighted", "response_rate", "solve_rate",
-                   "satisfaction_rate", "composite_score", "prev_rank", "rank_change", "tier", "flagged_yellow")
+# the table's columns, in the order an assessment sheet reads: the verdict (成绩, 评定, 黄榜) first, so
+# it is on screen without scrolling sideways at 1440 px, then the rates and the counts behind them
+RANKING_COLUMNS = ("rank", "unit_code", "unit_name", "composite_score", "tier", "flagged_yellow", "response_rate",
+                   "solve_rate", "satisfaction_rate", "rank_change", "prev_rank", "received", "closed", "valid",
+                   "contacted", "solved", "satisfied", "basic", "satisfied_weighted")
 COUNT_COLUMNS = ("received", "closed", "valid", "contacted", "solved", "satisfied", "basic")
 RATE_LABELS = {"response_rate": "响应率", "solve_rate": "解决率", "satisfaction_rate": "满意率"}
 FLAG = "⚠"
@@ -53,7 +54,7 @@ def for_display(table: pd.DataFrame, lang: str = "zh", cfg: metrics.MetricsConfi
 
 def style(shown: pd.DataFrame, lang: str = "zh", cfg: metrics.MetricsConfig | None = None):
     """A pandas Styler of the displayed table (headers already translated): rates as % with one
-    decimal, 综合成绩 two decimals, and every rate below the 黄榜 threshold highlighted."""
+    decimal, 综合成绩 two decimals, counts with thousands separators, and every rate below the 黄榜 threshold highlighted."""
     cfg = cfg or metrics.load_config()
     rate_cols = [column_label(c, lang) for c in RATE_LABELS if column_label(c, lang) in shown.columns]
     score = column_label("composite_score", lang)
@@ -61,6 +62,8 @@ def style(shown: pd.DataFrame, lang: str = "zh", cfg: metrics.MetricsConfig | No
     formats = {c: metrics.fmt_pct for c in rate_cols}
     formats.update({c: f for c, f in ((score, metrics.fmt_score), (weighted, lambda x: metrics.fmt_num(x, 1)))
                     if c in shown.columns})
+    formats.update({column_label(c, lang): metrics.fmt_int for c in COUNT_COLUMNS
+                    if column_label(c, lang) in shown.columns})
     low = f"background-color: #FCE8B2; color: {'#8A1C1C'}; font-weight: bold"
     return (shown.style.format(formats)
             .map(lambda v: low if bool(metrics.below(v, cfg.yellow_below)) else "", subset=rate_cols))

@@ -1,0 +1,139 @@
+"""Every page at 1440 × 900 in Chromium, measured: no chart text outside its figure or over another label,
+no button whose text is cut; and a click on a 资金投入 treemap tile drills as a click on a bar does.
+
+Screenshots of each page go to tests/_artifacts/ (layout_<page>.png) for a person to look at.
+"""
+from __future__ import annotations
+
+import json
+
+import pytest
+from playwright.sync_api import expect
+
+from dangqun.registry import PAGES
+from test_browser import ARTIFACTS, browser, no_error_box, open_logged_in, server, wait_ready  # noqa: F401
+
+pytestmark = pytest.mark.slow
+# pages of 23 towns take seconds to draw on a shared two-core machine; 5 s (the default) is too short
+expect.set_options(timeout=30_000)
+
+COUNTY = "210681000000"     # 东港市: 23 towns, the ranking and the treemap at their fullest
+WIDTH, HEIGHT = 1440, 900
+
+# Every text of every Plotly figure against the figure's box; the value labels of bars and markers
+# against each other; every button's text against its button (an ellipsis means scrollWidth > clientWidth).
+MEASURE = """() => {
+  const bad = [];
+  const inside = (r, c) => r.left >= c.left - 1 && r.right <= c.right + 1 && r.top >= c.top - 1 && r.bottom <= c.bottom + 1;
+  document.querySelectorAll('.js-plotly-plot').forEach((plot, i) => {
+    const svg = plot.querySelector('svg.main-svg');
+    if (!svg) return;
+    const box = svg.getBoundingClientRect();
+    const title = (plot.querySelector('.gtitle') || {}).textContent || ('chart ' + i);
+    const texts = [...plot.querySelectorAll('svg text')].filter(t => t.textContent.trim())
+      .map(t => [t, t.getBoundingClientRect()]).filter(([, r]) => r.width > 0);
+    for (const [t, r] of texts)
+      if (!inside(r, box)) bad.push(`${title}: "${t.textContent}" outside the figure`);
+    const labels = texts.filter(([t]) => t.closest('.scatterlayer, .barlayer'));
+    for (let a = 0; a < labels.length; a++)
+      for (let b = a + 1; b < labels.length; b++) {
+        const [ta, ra] = labels[a], [tb, rb] = labels[b];
+        if (ra.left < rb.right - 1 && rb.left < ra.right - 1 && ra.top < rb.bottom - 1 && rb.top < ra.bottom - 1)
+          bad.push(`${title}: "${ta.textContent}" over "${tb.textContent}"`);
+      }
+  });
+  document.querySelectorAll('button').forEach(btn => {
+    if (!btn.getBoundingClientRect().width) return;
+    for (const p of btn.querySelectorAll('p, span')) {
+      if (p.scrollWidth > p.clientWidth + 1 && getComputedStyle(p).overflow !== 'visible')
+        bad.push(`button "${btn.textContent.trim()}" cut`);
+    }
+  });
+  return bad;
+}"""
+
+
+@pytest.fixture()
+def wide(browser):  # noqa: F811
+    context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT}, locale="zh-CN")
+    pg = context.new_page()
+    pg.set_default_timeout(60_000)
+    yield pg
+    context.close()
+
+
+def settle(pg):
+    """Wait until the page stops adding elements, then bring every figure into view once so Plotly has
+    drawn it at its real width."""
+    wait_ready(pg)
+    count = -1
+    for _ in range(30):
+        now = pg.locator(".js-plotly-plot, [data-testid=stDataFrame]").count()
+        if now == count:
+            break
+        count = now
+        pg.wait_for_timeout(1000)
+    for i in range(pg.locator(".js-plotly-plot").count()):
+        pg.locator(".js-plotly-plot").nth(i).evaluate("el => el.scrollIntoView()")
+        pg.wait_for_timeout(200)
+    pg.wait_for_timeout(800)
+
+
+def full_screenshot(pg, name):
+    """The whole page (Streamlit scrolls inside its main block, so the viewport is made as tall as it)."""
+    height = pg.evaluate("() => document.querySelector('[data-testid=stMain]').scrollHeight")
+    pg.set_viewport_size({"width": WIDTH, "height": max(HEIGHT, height)})
+    pg.wait_for_timeout(2500)
+    pg.screenshot(path=str(ARTIFACTS / name), timeout=180_000)
+    pg.set_viewport_size({"width": WIDTH, "height": HEIGHT})
+
+
+@pytest.mark.parametrize("registered", PAGES, ids=lambda p: p.name)
+def test_no_text_overflows_its_box(server, wide, registered):  # noqa: F811
+    open_logged_in(wide, f"{server}/{registered.slug}?county={COUNTY}")
+    expect(wide.locator("h1").first).to_have_text(registered.title)
+    settle(wide)
+    no_error_box(wide)
+    problems = wide.evaluate(MEASURE)
+    full_screenshot(wide, f"layout_{registered.name}.png")
+    assert problems == [], json.dumps(problems, ensure_ascii=False, indent=1)
+
+
+def test_breadcrumb_buttons_show_whole_names(server, wide):  # noqa: F811
+    # equal-width columns cut the village's step to "赵家营…"
+    open_logged_in(wide, f"{server}/?village=210681113203")
+    settle(wide)
+    for name in ("辽宁省", "丹东市", "东港市", "马家店镇", "赵家营子村"):
+        expect(wide.locator("[data-testid=stMain] button").filter(has_text=name).first).to_have_text(name)
+    assert wide.evaluate(MEASURE) == []
+
+
+def test_a_treemap_tile_drills_into_its_region(server, wide):  # noqa: F811
+    open_logged_in(wide, f"{server}/funds?county={COUNTY}")
+    settle(wide)
+    plot = wide.locator(".js-plotly-plot").filter(has=wide.locator(".treemaplayer g.slice"))
+    plot.evaluate("el => el.scrollIntoView()")
+    wide.wait_for_timeout(500)
+    # a town tile (a region code, not a center id): its label strip at the top-left belongs to the town
+    # itself, the rest of it to its centers
+    town, name, x, y = plot.evaluate("""el => {
+        for (const s of el.querySelectorAll('.treemaplayer g.slice')) {
+            const d = s.__data__ && s.__data__.data && s.__data__.data.data;
+            if (d && /^210681(?!000)\\d{3}000$/.test(d.id)) {
+                const r = s.getBoundingClientRect();
+                return [d.id, d.label, r.left + 12, r.top + 6];
+            }
+        }
+        return [null, null, 0, 0];
+    }""")
+    assert town, "no town tile drawn"
+    before_url = wide.url
+    wide.mouse.click(x, y)
+    wait_ready(wide)
+    wide.wait_for_function("() => location.search.includes('town=')", timeout=30_000)
+    assert f"town={town}" in wide.url and wide.url != before_url
+    expect(wide.locator("h1").first).to_have_text("资金投入")
+    expect(wide.get_by_text(f"丹东市 › 东港市 › {name} · 2022年")).to_be_visible()
+    no_error_box(wide)
+    settle(wide)
+    full_screenshot(wide, "layout_funds_tile_drilled.png")
