@@ -5,7 +5,6 @@ import datetime as dt
 
 import pandas as pd
 
-
 from dangqun import metrics
 from dangqun.markup import md
 from dangqun.views import overview
