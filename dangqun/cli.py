@@ -188,16 +188,7 @@ def _dry_run(args) -> int:
             if args.json:
                 print(json.dumps(r.to_json(), ensure_ascii=False))
                 continue
-            if r.rejected:
-                print(f"✗ {f}：{r.message}")
-                continue
-            good = r.rows_read - r.skipped - r.quarantined - r.repeated
-            print(f"（试运行，未写入）{f}：读取 {r.rows_read:,} 行，可导入 {good:,}，跳过 {r.skipped:,}，"
-                  f"文件内重复 {r.repeated:,}，将隔离 {r.quarantined:,}")
-            for n in r.notes:
-                print(f"    {n}")
-            for e in r.errors[:10]:
-                print(f"    第 {e.row} 行 {e.column or ''}：{e.reason}")
+            print("\n".join(r.dry_run_zh()))
         return code
     finally:
         con.close()
