@@ -59,7 +59,6 @@ EN = {
     "每个数据规范的列选一个来源：文件表头、常量、推导（办理状态：所选表头有值即已办结）或无；日期列可填日期格式，如 %m/%d/%Y %I:%M:%S %p。":
         "Give each contract column one source: a file header, a constant, derived (status: closed where the chosen "
         "header has a value) or none; a date column may take a format such as %m/%d/%Y %I:%M:%S %p.",
-    "列": "Column",
     "必填": "Required",
     "来源": "Source",
     "文件表头": "File header",
