@@ -86,6 +86,7 @@ if results:
                          f"quarantine_{r.import_id}", fr)
 
 st.subheader(fr.t("导入记录"))
+st.caption(view.inbox_note(lang))
 history = ui.query("import_history", {"limit": view.HISTORY_ROWS})
 if len(history) == 0:
     st.info(fr.t("还没有导入记录"))

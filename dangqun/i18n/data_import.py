@@ -84,4 +84,8 @@ EN = {
         "Saved the mapping profile {name}; press Import to import {file} with it.",
     "按映射配置「{name}」导入": "Imported with the mapping profile “{name}”",
     "映射配置": "Mapping profile",
+    "收件箱未启用（DANGQUN_INBOX_POLL=0）。": "The inbox is off (DANGQUN_INBOX_POLL=0).",
+    "收件箱：{folder}（每 {poll} 秒检查一次，导入人记为收件箱，文件随后移到 done 或 rejected），当前待导入 {n} 个文件。":
+        "Inbox: {folder} (looked into every {poll} s, imported by 收件箱 (inbox), files then moved to done or "
+        "rejected); {n} files waiting now.",
 }

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dangqun import db, ingest
+from dangqun import db, inbox, ingest
 from dangqun.contract import KINDS
 from dangqun.i18n import t
 from dangqun.metrics import fmt_date
@@ -133,8 +133,9 @@ def run_import(con, previews: list[Preview], db_path=None, progress=None, import
     for done, pv in enumerate(ordered):
         if progress:
             progress(done, len(ordered), pv.file)
-        report = ingest.import_files(con, [str(pv.path)], db_path=db_path, mapping=pv.mapping,
-                                     imported_by=imported_by)[0]
+        with inbox.LOCK:     # not at the same time as the inbox thread's import (dangqun.inbox)
+            report = ingest.import_files(con, [str(pv.path)], db_path=db_path, mapping=pv.mapping,
+                                         imported_by=imported_by)[0]
         results[id(pv)] = Result(pv.file, report, _import_id(con, report, pv.path.name))
     if progress:
         progress(len(ordered), len(ordered), None)
@@ -381,3 +382,13 @@ def save_profile(text: str, name: str, directory=None) -> Path:
     with open(path, "x", encoding="utf-8") as f:     # "x": never overwrite a profile saved meanwhile
         f.write(text)
     return path
+
+
+def inbox_note(lang: str = "zh") -> str:
+    """Where the running server imports from, how often, and what waits there now."""
+    folder = inbox.directory()
+    poll = inbox.poll_seconds()
+    if not poll:
+        return t("收件箱未启用（DANGQUN_INBOX_POLL=0）。", lang)
+    return t("收件箱：{folder}（每 {poll} 秒检查一次，导入人记为收件箱，文件随后移到 done 或 rejected），"
+             "当前待导入 {n} 个文件。", lang, folder=str(folder), poll=f"{poll:g}", n=len(inbox.waiting(folder)))
