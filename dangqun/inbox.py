@@ -12,6 +12,7 @@ and any file changed in the last SETTLE_SECONDS waits for the next pass.
 """
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import logging
 import os
@@ -118,6 +119,10 @@ class Watcher(threading.Thread):
     def stop(self) -> None:
         self.stopped.set()
 
+    def join_stopped(self, timeout: float = 30) -> None:
+        self.stop()
+        self.join(timeout)
+
 
 def start(con, db_path=None) -> Watcher | None:
     """The inbox thread of this process (None when $DANGQUN_INBOX_POLL is 0)."""
@@ -126,4 +131,6 @@ def start(con, db_path=None) -> Watcher | None:
         return None
     watcher = Watcher(con, directory(db_path), poll, db_path)
     watcher.start()
+    # ended before the interpreter: a daemon thread cut off while it holds the connection leaks it
+    atexit.register(watcher.join_stopped)
     return watcher

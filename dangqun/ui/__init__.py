@@ -10,9 +10,9 @@ from dangqun.ui.frame import Frame, frame
 from dangqun.ui.mapping_step import MAPPINGS, forget as forget_mapping, mapping_step
 from dangqun.ui.sidebar import STATE, drill_to, set_category, set_filters
 from dangqun.ui.widgets import (ASKED, ask_button, asked, chart, clicked_code, downloads, downloads_lazy, follow,
-                                no_data, open_records, table)
+                                no_data, no_survey, open_records, table)
 
 __all__ = ["ASKED", "MAPPINGS", "RUN_VERSION", "SESSION", "STATE", "Context", "Frame", "account", "ask_button", "asked",
            "audit_imports", "chart", "clicked_code", "connection", "context", "data_version", "deferred_query",
-           "downloads", "downloads_lazy", "drill_to", "follow", "forget_mapping", "frame", "mapping_step", "no_data", "open_records", "query",
+           "downloads", "downloads_lazy", "drill_to", "follow", "forget_mapping", "frame", "mapping_step", "no_data", "no_survey", "open_records", "query",
            "read_data_version", "set_category", "set_filters", "table"]
