@@ -68,10 +68,10 @@ def test_map_try_save_and_import_a_foreign_csv(open_page, app_db, edit, profiles
     assert len(grid) == len(KINDS["service_records"].columns)
     cell = (lambda v: None if pd.isna(v) else v)                 # empty cells come back from Arrow as NaN
     proposed = {r["列"]: (r["来源"], cell(r["文件表头"]), cell(r["日期格式"])) for _, r in grid.iterrows()}
-    assert proposed["受理编号"] == ("文件表头", "Ticket", None)
+    assert proposed["受理编号"] == ("文件表头", "Ticket", "")
     assert proposed["受理时间"] == ("文件表头", "Opened", "%m/%d/%Y %H:%M")
-    assert proposed["办理状态"] == ("文件表头", "State", None)
-    assert proposed["中心编码"][0] == proposed["事项编码"][0] == "无"
+    assert proposed["办理状态"] == ("文件表头", "State", "")
+    assert proposed["中心编码"] == proposed["事项编码"] == ("无", "（无）", "")
     check = frame_with(at, ["列", "来源", "样本", "可解析"]).set_index("列")
     assert check.loc["受理时间"].tolist() == ["文件表头", "03/05/2020 09:07 | 03/06/2020 10:00 | 03/07/2020 11:00", "100.0%"]
     assert check.loc["中心编码", "样本"] == "必填，须指定来源"
@@ -87,7 +87,7 @@ def test_map_try_save_and_import_a_foreign_csv(open_page, app_db, edit, profiles
     assert check.loc["联系电话", "样本"] == "138****1234 | 139****1111 | 139****2222"
     channel = editor(at, "map_vals_").value       # the value grids: 受理渠道 first, then 办理状态
     assert channel[["源值", "行数"]].to_dict("list") == {"源值": ["Phone", "Walk-in", "Web"], "行数": [1, 1, 1]}
-    assert channel["规范值"].isna().all()          # no proposal: none of them is a contract channel
+    assert channel["规范值"].tolist() == ["（未对应）"] * 3     # no proposal: none of them is a contract channel
     keys = [d.key for d in at.dataframe if d.key and d.key.startswith("map_vals_")]
     assert len(keys) == 2
     edit[keys[0]] = {0: {"规范值": "电话"}, 1: {"规范值": "窗口"}, 2: {"规范值": "网上"}}

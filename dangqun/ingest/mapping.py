@@ -629,11 +629,13 @@ def _fit(con, i: int, col: Column) -> tuple[list[str], float]:
 
 
 def sample_cells(con, i: int, col: Column, n: int = 3) -> list[str]:
-    """n sample cells of column i, masked as they would be stored (drafts and the page show them)."""
+    """n sample cells of column i, masked as they would be stored (drafts and the page show them): personal
+    columns by their rule, digit runs inside any other text; codes and ids as given (they name no person,
+    and whoever checks the mapping must see them whole)."""
     from dangqun.ingest.write import py_mask
     from dangqun.privacy import mask_text
 
-    fn = py_mask(col) or mask_text
+    fn = py_mask(col) or (str if col.name.endswith(("_id", "_code")) else mask_text)
     vals = [r[0] for r in con.execute(f"select c{i} from m_src where c{i} is not null limit {int(n)}").fetchall()]
     return [re.sub(r"\s+", " ", fn(v))[:24] for v in vals]
 

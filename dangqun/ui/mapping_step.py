@@ -47,7 +47,7 @@ def mapping_step(pv, lang: str, key: str) -> None:
                 "列": st.column_config.TextColumn(t("列", lang)),
                 "必填": st.column_config.TextColumn(t("必填", lang), width="small"),
                 "来源": st.column_config.SelectboxColumn(t("来源", lang), options=list(view.SOURCES), required=True),
-                "文件表头": st.column_config.SelectboxColumn(t("文件表头", lang), options=headers),
+                "文件表头": st.column_config.SelectboxColumn(t("文件表头", lang), options=[view.NO_HEADER, *headers]),
                 "常量": st.column_config.TextColumn(t("常量", lang)),
                 "日期格式": st.column_config.TextColumn(t("日期格式", lang)),
             })
@@ -104,7 +104,7 @@ def _value_grids(cur, sheet, path: str, kind: str, grid, lang: str, key: str) ->
                     "源值": st.column_config.TextColumn(t("源值", lang)),
                     "行数": st.column_config.NumberColumn(t("行数", lang), format="localized"),
                     "规范值": st.column_config.SelectboxColumn(
-                        t("规范值", lang), options=[*col.enum, view.EMPTY_VALUE, view.SKIP_VALUE]),
+                        t("规范值", lang), options=[view.UNMAPPED, *col.enum, view.EMPTY_VALUE, view.SKIP_VALUE]),
                 })
     return out
 

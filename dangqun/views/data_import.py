@@ -209,6 +209,9 @@ SOURCES = ("文件表头", "常量", "推导", "无")
 EMPTY_VALUE = "（空）"        # the row is kept, the column left empty
 SKIP_VALUE = "忽略该行"       # the row is left out, counted as skipped with this reason
 SKIP_REASON = "导入页面映射时选择忽略该行"
+# what an empty grid cell shows (a select cell without a value would show the word None)
+NO_HEADER = "（无）"
+UNMAPPED = "（未对应）"   # the value is left as it is: the import quarantines it unless the contract allows it
 PROFILE_NAME = re.compile(r"[0-9A-Za-z_\-\u4e00-\u9fff]{1,40}")
 MAP_COLUMNS = ("列", "必填", "来源", "文件表头", "常量", "日期格式")
 
@@ -219,20 +222,22 @@ def mapping_grid(proposal) -> pd.DataFrame:
     format. The contract's column name is the index."""
     rows, index = [], []
     for col in KINDS[proposal.kind].columns:
-        source, header, fmt = "无", None, None
+        source, header, fmt = "无", NO_HEADER, ""
         if col.name in proposal.chosen:
             i, formats, _ = proposal.chosen[col.name]
-            source, header, fmt = "文件表头", proposal.headers[i].strip(), (formats[0] if formats else None)
+            source, header, fmt = "文件表头", proposal.headers[i].strip(), (formats[0] if formats else "")
         elif col.name == "status" and proposal.status_from is not None:
             source, header = "推导", proposal.headers[proposal.status_from].strip()
         rows.append({"列": col.header, "必填": "是" if col.required else "", "来源": source, "文件表头": header,
-                     "常量": None, "日期格式": fmt})
+                     "常量": "", "日期格式": fmt})
         index.append(col.name)
     return pd.DataFrame(rows, index=pd.Index(index, name="column"), columns=list(MAP_COLUMNS))
 
 
 def _cell(v) -> str:
-    return "" if v is None or (isinstance(v, float) and v != v) or pd.isna(v) else str(v).strip()
+    if v is None or pd.isna(v) or v in (NO_HEADER, UNMAPPED):
+        return ""
+    return str(v).strip()
 
 
 def value_columns(kind: str, grid: pd.DataFrame) -> dict[str, str]:
@@ -252,7 +257,7 @@ def values_grid(con, sheet, column: str, kind: str, header: str) -> pd.DataFrame
     with mapping.registered(con, sheet):
         rows = mapping.distinct_values(con, i, mapping.ENUM_VALUES_MAX)
     return pd.DataFrame({"源值": [v for v, _ in rows], "行数": [int(n) for _, n in rows],
-                         "规范值": [v if v in enum else None for v, _ in rows]}).astype({"规范值": "object"})
+                         "规范值": [v if v in enum else UNMAPPED for v, _ in rows]})
 
 
 def _header_index(headers: list[str], header: str) -> int | None:
