@@ -1,6 +1,6 @@
 """Import of the platforms' exports (DESIGN §3): read, normalise, validate, mask, write.
 
-    import_files(con, paths, kind=None, db_path=None) -> list[Report]
+    import_files(con, paths, kind=None, db_path=None, mapping=None, imported_by=None) -> list[Report]
     preview(path, n=20) -> (kind, encoding, DataFrame, notes)
 
 The pipeline, set-wise so that a million rows take seconds (no per-row Python on the CSV path):
