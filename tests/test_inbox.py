@@ -40,8 +40,9 @@ def test_process_imports_moves_and_logs(scratch_con, tmp_path):
     drop(folder, "还在写.csv", CSV, age=0)                 # changed just now: waits for the next pass
     drop(folder, "半截.csv.part", CSV).rename(folder / "半截.csv.part")
     reports = inbox.process(scratch_con, folder)
+    # oldest first: 夜间导出.csv was dropped a moment before 不是导出.csv
     assert [(Path(r.file).name, r.rows_read, r.imported, r.quarantined, r.rejected) for r in reports] == [
-        ("不是导出.csv", 0, 0, 0, True), ("夜间导出.csv", 3, 2, 1, False)]     # equally old: by name
+        ("夜间导出.csv", 3, 2, 1, False), ("不是导出.csv", 0, 0, 0, True)]
     assert sorted(p.name for p in folder.iterdir() if p.is_file()) == ["半截.csv.part", "还在写.csv"]
     [done] = list((folder / "done").iterdir())
     [rejected] = list((folder / "rejected").iterdir())
