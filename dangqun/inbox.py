@@ -100,21 +100,23 @@ def process(con, folder: Path, db_path=None) -> list[ingest.Report]:
 
 
 class Watcher(threading.Thread):
-    """Looks into the inbox every `poll` seconds for the life of the server process."""
+    """Looks into the inbox every `poll` seconds for the life of the server process. `connection()` gives
+    the process's connection at each pass (the dashboard's cached one, which a cache clear may replace):
+    the thread never keeps a connection of its own alive."""
 
-    def __init__(self, con, folder: Path, poll: float, db_path=None):
+    def __init__(self, connection, folder: Path, poll: float, db_path=None):
         super().__init__(name="dangqun-inbox", daemon=True)
-        self.con, self.folder, self.poll, self.db_path = con, folder, poll, db_path
+        self.connection, self.folder, self.poll, self.db_path = connection, folder, poll, db_path
         self.stopped = threading.Event()
 
     def run(self) -> None:
-        while not self.stopped.is_set():
+        # the first look after one interval: the connection that starts the thread is still being made
+        while not self.stopped.wait(self.poll):
             try:
                 self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-                process(self.con, self.folder, self.db_path)
+                process(self.connection(), self.folder, self.db_path)
             except Exception:  # noqa: BLE001 - keep looking: a full disk or a moved folder may pass
                 log.exception("inbox: pass over %s failed", self.folder)
-            self.stopped.wait(self.poll)
 
     def stop(self) -> None:
         self.stopped.set()
@@ -124,13 +126,20 @@ class Watcher(threading.Thread):
         self.join(timeout)
 
 
-def start(con, db_path=None) -> Watcher | None:
-    """The inbox thread of this process (None when $DANGQUN_INBOX_POLL is 0)."""
+_watcher: Watcher | None = None
+_started = threading.Lock()
+
+
+def start(connection, db_path=None) -> Watcher | None:
+    """The inbox thread of this process, started once (None when $DANGQUN_INBOX_POLL is 0)."""
+    global _watcher
     poll = poll_seconds()
     if not poll:
         return None
-    watcher = Watcher(con, directory(db_path), poll, db_path)
-    watcher.start()
-    # ended before the interpreter: a daemon thread cut off while it holds the connection leaks it
-    atexit.register(watcher.join_stopped)
-    return watcher
+    with _started:
+        if _watcher is None or not _watcher.is_alive():
+            _watcher = Watcher(connection, directory(db_path), poll, db_path)
+            _watcher.start()
+            # ended before the interpreter: a daemon thread cut off inside DuckDB leaks its objects
+            atexit.register(_watcher.join_stopped)
+    return _watcher

@@ -22,7 +22,7 @@ def connection():
     (dangqun.inbox) starts with it, once per process: it imports on this connection while the server
     holds the database."""
     con = db.connect(db.resolve_path())
-    inbox.start(con)
+    inbox.start(connection)
     return con
 
 
