@@ -2,11 +2,25 @@
 middlewares. dangqun.server_guard keeps sessions that have not logged in as an administrator from
 uploading, drops cache-clearing messages and hides /_stcore/metrics; dangqun.web_session sets and clears
 the HttpOnly session cookie (a login survives F5) and serves a download only to the session that built it.
-`streamlit run app.py` serves the same pages without either: do not serve it to anyone that way."""
+`streamlit run app.py` serves the same pages without either: do not serve it to anyone that way.
+At start-up the database is opened, and with it the inbox thread (dangqun.inbox), so files dropped into
+the inbox are imported before anyone opens a page."""
+from contextlib import asynccontextmanager
+
 import streamlit as st
 from starlette.middleware import Middleware
 
 from dangqun.server_guard import Guard
 from dangqun.web_session import SessionCookies
 
-app = st.App("app.py", middleware=[Middleware(Guard), Middleware(SessionCookies)])
+
+
+@asynccontextmanager
+async def _lifespan(app):
+    from dangqun.ui.data import connection
+
+    connection()
+    yield
+
+
+app = st.App("app.py", middleware=[Middleware(Guard), Middleware(SessionCookies)], lifespan=_lifespan)

@@ -20,6 +20,7 @@ ACTIONS = {
     "import": "导入",
     "account": "账号变更",
     "alert_status": "预警处理",
+    "mapping": "映射配置",
 }
 # hostile input must not grow the log without bound: every text is cut to these lengths
 LIMITS = {"user_name": 64, "target": 200, "detail": 2000, "result": 64}
@@ -63,7 +64,8 @@ def record_import(con, user: str, report) -> None:
     """One import row per file (an ingest.Report): its counts, or why it was rejected."""
     detail = (report.message if report.rejected else
               f"读取 {report.rows_read}，新增 {report.imported}，更新 {report.updated}，"
-              f"重复 {report.duplicates}，隔离 {report.quarantined}")
+              f"重复 {report.duplicates}，隔离 {report.quarantined}"
+              + (f"，跳过 {report.skipped}；{report.mapping}" if getattr(report, "mapping", None) else ""))
     # the file's own name: a page upload's path is a temporary directory of no interest
     record(con, user, "import", target=Path(report.file).name, detail=detail,
            result="rejected" if report.rejected else "ok")

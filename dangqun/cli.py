@@ -109,7 +109,17 @@ def main(argv=None) -> int:
                             rounds=args.rounds, pages=args.pages or pages.PAGE_FILES,
                             import_rows=args.import_rows, seconds=args.seconds)
     except db.DatabaseLocked as exc:
-        print(exc, file=sys.stderr)
+        if args.command != "import":
+            print(exc, file=sys.stderr)
+        else:
+            from dangqun import inbox
+
+            folder = inbox.directory(args.db)
+            print(f"数据库文件 {db.resolve_path(args.db)} 正被另一个进程（通常是正在运行的看板）占用，未导入。"
+                  f"看板运行时请把文件放进收件箱 {folder}：看板定时检查并导入，结果见「数据导入」页的导入记录"
+                  f"（导入人为收件箱），文件随后移到 {folder / inbox.DONE} 或 {folder / inbox.REJECTED}。"
+                  f" / The database is held by the running dashboard: drop the file into its inbox {folder} instead.",
+                  file=sys.stderr)
         return 3
     return 1
 
@@ -198,16 +208,7 @@ def _dry_run(args) -> int:
             if args.json:
                 print(json.dumps(r.to_json(), ensure_ascii=False))
                 continue
-            if r.rejected:
-                print(f"✗ {f}：{r.message}")
-                continue
-            good = r.rows_read - r.skipped - r.quarantined - r.repeated
-            print(f"（试运行，未写入）{f}：读取 {r.rows_read:,} 行，可导入 {good:,}，跳过 {r.skipped:,}，"
-                  f"文件内重复 {r.repeated:,}，将隔离 {r.quarantined:,}")
-            for n in r.notes:
-                print(f"    {n}")
-            for e in r.errors[:10]:
-                print(f"    第 {e.row} 行 {e.column or ''}：{e.reason}")
+            print("\n".join(r.dry_run_zh()))
         return code
     finally:
         con.close()

@@ -374,6 +374,19 @@ def fmt_pct(x, places: int = 1) -> str:
     return DASH if d is None else f"{_quantize(d * 100, places):,}%"
 
 
+NO_SURVEY = "无回访数据"   # a rate over 有效回访 where there is none (no survey fields imported): not 0%, not —
+
+
+def fmt_survey_pct(rate, valid, lang: str = "zh") -> str:
+    """A rate over 有效回访 as a percentage, or 无回访数据 where `valid` is 0 or missing."""
+    return t(NO_SURVEY, lang) if _missing(valid) or not valid else fmt_pct(rate)
+
+
+def fmt_survey_score(score, valid, lang: str = "zh") -> str:
+    """综合成绩 (built on the 三率), or 无回访数据 where `valid` is 0 or missing."""
+    return t(NO_SURVEY, lang) if _missing(valid) or not valid else fmt_score(score)
+
+
 def fmt_score(x) -> str:
     """综合成绩 (points out of 100), two decimals: '93.45'."""
     return fmt_num(x, 2)

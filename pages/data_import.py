@@ -23,14 +23,19 @@ if pending and "import_dir" not in st.session_state:
     st.session_state["import_dir"] = str(view.session_dir())
 previews = []
 if "import_dir" in st.session_state:
-    previews = view.preview_files(view.save_uploads(pending, st.session_state["import_dir"]))
+    previews = view.preview_files(view.save_uploads(pending, st.session_state["import_dir"]),
+                                  mappings=st.session_state.get(ui.MAPPINGS))
+if "_mapping_saved" in st.session_state:
+    st.success(st.session_state.pop("_mapping_saved"))
 if previews:
     st.subheader(fr.t("文件预览"))
     for pv in previews:
         with st.expander(md(pv.file), expanded=len(previews) == 1):
-            if pv.kind is None:
+            if pv.kind is None and pv.encoding is None:
                 st.warning(fr.t("无法识别该文件，导入时将被拒绝。"))
-            else:
+            elif pv.kind is not None:
+                if pv.mapping is not None:
+                    st.caption(fr.t("按映射配置「{name}」导入", name=pv.mapping.name))
                 st.caption(fr.t("类型：{kind} · 编码：{encoding} · 前 {n} 行（个人信息已脱敏）",
                                 kind=view.kind_label(pv.kind, lang), encoding=pv.encoding,
                                 n=len(pv.rows)))
@@ -38,6 +43,8 @@ if previews:
                 st.dataframe(pv.rows, hide_index=True)
             for note in pv.notes:
                 st.caption(fr.t("注：{note}", note=md(note)))
+            if pv.kind is None and pv.encoding is not None:    # read, but its headers fit no kind
+                ui.mapping_step(pv, lang, key=str(abs(hash(str(pv.path)))))
 
 if st.button(fr.t("开始导入"), key="import_run", type="primary", disabled=not previews):
     bar = st.progress(0.0)
@@ -49,13 +56,15 @@ if st.button(fr.t("开始导入"), key="import_run", type="primary", disabled=no
 
     cur = ui.connection().cursor()   # its own cursor: the import's temp tables and transaction stay here
     try:
-        st.session_state["import_results"] = view.run_import(cur, previews, progress=_progress)
+        st.session_state["import_results"] = view.run_import(cur, previews, progress=_progress,
+                                                             imported_by=ui.account().name)
         ui.read_data_version()  # the history and table sizes below are of the new data
         ui.audit_imports(st.session_state["import_results"])
     finally:
         cur.close()
         imported_ids.update(f.file_id for f in pending)
         view.discard([pv.path for pv in previews])
+        ui.forget_mapping([pv.path for pv in previews])
 
 results = st.session_state.get("import_results")
 if results:
@@ -77,6 +86,7 @@ if results:
                          f"quarantine_{r.import_id}", fr)
 
 st.subheader(fr.t("导入记录"))
+st.caption(view.inbox_note(lang))
 history = ui.query("import_history", {"limit": view.HISTORY_ROWS})
 if len(history) == 0:
     st.info(fr.t("还没有导入记录"))

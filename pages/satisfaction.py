@@ -26,13 +26,17 @@ cols[0].metric(fr.t("有效回访"), metrics.fmt_int(valid), border=True,
 for col, (key, label, num) in zip(cols[1:4], (("response_rate", "响应率", summary["contacted"]),
                                               ("solve_rate", "解决率", summary["solved"]),
                                               ("satisfaction_rate", "满意率", weighted))):
-    col.metric(fr.t(label), metrics.fmt_pct(r[key]), border=True, help=metrics.fmt_ratio_hover(num, valid))
-cols[4].metric(fr.t("综合成绩"), metrics.fmt_score(r["composite_score"]), border=True,
+    col.metric(fr.t(label), metrics.fmt_survey_pct(r[key], valid, fr.lang), border=True,
+               help=metrics.fmt_ratio_hover(num, valid))
+cols[4].metric(fr.t("综合成绩"), metrics.fmt_survey_score(r["composite_score"], valid, fr.lang), border=True,
                help=metrics.composite_formula(fr.lang, cfg))
 with st.expander(fr.t("计分口径")):
     st.caption(view.weights_note(fr.lang, cfg))
 
-ui.chart(charts.rates_trend(trend, fr.lang, cfg.yellow_below), trend, fr.t("三率月度走势"), "rates_trend", fr)
+if valid:
+    ui.chart(charts.rates_trend(trend, fr.lang, cfg.yellow_below), trend, fr.t("三率月度走势"), "rates_trend", fr)
+else:
+    ui.no_survey(fr.lang)     # no survey fields imported for the period: no rate line at 0%
 
 # ranking of the units one level below, against the comparison period
 st.subheader(fr.t("下级单位考核排名"))
@@ -56,8 +60,9 @@ left, right = st.columns(2)
 with left:
     levels = metrics.satisfaction_levels(summary)
     if levels["count"].sum() == 0:
-        levels = levels.iloc[0:0]
-    ui.chart(charts.levels_donut(levels, fr.lang), levels, fr.t("回访满意度分布"), "levels", fr)
+        ui.no_survey(fr.lang)
+    else:
+        ui.chart(charts.levels_donut(levels, fr.lang), levels, fr.t("回访满意度分布"), "levels", fr)
 with right:
     reasons = ui.query("dissatisfaction_reasons", fr.params())
     ui.chart(charts.reasons_bars(reasons, fr.lang), reasons, fr.t("不满意原因"), "reasons", fr)

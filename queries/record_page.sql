@@ -1,7 +1,8 @@
 -- name: record_page(region, start, end, category, channel, center_id, id_prefix, item_text, limit, offset)
 -- 明细查询: one page of the matching records, newest first (the full download passes offset 0 and
 -- the record_count as limit). 服务对象 and 联系电话 are the masked values as stored; the resident
--- hash never leaves the database. Ties on 受理时间 are ordered by 受理编号 so pages do not overlap.
+-- hash never leaves the database. 诉求内容 and 答复意见 were masked on the way in (digit runs: phones, ID
+-- and card numbers); mask_text again here so a row stored before that rule cannot show one. Ties on 受理时间 are ordered by 受理编号 so pages do not overlap.
 -- grain: one row per service record
 -- key: record_id
 with
@@ -30,7 +31,9 @@ final as (
         r.closed_at,
         r.due_on,
         r.satisfaction,
-        r.score
+        r.score,
+        mask_text(r.request_text) as request_text,
+        mask_text(r.reply_text) as reply_text
     from page_ids p
     join service_records r using (record_id)
     join centers c on c.center_id = r.center_id

@@ -266,3 +266,33 @@ def test_logout_button_shows_its_whole_label_in_english(server, page):
     box = button.bounding_box()
     assert box["x"] + box["width"] <= sidebar["x"] + sidebar["width"]
     page.locator('[data-testid="stSidebar"]').screenshot(path=str(ARTIFACTS / "sidebar_en.png"))
+
+
+MAPPED_CSV = ("编号,站点编码,留言时间,服务事项编码,状态,留言人,手机\n"
+              "WB2016-1,ZX210681107201,2016/05/05 09:07,0101,已办结,张三丰,13812341234\n"
+              "WB2016-2,ZX210681107201,2016/05/06 10:00,0102,处理中,李四,13900001111\n"
+              "WB2016-3,ZX210681107201,2016/05/07 11:00,0102,已办结,王五,13900002222\n")
+
+
+def test_mapping_step_up_to_the_dry_run(server, page, tmp_path):
+    """A file whose headers fit no kind (编号 and 留言时间 are not contract headers): the page drafts the
+    mapping, shows masked samples and parse rates, and the dry run reports what would be imported."""
+    upload = tmp_path / "外部平台.csv"
+    upload.write_text(MAPPED_CSV, encoding="utf-8")
+    open_logged_in(page, f"{server}/data_import")
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(upload))
+    wait_ready(page)
+    expect(page.get_by_text("无法识别该文件的表头。可在下面把它的列对应到数据规范")).to_be_visible()
+    expect(page.get_by_text("列对应", exact=True)).to_be_visible()
+    expect(page.get_by_text("值对应", exact=True)).to_be_visible()
+    expect(page.get_by_text("逐列核对", exact=True)).to_be_visible()
+    page.get_by_text("列对应", exact=True).scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "data_import_mapping_grid.png"))
+    page.get_by_role("button", name="试运行").click()
+    wait_ready(page)
+    summary = page.locator('[data-testid="stCode"]')
+    expect(summary).to_contain_text("（试运行，未写入）外部平台.csv：读取 3 行，可导入 2，跳过 0，文件内重复 0，将隔离 1")
+    expect(summary).to_contain_text("未映射的值「处理中」：1 行")
+    expect(page.get_by_role("button", name="保存映射配置")).to_be_visible()
+    assert page.locator('[data-testid="stException"]').count() == 0
+    page.screenshot(path=str(ARTIFACTS / "data_import_mapping.png"), full_page=True)

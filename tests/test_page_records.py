@@ -107,7 +107,8 @@ def test_english(open_page, demo_con, wolong):
     assert_shows(at, n, first, lang="en")
     assert list(table(at).columns) == ["Record ID", "Center", "Item code", "Service item", "Category",
                                        "Received at", "Channel", "Group", "Resident", "Phone", "Status",
-                                       "Closed at", t("截止日期", "en"), "Satisfaction", "Score"]
+                                       "Closed at", t("截止日期", "en"), "Satisfaction", "Score",
+                                       "Request text", "Reply text"]
     assert [b.label for b in at.get("download_button")] == ["Download CSV", "Download Excel"]
     assert at.text_input(key="rec_search_id").label == "Record ID (starts with)"
 

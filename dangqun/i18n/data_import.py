@@ -50,4 +50,42 @@ EN = {
     "起始日期": "First date",
     "区划": "Regions",
     "服务事项目录": "Service catalog",
+    # the mapping step (dangqun.ui.mapping_step)
+    "无法识别该文件的表头。可在下面把它的列对应到数据规范（映射配置）：试运行无误后保存配置，再点「开始导入」按此配置导入。":
+        "This file's headers are not recognised. Map its columns to the data contract below (a mapping profile): "
+        "try it, save the profile, then press Import to import the file with it.",
+    "文件类型": "File type",
+    "列对应": "Columns",
+    "每个数据规范的列选一个来源：文件表头、常量、推导（办理状态：所选表头有值即已办结）或无；日期列可填日期格式，如 %m/%d/%Y %I:%M:%S %p。":
+        "Give each contract column one source: a file header, a constant, derived (status: closed where the chosen "
+        "header has a value) or none; a date column may take a format such as %m/%d/%Y %I:%M:%S %p.",
+    "必填": "Required",
+    "来源": "Source",
+    "文件表头": "File header",
+    "常量": "Constant",
+    "日期格式": "Date format",
+    "值对应": "Values",
+    "可选值列的每个不同的值（按行数排序）对应到规范值；「忽略该行」的行不导入，计入跳过。":
+        "Map each distinct value of an enumerated column (commonest first) to a contract value; rows set to "
+        "忽略该行 (skip the row) are not imported and are counted as skipped.",
+    "源值": "Source value",
+    "规范值": "Contract value",
+    "逐列核对": "Check by column",
+    "样本已按入库方式脱敏；可解析：非空单元格中能按该列类型读出（可选值列：已对应到规范值或忽略）的比例。":
+        "Samples are masked as they would be stored; parse rate: the share of non-empty cells read as the "
+        "column's type (enumerated columns: mapped to a contract value or skipped).",
+    "试运行": "Try (dry run)",
+    "映射已修改，请重新试运行。": "The mapping has changed: try it again.",
+    "试运行结果（未写入）": "Dry run (nothing written)",
+    "按此映射，文件将被拒绝；请修改后重新试运行。": "With this mapping the file would be rejected: change it and try again.",
+    "配置名称（保存为 config/mappings/名称.toml）": "Profile name (saved as config/mappings/<name>.toml)",
+    "保存映射配置": "Save profile",
+    "已保存映射配置 {name}；点「开始导入」按此配置导入 {file}。":
+        "Saved the mapping profile {name}; press Import to import {file} with it.",
+    "按映射配置「{name}」导入": "Imported with the mapping profile “{name}”",
+    "映射配置": "Mapping profile",
+    "收件箱未启用（DANGQUN_INBOX_POLL=0）。": "The inbox is off (DANGQUN_INBOX_POLL=0).",
+    "收件箱：{folder}（每 {poll} 秒检查一次，导入人记为收件箱，文件随后移到 done 或 rejected），当前待导入 {n} 个文件。":
+        "Inbox: {folder} (looked into every {poll} s, imported by 收件箱 (inbox), files then moved to done or "
+        "rejected); {n} files waiting now.",
 }

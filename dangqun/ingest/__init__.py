@@ -1,6 +1,6 @@
 """Import of the platforms' exports (DESIGN §3): read, normalise, validate, mask, write.
 
-    import_files(con, paths, kind=None, db_path=None) -> list[Report]
+    import_files(con, paths, kind=None, db_path=None, mapping=None, imported_by=None) -> list[Report]
     preview(path, n=20) -> (kind, encoding, DataFrame, notes)
 
 The pipeline, set-wise so that a million rows take seconds (no per-row Python on the CSV path):
@@ -51,7 +51,6 @@ Decisions:
 """
 from __future__ import annotations
 
-import getpass
 import os
 from dataclasses import asdict, dataclass, field
 
@@ -102,6 +101,17 @@ class Report:
             out |= {"skipped": self.skipped, "mapping": self.mapping}
         return out
 
+    def dry_run_zh(self, max_errors: int = 10) -> list[str]:
+        """What a dry run (import_file(dry_run=True)) found, as the CLI prints it and the import page shows it."""
+        if self.rejected:
+            return [f"✗ {self.file}：{self.message}"]
+        good = self.rows_read - self.skipped - self.quarantined - self.repeated
+        lines = [f"（试运行，未写入）{self.file}：读取 {self.rows_read:,} 行，可导入 {good:,}，跳过 {self.skipped:,}，"
+                 f"文件内重复 {self.repeated:,}，将隔离 {self.quarantined:,}"]
+        lines += [f"    {n}" for n in self.notes]
+        lines += [f"    第 {e.row} 行 {e.column or ''}：{e.reason}" for e in self.errors[:max_errors]]
+        return lines
+
     def summary_zh(self, max_errors: int = 10) -> str:
         if self.rejected and self.quarantined:
             lines = [f"✗ {self.file}：已拒绝。读取 {self.rows_read} 行，{self.message}（各行原因见隔离表）"]
@@ -128,11 +138,13 @@ def _db_path(con) -> str | None:
     return rows[0][0] if rows and rows[0][0] else None
 
 
-def import_files(con, paths, kind: str | None = None, db_path=None, mapping=None, names=None) -> list[Report]:
+def import_files(con, paths, kind: str | None = None, db_path=None, mapping=None, names=None,
+                 imported_by: str | None = None) -> list[Report]:
     """Import each file in its own transaction; centers files first (see module docstring). `mapping` is a
     profile path (dangqun.ingest.mapping) applied to every file; without it a file whose headers fit no
     kind is matched against the saved profiles by its header fingerprint. `names`: the files as reports and
-    the import log name them (an upload's own name), else their paths."""
+    the import log name them (an upload's own name), else their paths. `imported_by` is who import_log
+    names: the logged-in account on the page, 收件箱 for the inbox, cli:<os user> by default."""
     path = db_path or _db_path(con)
     salt = privacy.salt_for(path) if path else os.urandom(16).hex()
     con.execute("set enable_progress_bar = false")   # the CLI's output is ours (and --json is parsed)
@@ -150,12 +162,12 @@ def import_files(con, paths, kind: str | None = None, db_path=None, mapping=None
     reports: dict[int, Report] = {}
     for _, i in sorted(order):
         reports[i] = import_file(con, str(paths[i]), kind=kind, salt=salt, mapping=mapping,
-                                 name=names[i] if names else None)
+                                 name=names[i] if names else None, imported_by=imported_by)
     return [reports[i] for i in range(len(paths))]
 
 
 def import_file(con, path: str, kind: str | None = None, salt: str = "", mapping=None,
-                dry_run: bool = False, name: str | None = None) -> Report:
+                dry_run: bool = False, name: str | None = None, imported_by: str | None = None) -> Report:
     """One file. With dry_run nothing is written (not even import_log): the report's notes carry the
     per-column parse rates and the values the mapping leaves unmapped."""
     from dangqun.ingest import mapping as mapping_mod
@@ -206,12 +218,12 @@ def import_file(con, path: str, kind: str | None = None, salt: str = "", mapping
         if not report.rows_read:
             report.skipped = 0
         if not dry_run:
-            _log(con, report, raw_sheet, file_name, status="已拒绝")
+            _log(con, report, raw_sheet, file_name, status="已拒绝", user=imported_by)
         return report
     raw_of_bad = None
     if profile is not None:
         raw_of_bad = lambda cells: mapping_mod.bad_line_raw(raw_sheet.headers, cells, profile)  # noqa: E731
-    _commit_file(con, m, sheet, report, final, cols, file_name, raw_of_bad)
+    _commit_file(con, m, sheet, report, final, cols, file_name, raw_of_bad, imported_by)
     return report
 
 
@@ -317,7 +329,7 @@ def _bad_line_json(m, sheet, cells: list[str]) -> str:
 
 
 def _commit_file(con, m, sheet, report: Report, final: list[str], cols: list[str], file_name: str,
-                 raw_of_bad=None) -> None:
+                 raw_of_bad=None, imported_by: str | None = None) -> None:
     cols = write.make_good(con, m, final, cols)
     con.begin()
     try:
@@ -339,7 +351,8 @@ def _commit_file(con, m, sheet, report: Report, final: list[str], cols: list[str
                          "center": None if raw_of_bad or center_i is None or center_i >= len(b.cells)
                          else b.cells[center_i],
                          "raw": raw_of_bad(b.cells) if raw_of_bad else _bad_line_json(m, sheet, b.cells)})
-        _log(con, report, sheet, file_name, status="已拒绝" if report.rejected else "已处理", import_id=import_id)
+        _log(con, report, sheet, file_name, status="已拒绝" if report.rejected else "已处理", import_id=import_id,
+             user=imported_by)
         db.bump_data_version(con)
         _commit(con)
     except BaseException:
@@ -366,11 +379,11 @@ def _commit(con) -> None:
     con.commit()
 
 
-def _log(con, report: Report, sheet, file_name: str, status: str, import_id=None) -> None:
-    try:
-        user = getpass.getuser()
-    except Exception:  # noqa: BLE001 - no user name in some containers
-        user = None
+def _log(con, report: Report, sheet, file_name: str, status: str, import_id=None, user: str | None = None) -> None:
+    if not user:
+        from dangqun.audit import cli_user
+
+        user = cli_user()
     if import_id is None:
         import_id = con.execute("select nextval('import_id_seq')").fetchall()[0][0]
     report.import_id = import_id

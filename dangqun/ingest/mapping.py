@@ -28,6 +28,7 @@ import io
 import re
 import tomllib
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -489,16 +490,37 @@ DRAFT_FORMATS = ("%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", 
 ENUM_VALUES_MAX = 60   # a draft lists every distinct value of an enum column up to this many
 
 
-def draft(con, sheet: Sheet, kind: str = "service_records", file_name: str = "") -> str:
-    """A commented TOML profile for the file: headers matched by alias and by how their values parse,
-    every distinct value of the enum columns with its count, every unresolved required column as TODO."""
+@dataclass
+class Proposal:
+    """What `map` finds in a file before it is written out as a draft (the import page edits it in a grid)."""
+    kind: str
+    headers: list[str]
+    chosen: dict[str, tuple[int, list[str], float]]   # column → (file index, formats, parse rate)
+    status_from: int | None                           # the closing-time column status is derived from
+    candidates: dict[str, list[str]]                  # unresolved required column → headers a lookup could use
+    values: dict[str, list[tuple[str, int]]]          # enum column → its distinct values with counts, commonest first
+    samples: dict[str, str]                           # chosen column → three masked sample cells
+
+
+@contextmanager
+def registered(con, sheet: Sheet):
+    """The sheet's text cells as m_src (c0..cN) on `con` while the block runs."""
     from dangqun.ingest import normalise
 
     normalise.install(con)
-    knd = KINDS[kind]
     con.register("m_src", sheet.table)
     try:
-        chosen: dict[str, tuple[int, list[str], float]] = {}   # column → (file index, formats, parse rate)
+        yield con
+    finally:
+        con.unregister("m_src")
+
+
+def propose(con, sheet: Sheet, kind: str = "service_records") -> Proposal:
+    """Headers matched by alias and by how their values parse, every distinct value of the enum columns
+    with its count (up to ENUM_VALUES_MAX + 1), candidate lookup headers of unresolved required columns."""
+    knd = KINDS[kind]
+    with registered(con, sheet):
+        chosen: dict[str, tuple[int, list[str], float]] = {}
         taken: set[int] = set()
         hmap = header_map(kind)
         for i, h in enumerate(sheet.headers):   # the contract's own headers and aliases first
@@ -518,73 +540,104 @@ def draft(con, sheet: Sheet, kind: str = "service_records", file_name: str = "")
                     chosen[col.name] = (i, formats, rate)
                     taken.add(i)
                     break
-        lines = [f"# 映射配置草稿：{file_name}（由 python -m dangqun map 生成，请逐项核对）",
-                 "# 每个数据规范的列写一个来源：表头名、{ constant = \"…\" } 常量、或 { derive = … } 推导；",
-                 "# 标 TODO 的必须填写后才能导入（草稿不会替你编造常量）。",
-                 f'kind = "{kind}"',
-                 f"fingerprint = [{', '.join(_toml_str(h.strip()) for h in sheet.headers if h.strip())}]",
-                 "", "[columns]"]
-        for col in knd.columns:
-            if col.name in chosen:
-                i, formats, rate = chosen[col.name]
-                spec = f"{{ header = {_toml_str(sheet.headers[i].strip())}"
-                spec += f", format = {_toml_str(formats[0])} }}" if formats else " }"
-                lines.append(f"{col.name} = {spec}   # {col.header}；样例：{_samples(con, i, col)}"
-                             + (f"；可解析 {rate:.0%}" if col.type in PARSERS else ""))
-            elif col.name == "status" and "closed_at" in chosen:
-                i = chosen["closed_at"][0]
-                lines.append(f"status = {{ derive = \"status\", header = {_toml_str(sheet.headers[i].strip())}, "
-                             f"closed = \"已办结\", open = \"办理中\" }}   # 办理状态：有办结时间即已办结（请核对）")
-            elif col.required:
-                hint = "常量 { constant = \"…\" } 或对照表 { header = \"…\", lookup = \"….csv\", key = \"…\", value = \"…\" }"
-                cands = [f"{h.strip()}（{con.execute(f'select count(distinct c{i}) from m_src').fetchall()[0][0]:,} 种值）"
-                         for i, h in enumerate(sheet.headers) if i not in taken
-                         and any(w in norm_header(h) for w in CANDIDATES.get(col.name, ()))]
-                near = f"；可作对照的表头：{'、'.join(cands[:3])}" if cands else ""
-                lines.append(f'{col.name} = "{TODO}"   # {col.header}（必填）：文件中没有对应的列，请填{hint}{near}')
-            else:
-                lines.append(f"# {col.name} =   # {col.header}：未找到对应的列（可选）")
-        for name in [c for c in chosen if knd.column(c).enum]:
-            col, i = knd.column(name), chosen[name][0]
-            rows = con.execute(f"select c{i}, count(*) from m_src where c{i} is not null group by 1 "
-                               f"order by 2 desc, 1 limit {ENUM_VALUES_MAX + 1}").fetchall()
-            lines += ["", f"[values.{name}]   # 可选值：{'/'.join(col.enum)}；不需要的行写 {{ skip = \"原因\" }}，"
-                          "没有对应的值写 \"\""]
-            for v, n in rows[:ENUM_VALUES_MAX]:
-                target = v if v in col.enum else TODO
-                lines.append(f"{_toml_str(v)} = {_toml_str(target)}   # {n:,} 行")
-            if len(rows) > ENUM_VALUES_MAX:
-                lines.append(f"# …… 还有更多不同的值，请用 --dry-run 查看")
-        return "\n".join(lines) + "\n"
-    finally:
-        con.unregister("m_src")
+        status_from = chosen["closed_at"][0] if "status" not in chosen and "closed_at" in chosen else None
+        candidates = {}
+        for col in knd.required:
+            if col.name not in chosen and not (col.name == "status" and status_from is not None):
+                candidates[col.name] = [
+                    f"{h.strip()}（{con.execute(f'select count(distinct c{i}) from m_src').fetchall()[0][0]:,} 种值）"
+                    for i, h in enumerate(sheet.headers) if i not in taken
+                    and any(w in norm_header(h) for w in CANDIDATES.get(col.name, ()))]
+        values = {name: distinct_values(con, i) for name, (i, _, _) in chosen.items() if knd.column(name).enum}
+        samples = {name: " | ".join(sample_cells(con, i, knd.column(name))) for name, (i, _, _) in chosen.items()}
+    return Proposal(kind, list(sheet.headers), chosen, status_from, candidates, values, samples)
+
+
+def distinct_values(con, i: int, limit: int = ENUM_VALUES_MAX + 1) -> list[tuple[str, int]]:
+    """Column i's distinct non-empty values with their row counts, commonest first (m_src registered)."""
+    return [tuple(r) for r in con.execute(f"select c{i}, count(*) from m_src where c{i} is not null group by 1 "
+                                          f"order by 2 desc, 1 limit {int(limit)}").fetchall()]
+
+
+def draft(con, sheet: Sheet, kind: str = "service_records", file_name: str = "") -> str:
+    """A commented TOML profile for the file (see propose): every unresolved required column as TODO."""
+    pr = propose(con, sheet, kind)
+    knd = KINDS[kind]
+    lines = [f"# 映射配置草稿：{file_name}（由 python -m dangqun map 生成，请逐项核对）",
+             "# 每个数据规范的列写一个来源：表头名、{ constant = \"…\" } 常量、或 { derive = … } 推导；",
+             "# 标 TODO 的必须填写后才能导入（草稿不会替你编造常量）。",
+             f'kind = "{kind}"',
+             f"fingerprint = [{', '.join(_toml_str(h.strip()) for h in sheet.headers if h.strip())}]",
+             "", "[columns]"]
+    for col in knd.columns:
+        if col.name in pr.chosen:
+            i, formats, rate = pr.chosen[col.name]
+            spec = f"{{ header = {_toml_str(sheet.headers[i].strip())}"
+            spec += f", format = {_toml_str(formats[0])} }}" if formats else " }"
+            lines.append(f"{col.name} = {spec}   # {col.header}；样例：{pr.samples[col.name]}"
+                         + (f"；可解析 {rate:.0%}" if col.type in PARSERS else ""))
+        elif col.name == "status" and pr.status_from is not None:
+            lines.append(f"status = {{ derive = \"status\", header = {_toml_str(sheet.headers[pr.status_from].strip())}, "
+                         f"closed = \"已办结\", open = \"办理中\" }}   # 办理状态：有办结时间即已办结（请核对）")
+        elif col.required:
+            hint = "常量 { constant = \"…\" } 或对照表 { header = \"…\", lookup = \"….csv\", key = \"…\", value = \"…\" }"
+            cands = pr.candidates.get(col.name) or []
+            near = f"；可作对照的表头：{'、'.join(cands[:3])}" if cands else ""
+            lines.append(f'{col.name} = "{TODO}"   # {col.header}（必填）：文件中没有对应的列，请填{hint}{near}')
+        else:
+            lines.append(f"# {col.name} =   # {col.header}：未找到对应的列（可选）")
+    for name, rows in pr.values.items():
+        col = knd.column(name)
+        lines += ["", f"[values.{name}]   # 可选值：{'/'.join(col.enum)}；不需要的行写 {{ skip = \"原因\" }}，"
+                      "没有对应的值写 \"\""]
+        for v, n in rows[:ENUM_VALUES_MAX]:
+            target = v if v in col.enum else TODO
+            lines.append(f"{_toml_str(v)} = {_toml_str(target)}   # {n:,} 行")
+        if len(rows) > ENUM_VALUES_MAX:
+            lines.append("# …… 还有更多不同的值，请用 --dry-run 查看")
+    return "\n".join(lines) + "\n"
+
+
+def parse_rate(con, i: int, col: Column, formats: list[str] | None = None) -> float | None:
+    """Share of column i's non-empty cells (m_src registered) that read as `col`'s type — with one of
+    `formats` when given, as the import would — or None when the column has no cells or no type to parse."""
+    c = f"c{i}"
+    if col.type not in PARSERS:
+        return None
+    if formats:
+        ok = (f"try_strptime({c}, [{', '.join(q(f) for f in formats)}]) is not null "
+              f"or try_cast({c} as timestamp) is not null")
+    else:
+        ok = f"{PARSERS[col.type]}({c}) is not null"
+    total, good = con.execute(f"select count({c}), count(*) filter (where {ok}) from m_src").fetchall()[0]
+    return good / total if total else None
 
 
 def _fit(con, i: int, col: Column) -> tuple[list[str], float]:
     """([format] or [], share of non-empty cells that parse) for column i of m_src as `col`."""
-    c = f"c{i}"
     if col.type not in PARSERS:
         return [], 1.0
-    total = con.execute(f"select count({c}) from m_src").fetchall()[0][0]
-    if not total:
+    best = ([], parse_rate(con, i, col))
+    if best[1] is None:
         return [], 0.0
-    best = ([], con.execute(f"select count({PARSERS[col.type]}({c})) from m_src").fetchall()[0][0] / total)
     if col.type in ("timestamp", "date") and best[1] < MIN_PARSE_RATE:
         for f in DRAFT_FORMATS:
-            rate = con.execute(f"select count(try_strptime({c}, {q(f)})) from m_src").fetchall()[0][0] / total
+            rate = parse_rate(con, i, col, [f])
             if rate > best[1]:
                 best = ([f], rate)
     return best
 
 
-def _samples(con, i: int, col: Column) -> str:
-    """Three sample cells, masked as they would be stored (a draft is a file people pass around)."""
+def sample_cells(con, i: int, col: Column, n: int = 3) -> list[str]:
+    """n sample cells of column i, masked as they would be stored (drafts and the page show them): personal
+    columns by their rule, digit runs inside any other text; codes and ids as given (they name no person,
+    and whoever checks the mapping must see them whole)."""
     from dangqun.ingest.write import py_mask
     from dangqun.privacy import mask_text
 
-    fn = py_mask(col) or mask_text
-    vals = [r[0] for r in con.execute(f"select c{i} from m_src where c{i} is not null limit 3").fetchall()]
-    return " | ".join(re.sub(r"\s+", " ", fn(v))[:24] for v in vals)
+    fn = py_mask(col) or (str if col.name.endswith(("_id", "_code")) else mask_text)
+    vals = [r[0] for r in con.execute(f"select c{i} from m_src where c{i} is not null limit {int(n)}").fetchall()]
+    return [re.sub(r"\s+", " ", fn(v))[:24] for v in vals]
 
 
 def _toml_str(s: str) -> str:

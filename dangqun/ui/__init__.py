@@ -3,15 +3,18 @@ queries (`ui.query`) and draws their frames with `ui.chart` / `ui.table`, which 
 
 - data: the connection, named queries cached under the account's scope and the data version;
 - login: the login form and the session; sidebar: navigation and filter widgets;
-- frame: what every page calls first; widgets: charts, tables, downloads and what a click does."""
+- frame: what every page calls first; mapping_step: 数据导入's grids for a foreign file;
+- widgets: charts, tables, downloads and what a click does."""
 from dangqun.ui.data import (RUN_VERSION, SESSION, Context, account, audit_imports, connection, context,
                              data_version, deferred_query, execute, query, read_data_version)
 from dangqun.ui.frame import Frame, frame
+from dangqun.ui.mapping_step import MAPPINGS, forget as forget_mapping, mapping_step
 from dangqun.ui.sidebar import STATE, drill_to, set_category, set_filters
 from dangqun.ui.widgets import (ASKED, ask_button, asked, chart, clicked_code, downloads, downloads_lazy,
-                                file_uploader, follow, no_data, open_records, table)
+                                file_uploader, follow, no_data, no_survey, open_records, table)
 
-__all__ = ["ASKED", "RUN_VERSION", "SESSION", "STATE", "Context", "Frame", "account", "ask_button", "asked",
+__all__ = ["ASKED", "MAPPINGS", "RUN_VERSION", "SESSION", "STATE", "Context", "Frame", "account", "ask_button", "asked",
            "audit_imports", "chart", "clicked_code", "connection", "context", "data_version", "deferred_query",
-           "downloads", "downloads_lazy", "drill_to", "execute", "file_uploader", "follow", "frame", "no_data",
-           "open_records", "query", "read_data_version", "set_category", "set_filters", "table"]
+           "downloads", "downloads_lazy", "drill_to", "execute", "file_uploader", "follow", "forget_mapping", "frame",
+           "mapping_step", "no_data", "no_survey", "open_records", "query", "read_data_version", "set_category",
+           "set_filters", "table"]

@@ -10,7 +10,7 @@ import datetime as dt
 
 import streamlit as st
 
-from dangqun import audit, auth, contract, db, filters, regions, sessions
+from dangqun import audit, auth, contract, db, filters, inbox, regions, sessions
 
 SESSION = "_session"  # {"account": auth.Account, "seen": datetime of the last run, "sid": sessions id}
 RUN_VERSION = "_data_version"
@@ -18,8 +18,12 @@ RUN_VERSION = "_data_version"
 
 @st.cache_resource
 def connection():
-    """One DuckDB connection per process; every query runs on its own cursor (db.run)."""
-    return db.connect(db.resolve_path())
+    """One DuckDB connection per process; every query runs on its own cursor (db.run). The inbox thread
+    (dangqun.inbox) starts with it, once per process: it imports on this connection while the server
+    holds the database."""
+    con = db.connect(db.resolve_path())
+    inbox.start(connection)
+    return con
 
 
 def data_version() -> int:

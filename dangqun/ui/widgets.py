@@ -56,6 +56,11 @@ def no_data(lang: str) -> None:
     st.info(t("该范围内没有数据", lang))
 
 
+def no_survey(lang: str) -> None:
+    """In place of a chart of the 三率 where the period has no 有效回访 (no survey fields imported)."""
+    st.info(t("无回访数据", lang))
+
+
 def downloads(data, name: str, key: str, fr: Frame) -> None:
     """CSV and XLSX buttons for exactly `data` (the frame a chart or table draws). The bytes are
     built on click; an XLSX too large for one sheet is replaced by a sentence pointing to the CSV."""

@@ -33,6 +33,8 @@ COLUMNS = {
     "due_on": "截止日期",
     "satisfaction": "满意度",
     "score": "评分",
+    "request_text": "诉求内容",     # free text, digit runs masked (queries/record_page.sql)
+    "reply_text": "答复意见",
 }
 
 
