@@ -16,9 +16,9 @@ if now["received"] == 0 and now["centers"] == 0:
     ui.no_data(fr.lang)
     st.stop()
 
-cols = st.columns(4)
-for i, card in enumerate(view.cards(now, before, fr.lang)):
-    cols[i % 4].metric(card.label, card.value, card.delta, help=card.help, border=True)
+row = ui.card_row()
+for card in view.cards(now, before, fr.lang):
+    row.metric(card.label, card.value, card.delta, help=card.help, border=True)
 
 trend = metrics.add_rates(ui.query("monthly_trend", fr.params()))
 ui.chart(charts.monthly_trend(trend, fr.lang), trend, fr.t("月度趋势"), "monthly_trend", fr)

@@ -33,24 +33,42 @@ class Frame:
         return t(key, self.lang, **fmt)
 
 
-def frame(title_key: str) -> Frame:
+# Shared by every page. KPI cards (card_row) in a grid: st.columns stacks its columns one under another
+# on a phone, which reads cards column by column; the grid keeps reading order at any width.
+STYLE = """<style>
+.st-key-cards4, .st-key-cards5 { display: grid; gap: 0.75rem; }
+.st-key-cards4 { grid-template-columns: repeat(4, minmax(0, 1fr)); }
+.st-key-cards5 { grid-template-columns: repeat(5, minmax(0, 1fr)); }
+@media (max-width: 640px) {
+  .st-key-cards4, .st-key-cards5 { grid-template-columns: repeat(2, minmax(0, 1fr)); }
+}
+</style>"""
+
+
+def frame(title_key: str, chrome: bool = True) -> Frame:
     """Called first by every page: config, login, navigation, sidebar filters, header, breadcrumb.
     Stops the script (nothing of the page renders) until someone is logged in, on an administrators'
-    page for anyone else, and on a link to a region outside the account's scope."""
+    page for anyone else, and on a link to a region outside the account's scope.
+    chrome=False (the 大屏): no sidebar and no header; the filters come from the URL or the session
+    as on any page, and the page draws its own heading."""
+    # "auto": open beside the page on a wide screen, closed on a phone where it would cover the page
     st.set_page_config(page_title=f"{t(title_key)} · {t('党群服务数据看板')}", page_icon=":material/account_balance:",
-                       layout="wide", initial_sidebar_state="expanded")
+                       layout="wide", initial_sidebar_state="auto" if chrome else "collapsed")
     acc = gate()
     if registry.by_title(title_key).admin and not acc.is_admin:
         _refuse(title_key, "无权使用该页面")
     read_data_version()
     ctx = context()
     f = _current_filters(ctx, title_key)
-    with st.sidebar:
-        navigation(f.lang)
-        filter_widgets(ctx)
+    st.html(STYLE)
+    if chrome:
+        with st.sidebar:
+            navigation(f.lang)
+            filter_widgets(ctx)
     f = st.session_state[STATE]
     _write_url(f)
-    _header(title_key, f, ctx)
+    if chrome:
+        _header(title_key, f, ctx)
     _audit_view(title_key, f)
     return Frame(f, ctx)
 

@@ -51,6 +51,12 @@ def open_records(center_id: str) -> None:
     st.switch_page("pages/records.py")
 
 
+def card_row(per_row: int = 4):
+    """The container a page's KPI cards go in (`row.metric(...)`): `per_row` (4 or 5) a row, two a row
+    on a phone, in reading order (frame's STYLE); one per page."""
+    return st.container(key=f"cards{per_row}")
+
+
 def no_data(lang: str) -> None:
     st.info(t("该范围内没有数据", lang))
 
@@ -93,8 +99,10 @@ def chart(fig, data, name: str, key: str, fr: Frame, selectable: bool = False):
     if data is None or len(data) == 0:
         no_data(fr.lang)
         return None
+    # no Plotly toolbar: it lay over the chart titles (on a phone over most of them), and an official
+    # needs none of its zoom and pan; Streamlit's own toolbar still offers full screen
     event = st.plotly_chart(fig, key=f"chart_{key}", on_select="rerun" if selectable else "ignore",
-                            selection_mode="points", config={"displaylogo": False})
+                            selection_mode="points", config={"displayModeBar": False})
     downloads(data, name, key, fr)
     return event
 
