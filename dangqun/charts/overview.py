@@ -8,7 +8,7 @@ from dangqun.charts import BAD, PALETTE, style
 from dangqun.i18n import t
 
 
-def monthly_trend(df, lang: str = "zh") -> go.Figure:
+def monthly_trend(df, lang: str = "zh", look: str = "page") -> go.Figure:
     """Bars of 受理量 per month with 满意率 as a line on the right axis; `df` from monthly_trend + add_rates."""
     fig = go.Figure()
     months = df["month"].astype(str).str[:7]
@@ -23,10 +23,10 @@ def monthly_trend(df, lang: str = "zh") -> go.Figure:
     fig.update_layout(xaxis=dict(type="category"), yaxis=dict(title=t("受理量", lang)),
                       yaxis2=dict(title=t("满意率", lang) + " (%)", overlaying="y", side="right",
                                   range=[floor, 100], tickmode="auto", showgrid=False))
-    return style(fig, t("月度受理量与满意率", lang))
+    return style(fig, t("月度受理量与满意率", lang), look=look)
 
 
-def unit_ranking(df, lang: str = "zh") -> go.Figure:
+def unit_ranking(df, lang: str = "zh", look: str = "page") -> go.Figure:
     """Horizontal bars of 综合成绩 by unit, best on top; yellow-flagged units in red. customdata[0] is
     the unit code, so a click drills into it."""
     df = df.sort_values("composite_score", ascending=True, na_position="first")
@@ -46,4 +46,6 @@ def unit_ranking(df, lang: str = "zh") -> go.Figure:
         text=[metrics.fmt_score(s) for s in df["composite_score"]], textposition="outside",
     ))
     fig.update_layout(xaxis=dict(title=t("综合成绩", lang), range=[0, 105]), yaxis=dict(title=None))
+    if look == "screen":   # nothing to click on a wall display
+        return style(fig, t("下级单位综合成绩排名", lang), look=look)
     return style(fig, t("下级单位综合成绩排名（点击条形进入该单位）", lang), height=max(300, 28 * len(df) + 80))

@@ -13,4 +13,5 @@ EN = {
     "月度受理量与满意率": "Cases received and satisfaction by month",
     "下级单位排名": "Ranking of units below",
     "下级单位综合成绩排名（点击条形进入该单位）": "Composite score of the units below (click a bar to drill in)",
+    "下级单位综合成绩排名": "Composite score of the units below",
 }

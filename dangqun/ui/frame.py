@@ -44,6 +44,38 @@ STYLE = """<style>
 }
 </style>"""
 
+# chrome=False (the 大屏): no Streamlit header or sidebar, a dark ground and type sized by the screen's
+# height, so 1920 × 1080 and 3840 × 2160 are both filled without scrolling.
+SCREEN_STYLE = """<style>
+header[data-testid="stHeader"], [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="stDecoration"], [data-testid="stToolbar"] { display: none !important; }
+.stApp, [data-testid="stMain"] { background: #0B1320; color: #E8EAED; }
+.stMainBlockContainer { padding: 2vh 2.5vw; max-width: 100%; height: 100vh; }
+.stMainBlockContainer > [data-testid="stVerticalBlock"] { height: 100%; }
+.stApp h1 { color: #F5F7FA; font-size: 4.6vh; padding: 0; line-height: 1.3; }
+.stApp .stMarkdown p, .stApp a p { color: #B8C2D0; font-size: 2.2vh; }
+.st-key-screen_cards { display: grid; grid-auto-flow: column; grid-auto-columns: minmax(0, 1fr); gap: 1.2vw; }
+.st-key-screen_cards [data-testid="stMetric"] { background: #13203A; border-color: #24344F; padding: 1.6vh 1vw; }
+.st-key-screen_cards [data-testid="stMetricLabel"] p { font-size: 2.4vh; color: #B8C2D0; }
+.st-key-screen_cards [data-testid="stMetricValue"], .st-key-screen_cards [data-testid="stMetricValue"] * {
+  font-size: 6vh; color: #FFFFFF; line-height: 1.2; }
+.st-key-screen_cards [data-testid="stMetricDelta"], .st-key-screen_cards [data-testid="stMetricDelta"] * {
+  font-size: 2.2vh; }
+/* the rotating panel (in its fragment's wrapper) takes the height left under the heading and the cards */
+[data-testid="stLayoutWrapper"]:has(.st-key-screen_panel) { flex: 1 1 0 !important; min-height: 0; }
+@media (max-width: 640px) {   /* opened on a phone: cards two a row, type by width, the page scrolls */
+  .stMainBlockContainer { height: auto; }
+  .stApp h1 { font-size: 1.8rem; }
+  .stApp .stMarkdown p, .stApp a p, .st-key-screen_cards [data-testid="stMetricLabel"] p { font-size: 1rem; }
+  .st-key-screen_cards { grid-auto-flow: row; grid-template-columns: repeat(2, minmax(0, 1fr)); }
+  .st-key-screen_cards [data-testid="stMetricValue"], .st-key-screen_cards [data-testid="stMetricValue"] * {
+    font-size: 1.7rem; }
+  .st-key-screen_cards [data-testid="stMetricDelta"], .st-key-screen_cards [data-testid="stMetricDelta"] * {
+    font-size: 0.8rem; }
+  [data-testid="stLayoutWrapper"]:has(.st-key-screen_panel) { flex: 0 0 460px !important; }
+}
+</style>"""
+
 
 def frame(title_key: str, chrome: bool = True) -> Frame:
     """Called first by every page: config, login, navigation, sidebar filters, header, breadcrumb.
@@ -60,7 +92,7 @@ def frame(title_key: str, chrome: bool = True) -> Frame:
     read_data_version()
     ctx = context()
     f = _current_filters(ctx, title_key)
-    st.html(STYLE)
+    st.html(STYLE if chrome else SCREEN_STYLE)
     if chrome:
         with st.sidebar:
             navigation(f.lang)

@@ -93,17 +93,21 @@ def downloads_lazy(make_frame, row_count: int, name: str, key: str, fr: Frame) -
             icon=":material/download:")
 
 
-def chart(fig, data, name: str, key: str, fr: Frame, selectable: bool = False):
+def chart(fig, data, name: str, key: str, fr: Frame, selectable: bool = False, screen: bool = False):
     """A Plotly figure with downloads of the data it draws; returns the selection when selectable
-    (bars, markers, treemap tiles: a click reruns the page with the clicked points)."""
+    (bars, markers, treemap tiles: a click reruns the page with the clicked points).
+    screen=True (the 大屏): the figure's own dark template instead of Streamlit's theme, as tall as the
+    container it is in, and no downloads."""
     if data is None or len(data) == 0:
         no_data(fr.lang)
         return None
     # no Plotly toolbar: it lay over the chart titles (on a phone over most of them), and an official
     # needs none of its zoom and pan; Streamlit's own toolbar still offers full screen
     event = st.plotly_chart(fig, key=f"chart_{key}", on_select="rerun" if selectable else "ignore",
-                            selection_mode="points", config={"displayModeBar": False})
-    downloads(data, name, key, fr)
+                            selection_mode="points", config={"displayModeBar": False, "responsive": screen},
+                            theme=None if screen else "streamlit", height="stretch" if screen else "content")
+    if not screen:
+        downloads(data, name, key, fr)
     return event
 
 
