@@ -241,6 +241,9 @@ def screenshot_whole(pg, path):
     size = pg.viewport_size
     height = pg.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
     pg.set_viewport_size({"width": size["width"], "height": max(height, size["height"])})
+    # charts below the first screen are drawn once they come into view
+    pg.wait_for_function("""() => Array.from(document.querySelectorAll('.stPlotlyChart'))
+        .every(chart => chart.querySelector('.main-svg'))""", timeout=60_000)
     pg.wait_for_timeout(1500)
     pg.screenshot(path=str(path))
     pg.set_viewport_size(size)
