@@ -17,13 +17,13 @@ if now["received"] == 0 and now["centers"] == 0:
     st.stop()
 
 cards = view.cards(now, before, fr.lang, period=f.period, compare=f.compare_period)
-for first in range(0, len(cards), 4):    # a row of columns per four cards: each row starts level
-    for col, card in zip(st.columns(4), cards[first:first + 4]):
-        box = col.container(border=True)
-        box.metric(card.label, card.value, card.delta, help=card.help)
-        if card.target:
-            box.caption(f":{'green' if card.target_met else 'red' if card.target_met is False else 'gray'}"
-                        f"[{card.target}]")
+row = ui.card_row()
+for card in cards:
+    box = row.container(border=True)
+    box.metric(card.label, card.value, card.delta, help=card.help)
+    if card.target:
+        box.caption(f":{'green' if card.target_met else 'red' if card.target_met is False else 'gray'}"
+                    f"[{card.target}]")
 
 trend = metrics.add_rates(ui.query("monthly_trend", fr.params()))
 ui.chart(charts.monthly_trend(trend, fr.lang, through=fr.ctx.latest), trend, fr.t("月度趋势"), "monthly_trend", fr)

@@ -38,6 +38,8 @@ PAGES: tuple[Page, ...] = (
     Page("pages/alerts.py", "预警", ":material/notification_important:", benched=False),
     Page("pages/data_import.py", "数据导入", ":material/upload_file:", admin=True),
     Page("pages/audit.py", "审计日志", ":material/policy:", admin=True, benched=False),
+    # not benched: it asks kpi_summary, monthly_trend and unit_scores with 总览's parameters, timed there
+    Page("pages/screen.py", "大屏", ":material/tv:", benched=False),
 )
 
 

@@ -16,11 +16,11 @@ if now.empty:
 before = ui.query("brand_scorecard", fr.params(f.compare_period)) if f.compare_period else None
 df = view.with_ranks(now, before)
 
-cols = st.columns(4)
-cols[0].metric(fr.t("品牌社区数"), metrics.fmt_int(len(df)), border=True)
-cols[1].metric(fr.t("服务量"), metrics.fmt_int(df["received"].sum()), border=True)
-cols[2].metric(fr.t("活动场次"), metrics.fmt_int(df["activities"].sum()), border=True)
-cols[3].metric(fr.t("投入(万元)"), metrics.fmt_wan(df["funds_wan"].sum()), border=True)
+row = ui.card_row()
+row.metric(fr.t("品牌社区数"), metrics.fmt_int(len(df)), border=True)
+row.metric(fr.t("服务量"), metrics.fmt_int(df["received"].sum()), border=True)
+row.metric(fr.t("活动场次"), metrics.fmt_int(df["activities"].sum()), border=True)
+row.metric(fr.t("投入(万元)"), metrics.fmt_wan(df["funds_wan"].sum()), border=True)
 st.caption(fr.t("服务量为统计周期内受理的服务记录数；投入为统计周期所含年度的资金；排名按综合成绩，有效回访不足 {min_valid} 件的不排名。",
                 min_valid=metrics.load_config().min_valid))
 st.caption(fr.t("名次变化对比：{label}", label=f.compare_period.label(fr.lang)) if f.compare_period

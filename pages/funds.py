@@ -20,12 +20,12 @@ if centers.empty:
 
 total_wan = by_year["amount_wan"].sum()
 received = centers["received"].sum()
-cols = st.columns(4)
-cols[0].metric(fr.t(view.total_label(f.period)), metrics.fmt_wan(total_wan), border=True)
-cols[1].metric(fr.t("受理量"), metrics.fmt_int(received), border=True)
-cols[2].metric(fr.t("每万元服务量"), metrics.fmt_num(metrics.per_wan(received, total_wan), 2), border=True)
-cols[3].metric(fr.t("单件成本(元/件)"), metrics.fmt_num(metrics.unit_cost_yuan(total_wan, received), 2),
-               border=True)
+row = ui.card_row()
+row.metric(fr.t(view.total_label(f.period)), metrics.fmt_wan(total_wan), border=True)
+row.metric(fr.t("受理量"), metrics.fmt_int(received), border=True)
+row.metric(fr.t("每万元服务量"), metrics.fmt_num(metrics.per_wan(received, total_wan), 2), border=True)
+row.metric(fr.t("单件成本(元/件)"), metrics.fmt_num(metrics.unit_cost_yuan(total_wan, received), 2),
+           border=True)
 years = f"{f.period.start.year}–{f.period.end.year}" if f.period.start.year != f.period.end.year \
     else str(f.period.start.year)
 st.caption(fr.t("资金按年度统计：计入统计周期所含年度（{years}）的全部资金，不按拨付日期截取；受理量、满意率按统计周期内的服务记录。",

@@ -20,16 +20,14 @@ if summary["received"] == 0:
 valid = summary["valid"]
 r = metrics.rates(summary["contacted"], summary["solved"], summary["satisfied"], summary["basic"], valid, cfg)
 weighted = metrics.satisfied_weighted(summary["satisfied"], summary["basic"], cfg)
-cols = st.columns(5)
-cols[0].metric(fr.t("有效回访"), metrics.fmt_int(valid), border=True,
-               help=fr.t("是否有效回访与是否纳入考核均为“是”的记录"))
-for col, (key, label, num) in zip(cols[1:4], (("response_rate", "响应率", summary["contacted"]),
-                                              ("solve_rate", "解决率", summary["solved"]),
-                                              ("satisfaction_rate", "满意率", weighted))):
-    col.metric(fr.t(label), metrics.fmt_survey_pct(r[key], valid, fr.lang), border=True,
-               help=metrics.fmt_ratio_hover(num, valid))
-cols[4].metric(fr.t("综合成绩"), metrics.fmt_survey_score(r["composite_score"], valid, fr.lang), border=True,
-               help=metrics.composite_formula(fr.lang, cfg))
+row = ui.card_row(5)
+row.metric(fr.t("有效回访"), metrics.fmt_int(valid), border=True,
+           help=fr.t("是否有效回访与是否纳入考核均为“是”的记录"))
+for key, label, num in (("response_rate", "响应率", summary["contacted"]), ("solve_rate", "解决率", summary["solved"]),
+                        ("satisfaction_rate", "满意率", weighted)):
+    row.metric(fr.t(label), metrics.fmt_survey_pct(r[key], valid, fr.lang), border=True, help=metrics.fmt_ratio_hover(num, valid))
+row.metric(fr.t("综合成绩"), metrics.fmt_survey_score(r["composite_score"], valid, fr.lang), border=True,
+           help=metrics.composite_formula(fr.lang, cfg))
 with st.expander(fr.t("计分口径")):
     st.caption(view.weights_note(fr.lang, cfg))
 

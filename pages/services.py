@@ -17,14 +17,14 @@ if summary["received"] == 0:
     st.stop()
 
 received, proxy, proactive = summary["received"], summary["proxy"], summary["proactive"]
-cols = st.columns(4)
-cols[0].metric(fr.t("受理量"), metrics.fmt_int(received), border=True)
-cols[1].metric(fr.t("代办占比"), metrics.fmt_pct(metrics.ratio(proxy, received)), border=True,
-               help=fr.t("代办件 / 受理量：{parts}", parts=metrics.fmt_ratio_hover(proxy, received)))
-cols[2].metric(fr.t("未诉先办占比"), metrics.fmt_pct(metrics.ratio(proactive, received)), border=True,
-               help=fr.t("未诉先办件 / 受理量：{parts}", parts=metrics.fmt_ratio_hover(proactive, received)))
-cols[3].metric(fr.t("超期件"), metrics.fmt_int(summary["overdue"]), border=True,
-               help=fr.t("办结晚于截止日期，或截止日期已过仍未办结（待受理、办理中、延期）"))
+row = ui.card_row()
+row.metric(fr.t("受理量"), metrics.fmt_int(received), border=True)
+row.metric(fr.t("代办占比"), metrics.fmt_pct(metrics.ratio(proxy, received)), border=True,
+           help=fr.t("代办件 / 受理量：{parts}", parts=metrics.fmt_ratio_hover(proxy, received)))
+row.metric(fr.t("未诉先办占比"), metrics.fmt_pct(metrics.ratio(proactive, received)), border=True,
+           help=fr.t("未诉先办件 / 受理量：{parts}", parts=metrics.fmt_ratio_hover(proactive, received)))
+row.metric(fr.t("超期件"), metrics.fmt_int(summary["overdue"]), border=True,
+           help=fr.t("办结晚于截止日期，或截止日期已过仍未办结（待受理、办理中、延期）"))
 
 # volume: by 大类, or by 事项 once a category is chosen (by a click here or in the sidebar)
 if f.category:

@@ -106,9 +106,10 @@ def wait_ready(pg):
     pg.wait_for_timeout(500)
 
 
-def open_logged_in(pg, url, user="admin"):
+def open_logged_in(pg, url, user="admin", sidebar=True):
     """Open `url` as an official arriving by a link: the login form comes first (a new browser
-    session), then the page of the link with its parameters."""
+    session), then the page of the link with its parameters. sidebar=False: a page or a screen
+    without the sidebar's logout button in view (the 大屏, a phone)."""
     from dangqun import auth
 
     pg.goto(url)
@@ -117,7 +118,10 @@ def open_logged_in(pg, url, user="admin"):
     pg.get_by_label("密码", exact=True).fill(auth.DEMO_PASSWORD)
     pg.get_by_role("button", name="登录").click()
     wait_ready(pg)
-    expect(pg.get_by_role("button", name="退出")).to_be_visible(timeout=30_000)   # a loaded machine is slow
+    if sidebar:
+        expect(pg.get_by_role("button", name="退出")).to_be_visible(timeout=30_000)   # a loaded machine is slow
+    else:
+        expect(pg.get_by_label("用户名")).to_have_count(0)
 
 
 def no_error_box(pg):
@@ -129,8 +133,10 @@ def no_error_box(pg):
 def test_every_page_opens_without_an_error(server, page, registered):
     if not (ROOT / registered.file).exists():
         pytest.fail(f"{registered.file} is missing")
-    open_logged_in(page, f"{server}/{registered.slug}")
-    expect(page.locator("h1").first).to_have_text(registered.title)
+    # the 大屏 has no sidebar and heads itself with the region instead of its title
+    chrome = registered.name != "screen"
+    open_logged_in(page, f"{server}/{registered.slug}", sidebar=chrome)
+    expect(page.locator("h1").first).to_have_text(registered.title if chrome else "辽宁省 · 党群服务数据")
     no_error_box(page)
     page.screenshot(path=str(ARTIFACTS / f"page_{registered.name}.png"), full_page=True)
 
@@ -296,3 +302,119 @@ def test_mapping_step_up_to_the_dry_run(server, page, tmp_path):
     expect(page.get_by_role("button", name="保存映射配置")).to_be_visible()
     assert page.locator('[data-testid="stException"]').count() == 0
     page.screenshot(path=str(ARTIFACTS / "data_import_mapping.png"), full_page=True)
+
+
+# ── a phone (390 × 844) and the 大屏 (1920 × 1080, 3840 × 2160) ───────────────────────────────────
+
+# Text (outside charts and table canvases) reaching past the viewport's sides, and a page wider than
+# the viewport: what an official would have to scroll sideways for, or could not read at all.
+OVERFLOW = """() => {
+  const W = innerWidth, bad = [], main = document.querySelector('[data-testid="stMain"]');
+  if (document.documentElement.scrollWidth > W) bad.push('page ' + document.documentElement.scrollWidth);
+  if (main.scrollWidth > main.clientWidth) bad.push('main ' + main.scrollWidth);
+  const texts = document.createTreeWalker(main, NodeFilter.SHOW_TEXT);
+  while (texts.nextNode()) {
+    const node = texts.currentNode;
+    if (!node.textContent.trim() || node.parentElement.closest('svg, [data-testid="stDataFrame"]')) continue;
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    for (const box of range.getClientRects()) {
+      if (box.width && (box.right > W + 1 || box.left < -1)) {
+        bad.push(node.textContent.trim().slice(0, 40) + ' ' + Math.round(box.left) + '..' + Math.round(box.right));
+        break;
+      }
+    }
+  }
+  return bad;
+}"""
+
+# The KPI cards' boxes in page order: reading order is row by row, left to right.
+CARDS = """() => Array.from(document.querySelectorAll('[data-testid="stMetric"]')).map(card => {
+  const box = card.getBoundingClientRect();
+  return [Math.round(box.top), Math.round(box.left)];
+})"""
+
+
+def screenshot_whole(pg, path):
+    """The whole page: Streamlit scrolls inside its main section, not the document, so the viewport is
+    made as tall as the page for the picture (and put back)."""
+    size = pg.viewport_size
+    height = pg.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    pg.set_viewport_size({"width": size["width"], "height": max(height, size["height"])})
+    # charts below the first screen are drawn once they come into view
+    pg.wait_for_function("""() => Array.from(document.querySelectorAll('.stPlotlyChart'))
+        .every(chart => chart.querySelector('.main-svg'))""", timeout=60_000)
+    pg.wait_for_timeout(1500)
+    pg.screenshot(path=str(path))
+    pg.set_viewport_size(size)
+
+
+@pytest.fixture()
+def phone(browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    pg = context.new_page()
+    pg.set_default_timeout(60_000)
+    yield pg
+    context.close()
+
+
+@pytest.mark.parametrize("registered", PAGES, ids=lambda p: p.name)
+def test_every_page_on_a_phone(server, phone, registered):
+    chrome = registered.name != "screen"
+    open_logged_in(phone, f"{server}/{registered.slug}", sidebar=False)
+    expect(phone.locator("h1").first).to_have_text(registered.title if chrome else "辽宁省 · 党群服务数据")
+    wait_ready(phone)
+    no_error_box(phone)
+    if chrome:   # the sidebar starts closed (initial_sidebar_state "auto") instead of covering the page
+        expect(phone.get_by_role("button", name="退出")).not_to_be_in_viewport()
+        expect(phone.locator('[data-testid="stExpandSidebarButton"]')).to_be_visible()
+    if registered.name == "overview":
+        expect(phone.locator('[data-testid="stMetric"]')).to_have_count(8, timeout=60_000)
+    phone.wait_for_timeout(1000)   # the charts' first layout
+    assert phone.evaluate(OVERFLOW) == []
+    cards = phone.evaluate(CARDS)
+    assert cards == sorted(cards), "KPI cards out of reading order"
+    rows = [top for top, _ in cards]
+    assert all(rows.count(top) <= 2 for top in rows), "more than two KPI cards a row on a phone"
+    if registered.name == "overview":
+        assert len(set(rows)) == 4     # eight cards, two a row
+    screenshot_whole(phone, ARTIFACTS / f"phone_{registered.name}.png")
+
+
+@pytest.mark.parametrize("width, height", [(1920, 1080), (3840, 2160)])
+def test_the_screen_fills_the_display_without_scrolling(server, browser, width, height):
+    from dangqun.views import screen
+
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
+    pg = context.new_page()
+    pg.set_default_timeout(60_000)
+    try:
+        open_logged_in(pg, f"{server}/screen?county=210681000000", sidebar=False)
+        no_error_box(pg)
+        expect(pg.locator("h1").first).to_have_text("东港市 · 党群服务数据")
+        # no sidebar, no Streamlit header
+        assert pg.locator('[data-testid="stSidebar"]').count() == 0
+        expect(pg.locator('header[data-testid="stHeader"]')).to_be_hidden()
+        title = pg.locator(".js-plotly-plot .gtitle")
+        expect(title).to_have_text("月度受理量与满意率", timeout=30_000)
+        fits = """() => { const main = document.querySelector('[data-testid="stMain"]');
+            return [document.documentElement.scrollWidth, document.documentElement.scrollHeight,
+                    main.scrollWidth, main.scrollHeight, innerWidth, innerHeight]; }"""
+        page_w, page_h, main_w, main_h, view_w, view_h = pg.evaluate(fits)
+        assert (page_w, page_h, main_w, main_h) == (view_w, view_h, view_w, view_h)
+        # the panel fills the height left under the cards (within the page's bottom padding)
+        plot = pg.locator(".js-plotly-plot").bounding_box()
+        assert plot["y"] + plot["height"] > 0.95 * height
+        assert pg.evaluate(OVERFLOW) == []
+        pg.screenshot(path=str(ARTIFACTS / f"screen_{width}.png"))
+        # the next panel comes up by itself after rotate_seconds
+        seconds = screen.load_config().rotate_seconds
+        expect(pg.locator(".js-plotly-plot .gtitle", has_text="下级单位综合成绩排名")).to_be_visible(
+            timeout=(seconds + 20) * 1000)
+        expect(pg.locator(".js-plotly-plot .gtitle", has_text="月度受理量与满意率")).to_have_count(0)
+        pg.wait_for_timeout(1500)
+        no_error_box(pg)
+        assert pg.evaluate(fits)[:4] == [view_w, view_h, view_w, view_h]
+        pg.screenshot(path=str(ARTIFACTS / f"screen_{width}_ranking.png"))
+    finally:
+        context.close()

@@ -40,11 +40,30 @@ TEMPLATE = go.layout.Template(layout=dict(
 ))
 
 
-def style(fig: go.Figure, title: str | None = None, height: int = 380) -> go.Figure:
-    fig.layout.template = TEMPLATE
-    fig.layout.height = height
+# The 大屏 (look="screen"): light type on the page's dark ground, sized for a meeting room.
+SCREEN_TEMPLATE = go.layout.Template(layout=dict(
+    font=dict(family=FONT, size=22, color="#E8EAED"),
+    colorway=list(PALETTE),
+    margin=dict(l=10, r=30, t=80, b=10),
+    legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="right", x=1, font=dict(size=22)),
+    hoverlabel=dict(font=dict(family=FONT, size=20)),
+    paper_bgcolor="rgba(0,0,0,0)",
+    plot_bgcolor="rgba(0,0,0,0)",
+    separators=".,",
+    # automargin: without Streamlit's theme nothing else makes room for the tick labels
+    xaxis=dict(gridcolor="#2F3B4C", zerolinecolor="#3C4A5E", linecolor="#3C4A5E", automargin=True),
+    yaxis=dict(gridcolor="#2F3B4C", zerolinecolor="#3C4A5E", linecolor="#3C4A5E", automargin=True),
+))
+LOOKS = {"page": TEMPLATE, "screen": SCREEN_TEMPLATE}
+
+
+def style(fig: go.Figure, title: str | None = None, height: int = 380, look: str = "page") -> go.Figure:
+    """look="screen": the dark, large 大屏 look, and no fixed height (the figure fills the box the
+    page gives it)."""
+    fig.layout.template = LOOKS[look]
+    fig.layout.height = height if look == "page" else None
     if title:
-        fig.layout.title = dict(text=title, x=0, font=dict(size=16))
+        fig.layout.title = dict(text=title, x=0, font=dict(size=16 if look == "page" else 30))
     else:
         fig.layout.margin.t = 20
     return fig

@@ -82,7 +82,7 @@ def indicator_heatmap(df, normalised, lang: str = "zh") -> go.Figure:
     fig = go.Figure(go.Heatmap(
         z=normalised[cols].to_numpy(), x=labels, y=rows, customdata=raw, zmin=0, zmax=1,
         colorscale=[[0, "#F4F6F8"], [1, PALETTE[0]]],
-        colorbar=dict(title=t("相对水平", lang), tickvals=[0, 1], ticktext=["0", "1"]),
+        colorbar=dict(title=t("相对水平", lang), tickvals=[0, 1], ticktext=["0", "1"], thickness=12),
         hovertemplate="%{y}<br>%{x}：%{customdata}<br>" + t("相对水平", lang) + "：%{z:.2f}<extra></extra>",
     ))
     fig.update_layout(yaxis=dict(autorange="reversed"), xaxis=dict(side="top"))
@@ -109,5 +109,9 @@ def radar(df, normalised, picked, lang: str = "zh") -> go.Figure:
             fill="toself", opacity=0.55, line=dict(color=PALETTE[i % len(PALETTE)]),
             customdata=raw + raw[:1], hovertemplate="%{theta}：%{customdata}<extra>" + plain(row["brand_name"]) + "</extra>",
         )
-    fig.update_layout(polar=dict(radialaxis=dict(range=[0, 1], tickvals=[0, 0.5, 1])))
-    return style(fig, t("品牌对比（归一化指标）", lang), height=460)
+    # the legend under the circle and room at the sides: on a phone the names would cover the title
+    # and the labels at 0° and 180° would be cut off
+    fig.update_layout(polar=dict(radialaxis=dict(range=[0, 1], tickvals=[0, 0.5, 1])),
+                      legend=dict(orientation="h", x=0, xanchor="left", y=-0.08, yanchor="top"),
+                      margin=dict(l=45, r=45))
+    return style(fig, t("品牌对比（归一化指标）", lang), height=500)

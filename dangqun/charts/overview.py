@@ -24,7 +24,7 @@ def partial_month(months, through: dt.date | None) -> bool:
     return (last.year, last.month) == (day.year, day.month) and not day.is_month_end
 
 
-def monthly_trend(df, lang: str = "zh", through: dt.date | None = None) -> go.Figure:
+def monthly_trend(df, lang: str = "zh", through: dt.date | None = None, look: str = "page") -> go.Figure:
     """Bars of 受理量 per month with 满意率 as a line on the right axis; `df` from monthly_trend + add_rates.
     `through`: the data's last day; a last month it cuts short is drawn hatched and lighter, with a note."""
     fig = go.Figure()
@@ -49,10 +49,10 @@ def monthly_trend(df, lang: str = "zh", through: dt.date | None = None) -> go.Fi
     fig.update_layout(xaxis=dict(type="category"), yaxis=dict(title=t("受理量", lang), range=label_range(df["received"], 0.12)),
                       yaxis2=dict(title=t("满意率", lang) + " (%)", overlaying="y", side="right",
                                   range=[floor, 100], tickmode="auto", showgrid=False))
-    return style(fig, t("月度受理量与满意率", lang))
+    return style(fig, t("月度受理量与满意率", lang), look=look)
 
 
-def unit_ranking(df, lang: str = "zh", yellow_below: float | None = None) -> go.Figure:
+def unit_ranking(df, lang: str = "zh", yellow_below: float | None = None, look: str = "page") -> go.Figure:
     """Horizontal bars of 综合成绩 by unit, best on top; yellow-flagged units in red. customdata[0] is
     the unit code, so a click drills into it. The score axis is fitted to the scores (0–100 would make
     90.8 and 94.2 look alike); the 黄榜 line is drawn when the lowest score comes near it."""
@@ -89,4 +89,6 @@ def unit_ranking(df, lang: str = "zh", yellow_below: float | None = None) -> go.
                       line=dict(color=WARN, dash="dash", width=1))
         fig.add_annotation(xref="x", x=line, xanchor="left", yref="paper", y=1, yanchor="bottom", showarrow=False,
                            text=t("黄榜线 {pct}", lang, pct=metrics.fmt_pct(yellow_below, 0)))
+    if look == "screen":   # nothing to click on a wall display
+        return style(fig, t("下级单位综合成绩排名", lang), look=look)
     return style(fig, t("下级单位综合成绩排名（点击条形进入该单位）", lang), height=max(300, 28 * len(df) + 80))

@@ -19,4 +19,5 @@ EN = {
     "下级单位综合成绩排名（点击条形进入该单位）": "Composite score of the units below (click a bar to drill in)",
     "按资金年度统计：所选周期所含年度（{years}）的全部资金，不按季度或日期截取；与对比期同属一个年度时不作比较": "By fiscal year: all funds of the years in the period ({years}), not cut by quarter or date; not compared when the comparison period has the same years",
     "{month} 数据截至 {day}": "{month}: data through {day}",
+    "下级单位综合成绩排名": "Composite score of the units below",
 }

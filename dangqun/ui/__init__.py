@@ -8,13 +8,14 @@ queries (`ui.query`) and draws their frames with `ui.chart` / `ui.table`, which 
 from dangqun.ui.data import (RUN_VERSION, SESSION, Context, account, audit_imports, connection, context,
                              data_version, deferred_query, execute, query, read_data_version)
 from dangqun.ui.frame import Frame, frame
+from dangqun.ui.login import keep_alive
 from dangqun.ui.mapping_step import MAPPINGS, forget as forget_mapping, mapping_step
 from dangqun.ui.sidebar import STATE, drill_to, set_category, set_filters
-from dangqun.ui.widgets import (ASKED, ask_button, asked, chart, clicked_code, downloads, downloads_lazy,
+from dangqun.ui.widgets import (ASKED, ask_button, asked, card_row, chart, clicked_code, downloads, downloads_lazy,
                                 file_uploader, follow, no_data, no_survey, open_records, table)
 
 __all__ = ["ASKED", "MAPPINGS", "RUN_VERSION", "SESSION", "STATE", "Context", "Frame", "account", "ask_button", "asked",
-           "audit_imports", "chart", "clicked_code", "connection", "context", "data_version", "deferred_query",
-           "downloads", "downloads_lazy", "drill_to", "execute", "file_uploader", "follow", "forget_mapping", "frame",
-           "mapping_step", "no_data", "no_survey", "open_records", "query", "read_data_version", "set_category",
-           "set_filters", "table"]
+           "audit_imports", "card_row", "chart", "clicked_code", "connection", "context", "data_version",
+           "deferred_query", "downloads", "downloads_lazy", "drill_to", "execute", "file_uploader", "follow",
+           "forget_mapping", "frame", "keep_alive", "mapping_step", "no_data", "no_survey", "open_records", "query",
+           "read_data_version", "set_category", "set_filters", "table"]

@@ -40,24 +40,74 @@ class Frame:
         return t(key, self.lang, **fmt)
 
 
-def frame(title_key: str) -> Frame:
+# Shared by every page. KPI cards (card_row) in a grid: st.columns stacks its columns one under another
+# on a phone, which reads cards column by column; the grid keeps reading order at any width.
+STYLE = """<style>
+.st-key-cards4, .st-key-cards5 { display: grid; gap: 0.75rem; }
+.st-key-cards4 { grid-template-columns: repeat(4, minmax(0, 1fr)); }
+.st-key-cards5 { grid-template-columns: repeat(5, minmax(0, 1fr)); }
+@media (max-width: 640px) {
+  .st-key-cards4, .st-key-cards5 { grid-template-columns: repeat(2, minmax(0, 1fr)); }
+}
+</style>"""
+
+# chrome=False (the 大屏): no Streamlit header or sidebar, a dark ground and type sized by the screen's
+# height, so 1920 × 1080 and 3840 × 2160 are both filled without scrolling.
+SCREEN_STYLE = """<style>
+header[data-testid="stHeader"], [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="stDecoration"], [data-testid="stToolbar"] { display: none !important; }
+.stApp, [data-testid="stMain"] { background: #0B1320; color: #E8EAED; }
+.stMainBlockContainer { padding: 2vh 2.5vw; max-width: 100%; height: 100vh; }
+.stMainBlockContainer > [data-testid="stVerticalBlock"] { height: 100%; }
+.stApp h1 { color: #F5F7FA; font-size: 4.6vh; padding: 0; line-height: 1.3; }
+.stApp .stMarkdown p, .stApp a p { color: #B8C2D0; font-size: 2.2vh; }
+.st-key-screen_cards { display: grid; grid-auto-flow: column; grid-auto-columns: minmax(0, 1fr); gap: 1.2vw; }
+.st-key-screen_cards [data-testid="stMetric"] { background: #13203A; border-color: #24344F; padding: 1.6vh 1vw; }
+.st-key-screen_cards [data-testid="stMetricLabel"] p { font-size: 2.4vh; color: #B8C2D0; }
+.st-key-screen_cards [data-testid="stMetricValue"], .st-key-screen_cards [data-testid="stMetricValue"] * {
+  font-size: 6vh; color: #FFFFFF; line-height: 1.2; }
+.st-key-screen_cards [data-testid="stMetricDelta"], .st-key-screen_cards [data-testid="stMetricDelta"] * {
+  font-size: 2.2vh; }
+/* the rotating panel (in its fragment's wrapper) takes the height left under the heading and the cards */
+[data-testid="stLayoutWrapper"]:has(.st-key-screen_panel) { flex: 1 1 0 !important; min-height: 0; }
+@media (max-width: 640px) {   /* opened on a phone: cards two a row, type by width, the page scrolls */
+  .stMainBlockContainer { height: auto; }
+  .stApp h1 { font-size: 1.8rem; }
+  .stApp .stMarkdown p, .stApp a p, .st-key-screen_cards [data-testid="stMetricLabel"] p { font-size: 1rem; }
+  .st-key-screen_cards { grid-auto-flow: row; grid-template-columns: repeat(2, minmax(0, 1fr)); }
+  .st-key-screen_cards [data-testid="stMetricValue"], .st-key-screen_cards [data-testid="stMetricValue"] * {
+    font-size: 1.7rem; }
+  .st-key-screen_cards [data-testid="stMetricDelta"], .st-key-screen_cards [data-testid="stMetricDelta"] * {
+    font-size: 0.8rem; }
+  [data-testid="stLayoutWrapper"]:has(.st-key-screen_panel) { flex: 0 0 460px !important; }
+}
+</style>"""
+
+
+def frame(title_key: str, chrome: bool = True) -> Frame:
     """Called first by every page: config, login, navigation, sidebar filters, header, breadcrumb.
     Stops the script (nothing of the page renders) until someone is logged in, on an administrators'
-    page for anyone else, and on a link to a region outside the account's scope."""
+    page for anyone else, and on a link to a region outside the account's scope.
+    chrome=False (the 大屏): no sidebar and no header; the filters come from the URL or the session
+    as on any page, and the page draws its own heading."""
+    # "auto": open beside the page on a wide screen, closed on a phone where it would cover the page
     st.set_page_config(page_title=f"{t(title_key)} · {t('党群服务数据看板')}", page_icon=str(FAVICON),
-                       layout="wide", initial_sidebar_state="expanded")
+                       layout="wide", initial_sidebar_state="auto" if chrome else "collapsed")
     acc = gate()
     if registry.by_title(title_key).admin and not acc.is_admin:
         _refuse(title_key, "无权使用该页面")
     read_data_version()
     ctx = context()
     f = _current_filters(ctx, title_key)
-    with st.sidebar:
-        navigation(f.lang)
-        filter_widgets(ctx)
+    st.html(STYLE if chrome else SCREEN_STYLE)
+    if chrome:
+        with st.sidebar:
+            navigation(f.lang)
+            filter_widgets(ctx)
     f = st.session_state[STATE]
     _write_url(f)
-    _header(title_key, f, ctx)
+    if chrome:
+        _header(title_key, f, ctx)
     _audit_view(title_key, f)
     return Frame(f, ctx)
 

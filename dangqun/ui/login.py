@@ -89,6 +89,21 @@ def _cookie_scripts(where) -> None:
         where.html(web_session.clear_script(st.session_state[CLEAR_COOKIE]), unsafe_allow_javascript=True)
 
 
+def keep_alive() -> bool:
+    """For the 大屏, which refreshes itself without anyone touching it: whether its session still
+    holds. Its refreshes count as activity (a meeting-room display is not logged out for idleness);
+    a disabled account ends it at the next refresh (False: rerun the page, and gate() ends the
+    session and shows the login form)."""
+    session = st.session_state.get(SESSION)
+    if not session or not auth.usable(auth.load_accounts().get(session["account"].name),
+                                      auth.is_demo_db(connection())):
+        return False
+    session["seen"] = auth.now()
+    if session.get("sid"):   # the server-side session (dangqun.sessions) counts the refresh as activity too
+        sessions.touch(connection(), session["sid"])
+    return True
+
+
 def _login_form(con, lang: str) -> None:
     accounts = auth.load_accounts()
     demo_db = auth.is_demo_db(con)

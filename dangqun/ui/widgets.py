@@ -52,6 +52,12 @@ def open_records(center_id: str) -> None:
     st.switch_page("pages/records.py")
 
 
+def card_row(per_row: int = 4):
+    """The container a page's KPI cards go in (`row.metric(...)`): `per_row` (4 or 5) a row, two a row
+    on a phone, in reading order (frame's STYLE); one per page."""
+    return st.container(key=f"cards{per_row}")
+
+
 def no_data(lang: str) -> None:
     st.info(t("该范围内没有数据", lang))
 
@@ -127,15 +133,21 @@ def _served(sid: str, mime: str, file_name: str, make_bytes):
     return lambda: web_session.expect_download(sid, make_bytes(), mime, file_name)
 
 
-def chart(fig, data, name: str, key: str, fr: Frame, selectable: bool = False):
+def chart(fig, data, name: str, key: str, fr: Frame, selectable: bool = False, screen: bool = False):
     """A Plotly figure with downloads of the data it draws; returns the selection when selectable
-    (bars, markers, treemap tiles: a click reruns the page with the clicked points)."""
+    (bars, markers, treemap tiles: a click reruns the page with the clicked points).
+    screen=True (the 大屏): the figure's own dark template instead of Streamlit's theme, as tall as the
+    container it is in, and no downloads."""
     if data is None or len(data) == 0:
         no_data(fr.lang)
         return None
+    # no Plotly toolbar: it lay over the chart titles (on a phone over most of them), and an official
+    # needs none of its zoom and pan; Streamlit's own toolbar still offers full screen
     event = st.plotly_chart(fig, key=f"chart_{key}", on_select="rerun" if selectable else "ignore",
-                            selection_mode="points", config={"displaylogo": False})
-    downloads(data, name, key, fr)
+                            selection_mode="points", config={"displayModeBar": False, "responsive": screen},
+                            theme=None if screen else "streamlit", height="stretch" if screen else "content")
+    if not screen:
+        downloads(data, name, key, fr)
     return event
 
 

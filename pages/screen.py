@@ -1,0 +1,49 @@
+"""大屏: the headline figures for a meeting-room display, dark and large, no sidebar; one panel at a
+time (trend, ranking) rotating every config/screen.toml rotate_seconds, reloading after an import."""
+import streamlit as st
+
+from dangqun import filters, metrics, ui
+from dangqun.charts import screen as charts
+from dangqun.views import screen as view
+
+fr = ui.frame("大屏", chrome=False)
+f = fr.filters
+cfg = view.load_config()
+TICK = "_screen_tick"   # refreshes since the page opened: which panel is up
+
+now = ui.query("kpi_summary", fr.params()).iloc[0].to_dict()
+before = (ui.query("kpi_summary", fr.params(f.compare_period)).iloc[0].to_dict()
+          if f.compare_period else None)
+
+head, back = st.columns([6, 1], vertical_alignment="bottom")
+head.title(f"{fr.ctx.index.name(fr.region)} · {fr.t('党群服务数据')}")
+back.page_link("app.py", label=fr.t("返回看板"), icon=":material/arrow_back:")
+st.markdown(f"{f.period.label(fr.lang)} · {fr.t('数据截至 {date}', date=fr.ctx.latest.isoformat())}")
+
+if now["received"] == 0 and now["centers"] == 0:
+    ui.no_data(fr.lang)
+    st.stop()
+
+row = st.container(key="screen_cards")
+for card in view.headline(now, before, fr.lang, cfg):
+    row.metric(card.label, card.value, card.delta, border=True)
+
+
+@st.fragment(run_every=cfg.rotate_seconds)
+def panels():
+    # an import changed the data, or the account was disabled: the whole page runs again
+    if ui.data_version() != st.session_state[ui.RUN_VERSION] or not ui.keep_alive():
+        st.rerun(scope="app")
+    tick = st.session_state[TICK] = st.session_state.get(TICK, -1) + 1
+    name = view.panel(tick, cfg)
+    if name == "trend":
+        data = metrics.add_rates(ui.query("monthly_trend", fr.params()))
+    else:
+        child_digits = filters.child_digits(fr.region)
+        units = metrics.add_rates(ui.query("unit_scores", dict(fr.params(), child_digits=child_digits)))
+        data = view.ranking_rows(units, cfg)
+    with st.container(key="screen_panel"):
+        ui.chart(charts.panel(name, data, fr.lang), data, name, f"screen_{name}", fr, screen=True)
+
+
+panels()

@@ -1,0 +1,103 @@
+"""大屏 (pages/screen.py): the headline cards as 总览 computes them, no sidebar, header or downloads,
+the panels in the configured turn, the scope of the account, and config/screen.toml's checks."""
+import datetime as dt
+import json
+
+import pytest
+
+from dangqun.views import screen as view
+from test_page_overview import expected_cards
+
+PAGE = "pages/screen.py"
+
+
+def chart_titles(at):
+    return [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
+
+
+def test_headline_cards_trend_first_and_no_chrome(open_page, demo_raw):
+    at = open_page(PAGE)
+    assert not at.exception
+    cfg = view.load_config()
+    expected = expected_cards(demo_raw, "21", dt.date(2022, 1, 1), dt.date(2022, 12, 31))
+    assert [(m.label, m.value) for m in at.metric] == [(key, expected[key]) for key in cfg.cards]
+    assert at.title[0].value == "辽宁省 · 党群服务数据"
+    assert "2022年 · 数据截至 2022-12-31" in [m.value for m in at.markdown]
+    assert chart_titles(at) == ["月度受理量与满意率"]
+    # no sidebar (navigation, filters, logout) and no download buttons on a wall display
+    # (right after a login the sidebar holds only the invisible script that sets the session cookie)
+    assert [type(e).__name__ for e in at.sidebar.children.values()] in ([], ["Html"])
+    assert not at.get("download_button")
+
+
+def test_the_panels_take_turns(open_page):
+    at = open_page(PAGE)
+    titles = [chart_titles(at)[0]]
+    for _ in range(2):
+        at.run()
+        assert not at.exception
+        titles.append(chart_titles(at)[0])
+    assert titles == ["月度受理量与满意率", "下级单位综合成绩排名", "月度受理量与满意率"]
+    ranking = json.loads(at.run().get("plotly_chart")[0].proto.spec)
+    # the 5 cities of the demo province, the best drawn on top (the last bar), in the dark look
+    assert ranking["data"][0]["y"] == ["铁岭市", "丹东市", "抚顺市", "朝阳市", "大连市"]
+    assert ranking["layout"]["template"]["layout"]["paper_bgcolor"] == "rgba(0,0,0,0)"
+
+
+def test_the_ranking_shows_the_best_ranking_rows(open_page):
+    at = open_page(PAGE, county="210681000000")   # 东港市: 23 towns
+    at.run()
+    bars = json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]
+    assert len(bars["y"]) == view.load_config().ranking_rows == 15
+    scores = [float(label) for label in bars["text"]]   # the value labels, best last (on top)
+    assert scores == sorted(scores)
+
+
+def test_a_town_account_sees_its_town(open_page, demo_raw):
+    at = open_page(PAGE, user="lizhou")
+    assert not at.exception
+    assert at.title[0].value == "利州街道 · 党群服务数据"
+    expected = expected_cards(demo_raw, "211324002", dt.date(2022, 1, 1), dt.date(2022, 12, 31))
+    assert {m.label: m.value for m in at.metric} == {key: expected[key] for key in view.load_config().cards}
+
+
+def test_english(open_page):
+    at = open_page(PAGE, lang="en", county="210681000000")
+    assert not at.exception
+    assert at.title[0].value == "东港市 · Party–masses service data"
+    assert [m.label for m in at.metric][:2] == ["Cases received", "Closure rate"]
+
+
+def test_panel_turns_round_the_configured_order():
+    cfg = view.ScreenConfig(rotate_seconds=20, panels=("ranking", "trend"), cards=("受理量",), ranking_rows=3)
+    assert [view.panel(tick, cfg) for tick in range(5)] == ["ranking", "trend", "ranking", "trend", "ranking"]
+
+
+def test_headline_follows_the_configured_cards_in_any_language():
+    row = dict(received=1200, closed=1000, closed_on_time=900, overdue=0, valid=800, contacted=780, solved=760,
+               satisfied=700, basic=60, proxy=0, proactive=0, funds_wan=12.5, centers=4, activities=30)
+    cfg = view.ScreenConfig(rotate_seconds=20, panels=("trend",), cards=("活动场次", "受理量"), ranking_rows=3)
+    assert [(c.label, c.value) for c in view.headline(row, None, "zh", cfg)] == [("活动场次", "30"), ("受理量", "1,200")]
+    assert [c.label for c in view.headline(row, None, "en", cfg)] == ["Activities", "Cases received"]
+
+
+@pytest.mark.parametrize("text, message", [
+    ("rotate_seconds = 2\n", "screen.toml：rotate_seconds 应为不小于 5 的整数秒，现为 2"),
+    ('panels = ["trend", "map"]\n', "screen.toml：panels 只能取 trend、ranking，现为 ['trend', 'map']"),
+    ('cards = ["受理量", "访客数"]\n',
+     "screen.toml：cards 只能取总览的指标 受理量、办结率、按期办结率、满意率、综合成绩、投入总额(万元)、中心数、活动场次，"
+     "现为 ['受理量', '访客数']"),
+    ("ranking_rows = 0\n", "screen.toml：ranking_rows 应为正整数，现为 0"),
+])
+def test_config_errors_name_the_key_and_the_reason(tmp_path, text, message):
+    path = tmp_path / "screen.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ValueError) as err:
+        view.load_config(path)
+    assert str(err.value) == message
+
+
+def test_the_shipped_config():
+    assert view.load_config() == view.ScreenConfig(
+        rotate_seconds=20, panels=("trend", "ranking"),
+        cards=("受理量", "办结率", "按期办结率", "满意率", "综合成绩", "活动场次"), ranking_rows=15)
