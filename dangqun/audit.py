@@ -16,6 +16,7 @@ ACTIONS = {
     "logout": "退出登录",
     "page_view": "查看页面",
     "download": "下载",
+    "report": "生成通报",
     "import": "导入",
     "account": "账号变更",
 }

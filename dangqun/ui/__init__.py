@@ -7,6 +7,7 @@ queries (`ui.query`) and draws their frames with `ui.chart` / `ui.table`, which 
 from dangqun.ui.data import (RUN_VERSION, SESSION, Context, account, audit_imports, connection, context,
                              data_version, deferred_query, query, read_data_version)
 from dangqun.ui.frame import Frame, frame
+from dangqun.ui.report import audit_shown, report_downloads
 from dangqun.ui.sidebar import STATE, drill_to, set_category, set_filters
 from dangqun.ui.widgets import (ASKED, ask_button, asked, chart, clicked_code, downloads, downloads_lazy, follow,
                                 no_data, open_records, table)
@@ -14,4 +15,4 @@ from dangqun.ui.widgets import (ASKED, ask_button, asked, chart, clicked_code, d
 __all__ = ["ASKED", "RUN_VERSION", "SESSION", "STATE", "Context", "Frame", "account", "ask_button", "asked",
            "audit_imports", "chart", "clicked_code", "connection", "context", "data_version", "deferred_query",
            "downloads", "downloads_lazy", "drill_to", "follow", "frame", "no_data", "open_records", "query",
-           "read_data_version", "set_category", "set_filters", "table"]
+           "read_data_version", "report_downloads", "audit_shown", "set_category", "set_filters", "table"]
