@@ -72,6 +72,8 @@ def _styles(doc, fonts: dict) -> None:
         pf.space_before = pf.space_after = Pt(0)
         if key == "title":
             pf.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            pf.first_line_indent = Pt(0)     # the template bases Title on Normal, whose indent it would inherit
+            pf.line_spacing = Pt(35)         # a 2号 line
             # the title keeps its own border-free look: the template's bottom rule removed
             for border in style.element.xpath(".//w:pBdr"):
                 border.getparent().remove(border)
