@@ -47,4 +47,5 @@ for block in rep.blocks:
         ui.chart(charts.unit_ranking(block.data, fr.lang), block.data, block.text, "report_ranking", fr)
     elif block.kind == "table":
         ui.table(pd.DataFrame(block.rows[1:], columns=block.rows[0]), fr.t("附件：下级单位考核排名"), "report_annex", fr)
-st.markdown(f"<div style='text-align:right'>{rep.organ}<br>{rep.date}</div>", unsafe_allow_html=True)
+with st.container(horizontal_alignment="right"):
+    st.text(f"{rep.organ}\n{rep.date}")
