@@ -34,7 +34,7 @@ SIZE_TITLE, SIZE_BODY, SIZE_PAGE_NO, SIZE_TABLE = Pt(22), Pt(16), Pt(14), Pt(10.
 LINE = Pt(28.95)          # 225 mm / 22 lines
 STYLES = {"title": "Title", "body": "Normal", "heading1": "Heading 1", "heading2": "Heading 2"}
 SOFFICE = ("soffice", "libreoffice")
-ANNEX_WIDTHS_MM = (12, 30, 15, 16, 16, 16, 16, 16, 11, 8)   # the 附件 table's columns, 156 mm in all
+ANNEX_WIDTHS_MM = (10, 26, 14, 14, 17, 17, 17, 16, 13, 12)   # the 附件 table's columns, 156 mm in all
 
 
 class PdfError(RuntimeError):
@@ -147,6 +147,8 @@ def _table(doc, rows: list[list[str]], body_font: str) -> None:
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     widths = ANNEX_WIDTHS_MM if len(rows[0]) == len(ANNEX_WIDTHS_MM) else (156 / len(rows[0]),) * len(rows[0])
+    for column, width in zip(table.columns, widths):
+        column.width = Mm(width)      # the grid LibreOffice lays out by; the cells' widths are Word's
     for i, row in enumerate(rows):
         for j, value in enumerate(row):
             cell = table.cell(i, j)
