@@ -17,6 +17,7 @@ ACTIONS = {
     "session_resume": "恢复会话",
     "page_view": "查看页面",
     "download": "下载",
+    "report": "生成通报",
     "import": "导入",
     "account": "账号变更",
     "alert_status": "预警处理",

@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
 from dangqun import db
 
@@ -59,6 +60,16 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--users", default=None, help="账号文件（默认 $DANGQUN_USERS 或 config/users.toml）")
     p.add_argument("--json", action="store_true", help="输出一个 JSON 对象")
 
+    p = sub.add_parser("report", help="生成通报（Word / PDF）/ write the 通报")
+    p.add_argument("--region", required=True, help="县（市、区）、市或省的区划代码（6 位或 12 位）")
+    p.add_argument("--period", required=True, help="2022-12（月）、2022Q4（季度）或 2022（年）")
+    p.add_argument("--compare", choices=["yoy", "mom", "none"], default="yoy", help="同比（默认）、环比或不对比")
+    p.add_argument("--format", choices=["docx", "pdf"], default="docx")
+    p.add_argument("--out", required=True, metavar="FILE")
+    p.add_argument("--user", help="以此账号的查看范围生成（县级账号只能生成本县的通报）；省略时按运维人员（全部数据）")
+    p.add_argument("--no-charts", action="store_true", help="不插入图表图片（本机没有 Chromium 时）")
+    p.add_argument("--db")
+
     p = sub.add_parser("bench", help="基准测试 / benchmarks")
     p.add_argument("what", nargs="?", choices=["pages", "import"], default="pages",
                    help="pages：各页面响应时间（默认）；import：导入速度")
@@ -94,6 +105,8 @@ def main(argv=None) -> int:
             return _samples(args)
         if args.command == "alerts":
             return _alerts(args)
+        if args.command == "report":
+            return _report(args)
         if args.command == "bench":
             if args.what == "import" and args.mapped:
                 from dangqun.bench import mapped
@@ -136,6 +149,41 @@ def _demo(args) -> int:
     for table, count in summary.items():
         print(f"  {table}: {count:,}")
     _demo_accounts()
+    return 0
+
+
+def _report(args) -> int:
+    """Exit 0 written; 2 refused (bad period or region, outside the account's scope: nothing written)."""
+    from dangqun import audit, auth, gbt9704
+    from dangqun.views import report
+
+    user, scope = audit.cli_user(), None
+    if args.user:
+        acc = auth.load_accounts().get(args.user)
+        if acc is None or acc.disabled:
+            print(f"没有可用的账号：{args.user}", file=sys.stderr)
+            return 2
+        user, scope = acc.name, acc.scope
+    # opened for writing: every generation, refused or not, is written to the audit log (while the
+    # dashboard holds the database this exits 3, as import does)
+    with db.opened(args.db) as con:
+        target = f"{args.region} {args.period}"
+        try:
+            region = report.check_region(args.region, scope)
+            rp = report.parse_period(args.period)
+            names = db.run(con, "region_options", {}, scope=scope)
+            name = dict(zip(names.region_code, names.region_name)).get(region)
+            if name is None:
+                raise report.ReportError(f"该区域没有服务中心：{region}")
+        except report.ReportError as exc:
+            audit.record(con, user, "report", target=target, detail=f"{args.format} · {exc}", result="refused")
+            print(exc, file=sys.stderr)
+            return 2
+        rep = report.build(lambda q, params: db.run(con, q, params, scope=scope), region, name, rp, args.compare)
+        data = gbt9704.render(rep, args.format, charts=not args.no_charts)
+        Path(args.out).write_bytes(data)
+        audit.record(con, user, "report", target=target, detail=f"{args.format} · {len(data)} 字节 · {args.out}")
+    print(f"已生成通报：{args.out}（{rep.title}）")
     return 0
 
 

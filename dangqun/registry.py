@@ -35,6 +35,7 @@ PAGES: tuple[Page, ...] = (
     Page("pages/satisfaction.py", "满意度与考核", ":material/thumb_up:"),
     Page("pages/services.py", "服务办理", ":material/assignment:"),
     Page("pages/records.py", "明细查询", ":material/search:"),
+    Page("pages/report.py", "通报", ":material/article:", benched=False),
     Page("pages/alerts.py", "预警", ":material/notification_important:", benched=False),
     Page("pages/data_import.py", "数据导入", ":material/upload_file:", admin=True),
     Page("pages/audit.py", "审计日志", ":material/policy:", admin=True, benched=False),

@@ -14,6 +14,7 @@ EN = {
     "退出登录": "Logout",
     "查看页面": "Page view",
     "下载": "Download",
+    "生成通报": "Report generated",
     "导入": "Import",
     "账号变更": "Account change",
     "成功": "OK",

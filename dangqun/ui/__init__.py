@@ -10,12 +10,13 @@ from dangqun.ui.data import (RUN_VERSION, SESSION, Context, account, audit_impor
 from dangqun.ui.frame import Frame, frame
 from dangqun.ui.login import keep_alive
 from dangqun.ui.mapping_step import MAPPINGS, forget as forget_mapping, mapping_step
+from dangqun.ui.report import audit_shown, report_downloads
 from dangqun.ui.sidebar import STATE, drill_to, set_category, set_filters
 from dangqun.ui.widgets import (ASKED, ask_button, asked, card_row, chart, clicked_code, downloads, downloads_lazy,
                                 file_uploader, follow, no_data, no_survey, open_records, table)
 
 __all__ = ["ASKED", "MAPPINGS", "RUN_VERSION", "SESSION", "STATE", "Context", "Frame", "account", "ask_button", "asked",
-           "audit_imports", "card_row", "chart", "clicked_code", "connection", "context", "data_version",
+           "audit_imports", "audit_shown", "card_row", "chart", "clicked_code", "connection", "context", "data_version",
            "deferred_query", "downloads", "downloads_lazy", "drill_to", "execute", "file_uploader", "follow",
            "forget_mapping", "frame", "keep_alive", "mapping_step", "no_data", "no_survey", "open_records", "query",
-           "read_data_version", "set_category", "set_filters", "table"]
+           "read_data_version", "report_downloads", "set_category", "set_filters", "table"]

@@ -1,0 +1,427 @@
+"""The 通报 (issue 13) as plain data: the report period, the sentences written from the numbers, and
+the document's sections. Every number comes from the named queries the dashboard shows (kpi_summary,
+monthly_trend, unit_scores, service_items' sibling report_items, funds_*), run through a `run(name,
+params)` the caller gives: the page's cached, scoped ui.query or the command line's scoped db.run.
+The Word and PDF files are written from the `Report` by dangqun.gbt9704; the page shows it as text."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from dangqun import filters, metrics, periods, regions
+from dangqun.views import funds as funds_view
+from dangqun.views import satisfaction as satisfaction_view
+
+CONFIG_PATH = Path(__file__).resolve().parent.parent.parent / "config" / "report.toml"
+QUARTERS = "一二三四"
+HOT_ITEMS = 5          # 热点事项 named in the text
+OVERDUE_UNITS = 5      # units named for their 超期件
+FUTURE_WORK = "【下步工作：此处由起草人填写，系统不生成内容。】"
+NO_SURVEY = "本期无有效回访记录，不计算响应率、解决率、满意率和综合成绩。"
+
+
+class ReportError(ValueError):
+    """A report that cannot be made (bad period, region below a county, outside the account's scope)."""
+
+
+# ── period ──────────────────────────────────────────────────────────────────────────────────
+
+@dataclass(frozen=True)
+class ReportPeriod:
+    kind: str            # month, quarter, year
+    period: periods.Period
+
+    @property
+    def title_label(self) -> str:
+        """As the title writes it: 2022年12月, 2022年第四季度, 2022年."""
+        s = self.period.start
+        return {"month": f"{s.year}年{s.month}月", "quarter": f"{s.year}年第{QUARTERS[periods.quarter_of(s) - 1]}季度",
+                "year": f"{s.year}年"}[self.kind]
+
+    @property
+    def text_label(self) -> str:
+        """As a sentence opens: 12月, 第四季度, 2022年."""
+        s = self.period.start
+        return {"month": f"{s.month}月", "quarter": f"第{QUARTERS[periods.quarter_of(s) - 1]}季度",
+                "year": f"{s.year}年"}[self.kind]
+
+    @property
+    def code(self) -> str:
+        s = self.period.start
+        return {"month": f"{s.year}-{s.month:02d}", "quarter": f"{s.year}Q{periods.quarter_of(s)}",
+                "year": f"{s.year}"}[self.kind]
+
+
+def parse_period(text: str) -> ReportPeriod:
+    """'2022-12' (month), '2022Q4' (quarter), '2022' (year) → ReportPeriod; anything else raises ReportError."""
+    text = str(text or "").strip().upper()
+    if m := re.fullmatch(r"(\d{4})-(\d{1,2})", text):
+        year, month = int(m[1]), int(m[2])
+        if 1 <= month <= 12:
+            start = dt.date(year, month, 1)
+            return ReportPeriod("month", periods.Period(start, periods.month_end(start)))
+    elif m := re.fullmatch(r"(\d{4})Q([1-4])", text):
+        start = dt.date(int(m[1]), 3 * int(m[2]) - 2, 1)
+        return ReportPeriod("quarter", periods.Period(start, periods.month_end(periods.add_months(start, 2))))
+    elif re.fullmatch(r"\d{4}", text):
+        return ReportPeriod("year", periods.Period(dt.date(int(text), 1, 1), dt.date(int(text), 12, 31)))
+    raise ReportError(f"通报周期应写成 2022-12（月）、2022Q4（季度）或 2022（年）：{text[:20]}")
+
+
+def period_options(latest: dt.date, earliest: dt.date) -> list[str]:
+    """Codes of the whole months, quarters and years with data, latest first (the page's choices).
+    The days may be dates or pandas Timestamps (data_span's)."""
+    latest, earliest = pd.Timestamp(latest).date(), pd.Timestamp(earliest).date()
+    out = []
+    month = periods.month_start(latest)
+    while month >= periods.month_start(earliest):
+        out.append(f"{month.year}-{month.month:02d}")
+        month = periods.add_months(month, -1)
+    quarters = sorted({f"{c[:4]}Q{(int(c[5:]) - 1) // 3 + 1}" for c in out}, reverse=True)
+    years = sorted({c[:4] for c in out}, reverse=True)
+    return out + quarters + years
+
+
+# ── the words of a comparison ───────────────────────────────────────────────────────────────
+
+def count_word(compare: str) -> str:
+    """How a count's change is introduced: 同比 / 环比."""
+    return {"yoy": "同比", "mom": "环比"}[compare]
+
+
+def rate_word(compare: str, kind: str) -> str:
+    """How a rate's or a score's change is introduced: 较上年同期, or 较上月 / 较上季度 / 较上年."""
+    if compare == "yoy":
+        return "较上年同期"
+    return {"month": "较上月", "quarter": "较上季度", "year": "较上年"}[kind]
+
+
+def count_change(now, before, word: str) -> str:
+    """'同比上升8.2%', '同比下降3.0%', '同比持平' (unchanged at one decimal); '' when there is nothing to
+    compare with (no comparison, or none in the comparison period)."""
+    if before is None or not before:
+        return ""
+    shown = metrics.fmt_pct(abs(float(now) - float(before)) / float(before))
+    if shown == "0.0%":
+        return f"{word}持平"
+    return f"{word}{'上升' if now > before else '下降'}{shown}"
+
+
+def rate_change(now, before, word: str) -> str:
+    """'较上月下降1.2个百分点', '较上年同期持平'; '' when either rate is missing."""
+    if now is None or before is None:
+        return ""
+    shown = metrics.fmt_num(abs(now - before) * 100, 1)
+    if shown == "0.0":
+        return f"{word}持平"
+    return f"{word}{'上升' if now > before else '下降'}{shown}个百分点"
+
+
+def score_change(now, before, word: str) -> str:
+    """'较上年同期上升1.25分'; '较上月持平' at two decimals; '' when either is missing."""
+    if now is None or before is None:
+        return ""
+    shown = metrics.fmt_score(abs(now - before))
+    if shown == "0.00":
+        return f"{word}持平"
+    return f"{word}{'上升' if now > before else '下降'}{shown}分"
+
+
+def _clause(text: str) -> str:
+    return f"，{text}" if text else ""
+
+
+# ── 一、基本情况: one sentence per measure ────────────────────────────────────────────────────
+
+def area_word(region_name: str, level: int) -> str:
+    """全市 / 全县 / 全区 / 全省 from the region's own name (东港市 is a county-level 市)."""
+    last = region_name[-1:] if region_name else ""
+    return "全" + (last if last in "省市县区旗" else regions.LEVEL_NAMES[level])
+
+
+def sentence_received(when: str, area: str, now: dict, before: dict | None, word: str) -> str:
+    return (f"{when}{area}共受理群众诉求{metrics.fmt_int(now['received'])}件"
+            f"{_clause(count_change(now['received'], (before or {}).get('received'), word))}。")
+
+
+def sentence_closed(now: dict, before: dict | None, word: str) -> str:
+    rate = metrics.ratio(now["closed"], now["received"])
+    prev = metrics.ratio(before["closed"], before["received"]) if before else None
+    return (f"办结{metrics.fmt_int(now['closed'])}件，办结率{metrics.fmt_pct(rate)}"
+            f"{_clause(rate_change(rate, prev, word))}。")
+
+
+def sentence_on_time(now: dict, before: dict | None, word: str) -> str:
+    rate = metrics.ratio(now["closed_on_time"], now["closed"])
+    prev = metrics.ratio(before["closed_on_time"], before["closed"]) if before else None
+    return (f"按期办结{metrics.fmt_int(now['closed_on_time'])}件，按期办结率{metrics.fmt_pct(rate)}"
+            f"{_clause(rate_change(rate, prev, word))}。")
+
+
+def sentence_rates(now: dict, before: dict | None, word: str, cfg: metrics.MetricsConfig) -> str:
+    """The 三率 over 有效回访; NO_SURVEY (said once, instead of both this and the score) without any."""
+    if not now["valid"]:
+        return NO_SURVEY
+    r = _rates(now, cfg)
+    b = _rates(before, cfg) if before and before["valid"] else {}
+    parts = []
+    for key, label in satisfaction_view.RATE_LABELS.items():
+        change = rate_change(r[key], b.get(key), word)
+        parts.append(f"{label}{metrics.fmt_pct(r[key])}" + (f"（{change}）" if change else ""))
+    return f"有效回访{metrics.fmt_int(now['valid'])}件，" + "、".join(parts) + "。"
+
+
+def sentence_score(now: dict, before: dict | None, word: str, cfg: metrics.MetricsConfig) -> str:
+    """'' without 有效回访 (NO_SURVEY has said so)."""
+    if not now["valid"]:
+        return ""
+    score = _rates(now, cfg)["composite_score"]
+    prev = _rates(before, cfg)["composite_score"] if before and before["valid"] else None
+    return f"综合成绩{metrics.fmt_score(score)}分{_clause(score_change(score, prev, word))}。"
+
+
+def sentence_funds(now: dict, before: dict | None, years: str, before_years: str | None) -> str:
+    """Funds count by fiscal year (as on the 资金投入 page), so a change is stated only against other years."""
+    change = ""
+    if before is not None and before_years and before_years != years:
+        change = count_change(float(now["funds_wan"]), float(before["funds_wan"] or 0), f"较{before_years}年度")
+    return (f"{years}年度各中心投入资金{metrics.fmt_wan(now['funds_wan'])}万元"
+            f"{_clause(change)}，现有党群服务中心（站）{metrics.fmt_int(now['centers'])}个。")
+
+
+def _rates(row: dict, cfg) -> dict:
+    return metrics.rates(row["contacted"], row["solved"], row["satisfied"], row["basic"], row["valid"], cfg)
+
+
+def _years(p: periods.Period) -> str:
+    return str(p.start.year) if p.start.year == p.end.year else f"{p.start.year}—{p.end.year}"
+
+
+# ── the document as data ────────────────────────────────────────────────────────────────────
+
+@dataclass
+class Block:
+    kind: str                  # heading1, heading2, para, placeholder, chart, table
+    text: str = ""
+    rows: list[list[str]] = field(default_factory=list)   # table: header row first
+    data: pd.DataFrame | None = None                      # chart: the frame it draws
+
+
+@dataclass
+class Report:
+    title: str
+    organ: str
+    date: str
+    region: str
+    region_name: str
+    period: ReportPeriod
+    compare: str
+    blocks: list[Block]
+    numbers: dict             # the figures the text states, for the tests and the page's cards
+    red_header: str = ""
+    doc_number: str = ""
+
+    @property
+    def file_stem(self) -> str:
+        return f"{self.region_name}{self.period.title_label}通报"
+
+
+def load_config(path=None) -> dict:
+    with open(path or CONFIG_PATH, "rb") as fh:
+        return tomllib.load(fh)
+
+
+def check_region(region: str, scope: str | None) -> str:
+    """The 12-digit region of a report: county level or above (a 通报 goes to the units one level down)
+    and inside the account's scope (None: everything)."""
+    try:
+        code = regions.normalise_code(region)
+    except regions.BadRegionCode as exc:
+        raise ReportError(str(exc)) from None
+    if scope is not None and not regions.contains(scope, code):
+        raise ReportError("无权查看该区域")
+    if regions.level_of(code) > 2:
+        raise ReportError("通报按县（市、区）及以上地区生成，请选择县（市、区）、市或全省")
+    return code
+
+
+def build(run, region: str, region_name: str, rp: ReportPeriod, compare: str = "yoy",
+          cfg: metrics.MetricsConfig | None = None, config: dict | None = None,
+          today: dt.date | None = None) -> Report:
+    """The report of `region` (12 digits, checked by check_region) for `rp`. `run(name, params)` runs
+    a named query under the caller's scope and returns its DataFrame."""
+    cfg = cfg or metrics.load_config()
+    config = config or load_config()
+    issuer = config.get("issuer", {})
+    prefix = regions.prefix(region)
+    level = regions.level_of(region)
+    p = rp.period
+    before_p = periods.comparison_period(p, compare) if compare != "none" else None
+    base = {"region": prefix, "category": "", "channel": ""}
+    params = dict(base, start=p.start, end=p.end)
+    before_params = dict(base, start=before_p.start, end=before_p.end) if before_p else None
+    child = filters.child_digits(region)
+
+    now = run("kpi_summary", params).iloc[0].to_dict()
+    before = run("kpi_summary", before_params).iloc[0].to_dict() if before_params else None
+    trend_p = periods.Period(periods.add_months(p.start, -11) if rp.kind == "month" else
+                             (periods.add_months(p.start, -9) if rp.kind == "quarter" else p.start), p.end)
+    trend = metrics.add_rates(run("monthly_trend", dict(base, start=trend_p.start, end=trend_p.end)), cfg)
+    units_now = run("unit_scores", dict(params, child_digits=child))
+    units_before = run("unit_scores", dict(before_params, child_digits=child)) if before_params else None
+    ranking = satisfaction_view.ranking(units_now, units_before, cfg)
+    items = metrics.add_rates(_survey_ready(run("report_items", dict(
+        start=p.start, end=p.end, region=prefix, max_rows=HOT_ITEMS))), cfg)
+    fund_params = {"region": prefix, "start": p.start, "end": p.end}
+    by_source = run("funds_by_source", fund_params)
+    by_purpose = run("funds_by_purpose", fund_params)
+    unit_funds = funds_view.add_costs(run("funds_by_unit", dict(params, child_digits=child)))
+
+    area = area_word(region_name, level)
+    word_c = count_word(compare) if before else ""
+    word_r = rate_word(compare, rp.kind) if before else ""
+    b = before if before else None
+    basic = [sentence_received(rp.text_label, area, now, b, word_c), sentence_closed(now, b, word_r),
+             sentence_on_time(now, b, word_r), sentence_rates(now, b, word_r, cfg),
+             sentence_score(now, b, word_r, cfg),
+             sentence_funds(now, b, _years(p), _years(before_p) if before_p else None)]
+    blocks = [Block("heading1", "一、基本情况"), Block("para", "".join(s for s in basic if s)),
+              Block("chart", "图1 月度受理量与满意率", data=trend)]
+    blocks += ranking_blocks(ranking, level, cfg)
+    blocks += hot_blocks(items, units_now, now)
+    blocks += funds_blocks(by_source, by_purpose, unit_funds, level)
+    blocks += [Block("heading1", "五、下步工作"), Block("placeholder", FUTURE_WORK)]
+    blocks += [Block("heading1", "附件"), Block("para", f"{region_name}{rp.title_label}下级单位考核排名"),
+               Block("table", rows=annex_rows(ranking))]
+
+    r_now = _rates(now, cfg)
+    numbers = {"received": int(now["received"]), "closed": int(now["closed"]),
+               "closed_on_time": int(now["closed_on_time"]), "valid": int(now["valid"]),
+               "closed_rate": metrics.ratio(now["closed"], now["received"]),
+               "on_time_rate": metrics.ratio(now["closed_on_time"], now["closed"]),
+               **{k: r_now[k] for k in ("response_rate", "solve_rate", "satisfaction_rate", "composite_score")},
+               "funds_wan": float(now["funds_wan"]), "centers": int(now["centers"]), "units": len(ranking)}
+    return Report(
+        title=f"{region_name}{rp.title_label}村（社区）党群服务中心运行情况通报",
+        organ=issuer.get("organ", ""), date=issuer.get("date") or cn_date(today or dt.date.today()),
+        region=region, region_name=region_name, period=rp, compare=compare if before else "none",
+        blocks=blocks, numbers=numbers, red_header=issuer.get("red_header", ""),
+        doc_number=issuer.get("doc_number", ""))
+
+
+def _survey_ready(items: pd.DataFrame) -> pd.DataFrame:
+    # add_rates wants contacted and solved; the 热点 table states only 满意率
+    return items.assign(contacted=items["valid"], solved=items["valid"])
+
+
+def cn_date(d: dt.date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def _names(df: pd.DataFrame) -> str:
+    return "、".join(df["unit_name"].astype(str)) if len(df) else "无"
+
+
+def ranking_blocks(ranking: pd.DataFrame, level: int, cfg: metrics.MetricsConfig) -> list[Block]:
+    """二、考核排名: the ranked units, 红榜 (先进、进步), 黄榜 (rates under the line, named), 整改."""
+    unit_word = regions.LEVEL_NAMES[level + 1] if level < 4 else "中心"
+    ranked = ranking[ranking["rank"].notna()]
+    out = [Block("heading1", "二、考核排名")]
+    if ranked.empty:
+        out.append(Block("para", f"本期没有有效回访达到{cfg.min_valid}件的{unit_word}，不排名、不评定红黄榜。"))
+        return out
+    top, bottom = ranked.iloc[0], ranked.iloc[-1]
+    out.append(Block("para", (
+        f"按综合成绩对{len(ranked)}个{unit_word}排名（有效回访不少于{cfg.min_valid}件），"
+        f"{top['unit_name']}以{metrics.fmt_score(top['composite_score'])}分居首，"
+        f"{bottom['unit_name']}以{metrics.fmt_score(bottom['composite_score'])}分居末，排名全表见附件。")))
+    out.append(Block("chart", "图2 下级单位综合成绩排名", data=ranked))
+    out.append(Block("heading2", "（一）红榜"))
+    progress = ranking[ranking["tier"] == metrics.TIER_PROGRESS]
+    moves = "、".join(f"{r.unit_name}（由第{int(r.prev_rank)}名升至第{int(r.rank)}名）" for r in progress.itertuples())
+    out.append(Block("para", f"先进：{_names(ranking[ranking['tier'] == metrics.TIER_ADVANCED])}。"
+                             f"进步：{moves or '无'}。"))
+    out.append(Block("heading2", "（二）黄榜"))
+    yellow = ranking[ranking["flagged_yellow"]]
+    named = "；".join(f"{r['unit_name']}（{satisfaction_view.flag_text(r, cfg=cfg).lstrip(satisfaction_view.FLAG).strip()}"
+                     f"低于{metrics.fmt_pct(cfg.yellow_below, 0)}）" for _, r in yellow.iterrows())
+    out.append(Block("para", f"响应率、解决率、满意率任一项低于{metrics.fmt_pct(cfg.yellow_below, 0)}的{unit_word}"
+                             f"{len(yellow)}个" + (f"：{named}。" if named else "。")))
+    out.append(Block("heading2", "（三）整改"))
+    out.append(Block("para", f"三率任一项低于{metrics.fmt_pct(cfg.rectify_below, 0)}、列为整改的{unit_word}："
+                             f"{_names(ranking[ranking['tier'] == metrics.TIER_RECTIFY])}。"))
+    return out
+
+
+def hot_blocks(items: pd.DataFrame, units: pd.DataFrame, now: dict) -> list[Block]:
+    """三、热点问题: the most asked items with their 满意率; the 超期件 by unit."""
+    out = [Block("heading1", "三、热点问题")]
+    if items.empty:
+        out.append(Block("para", "本期没有受理记录。"))
+    else:
+        named = "、".join(f"{r.item_name}（{metrics.fmt_int(r.received)}件，满意率{metrics.fmt_pct(r.satisfaction_rate)}）"
+                         if r.valid else f"{r.item_name}（{metrics.fmt_int(r.received)}件，无有效回访）"
+                         for r in items.itertuples())
+        out.append(Block("para", f"受理量居前{len(items)}位的事项是：{named}。"))
+    overdue = int(now.get("overdue", 0) or 0)
+    late = units[units["overdue"] > 0].sort_values(["overdue", "unit_code"], ascending=[False, True])
+    if overdue == 0:
+        out.append(Block("para", "本期没有超期件。"))
+    else:
+        shown = late.head(OVERDUE_UNITS)
+        named = "、".join(f"{r.unit_name}{metrics.fmt_int(r.overdue)}件" for r in shown.itertuples())
+        more = f"等{len(late)}个单位" if len(late) > len(shown) else ""
+        out.append(Block("para", f"超期件共{metrics.fmt_int(overdue)}件，主要分布在{named}{more}。"))
+    return out
+
+
+def funds_blocks(by_source: pd.DataFrame, by_purpose: pd.DataFrame, units: pd.DataFrame, level: int) -> list[Block]:
+    """四、资金投入: by source and by purpose with shares; 每万元服务量 of the units, highest and lowest."""
+    out = [Block("heading1", "四、资金投入")]
+    total = float(by_source["amount_wan"].sum()) if len(by_source) else 0.0
+    if not total:
+        out.append(Block("para", "本期所属年度没有资金投入记录。"))
+        return out
+
+    def parts(df, col):
+        return "、".join(f"{r[col]}{metrics.fmt_wan(r['amount_wan'])}万元（占{metrics.fmt_pct(float(r['amount_wan']) / total)}）"
+                         for _, r in df.iterrows())
+    out.append(Block("para", f"按资金来源：{parts(by_source, 'fund_source')}。按资金用途：{parts(by_purpose, 'purpose')}。"))
+    rated = units.dropna(subset=["per_wan"]).sort_values(["per_wan", "unit_code"], ascending=[False, True])
+    if len(rated):
+        hi, lo = rated.iloc[0], rated.iloc[-1]
+        unit_word = regions.LEVEL_NAMES[level + 1] if level < 4 else "中心"
+        out.append(Block("para", (
+            f"每万元服务量（受理量 ÷ 投入万元）最高的{unit_word}是{hi['unit_name']}（{metrics.fmt_num(hi['per_wan'], 2)}件），"
+            f"最低的是{lo['unit_name']}（{metrics.fmt_num(lo['per_wan'], 2)}件）。")))
+    return out
+
+
+ANNEX_HEADER = ["名次", "单位", "受理量", "有效回访", "响应率", "解决率", "满意率", "综合成绩", "评定", "黄榜"]
+
+
+def annex_rows(ranking: pd.DataFrame) -> list[list[str]]:
+    rows = [ANNEX_HEADER]
+    for _, r in ranking.iterrows():
+        rows.append([str(int(r["rank"])) if pd.notna(r["rank"]) else "不排名", str(r["unit_name"]),
+                     metrics.fmt_int(r["received"]), metrics.fmt_int(r["valid"]),
+                     *(metrics.fmt_pct(r[c]) for c in satisfaction_view.RATE_LABELS),
+                     metrics.fmt_score(r["composite_score"]) if pd.notna(r["composite_score"]) else metrics.DASH,
+                     r["tier"] if isinstance(r["tier"], str) else metrics.DASH,
+                     "是" if r["flagged_yellow"] else ""])
+    return rows
+
+
+def text_of(report: Report) -> str:
+    """The report as plain text (the page's on-screen version and the tests' reading)."""
+    lines = [report.title]
+    for block in report.blocks:
+        if block.kind in ("heading1", "heading2", "para", "placeholder"):
+            lines.append(block.text)
+    lines += [report.organ, report.date]
+    return "\n".join(lines)

@@ -1,0 +1,50 @@
+"""通报 (pages/report.py): the report on screen for an admin and a county account, the refusal of another
+county's link, a town account's explanation, and the audit row of each report shown."""
+import datetime as dt
+
+from dangqun import db, metrics, ui
+
+PAGE = "pages/report.py"
+
+
+def texts(at):
+    return [m.value for m in at.markdown]
+
+
+def test_county_account_sees_its_december_report(open_page, demo_con):
+    at = open_page(PAGE, user="donggang")
+    assert not at.exception
+    at.selectbox(key="report_period").set_value("2022-12").run()
+    assert [h.value for h in at.header] == ["东港市2022年12月村（社区）党群服务中心运行情况通报"]
+    now = db.run(demo_con, "kpi_summary", dict(region="210681", start=dt.date(2022, 12, 1), end=dt.date(2022, 12, 31),
+                                               category="", channel="")).iloc[0]
+    first = next(t for t in texts(at) if t.startswith("12月全市共受理群众诉求"))
+    assert first.startswith(f"12月全市共受理群众诉求{metrics.fmt_int(now['received'])}件，同比")
+    assert [s.value for s in at.subheader][:6] == ["一、基本情况", "二、考核排名", "三、热点问题", "四、资金投入",
+                                                   "五、下步工作", "附件"]
+    assert [w.value for w in at.warning] == ["【下步工作：此处由起草人填写，系统不生成内容。】"]
+    labels = [b.label for b in at.get("download_button")]
+    assert "下载 Word" in labels and "下载 PDF" in labels
+
+
+def test_admin_gets_the_city_report_and_each_shown_report_is_logged(open_page):
+    at = open_page(PAGE, city="210600000000")
+    assert not at.exception
+    at.selectbox(key="report_period").set_value("2022Q4").run()
+    assert [h.value for h in at.header] == ["丹东市2022年第四季度村（社区）党群服务中心运行情况通报"]
+    cur = ui.connection().cursor()   # the app's own connection: the file is open read-write in this process
+    rows = cur.execute("select user_name, target from audit_log where action = 'report' "
+                       "and target = '210600000000 2022Q4'").fetchall()
+    assert rows and rows[-1] == ("admin", "210600000000 2022Q4")
+
+
+def test_county_account_cannot_open_another_county_by_url(open_page):
+    at = open_page(PAGE, user="donggang", county="210682000000")
+    assert [e.value for e in at.error] == ["无权查看该区域"]
+    assert not at.header and not at.get("download_button")
+
+
+def test_town_account_is_told_reports_are_for_counties(open_page):
+    at = open_page(PAGE, user="lizhou")
+    assert [i.value for i in at.info] == ["通报按县（市、区）及以上地区生成，请选择县（市、区）、市或全省"]
+    assert not at.get("download_button")
