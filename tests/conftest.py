@@ -16,7 +16,7 @@ SLOW_MODULES = {
     "test_ingest_cli", "test_ingest_files", "test_sample_import", "test_queries_import",
     "test_rollups",                                                           # import files
     "test_demo", "test_auth",                                                 # build databases, hash passwords
-    "test_report_files",                                                      # Chromium, LibreOffice, the CLI
+    "test_inbox", "test_login_race", "test_server_guard", "test_report_files",  # serve, render
 }
 APP_FIXTURES = {"open_page", "app_db"}
 
