@@ -4,7 +4,7 @@ uploading, drops cache-clearing messages and hides /_stcore/metrics; dangqun.web
 the HttpOnly session cookie (a login survives F5) and serves a download only to the session that built it.
 `streamlit run app.py` serves the same pages without either: do not serve it to anyone that way.
 At start-up the database is opened, and with it the inbox thread (dangqun.inbox), so files dropped into
-the inbox are imported before anyone opens a page."""
+the inbox are imported before anyone opens a page; uploads left by an earlier run are swept."""
 from contextlib import asynccontextmanager
 
 import streamlit as st
@@ -18,8 +18,11 @@ from dangqun.web_session import SessionCookies
 @asynccontextmanager
 async def _lifespan(app):
     from dangqun.ui.data import connection
+    from dangqun.views import data_import
 
     connection()
+    data_import.sweep()            # uploads an earlier run left behind (a crash, a kill): at start-up
+    data_import.start_sweeper()
     yield
 
 
