@@ -24,7 +24,9 @@ def expected_cards(raw, prefix, start, end):
         "按期办结率": metrics.fmt_pct(c["closed_on_time"] / c["closed"]),
         "满意率": metrics.fmt_pct(satisfaction),
         "综合成绩": metrics.fmt_score(score),
-        "投入总额(万元)": metrics.fmt_wan(funds_in(raw, prefix, start, end).amount_wan.sum()),
+        # funds count by fiscal year: a part of a year shows its years' amount under a name that says so
+        ("投入总额(万元)" if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31) else "资金年度投入(万元)"):
+            metrics.fmt_wan(funds_in(raw, prefix, start, end).amount_wan.sum()),
         "中心数": f"{len(opened):,}",
         "活动场次": f"{len(activities_in(raw, prefix, start, end)):,}",
     }
@@ -39,6 +41,17 @@ def test_defaults_show_the_province_for_this_year(open_page, demo_raw):
     assert not at.exception
     assert shown_cards(at) == expected_cards(demo_raw, "21", dt.date(2022, 1, 1), dt.date(2022, 12, 31))
     assert "**辽宁省 · 2022年**" in [m.value for m in at.markdown]
+
+
+def test_a_half_year_names_the_funds_card_by_fiscal_year_and_compares_it_only_across_years(open_page):
+    at = open_page(PAGE, county="210681000000", start="2022-04-01", end="2022-06-30", compare="mom")
+    cards = {m.label: m for m in at.metric}
+    assert "投入总额(万元)" not in cards
+    funds = cards["资金年度投入(万元)"]
+    assert funds.delta in (None, "")                     # Q1 is the same fiscal year: no +0.0%
+    assert "（2022）" in funds.help
+    at = open_page(PAGE, county="210681000000", start="2022-04-01", end="2022-06-30", compare="yoy")
+    assert {m.label: m for m in at.metric}["资金年度投入(万元)"].delta not in (None, "")   # 2022 against 2021
 
 
 def test_a_county_link_sets_the_filters_and_the_cards(open_page, demo_raw):
