@@ -89,7 +89,7 @@ def test_hostile_search_boxes(open_page, unchanged, box, value):
     at.text_input(key=box).input(value).run()
     assert not at.exception
     assert "共 0 条" in [m.value.strip("*") for m in at.markdown]
-    assert [i.value for i in at.info] == ["该范围内没有数据"]
+    assert [i.value for i in at.info] == ["没有符合搜索条件的记录"]
 
 
 # ── files, cells and downloads ──

@@ -44,6 +44,17 @@ def test_defaults_show_the_province_for_this_year(open_page, demo_raw):
     assert "**辽宁省 · 2022年**" in [m.value for m in at.markdown]
 
 
+def test_a_half_year_names_the_funds_card_by_fiscal_year_and_compares_it_only_across_years(open_page):
+    at = open_page(PAGE, county="210681000000", start="2022-04-01", end="2022-06-30", compare="mom")
+    cards = {m.label: m for m in at.metric}
+    assert "投入总额(万元)" not in cards
+    funds = cards["资金年度投入(万元)"]
+    assert funds.delta in (None, "")                     # Q1 is the same fiscal year: no +0.0%
+    assert "（2022）" in funds.help
+    at = open_page(PAGE, county="210681000000", start="2022-04-01", end="2022-06-30", compare="yoy")
+    assert {m.label: m for m in at.metric}["资金年度投入(万元)"].delta not in (None, "")   # 2022 against 2021
+
+
 def test_a_county_link_sets_the_filters_and_the_cards(open_page, demo_raw):
     at = open_page(PAGE, city="210600000000", county="210681000000", start="2022-01-01", end="2022-06-30")
     assert not at.exception
