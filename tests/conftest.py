@@ -16,6 +16,7 @@ SLOW_MODULES = {
     "test_ingest_cli", "test_ingest_files", "test_sample_import", "test_queries_import",
     "test_rollups",                                                           # import files
     "test_demo", "test_auth",                                                 # build databases, hash passwords
+    "test_inbox",                                                             # serves the app
 }
 APP_FIXTURES = {"open_page", "app_db"}
 

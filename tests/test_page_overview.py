@@ -101,7 +101,8 @@ def test_a_village_without_records_in_the_window_shows_zero_and_dashes(open_page
     at = open_page(PAGE, village=village, start="2022-12-25", end="2022-12-25")
     assert not at.exception
     cards = shown_cards(at)
-    assert (cards["受理量"], cards["办结率"], cards["满意率"], cards["综合成绩"]) == ("0", "—", "—", "—")
+    assert (cards["受理量"], cards["办结率"], cards["满意率"], cards["综合成绩"]) == (
+        "0", "—", "无回访数据", "无回访数据")     # no 有效回访 (issue 11)
     assert "该范围内没有数据" in [i.value for i in at.info]
 
 
@@ -109,7 +110,7 @@ def test_kpi_cards_show_dash_for_empty_denominators():
     empty = dict(received=0, closed=0, closed_on_time=0, overdue=0, valid=0, contacted=0, solved=0,
                  satisfied=0, basic=0, proxy=0, proactive=0, funds_wan=0, centers=3, activities=0)
     cards = {c.label: c for c in overview.cards(empty, None)}
-    assert (cards["办结率"].value, cards["满意率"].value, cards["综合成绩"].value) == ("—", "—", "—")
+    assert (cards["办结率"].value, cards["满意率"].value, cards["综合成绩"].value) == ("—", "无回访数据", "无回访数据")
     assert cards["受理量"].delta is None
 
 
