@@ -131,7 +131,8 @@ def main(argv=None) -> int:
             print(f"数据库文件 {db.resolve_path(args.db)} 正被另一个进程（通常是正在运行的看板）占用，未导入。"
                   f"看板运行时请把文件放进收件箱 {folder}：看板定时检查并导入，结果见「数据导入」页的导入记录"
                   f"（导入人为收件箱），文件随后移到 {folder / inbox.DONE} 或 {folder / inbox.REJECTED}。"
-                  f" / The database is held by the running dashboard: drop the file into its inbox {folder} instead.",
+                  f" / The database file {db.resolve_path(args.db)} is locked by another process (usually the running "
+                  f"dashboard): drop the file into its inbox {folder} instead.",
                   file=sys.stderr)
         return 3
     return 1
