@@ -37,10 +37,11 @@ PAGES: tuple[Page, ...] = (
     Page("pages/records.py", "明细查询", ":material/search:"),
     Page("pages/report.py", "通报", ":material/article:", benched=False),
     Page("pages/alerts.py", "预警", ":material/notification_important:", benched=False),
-    Page("pages/data_import.py", "数据导入", ":material/upload_file:", admin=True),
-    Page("pages/audit.py", "审计日志", ":material/policy:", admin=True, benched=False),
     # not benched: it asks kpi_summary, monthly_trend and unit_scores with 总览's parameters, timed there
     Page("pages/screen.py", "大屏", ":material/tv:", benched=False),
+    # the administrators' pages come last in the navigation
+    Page("pages/data_import.py", "数据导入", ":material/upload_file:", admin=True),
+    Page("pages/audit.py", "审计日志", ":material/policy:", admin=True, benched=False),
 )
 
 
