@@ -233,9 +233,14 @@ def test_no_request_leaves_the_machine(server, browser):
     try:
         open_logged_in(pg, f"{server}/?county=210681000000")
         for registered in PAGES[1:]:     # the sidebar's links: the session stays logged in
+            if registered.file == "pages/screen.py":
+                continue                 # the 大屏 has no sidebar to come back by: opened last, below
             pg.locator('[data-testid="stSidebar"]').get_by_role("link", name=registered.title).click()
             wait_ready(pg)
             expect(pg.locator("h1").first).to_have_text(registered.title)
+        pg.goto(f"{server}/screen")      # the session cookie keeps the login across the load
+        wait_ready(pg)
+        expect(pg.locator("h1").first).to_contain_text("党群服务数据")
         pg.goto(server)                  # a fresh load: the login form with its page icon
         wait_ready(pg)
         pg.wait_for_timeout(1000)
