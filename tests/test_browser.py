@@ -25,7 +25,7 @@ if not Path(CHROMIUM).exists():
         raise RuntimeError("CI needs /usr/bin/chromium for the browser tests (.ci/run installs it)")
     pytest.skip("Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True)
 
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
+from playwright.sync_api import Error as PlaywrightError, expect, sync_playwright  # noqa: E402
 
 # a rerun on a loaded 2-core machine can take several seconds; 5 s (the default) made the login flaky
 expect.set_options(timeout=20_000)
@@ -159,7 +159,14 @@ def test_choose_a_county_then_click_a_bar_to_drill(server, page):
     assert "county=210681000000" in page.url
     # the ranking's bars are the towns of 东港市: clicking one drills into that town
     ranking = page.locator(".js-plotly-plot").nth(1)
-    ranking.scroll_into_view_if_needed()
+    # the charts are drawn again once their data arrives: scroll to the one that stays
+    for _ in range(5):
+        wait_ready(page)
+        try:
+            ranking.scroll_into_view_if_needed(timeout=5_000)
+            break
+        except PlaywrightError:
+            page.wait_for_timeout(1_000)
     bar = ranking.locator("g.point path").last
     bar.click(force=True)
     wait_ready(page)
