@@ -14,6 +14,7 @@ import pytest
 
 from dangqun import db, filters, periods
 from dangqun.views import data_import as uploads
+from dangqun.markup import md
 from tests.test_hostile_workbooks import run_cli
 from tests.test_ingest_cli import HEAD, make_db
 from tests.test_page_data_import import NOT_AN_EXPORT, PAGE, history_rows
@@ -70,7 +71,8 @@ def test_a_100_character_chinese_file_name(open_page, app_db):
     assert not at.exception
     at.button(key="import_run").click().run()
     assert not at.exception
-    assert [e.value for e in at.error][0].startswith(f"{name}：已拒绝，未导入任何数据。表头无法识别")
+    # the file name is shown as text: Markdown escaped (dangqun.markup.md)
+    assert [e.value for e in at.error][0].startswith(f"{md(name)}：已拒绝，未导入任何数据。表头无法识别")
     assert history_rows(app_db) == logged + 1
     from dangqun import ui
 
