@@ -13,7 +13,7 @@ import pytest
 from dangqun import db, dictionaries, privacy
 from dangqun.ingest import import_files
 
-from test_ingest_files import make_db
+from test_ingest_files import con, dbp, make_db  # noqa: F401  (fixtures shared with the ingest tests)
 
 ROOT = Path(__file__).resolve().parent.parent
 HEAD = ["Ticket", "Opened", "Where", "Kind", "State", "Closed", "Day", "Time"]
@@ -42,16 +42,6 @@ closed_at   = { header = "Closed", format = "%m/%d/%Y %I:%M:%S %p" }
 """
 
 
-@pytest.fixture
-def dbp(tmp_path):
-    return make_db(tmp_path / "t.duckdb")
-
-
-@pytest.fixture
-def con(dbp):
-    c = db.connect(dbp)
-    yield c
-    c.close()
 
 
 def put(tmp_path, name, text) -> Path:
