@@ -16,6 +16,7 @@ class Page:
     icon: str          # Streamlit material icon
     admin: bool = False    # only administrators see and open it
     benched: bool = True   # timed by `dangqun bench` (and computed the pandas way beside it)
+    chrome: bool = True    # False: no sidebar or Streamlit header, the page heads itself (the 大屏)
 
     @property
     def name(self) -> str:
@@ -38,7 +39,7 @@ PAGES: tuple[Page, ...] = (
     Page("pages/report.py", "通报", ":material/article:", benched=False),
     Page("pages/alerts.py", "预警", ":material/notification_important:", benched=False),
     # not benched: it asks kpi_summary, monthly_trend and unit_scores with 总览's parameters, timed there
-    Page("pages/screen.py", "大屏", ":material/tv:", benched=False),
+    Page("pages/screen.py", "大屏", ":material/tv:", benched=False, chrome=False),
     # the administrators' pages come last in the navigation
     Page("pages/data_import.py", "数据导入", ":material/upload_file:", admin=True),
     Page("pages/audit.py", "审计日志", ":material/policy:", admin=True, benched=False),

@@ -6,7 +6,7 @@ from dangqun import filters, metrics, ui
 from dangqun.charts import screen as charts
 from dangqun.views import screen as view
 
-fr = ui.frame("大屏", chrome=False)
+fr = ui.frame("大屏")
 f = fr.filters
 cfg = view.load_config()
 TICK = "_screen_tick"   # refreshes since the page opened: which panel is up

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from dangqun.registry import PAGES
-from test_browser import ARTIFACTS, browser, no_error_box, open_logged_in, server, wait_ready  # noqa: F401
+from test_browser import ARTIFACTS, browser, heading, no_error_box, open_logged_in, server, wait_ready  # noqa: F401
 
 pytestmark = pytest.mark.slow
 # pages of 23 towns take seconds to draw on a shared two-core machine; 5 s (the default) is too short
@@ -90,8 +90,8 @@ def full_screenshot(pg, name):
 
 @pytest.mark.parametrize("registered", PAGES, ids=lambda p: p.name)
 def test_no_text_overflows_its_box(server, wide, registered):  # noqa: F811
-    open_logged_in(wide, f"{server}/{registered.slug}?county={COUNTY}")
-    expect(wide.locator("h1").first).to_have_text(registered.title)
+    open_logged_in(wide, f"{server}/{registered.slug}?county={COUNTY}", sidebar=registered.chrome)
+    expect(wide.locator("h1").first).to_have_text(heading(registered, "东港市"))
     settle(wide)
     no_error_box(wide)
     problems = wide.evaluate(MEASURE)

@@ -36,3 +36,18 @@ def test_the_audit_page_in_english(open_page):
     table = at.dataframe[0].value
     assert list(table.columns) == ["Time", "User", "Action", "Target", "Details", "Result"]
     assert set(table["Action"]) == {"Login"}
+
+
+
+def test_a_login_after_the_log_was_opened_shows_up(open_page):
+    # the audit log grows with every login while the data version stays: a cached read would hide it
+    def logins():
+        at = open_page(PAGE)
+        at.selectbox(key="audit_user").set_value("donggang").run()
+        at.selectbox(key="audit_action").set_value("login_ok").run()
+        return len(at.dataframe[0].value)
+
+    open_page("app.py", user="donggang")
+    before = logins()
+    open_page("app.py", user="donggang")
+    assert logins() == before + 1

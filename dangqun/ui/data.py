@@ -66,6 +66,12 @@ def query(name: str, params: dict | None = None):
                          data_version() if version is None else version)
 
 
+def live_query(name: str, params: dict | None = None):
+    """Named query run now, uncached, under the account's scope: for the audit log, which grows with
+    every login and page view while the data version (the cache key of query()) stays the same."""
+    return db.run(connection(), name, dict(params or {}), scope=account().scope)
+
+
 def deferred_query(name: str, params: dict | None = None):
     """A zero-argument function that runs the named query uncached under the account's scope when
     called: for a full download built on click (st.download_button runs it outside the script, so the

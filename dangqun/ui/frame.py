@@ -84,17 +84,19 @@ header[data-testid="stHeader"], [data-testid="stSidebar"], [data-testid="stSideb
 </style>"""
 
 
-def frame(title_key: str, chrome: bool = True) -> Frame:
+def frame(title_key: str) -> Frame:
     """Called first by every page: config, login, navigation, sidebar filters, header, breadcrumb.
     Stops the script (nothing of the page renders) until someone is logged in, on an administrators'
     page for anyone else, and on a link to a region outside the account's scope.
-    chrome=False (the 大屏): no sidebar and no header; the filters come from the URL or the session
-    as on any page, and the page draws its own heading."""
+    A page registered with chrome=False (the 大屏) has no sidebar and no header; the filters come from
+    the URL or the session as on any page, and the page draws its own heading."""
+    page = registry.by_title(title_key)
+    chrome = page.chrome
     # "auto": open beside the page on a wide screen, closed on a phone where it would cover the page
     st.set_page_config(page_title=f"{t(title_key)} · {t('党群服务数据看板')}", page_icon=str(FAVICON),
                        layout="wide", initial_sidebar_state="auto" if chrome else "collapsed")
     acc = gate()
-    if registry.by_title(title_key).admin and not acc.is_admin:
+    if page.admin and not acc.is_admin:
         _refuse(title_key, "无权使用该页面")
     read_data_version()
     ctx = context()
