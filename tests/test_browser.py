@@ -40,14 +40,15 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve(db_path: Path, log_path: Path):
+def serve(db_path: Path, log_path: Path, *options: str):
     """`streamlit run serve.py` (app.py behind dangqun.server_guard) over `db_path` on a free localhost
-    port: yields (url, process)."""
+    port, with extra command-line `options`: yields (url, process)."""
     port = _free_port()
     log = open(log_path, "w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "serve.py", "--server.port", str(port),
-         "--server.headless", "true", "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+         "--server.headless", "true", "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+         *options],
         cwd=ROOT, env={**os.environ, "DANGQUN_DB": str(db_path)}, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
@@ -280,6 +281,45 @@ def test_file_uploader_speaks_chinese(server, page):
     box = zone.locator("button").bounding_box()
     assert box["width"] > 60                      # the Chinese label is laid out inside the button
     zone.screenshot(path=str(ARTIFACTS / "uploader_zh.png"))
+
+
+def test_a_refused_upload_says_why_in_chinese(demo_db, accounts_file, tmp_path, browser):
+    """A file over the size limit (refused by the browser) and one over the session's total (refused by
+    the server guard with a 413) show a Chinese reason on hover, not Streamlit's English."""
+    db_path = tmp_path / "upload.duckdb"
+    shutil.copy(demo_db, db_path)
+    big = tmp_path / "大文件.csv"
+    big.write_bytes(b"a,b\n" + b"1,2\n" * 400_000)                 # 1.5 MiB, over the 1 MiB limit
+    parts = [tmp_path / f"{n}.csv" for n in ("一", "二", "三")]
+    for f in parts:
+        f.write_bytes(b"a,b\n" + b"1,2\n" * 240_000)             # 0.92 MiB each: the third passes 2 MiB
+    with serve(db_path, tmp_path / "streamlit.log", "--server.maxUploadSize", "1") as (url, _):
+        pg = browser.new_page(viewport={"width": 1440, "height": 900}, locale="zh-CN")
+        try:
+            open_logged_in(pg, f"{url}/data_import")
+            chooser = pg.locator('input[type="file"]')
+            chooser.set_input_files([str(big)])
+            for f in parts:
+                chooser.set_input_files([str(f)])
+                wait_ready(pg)
+            refused = pg.locator('[data-testid="stFileChip"][aria-invalid="true"]')
+            expect(refused).to_have_count(2)
+            reason = ("未能上传：只接受 CSV、XLSX 文件，每个不超过 1MB，本次登录上传合计不超过 2MB。"
+                      "请移除该文件后重试。")
+            for name in ("大文件.csv", "三.csv"):
+                refused.filter(has_text=name).hover()
+                tip = pg.locator('[data-testid="stTooltipErrorContent"]')
+                expect(tip).to_be_visible()
+                assert tip.evaluate("e => getComputedStyle(e).fontSize") == "0px"
+                assert tip.evaluate("e => getComputedStyle(e, '::after').content") == f'"{reason}"'
+                pg.wait_for_timeout(600)     # the tooltip fades in
+                pg.screenshot(path=str(ARTIFACTS / f"upload_refused_{name}.png"))
+                pg.mouse.move(0, 0)
+            for name in ("一.csv", "二.csv"):
+                expect(pg.locator('[data-testid="stFileChip"]').filter(has_text=name)).not_to_have_attribute(
+                    "aria-invalid", "true")
+        finally:
+            pg.close()
 
 
 def test_logout_button_shows_its_whole_label_in_english(server, page):

@@ -241,6 +241,19 @@ def test_a_download_url_is_nothing_without_its_session(server, browser, context)
         colleague.close()
 
 
+def refused_in_chinese(pg):
+    """The download button's error line (Streamlit's English "Failed to generate file for download")
+    shows its Chinese text instead."""
+    error = pg.locator('[data-testid="stDownloadButtonError"]')
+    expect(error).to_be_visible()
+    assert error.evaluate("e => getComputedStyle(e).fontSize") == "0px"
+    assert error.evaluate("e => getComputedStyle(e, '::after').content") == (
+        '"下载失败：登录已结束，请刷新页面重新登录"')
+    box = error.bounding_box()
+    assert box["height"] > 10          # the Chinese line is laid out, not squeezed to nothing
+    error.screenshot(path=str(ARTIFACTS / "download_refused.png"))
+
+
 def test_after_logout_a_download_click_in_another_tab_delivers_nothing(server, context):
     pg = new_page(context)
     open_logged_in(pg, f"{server}/?county=210681000000")
@@ -253,7 +266,7 @@ def test_after_logout_a_download_click_in_another_tab_delivers_nothing(server, c
     downloads = []
     other.on("download", lambda d: downloads.append(d))
     other.get_by_role("button", name="下载 CSV").first.click()
-    expect(other.locator('[data-testid="stDownloadButtonError"]')).to_be_visible()
+    refused_in_chinese(other)
     other.wait_for_timeout(2000)
     assert downloads == []
 
@@ -266,7 +279,7 @@ def test_idle_ends_the_session_and_refuses_downloads(idle_server, context):
     pg.on("download", lambda d: downloads.append(d))
     pg.wait_for_timeout((IDLE_SECONDS + 2) * 1000)
     pg.get_by_role("button", name="下载 CSV").first.click()
-    expect(pg.locator('[data-testid="stDownloadButtonError"]')).to_be_visible()
+    refused_in_chinese(pg)
     pg.wait_for_timeout(2000)
     assert downloads == []
     pg.reload()

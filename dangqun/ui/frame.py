@@ -51,6 +51,15 @@ STYLE = """<style>
 }
 </style>"""
 
+# Streamlit's download button says "Failed to generate file for download" (English, under the button,
+# for 5 s) when the file could not be made: in dangqun that is a session ended by logout or idle
+# (ui.deferred_query, sessions.logged_download). In the Chinese interface Chinese is shown in its place.
+ZH_STYLE = """<style>
+[data-testid="stDownloadButtonError"], [data-testid="stDownloadButtonError"] * { font-size: 0 !important; }
+[data-testid="stDownloadButtonError"]::after { content: "下载失败：登录已结束，请刷新页面重新登录";
+  font-size: 0.875rem; display: block; white-space: normal; }
+</style>"""
+
 # chrome=False (the 大屏): no Streamlit header or sidebar, a dark ground and type sized by the screen's
 # height, so 1920 × 1080 and 3840 × 2160 are both filled without scrolling.
 SCREEN_STYLE = """<style>
@@ -102,6 +111,8 @@ def frame(title_key: str) -> Frame:
     ctx = context()
     f = _current_filters(ctx, title_key)
     st.html(STYLE if chrome else SCREEN_STYLE)
+    if f.lang == "zh":
+        st.html(ZH_STYLE)
     if chrome:
         with st.sidebar:
             navigation(f.lang)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dangqun import export, filters, metrics, sessions, web_session
+from dangqun import export, filters, metrics, server_guard, sessions, web_session
 from dangqun.i18n import t
 from dangqun.ui.data import Context, account, connection, session_id
 from dangqun.ui.frame import Frame
@@ -107,14 +107,18 @@ def downloads_lazy(make_frame, row_count: int, name: str, key: str, fr: Frame) -
             icon=":material/download:")
 
 
-# Streamlit's uploader has no language option: its button and size line are English. In the Chinese
-# interface their text is hidden (font-size 0) and Chinese shown in its place.
+# Streamlit's uploader has no language option: its button, size line and the tooltip of a refused file
+# ("File must be 300.0MB or smaller.", or the server guard's 413 as "AxiosError: Request failed with
+# status code 413") are English. In the Chinese interface their text is hidden (font-size 0) and Chinese
+# shown in its place; the tooltip cannot tell which limit was hit, so it names all of them.
 _UPLOADER_CSS = """<style>
 [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p,
 [data-testid="stFileUploaderDropzoneInstructions"] span {{font-size: 0}}
 [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after
   {{content: "{button}"; font-size: 0.875rem}}
 [data-testid="stFileUploaderDropzoneInstructions"] span::after {{content: "{limit}"; font-size: 0.875rem}}
+[data-testid="stTooltipErrorContent"] {{font-size: 0}}
+[data-testid="stTooltipErrorContent"]::after {{content: "{refused}"; font-size: 0.875rem}}
 </style>"""
 
 
@@ -122,8 +126,11 @@ def file_uploader(label: str, types: list[str], key: str, lang: str):
     """st.file_uploader for several files of `types`, with its own texts in the interface language."""
     files = st.file_uploader(label, type=types, accept_multiple_files=True, key=key)
     if lang == "zh":
-        st.html(_UPLOADER_CSS.format(button="选择文件", limit="每个文件不超过 {mb}MB · {types}".format(
-            mb=st.get_option("server.maxUploadSize"), types="、".join(x.upper() for x in types))))
+        mb, kinds = st.get_option("server.maxUploadSize"), "、".join(x.upper() for x in types)
+        st.html(_UPLOADER_CSS.format(
+            button="选择文件", limit=f"每个文件不超过 {mb}MB · {kinds}",
+            refused=f"未能上传：只接受 {kinds} 文件，每个不超过 {mb}MB，本次登录上传合计不超过 "
+                    f"{server_guard.session_upload_mb()}MB。请移除该文件后重试。"))
     return files
 
 
