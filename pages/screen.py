@@ -43,7 +43,7 @@ def panels():
         units = metrics.add_rates(ui.query("unit_scores", dict(fr.params(), child_digits=child_digits)))
         data = view.ranking_rows(units, cfg)
     with st.container(key="screen_panel"):
-        ui.chart(charts.panel(name, data, fr.lang), data, name, f"screen_{name}", fr, screen=True)
+        ui.chart(charts.panel(name, data, fr.lang, cfg.chart_font_px), data, name, f"screen_{name}", fr, screen=True)
 
 
 panels()

@@ -1,9 +1,16 @@
 """The reference lines the figures draw as shapes (not add_hline/add_vline): where they are and what they say."""
 import pandas as pd
+import pytest
 
 from dangqun import metrics
 from dangqun.charts import brands as brand_charts
 from dangqun.charts import satisfaction as satisfaction_charts
+
+
+@pytest.fixture(autouse=True)
+def no_targets(monkeypatch):
+    """The figures as drawn without config/metrics.toml [targets]; a test of the target lines sets its own."""
+    monkeypatch.setattr(metrics, "targets", lambda path=None: {})
 
 
 def test_rates_trend_draws_the_yellow_list_line():
@@ -44,7 +51,6 @@ def test_every_figure_starts_with_the_dashboard_look():
 # ---------------------------------------------------------------- issue 12: labels, axes, formats
 import datetime as dt  # noqa: E402
 
-import pytest  # noqa: E402
 
 from dangqun.charts import TEMPLATE, fit_range, label_range, month_labels, place_labels  # noqa: E402
 from dangqun.charts import funds as fund_charts  # noqa: E402
@@ -168,3 +174,36 @@ def test_funds_axes_have_no_negative_ticks():
                        "satisfaction_rate": [0.8]})
     fig = brand_charts.cost_score(df, [False], 0.0, 94.7, "zh")
     assert fig.layout.xaxis.range[0] < 0 and min(fig.layout.xaxis.tickvals) == 0
+
+
+def test_targets_are_dotted_lines_where_the_chart_draws_their_metric(monkeypatch):
+    from dangqun.charts import GOOD
+
+    monkeypatch.setattr(metrics, "targets", lambda path=None: {"satisfaction_rate": 0.9, "composite_score": 90,
+                                                               "close_rate": 0.95, "solve_rate": 0.955})
+    # 总览's trend: the 满意率 target on the right (%) axis; 办结率 is not drawn there, so no line for it
+    fig = overview_charts.monthly_trend(_trend())
+    (goal,) = fig.layout.shapes
+    assert (goal.yref, goal.y0, goal.y1, goal.line.dash, goal.line.color) == ("y2", 90, 90, "dot", GOOD)
+    assert [a.text for a in fig.layout.annotations] == ["目标：满意率 ≥ 90%"]
+    assert fig.layout.yaxis2.range[0] <= 90
+    # 满意度与考核: one axis for rates (%) and the score (points); two targets at 90 share a line
+    fig = satisfaction_charts.rates_trend(_trend(), yellow_below=0.7)
+    goals = {(s.y0, s.line.dash) for s in fig.layout.shapes}
+    assert goals == {(90, "dot"), (95.5, "dot")}
+    texts = [a.text for a in fig.layout.annotations]
+    assert "目标：满意率 ≥ 90%、综合成绩 ≥ 90 分" in texts and "目标：解决率 ≥ 95.5%" in texts
+    lo, hi = fig.layout.yaxis.range
+    assert lo <= 90 and hi >= 95.5
+    # the ranking: the 综合成绩 target as a vertical line, within the fitted axis
+    units = pd.DataFrame({"unit_code": ["a", "b"], "unit_name": ["甲", "乙"], "composite_score": [92.8, 94.2],
+                          "flagged_yellow": [False, False], "contacted": [9, 9], "solved": [9, 9],
+                          "satisfied_weighted": [9.0, 9.0], "valid": [10, 10], "received": [10, 10]})
+    fig = overview_charts.unit_ranking(units, yellow_below=0.7)
+    (goal,) = fig.layout.shapes
+    assert (goal.xref, goal.x0, goal.x1, goal.line.dash) == ("x", 90, 90, "dot")
+    assert fig.layout.xaxis.range[0] <= 90
+    assert [a.text for a in fig.layout.annotations] == ["目标：综合成绩 ≥ 90 分"]
+    # in English
+    fig = overview_charts.unit_ranking(units, "en", yellow_below=0.7)
+    assert [a.text for a in fig.layout.annotations] == ["Target: Composite score ≥ 90 pts"]

@@ -88,6 +88,7 @@ def test_headline_follows_the_configured_cards_in_any_language():
      "screen.toml：cards 只能取总览的指标 受理量、办结率、按期办结率、满意率、综合成绩、投入总额(万元)、中心数、活动场次，"
      "现为 ['受理量', '访客数']"),
     ("ranking_rows = 0\n", "screen.toml：ranking_rows 应为正整数，现为 0"),
+    ("chart_font_px = 200\n", "screen.toml：chart_font_px 应为 12 到 96 之间的整数（像素），现为 200"),
 ])
 def test_config_errors_name_the_key_and_the_reason(tmp_path, text, message):
     path = tmp_path / "screen.toml"
@@ -100,4 +101,22 @@ def test_config_errors_name_the_key_and_the_reason(tmp_path, text, message):
 def test_the_shipped_config():
     assert view.load_config() == view.ScreenConfig(
         rotate_seconds=20, panels=("trend", "ranking"),
-        cards=("受理量", "办结率", "按期办结率", "满意率", "综合成绩", "活动场次"), ranking_rows=15)
+        cards=("受理量", "办结率", "按期办结率", "满意率", "综合成绩", "活动场次"), ranking_rows=15,
+        chart_font_px=22)
+
+
+def test_a_4k_display_gets_type_twice_as_large():
+    import pandas as pd
+
+    from dangqun import metrics
+    from dangqun.charts import screen as charts
+
+    trend = metrics.add_rates(pd.DataFrame({
+        "month": pd.to_datetime(["2022-01-01", "2022-02-01"]), "received": [15000, 15001], "valid": [100, 100],
+        "contacted": [98, 98], "solved": [92, 92], "satisfied": [90, 90], "basic": [5, 5]}))
+    base, big = charts.panel("trend", trend), charts.panel("trend", trend, font_px=44)
+    assert (base.layout.template.layout.font.size, base.layout.title.font.size) == (22, 30)
+    assert (big.layout.font.size, big.layout.title.font.size, big.layout.legend.font.size) == (44, 60, 44)
+    assert [a.font.size for a in big.layout.annotations] == [2 * (a.font.size or 22) for a in base.layout.annotations]
+    # thousands separated on the wall display too (15,000, never 15000 or 15k)
+    assert base.layout.template.layout.yaxis.tickformat == ",~f"

@@ -40,19 +40,21 @@ TEMPLATE = go.layout.Template(layout=dict(
 ))
 
 
-# The 大屏 (look="screen"): light type on the page's dark ground, sized for a meeting room.
+# The 大屏 (look="screen"): light type on the page's dark ground, sized for a meeting room (a
+# 1920 × 1080 display; config/screen.toml chart_font_px scales it, charts.screen.panel).
+SCREEN_FONT_PX = 22
 SCREEN_TEMPLATE = go.layout.Template(layout=dict(
-    font=dict(family=FONT, size=22, color="#E8EAED"),
+    font=dict(family=FONT, size=SCREEN_FONT_PX, color="#E8EAED"),
     colorway=list(PALETTE),
     margin=dict(l=10, r=30, t=80, b=10),
-    legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="right", x=1, font=dict(size=22)),
-    hoverlabel=dict(font=dict(family=FONT, size=20)),
+    legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="right", x=1, font=dict(size=SCREEN_FONT_PX)),
+    hoverlabel=dict(font=dict(family=FONT, size=SCREEN_FONT_PX)),
     paper_bgcolor="rgba(0,0,0,0)",
     plot_bgcolor="rgba(0,0,0,0)",
     separators=".,",
     # automargin: without Streamlit's theme nothing else makes room for the tick labels
-    xaxis=dict(gridcolor="#2F3B4C", zerolinecolor="#3C4A5E", linecolor="#3C4A5E", automargin=True),
-    yaxis=dict(gridcolor="#2F3B4C", zerolinecolor="#3C4A5E", linecolor="#3C4A5E", automargin=True),
+    xaxis=dict(gridcolor="#2F3B4C", zerolinecolor="#3C4A5E", linecolor="#3C4A5E", automargin=True, tickformat=",~f"),
+    yaxis=dict(gridcolor="#2F3B4C", zerolinecolor="#3C4A5E", linecolor="#3C4A5E", automargin=True, tickformat=",~f"),
 ))
 LOOKS = {"page": TEMPLATE, "screen": SCREEN_TEMPLATE}
 
@@ -124,6 +126,41 @@ def fit_range(values, step: float = 5.0, top: float | None = None, include=()) -
     if top is not None:
         hi = min(hi, top + step * 0.6)
     return [lo, hi]
+
+
+def target_lines(keys, lang: str = "zh", targets: dict | None = None) -> list[tuple[float, str]]:
+    """The targets of config/metrics.toml [targets] among the metrics `keys` a chart draws, as
+    (value on a % or points axis, label) — rates × 100, 综合成绩 in points; targets at the same value
+    share one line and one label ('目标：满意率 ≥ 90%、综合成绩 ≥ 90 分')."""
+    from dangqun import metrics
+    from dangqun.i18n import t
+
+    targets = metrics.targets() if targets is None else targets
+    at: dict[float, list[str]] = {}
+    for key in keys:
+        if key in targets:
+            value = targets[key] if key == "composite_score" else targets[key] * 100
+            goal = metrics.fmt_target(key, targets[key]) + (t(" 分", lang) if key == "composite_score" else "")
+            at.setdefault(round(value, 9), []).append(
+                t("{metric} ≥ {goal}", lang, metric=t(metrics.TARGET_METRICS[key], lang), goal=goal))
+    return [(value, t("目标：{items}", lang, items="、".join(items))) for value, items in sorted(at.items())]
+
+
+def draw_targets(fig: go.Figure, lines: list[tuple[float, str]], axis: str = "y", size: int = 12) -> go.Figure:
+    """Dotted green reference lines for `lines` (target_lines) across the plot at their value on
+    `axis` ("y", "y2": horizontal; "x": vertical), each labelled at its end; the 黄榜 line stays dashed
+    amber, so the two read apart."""
+    for value, label in lines:
+        style_ = dict(color=GOOD, dash="dot", width=1.5)
+        if axis == "x":
+            fig.add_shape(type="line", xref="x", x0=value, x1=value, yref="y domain", y0=0, y1=1, line=style_)
+            fig.add_annotation(xref="x", x=value, xanchor="right", yref="paper", y=1, yanchor="bottom",
+                               text=label, showarrow=False, font=dict(color=GOOD, size=size))
+        else:
+            fig.add_shape(type="line", xref="x domain", x0=0, x1=1, yref=axis, y0=value, y1=value, line=style_)
+            fig.add_annotation(xref="x domain", x=0, xanchor="left", yref=axis, y=value, yanchor="bottom",
+                               text=label, showarrow=False, font=dict(color=GOOD, size=size))
+    return fig
 
 
 def ticks_from_zero(hi: float, n: int = 6) -> list[float]:

@@ -7,7 +7,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dangqun import metrics
-from dangqun.charts import BAD, PALETTE, WARN, fit_range, label_range, month_labels, plain, style
+from dangqun.charts import (BAD, PALETTE, WARN, draw_targets, fit_range, label_range, month_labels, plain, style,
+                            target_lines)
 from dangqun.i18n import t
 
 # a score axis reaches down to the 黄榜 line when the lowest score is this close to it (points)
@@ -44,11 +45,13 @@ def monthly_trend(df, lang: str = "zh", through: dt.date | None = None, look: st
     fig.add_scatter(x=months, y=df["satisfaction_rate"] * 100, name=t("满意率", lang), yaxis="y2",
                     mode="lines+markers", line=dict(color=PALETTE[0], width=2), customdata=hover,
                     hovertemplate="%{x}<br>" + t("满意率", lang) + "：%{customdata}<extra></extra>")
-    lowest = (df["satisfaction_rate"] * 100).min()
+    goals = target_lines(["satisfaction_rate"], lang)
+    lowest = pd.Series([*(df["satisfaction_rate"] * 100), *(v for v, _ in goals)], dtype="float64").min()
     floor = 0 if lowest != lowest else max(0, 10 * int(lowest // 10) - 10)   # NaN-safe, whole tens
     fig.update_layout(xaxis=dict(type="category"), yaxis=dict(title=t("受理量", lang), range=label_range(df["received"], 0.12)),
                       yaxis2=dict(title=t("满意率", lang) + " (%)", overlaying="y", side="right",
                                   range=[floor, 100], tickmode="auto", showgrid=False))
+    draw_targets(fig, goals, axis="y2", size=20 if look == "screen" else 12)
     return style(fig, t("月度受理量与满意率", lang), look=look)
 
 
@@ -76,7 +79,8 @@ def unit_ranking(df, lang: str = "zh", yellow_below: float | None = None, look: 
     scores = df["composite_score"].astype("float64").dropna()
     line = yellow_below * 100
     near = len(scores) > 0 and float(scores.min()) - line <= YELLOW_LINE_NEAR
-    lo, hi = fit_range(scores, top=100, include=[line] if near else [])
+    goals = target_lines(["composite_score"], lang)
+    lo, hi = fit_range(scores, top=100, include=([line] if near else []) + [v for v, _ in goals])
     # each bar starts at the axis' left end, not at 0 far outside it: what is drawn is what is clicked
     bar = fig.data[0]
     bar.base = lo
@@ -89,6 +93,7 @@ def unit_ranking(df, lang: str = "zh", yellow_below: float | None = None, look: 
                       line=dict(color=WARN, dash="dash", width=1))
         fig.add_annotation(xref="x", x=line, xanchor="left", yref="paper", y=1, yanchor="bottom", showarrow=False,
                            text=t("黄榜线 {pct}", lang, pct=metrics.fmt_pct(yellow_below, 0)))
+    draw_targets(fig, goals, axis="x", size=20 if look == "screen" else 12)
     if look == "screen":   # nothing to click on a wall display
         return style(fig, t("下级单位综合成绩排名", lang), look=look)
     return style(fig, t("下级单位综合成绩排名（点击条形进入该单位）", lang), height=max(300, 28 * len(df) + 80))

@@ -5,7 +5,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dangqun import metrics
-from dangqun.charts import BAD, PALETTE, WARN, cap_categories, fit_range, label_range, month_labels, plain, style
+from dangqun.charts import (BAD, PALETTE, WARN, cap_categories, draw_targets, fit_range, label_range, month_labels, plain,
+                            style, target_lines)
 from dangqun.charts.overview import YELLOW_LINE_NEAR
 from dangqun.i18n import t
 
@@ -46,8 +47,11 @@ def rates_trend(df, lang: str = "zh", yellow_below: float | None = None) -> go.F
         fig.add_annotation(xref="x domain", x=1, xanchor="right", yref="y domain", y=0, yanchor="bottom",
                            text=t("{line}：各项均在其上", lang, line=label), showarrow=False,
                            font=dict(size=12, color="#666"))
+    goals = target_lines(["response_rate", "solve_rate", "satisfaction_rate", "composite_score"], lang)
+    draw_targets(fig, goals)
     fig.update_layout(xaxis=dict(type="category"),
-                      yaxis=dict(title=t("% / 分", lang), range=fit_range(values, top=100, include=[line] if near else [])),
+                      yaxis=dict(title=t("% / 分", lang),
+                                 range=fit_range(values, top=100, include=([line] if near else []) + [v for v, _ in goals])),
                       hovermode="x unified")
     return style(fig, t("三率与综合成绩月度走势", lang))
 

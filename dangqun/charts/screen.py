@@ -3,10 +3,20 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from dangqun.charts import overview
+from dangqun.charts import SCREEN_FONT_PX, overview
 
 
-def panel(name: str, data, lang: str = "zh") -> go.Figure:
-    """The figure of one rotating panel (views.screen.PANELS) drawn from its query's frame."""
+def panel(name: str, data, lang: str = "zh", font_px: int = SCREEN_FONT_PX) -> go.Figure:
+    """The figure of one rotating panel (views.screen.PANELS) drawn from its query's frame, its type
+    scaled from the screen look's SCREEN_FONT_PX to `font_px` (config/screen.toml chart_font_px): a
+    figure's type is in pixels, which a 3840 × 2160 display halves to the eye."""
     draw = {"trend": overview.monthly_trend, "ranking": overview.unit_ranking}[name]
-    return draw(data, lang, look="screen")
+    fig = draw(data, lang, look="screen")
+    if font_px != SCREEN_FONT_PX:
+        scale = font_px / SCREEN_FONT_PX
+        fig.update_layout(font_size=font_px, legend_font_size=font_px, hoverlabel_font_size=font_px,
+                          title_font_size=round(fig.layout.title.font.size * scale))
+        for note in fig.layout.annotations:
+            note.font.size = round((note.font.size or SCREEN_FONT_PX) * scale)
+        fig.update_traces(textfont_size=font_px, selector=dict(type="bar"))
+    return fig

@@ -34,6 +34,9 @@ EN: dict[str, str] = {
         "100 × ({w1} × response + {w2} × solved + {w3} × satisfaction)",
     "(满意 + {basic} × 基本满意) / 有效回访：{parts}": "(satisfied + {basic} × fairly satisfied) / valid surveys: {parts}",
     "黄榜": "Yellow list",
+    # a target's reference line on a chart (charts.target_lines)
+    "目标：{items}": "Target: {items}",
+    "{metric} ≥ {goal}": "{metric} ≥ {goal}",
     "排名": "Rank",
     "对比期排名": "Rank in comparison period",
     "名次变化": "Rank change",

@@ -18,6 +18,7 @@ class ScreenConfig:
     panels: tuple[str, ...]
     cards: tuple[str, ...]
     ranking_rows: int
+    chart_font_px: int = 22
 
 
 def load_config(path: Path | None = None) -> ScreenConfig:
@@ -30,6 +31,7 @@ def load_config(path: Path | None = None) -> ScreenConfig:
         raise ValueError(f"{path.name}：{key} {reason}")
 
     seconds, rows = raw.get("rotate_seconds", 20), raw.get("ranking_rows", 15)
+    font = raw.get("chart_font_px", 22)
     panels, cards = tuple(raw.get("panels", PANELS)), tuple(raw.get("cards", CARDS))
     if not isinstance(seconds, int) or seconds < 5:
         fail("rotate_seconds", f"应为不小于 5 的整数秒，现为 {seconds!r}")
@@ -39,7 +41,9 @@ def load_config(path: Path | None = None) -> ScreenConfig:
         fail("cards", f"只能取总览的指标 {'、'.join(CARDS)}，现为 {list(cards)!r}")
     if not isinstance(rows, int) or rows < 1:
         fail("ranking_rows", f"应为正整数，现为 {rows!r}")
-    return ScreenConfig(seconds, panels, cards, rows)
+    if isinstance(font, bool) or not isinstance(font, int) or not 12 <= font <= 96:
+        fail("chart_font_px", f"应为 12 到 96 之间的整数（像素），现为 {font!r}")
+    return ScreenConfig(seconds, panels, cards, rows, font)
 
 
 def panel(tick: int, cfg: ScreenConfig) -> str:
