@@ -146,20 +146,23 @@ def target_lines(keys, lang: str = "zh", targets: dict | None = None) -> list[tu
     return [(value, t("目标：{items}", lang, items="、".join(items))) for value, items in sorted(at.items())]
 
 
-def draw_targets(fig: go.Figure, lines: list[tuple[float, str]], axis: str = "y", size: int = 12) -> go.Figure:
+def draw_targets(fig: go.Figure, lines: list[tuple[float, str]], axis: str = "y", look: str = "page") -> go.Figure:
     """Dotted green reference lines for `lines` (target_lines) across the plot at their value on
-    `axis` ("y", "y2": horizontal; "x": vertical), each labelled at its end; the 黄榜 line stays dashed
-    amber, so the two read apart."""
-    for value, label in lines:
-        style_ = dict(color=GOOD, dash="dot", width=1.5)
+    `axis` ("y", "y2": horizontal; "x": vertical), each labelled at its end on a backing that keeps it
+    legible over bars; the 黄榜 line stays dashed amber, so the two read apart."""
+    screen = look == "screen"
+    line = dict(color="#7BC77A" if screen else GOOD, dash="dot", width=3 if screen else 1.5)
+    label = dict(showarrow=False, font=dict(color=line["color"], size=SCREEN_FONT_PX if screen else 12),
+                 bgcolor="rgba(11,19,32,0.75)" if screen else "rgba(255,255,255,0.85)")
+    for value, text in lines:
         if axis == "x":
-            fig.add_shape(type="line", xref="x", x0=value, x1=value, yref="y domain", y0=0, y1=1, line=style_)
+            fig.add_shape(type="line", xref="x", x0=value, x1=value, yref="y domain", y0=0, y1=1, line=line)
             fig.add_annotation(xref="x", x=value, xanchor="right", yref="paper", y=1, yanchor="bottom",
-                               text=label, showarrow=False, font=dict(color=GOOD, size=size))
+                               text=text, **label)
         else:
-            fig.add_shape(type="line", xref="x domain", x0=0, x1=1, yref=axis, y0=value, y1=value, line=style_)
+            fig.add_shape(type="line", xref="x domain", x0=0, x1=1, yref=axis, y0=value, y1=value, line=line)
             fig.add_annotation(xref="x domain", x=0, xanchor="left", yref=axis, y=value, yanchor="bottom",
-                               text=label, showarrow=False, font=dict(color=GOOD, size=size))
+                               text=text, **label)
     return fig
 
 

@@ -51,7 +51,7 @@ def monthly_trend(df, lang: str = "zh", through: dt.date | None = None, look: st
     fig.update_layout(xaxis=dict(type="category"), yaxis=dict(title=t("受理量", lang), range=label_range(df["received"], 0.12)),
                       yaxis2=dict(title=t("满意率", lang) + " (%)", overlaying="y", side="right",
                                   range=[floor, 100], tickmode="auto", showgrid=False))
-    draw_targets(fig, goals, axis="y2", size=20 if look == "screen" else 12)
+    draw_targets(fig, goals, axis="y2", look=look)
     return style(fig, t("月度受理量与满意率", lang), look=look)
 
 
@@ -93,7 +93,7 @@ def unit_ranking(df, lang: str = "zh", yellow_below: float | None = None, look: 
                       line=dict(color=WARN, dash="dash", width=1))
         fig.add_annotation(xref="x", x=line, xanchor="left", yref="paper", y=1, yanchor="bottom", showarrow=False,
                            text=t("黄榜线 {pct}", lang, pct=metrics.fmt_pct(yellow_below, 0)))
-    draw_targets(fig, goals, axis="x", size=20 if look == "screen" else 12)
+    draw_targets(fig, goals, axis="x", look=look)
     if look == "screen":   # nothing to click on a wall display
         return style(fig, t("下级单位综合成绩排名", lang), look=look)
     return style(fig, t("下级单位综合成绩排名（点击条形进入该单位）", lang), height=max(300, 28 * len(df) + 80))
