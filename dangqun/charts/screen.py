@@ -19,4 +19,8 @@ def panel(name: str, data, lang: str = "zh", font_px: int = SCREEN_FONT_PX) -> g
         for note in fig.layout.annotations:
             note.font.size = round((note.font.size or SCREEN_FONT_PX) * scale)
         fig.update_traces(textfont_size=font_px, selector=dict(type="bar"))
+        for line in fig.select_traces(selector=dict(type="scatter")):
+            line.line.width, line.marker.size = (line.line.width or 2) * scale, (line.marker.size or 6) * scale
+        for shape in fig.layout.shapes:
+            shape.line.width = (shape.line.width or 1) * scale
     return fig
