@@ -1,4 +1,6 @@
 """党群服务数据看板 — entry point and home page (总览)."""
+import dataclasses
+
 import streamlit as st
 
 from dangqun import filters, metrics, ui
@@ -19,11 +21,7 @@ if now["received"] == 0 and now["centers"] == 0:
 cards = view.cards(now, before, fr.lang, period=f.period, compare=f.compare_period)
 row = ui.card_row()
 for card in cards:
-    box = row.container(border=True)
-    box.metric(card.label, card.value, card.delta, help=card.help)
-    if card.target:
-        box.caption(f":{'green' if card.target_met else 'red' if card.target_met is False else 'gray'}"
-                    f"[{card.target}]")
+    ui.card(row, **dataclasses.asdict(card))
 
 trend = metrics.add_rates(ui.query("monthly_trend", fr.params()))
 ui.chart(charts.monthly_trend(trend, fr.lang, through=fr.ctx.latest), trend, fr.t("月度趋势"), "monthly_trend", fr)

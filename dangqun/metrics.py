@@ -105,10 +105,12 @@ def _targets(path: str) -> tuple[tuple[str, float], ...]:
     return tuple(out)
 
 
-def fmt_target(key: str, value: float) -> str:
-    """A target as the cards show it: '90%', '95.5%'; 综合成绩 in points: '90', '92.50'."""
+def fmt_target(key: str, value: float, lang: str | None = None) -> str:
+    """A target as the cards show it: '90%', '95.5%'; 综合成绩 in points: '90', '92.50', with its unit
+    ('90 分', '90 pts') when a `lang` is given."""
     if key == "composite_score":
-        return fmt_num(value, 0 if value == int(value) else 2)
+        text = fmt_num(value, 0 if value == int(value) else 2)
+        return text + t(" 分", lang) if lang else text
     return fmt_pct(value, 0 if round(value * 100, 9) == int(round(value * 100, 9)) else 1)
 
 

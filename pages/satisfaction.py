@@ -4,6 +4,7 @@ import streamlit as st
 from dangqun import filters, metrics, ui
 from dangqun.charts import overview as overview_charts
 from dangqun.charts import satisfaction as charts
+from dangqun.views import overview as overview_view
 from dangqun.views import satisfaction as view
 
 fr = ui.frame("满意度与考核")
@@ -20,14 +21,16 @@ if summary["received"] == 0:
 valid = summary["valid"]
 r = metrics.rates(summary["contacted"], summary["solved"], summary["satisfied"], summary["basic"], valid, cfg)
 weighted = metrics.satisfied_weighted(summary["satisfied"], summary["basic"], cfg)
+targets = metrics.targets()
 row = ui.card_row(5)
-row.metric(fr.t("有效回访"), metrics.fmt_int(valid), border=True,
-           help=fr.t("是否有效回访与是否纳入考核均为“是”的记录"))
+ui.card(row, fr.t("有效回访"), metrics.fmt_int(valid), help=fr.t("是否有效回访与是否纳入考核均为“是”的记录"))
 for key, label, num in (("response_rate", "响应率", summary["contacted"]), ("solve_rate", "解决率", summary["solved"]),
                         ("satisfaction_rate", "满意率", weighted)):
-    row.metric(fr.t(label), metrics.fmt_survey_pct(r[key], valid, fr.lang), border=True, help=metrics.fmt_ratio_hover(num, valid))
-row.metric(fr.t("综合成绩"), metrics.fmt_survey_score(r["composite_score"], valid, fr.lang), border=True,
-           help=metrics.composite_formula(fr.lang, cfg))
+    ui.card(row, fr.t(label), metrics.fmt_survey_pct(r[key], valid, fr.lang), help=metrics.fmt_ratio_hover(num, valid),
+            **overview_view.target_fields(key, r[key] if valid else None, targets, fr.lang))
+ui.card(row, fr.t("综合成绩"), metrics.fmt_survey_score(r["composite_score"], valid, fr.lang),
+        help=metrics.composite_formula(fr.lang, cfg),
+        **overview_view.target_fields("composite_score", r["composite_score"] if valid else None, targets, fr.lang))
 with st.expander(fr.t("计分口径")):
     st.caption(view.weights_note(fr.lang, cfg))
 

@@ -62,3 +62,23 @@ def test_the_overview_shows_the_targets(open_page):
     captions = [c.value for c in at.caption if "目标" in c.value]
     assert captions == [":green[目标 ≥ 95%：已达成]", ":green[目标 ≥ 95%：已达成]", ":green[目标 ≥ 90%：已达成]",
                         ":green[目标 ≥ 90 分：已达成]"]
+
+
+def test_the_satisfaction_page_shows_the_targets(open_page, demo_raw, monkeypatch):
+    import datetime as dt
+
+    from expected import rates, window
+
+    year = window(demo_raw["service_records"], "210681", dt.date(2022, 1, 1), dt.date(2022, 12, 31))
+    _, response, solve, sat, score = rates(year)
+    goals = {"response_rate": 0.95, "solve_rate": 0.95, "satisfaction_rate": 0.9, "composite_score": 90.0}
+    monkeypatch.setattr(metrics, "targets", lambda path=None: goals)
+    at = open_page("pages/satisfaction.py", county="210681000000")
+    captions = [c.value for c in at.caption if "目标" in c.value]
+
+    def verdict(value, goal, text):
+        return f":{'green' if value >= goal else 'red'}[目标 ≥ {text}：{'已达成' if value >= goal else '未达成'}]"
+
+    assert captions == [verdict(response, 0.95, "95%"), verdict(solve, 0.95, "95%"), verdict(sat, 0.9, "90%"),
+                        verdict(score, 90.0, "90 分")]
+    assert any("未达成" in c for c in captions)      # 东港市's 解决率 (92.0%) misses 95%

@@ -140,7 +140,7 @@ def target_lines(keys, lang: str = "zh", targets: dict | None = None) -> list[tu
     for key in keys:
         if key in targets:
             value = targets[key] if key == "composite_score" else targets[key] * 100
-            goal = metrics.fmt_target(key, targets[key]) + (t(" 分", lang) if key == "composite_score" else "")
+            goal = metrics.fmt_target(key, targets[key], lang)
             at.setdefault(round(value, 9), []).append(
                 t("{metric} ≥ {goal}", lang, metric=t(metrics.TARGET_METRICS[key], lang), goal=goal))
     return [(value, t("目标：{items}", lang, items="、".join(items))) for value, items in sorted(at.items())]

@@ -58,6 +58,16 @@ def card_row(per_row: int = 4):
     return st.container(key=f"cards{per_row}")
 
 
+def card(row, label: str, value: str, delta: str | None = None, help: str | None = None,
+         target: str | None = None, target_met: bool | None = None) -> None:
+    """One KPI card in `row` (card_row), with its target under it when config/metrics.toml sets one:
+    green when met, red when missed, grey when there is no value to judge."""
+    box = row.container(border=True)
+    box.metric(label, value, delta, help=help)
+    if target:
+        box.caption(f":{'green' if target_met else 'red' if target_met is False else 'gray'}[{target}]")
+
+
 def no_data(lang: str) -> None:
     st.info(t("该范围内没有数据", lang))
 

@@ -18,11 +18,11 @@ class Card:
     target_met: bool | None = None   # None: no target, or no value to judge
 
 
-def _target(key: str, value, targets: dict, lang: str) -> dict:
-    """Card fields for the target of `key` (metrics.targets), if one is set."""
+def target_fields(key: str, value, targets: dict, lang: str) -> dict:
+    """Card fields (target, target_met) for the target of `key` (metrics.targets), if one is set."""
     if key not in targets:
         return {}
-    goal = metrics.fmt_target(key, targets[key]) + (t(" 分", lang) if key == "composite_score" else "")
+    goal = metrics.fmt_target(key, targets[key], lang)
     if value is None:
         return {"target": t("目标 ≥ {goal}", lang, goal=goal)}
     met = bool(metrics.at_least(value, targets[key]))
@@ -80,19 +80,19 @@ def cards(now: dict, before: dict | None, lang: str = "zh", cfg: metrics.Metrics
         Card(t("办结率", lang), metrics.fmt_pct(closed_rate),
              delta(_rate_delta, closed_rate, metrics.ratio(b.get("closed"), b.get("received")), lang),
              t("办结 / 受理：{parts}", lang, parts=metrics.fmt_ratio_hover(now["closed"], now["received"])),
-             **_target("close_rate", closed_rate, targets, lang)),
+             **target_fields("close_rate", closed_rate, targets, lang)),
         Card(t("按期办结率", lang), metrics.fmt_pct(on_time_rate),
              delta(_rate_delta, on_time_rate, metrics.ratio(b.get("closed_on_time"), b.get("closed")), lang),
              t("按期办结 / 办结：{parts}", lang,
                parts=metrics.fmt_ratio_hover(now["closed_on_time"], now["closed"])),
-             **_target("on_time_rate", on_time_rate, targets, lang)),
+             **target_fields("on_time_rate", on_time_rate, targets, lang)),
         Card(t("满意率", lang), metrics.fmt_survey_pct(r_now["satisfaction_rate"], now["valid"], lang),
              delta(_rate_delta, r_now["satisfaction_rate"], r_before.get("satisfaction_rate"), lang),
              metrics.satisfaction_formula(metrics.fmt_ratio_hover(sat_parts, now["valid"]), lang, cfg),
-             **_target("satisfaction_rate", r_now["satisfaction_rate"], targets, lang)),
+             **target_fields("satisfaction_rate", r_now["satisfaction_rate"], targets, lang)),
         Card(t("综合成绩", lang), metrics.fmt_survey_score(r_now["composite_score"], now["valid"], lang),
              delta(_points_delta, r_now["composite_score"], r_before.get("composite_score"), lang),
-             metrics.composite_formula(lang, cfg), **_target("composite_score", r_now["composite_score"], targets, lang)),
+             metrics.composite_formula(lang, cfg), **target_fields("composite_score", r_now["composite_score"], targets, lang)),
         Card(t(funds_view.total_label(period), lang), metrics.fmt_wan(now["funds_wan"]),
              delta(_count_delta, float(now["funds_wan"]), float(b.get("funds_wan") or 0))
              if period is None or funds_view.comparable(period, compare) else None,
