@@ -4,6 +4,7 @@ import streamlit as st
 
 from dangqun import ui
 from dangqun.charts import overview as charts
+from dangqun.charts import report as report_charts
 from dangqun.views import report as view
 
 fr = ui.frame("通报")
@@ -29,6 +30,7 @@ compare = right.radio(fr.t("对比"), list(compare_modes), horizontal=True, form
 rep = view.build(ui.query, region, fr.ctx.index.name(region), view.parse_period(code), compare)
 ui.audit_shown(rep)
 ui.report_downloads(rep, fr.lang)
+report_charts.warm_up()      # the charts' Chromium starts while the official reads the report
 st.caption(fr.t("Word 按 GB/T 9704-2012 排版；图表与 PDF 在点击下载时生成，约需半分钟。"))
 
 st.header(rep.title, divider="red")

@@ -241,6 +241,28 @@ def test_a_download_url_is_nothing_without_its_session(server, browser, context)
         colleague.close()
 
 
+def test_the_report_downloads_as_word_for_its_session(server, context):
+    import io
+
+    import docx
+
+    pg = new_page(context)
+    open_logged_in(pg, f"{server}/report?county=210681000000")
+    with pg.expect_download(timeout=120_000) as info:
+        pg.get_by_role("button", name="下载 Word").click()
+    download = info.value
+    assert download.suggested_filename.endswith(".docx") and "东港市" in download.suggested_filename
+    document = docx.Document(io.BytesIO(download.path().read_bytes()))
+    assert "东港市" in document.paragraphs[0].text or any("东港市" in p.text for p in document.paragraphs[:3])
+    assert len(document.inline_shapes) >= 2          # the charts, rendered by the server's Chromium
+    assert context.request.get(download.url).status == 200       # fetchable again by its own session only
+    other = context.browser.new_context()
+    try:
+        assert other.request.get(download.url).status == 404
+    finally:
+        other.close()
+
+
 def refused_in_chinese(pg):
     """The download button's error line (Streamlit's English "Failed to generate file for download")
     shows its Chinese text instead."""
@@ -254,18 +276,19 @@ def refused_in_chinese(pg):
     error.screenshot(path=str(ARTIFACTS / "download_refused.png"))
 
 
-def test_after_logout_a_download_click_in_another_tab_delivers_nothing(server, context):
+@pytest.mark.parametrize("path, button", [("/", "下载 CSV"), ("/report", "下载 Word")])
+def test_after_logout_a_download_click_in_another_tab_delivers_nothing(server, context, path, button):
     pg = new_page(context)
-    open_logged_in(pg, f"{server}/?county=210681000000")
+    open_logged_in(pg, f"{server}{path}?county=210681000000")
     session_cookie(context)
     other = new_page(context)
-    other.goto(f"{server}/?county=210681000000")
+    other.goto(f"{server}{path}?county=210681000000")
     wait_ready(other)
     logged_in(other)
     logout(pg)
     downloads = []
     other.on("download", lambda d: downloads.append(d))
-    other.get_by_role("button", name="下载 CSV").first.click()
+    other.get_by_role("button", name=button).first.click()
     refused_in_chinese(other)
     other.wait_for_timeout(2000)
     assert downloads == []

@@ -2,8 +2,10 @@
 offline by Kaleido driving the system Chromium (no browser is downloaded; nothing goes to the network)."""
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
+import threading
 import warnings
 
 import plotly.graph_objects as go
@@ -45,17 +47,58 @@ def _browser() -> str:
     raise ChartRenderError("生成图表图片需要本机的 Chromium（Debian：apt-get install chromium）")
 
 
-def to_png(figs: list[go.Figure]) -> list[bytes]:
-    """Each figure as PNG bytes, all in one Chromium session (starting it is most of the time)."""
+# One Kaleido server (one Chromium) per process, started by the first report or by warm_up() when the
+# 通报 page opens, and kept: starting Chromium is ~5 s of a report's time, a render after it ~0.5 s.
+_lock = threading.Lock()
+_started = _warming = False
+
+
+def _start() -> None:
+    global _started
     os.environ.setdefault("BROWSER_PATH", _browser())
     import kaleido
 
     kaleido.start_sync_server(silence_warnings=True)
-    try:
-        # plotly passes its Kaleido options again on every call; the running server already has them
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)
-            return [fig.to_image(format="png", width=fig.layout.width, height=fig.layout.height, scale=SCALE)
-                    for fig in figs]
-    finally:
-        kaleido.stop_sync_server(silence_warnings=True)
+    if not _started:
+        atexit.register(_stop)
+    _started = True
+
+
+def _stop() -> None:
+    import kaleido
+
+    kaleido.stop_sync_server(silence_warnings=True)
+
+
+def _render(figs: list[go.Figure]) -> list[bytes]:
+    # plotly passes its Kaleido options again on every call; the running server already has them
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return [fig.to_image(format="png", width=fig.layout.width, height=fig.layout.height, scale=SCALE)
+                for fig in figs]
+
+
+def to_png(figs: list[go.Figure]) -> list[bytes]:
+    """Each figure as PNG bytes, through the process's Chromium session (started if need be; one
+    render at a time). A Chromium that has died is started again once."""
+    with _lock:
+        if not _started:
+            _start()
+        try:
+            return _render(figs)
+        except ChartRenderError:
+            raise
+        except Exception:       # the browser went away (killed, crashed): one fresh start
+            _stop()
+            _start()
+            return _render(figs)
+
+
+def warm_up() -> None:
+    """Start the Chromium session in the background and draw one tiny figure, so the first download
+    of the 通报 does not wait for it."""
+    global _warming
+    if not (_started or _warming):
+        _warming = True
+        threading.Thread(target=lambda: to_png([go.Figure(layout=dict(width=10, height=10))]),
+                         name="kaleido-warm-up", daemon=True).start()
