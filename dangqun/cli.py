@@ -71,8 +71,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--db")
 
     p = sub.add_parser("bench", help="基准测试 / benchmarks")
-    p.add_argument("what", nargs="?", choices=["pages", "import"], default="pages",
-                   help="pages：各页面响应时间（默认）；import：导入速度")
+    p.add_argument("what", nargs="?", choices=["pages", "import", "report"], default="pages",
+                   help="pages：各页面响应时间（默认）；import：导入速度；report：生成一份县级月度通报（Word、PDF）的耗时")
     p.add_argument("--rows", type=int, default=1_000_000, help="import：CSV 行数")
     p.add_argument("--xlsx-rows", type=int, default=100_000, help="import：XLSX 行数")
     p.add_argument("--records", type=int, default=None, help="只测这一规模（默认 100 万、500 万、2000 万条）")
@@ -112,6 +112,10 @@ def main(argv=None) -> int:
                 from dangqun.bench import mapped
 
                 return mapped.run(rows=args.rows)
+            if args.what == "report":
+                from dangqun.bench import report as report_bench
+
+                return report_bench.run(records=args.records or 20_000_000, rounds=args.rounds, as_json=args.json)
             if args.what == "import":
                 from dangqun.bench import imports
 

@@ -36,6 +36,17 @@ def test_pages_bench_prints_one_json_object(tmp_path):
     assert (tmp_path / "demo-20000.duckdb").exists()
 
 
+def test_report_bench_times_a_county_report_as_word_and_pdf(tmp_path):
+    out = _bench(tmp_path, "report", "--rounds", "1")
+    assert out["records"] == 20000 and out["period"] == "2022-12"
+    assert out["cold_docx_s"] > 0
+    assert list(out["formats"]) == ["docx", "pdf"]
+    for fmt, target in (("docx", 5.0), ("pdf", 15.0)):
+        r = out["formats"][fmt]
+        assert 0 < r["queries_s"] <= r["median_s"] and r["bytes"] > 10_000
+        assert r["target_s"] == target and r["met"] == (r["median_s"] <= target)
+
+
 def test_sessions_bench_reads_through_an_import(tmp_path):
     out = _bench(tmp_path, "--sessions", "2", "--seconds", "10")
     assert out["errors"] == 0, out["first_errors"]
