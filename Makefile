@@ -27,9 +27,10 @@ run: $(STAMP) $(DB)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
-# the edit–test loop: unit and query tests, no AppTest, no browser, no benchmark (tests/conftest.py marks the rest slow)
+# the edit–test loop: unit and query tests, no AppTest, no browser, no benchmark (tests/conftest.py marks the
+# rest slow), on two processes
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -m "not slow"
+	$(BIN)/python -m pytest -m "not slow" -n 2
 
 bench: $(STAMP)
 	$(BIN)/python -m dangqun bench

@@ -14,7 +14,8 @@ import pytest
 SLOW_MODULES = {
     "test_bench",                                                             # drives the app
     "test_ingest_cli", "test_ingest_files", "test_sample_import", "test_queries_import",
-    "test_rollups",                                                           # import files
+    "test_rollups", "test_import_edges", "test_mapping", "test_mapping_real",  # import files
+    "test_hostile_workbooks",                                                 # import files, run the CLI
     "test_demo", "test_auth",                                                 # build databases, hash passwords
     "test_inbox", "test_login_race", "test_server_guard", "test_report_files",  # serve, render
 }
