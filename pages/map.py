@@ -9,8 +9,9 @@ fr = ui.frame("地图")
 params = fr.params()
 child_digits = filters.child_digits(fr.region)
 
-choice = st.segmented_control(fr.t("着色指标"), list(view.METRICS), default=view.DEFAULT_METRIC, key="map_metric",
-                              format_func=lambda k: fr.t(view.METRICS[k].label))
+# pills wrap on a phone, one by one (a segmented control ran past the screen's edge)
+choice = st.pills(fr.t("着色指标"), list(view.METRICS), default=view.DEFAULT_METRIC, key="map_metric",
+                  format_func=lambda k: fr.t(view.METRICS[k].label))
 m = view.metric(choice)
 
 scores = ui.query("unit_scores", dict(params, child_digits=child_digits))
@@ -49,4 +50,5 @@ if centers is not None and shapes.ground is None:
 st.caption(" ".join(notes))
 
 if centers is not None and child_digits:
+    st.subheader(fr.t("下级单位"))
     ui.table(view.table(units, m), fr.t("下级单位"), "map_units", fr)

@@ -21,7 +21,10 @@ SCALE = [[0.0, "#DCE9F2"], [0.5, "#6FA3C8"], [1.0, "#1F4E79"]]
 NO_DATA = "#E6E6E6"
 OUTLINE = "#8A8A8A"
 MAX_LABELS = 60        # unit names drawn on the map up to this many units (more would cover it)
-HEIGHT = 620
+HEIGHT = 560
+# a map of a town or a village stands on its county's outline: it is framed on the centers, with this
+# much room around them (degrees, at least), the outline running on beyond the frame as context
+POINTS_PAD = 0.05
 
 
 def legend_title(m, lang: str) -> str:
@@ -149,9 +152,12 @@ def map_figure(vals, shapes, m, lang: str = "zh", centers=None, title: str | Non
     if drawn and len(drawn) <= MAX_LABELS:
         at = _label_points(drawn)
         codes = list(at)
+        # white names on the darker half of the scale, dark ones elsewhere
+        dark = {c for c, v in zip(coloured, z) if hi > lo and (v - lo) / (hi - lo) > 0.55} if coloured else set()
         fig.add_trace(go.Scattergeo(
             lon=[at[c][0] for c in codes], lat=[at[c][1] for c in codes], mode="text",
-            text=[name_of(c) for c in codes], textfont=dict(size=11 if len(codes) <= 20 else 10, color="#222"),
+            text=[name_of(c) for c in codes],
+            textfont=dict(size=11 if len(codes) <= 20 else 10, color=["white" if c in dark else "#222" for c in codes]),
             customdata=[[c] for c in codes], hoverinfo="skip", showlegend=False))
     if centers is not None:
         if shapes.ground:
@@ -161,6 +167,12 @@ def map_figure(vals, shapes, m, lang: str = "zh", centers=None, title: str | Non
         if len(centers):
             _add_centers(fig, centers, m, lang, coloured=not coloured)
     fig.update_geos(visible=False, fitbounds="locations", projection_type="mercator", bgcolor="rgba(0,0,0,0)")
+    if centers is not None and len(centers) and shapes.ground and shapes.ground[0] != shapes.region:
+        # the ground is the county around a town: frame the town's centers, not the whole county
+        lon0, lat0 = centers["longitude"].min(), centers["latitude"].min()
+        lon1, lat1 = centers["longitude"].max(), centers["latitude"].max()
+        pad = max(POINTS_PAD, 0.4 * max(lon1 - lon0, lat1 - lat0))
+        fig.update_geos(fitbounds=False, lonaxis_range=[lon0 - pad, lon1 + pad], lataxis_range=[lat0 - pad, lat1 + pad])
     fig = style(fig, title, height=HEIGHT)
     fig.update_layout(margin=dict(l=0, r=0, t=50 if title else 10, b=70), showlegend=False, dragmode=False)
     return fig

@@ -146,7 +146,9 @@ def chart(fig, data, name: str, key: str, fr: Frame, selectable: bool = False, s
     # needs none of its zoom and pan; Streamlit's own toolbar still offers full screen
     event = st.plotly_chart(fig, key=f"chart_{key}", on_select="rerun" if selectable else "ignore",
                             selection_mode="points",
-                            config={"displayModeBar": False, "responsive": screen, **OFFLINE_CONFIG},
+                            # scrollZoom off: scrolling the page over the 地图 would zoom the map instead
+                            config={"displayModeBar": False, "responsive": screen, "scrollZoom": False,
+                                    **OFFLINE_CONFIG},
                             theme=None if screen else "streamlit", height="stretch" if screen else "content")
     if not screen:
         downloads(data, name, key, fr)
