@@ -50,6 +50,13 @@ def _parser() -> argparse.ArgumentParser:
                                                                    if name == "regions" else ""))
         q.add_argument("--db")
 
+    p = sub.add_parser("boundaries", help="地图边界 / map boundaries")
+    q = p.add_subparsers(dest="boundaries_command", required=True).add_parser(
+        "import", help="导入本部门的乡镇街道或县区边界（GeoJSON，经纬度）")
+    q.add_argument("file", metavar="FILE", help="GeoJSON 文件：每个要素一个区划，属性「区划代码」（或 code、adcode）")
+    q.add_argument("--level", required=True, choices=["town", "county"], help="town 乡镇街道 / county 县区")
+    q.add_argument("--db")
+
     _user_parser(sub)
 
     p = sub.add_parser("alerts", help="预警清单（供定时任务使用） / the month's alerts")
@@ -99,6 +106,8 @@ def main(argv=None) -> int:
             return _map(args)
         if args.command in ("regions", "catalog"):
             return _dictionary(args)
+        if args.command == "boundaries":
+            return _boundaries(args)
         if args.command == "user":
             return _user(args)
         if args.command == "samples":
@@ -301,6 +310,20 @@ def _dictionary(args) -> int:
     for r in reports:
         print(r.summary_zh())
     return 2 if any(r.rejected for r in reports) else 0
+
+
+def _boundaries(args) -> int:
+    """`boundaries import FILE --level town|county`: 0 imported, 2 refused (the database unchanged)."""
+    from dangqun import audit, boundaries
+
+    with db.opened(args.db) as con:
+        try:
+            result = boundaries.import_file(con, args.file, args.level, audit.cli_user())
+        except boundaries.BoundaryFileError as exc:
+            print(f"{exc}\n边界文件未导入，数据库未改变。", file=sys.stderr)
+            return 2
+    print(result.message, file=sys.stderr if result.rejected else sys.stdout)
+    return 2 if result.rejected else 0
 
 
 # ── accounts (`user …`) ──────────────────────────────────────────────────────────────────────

@@ -98,7 +98,13 @@ CENTERS = Kind("centers", "服务中心", "center_id", (
     Column("volunteer_teams", "志愿服务队数", "integer", aliases=("志愿者队伍数",)),
     Column("staff_count", "专职人员数", "integer"),
     Column("has_ab_post", "是否24小时AB岗", "boolean", aliases=("AB岗",)),
+    # optional position (issue 15): WGS-84 / CGCS2000 degrees, where the 地图 draws the center; a mapping
+    # profile maps a platform's Latitude/Longitude onto them (the aliases let `dangqun map` find them)
+    Column("longitude", "经度", "double", aliases=("东经", "经度(°)", "Longitude", "lng", "lon", "X坐标")),
+    Column("latitude", "纬度", "double", aliases=("北纬", "纬度(°)", "Latitude", "lat", "Y坐标")),
 ))
+# the range each position column must lie in (degrees); outside it a row is quarantined
+COORDINATE_RANGES = {"longitude": (-180.0, 180.0), "latitude": (-90.0, 90.0)}
 
 FUNDS = Kind("funds", "资金投入", "project_id", (
     Column("project_id", "项目编号", "varchar", True, aliases=("项目编码",)),

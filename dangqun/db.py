@@ -126,6 +126,9 @@ QUERIES_DIR = ROOT / "queries"
 SCOPED_TABLES = ("centers", "service_records", "funds", "activities", "quarantine", "rollup_center_month",
                  "rollup_center_month_total", "rollup_center_month_item", "rollup_center_month_group",
                  "rollup_late_records")
+# Tables of regions' own rows (no center): seen only for the region codes under the scope, so a county
+# account's map receives its county's boundaries and nothing of a neighbour's
+REGION_TABLES = ("boundaries",)
 
 
 @lru_cache(maxsize=1)
@@ -163,6 +166,8 @@ def scoped_cursor(con: duckdb.DuckDBPyConnection, scope: str | None):
             f"create or replace temp view {t} as select * from {base}.{t} where center_id in ({in_scope_centers});"
             for t in SCOPED_TABLES if t != "centers"
         )
+        + "".join(f"create or replace temp view {t} as select * from {base}.{t} where region_code like '{pre}%';"
+                  for t in REGION_TABLES)
     )
     return cur
 

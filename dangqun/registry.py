@@ -38,6 +38,7 @@ PAGES: tuple[Page, ...] = (
     Page("pages/records.py", "明细查询", ":material/search:"),
     Page("pages/report.py", "通报", ":material/article:", benched=False),
     Page("pages/alerts.py", "预警", ":material/notification_important:", benched=False),
+    Page("pages/map.py", "地图", ":material/map:"),
     # not benched: it asks kpi_summary, monthly_trend and unit_scores with 总览's parameters, timed there
     Page("pages/screen.py", "大屏", ":material/tv:", benched=False, chrome=False),
     # the administrators' pages come last in the navigation

@@ -39,7 +39,25 @@ create table if not exists centers (
     functional_branches integer,
     volunteer_teams     integer,
     staff_count         integer,
-    has_ab_post         boolean
+    has_ab_post         boolean,
+    longitude           double,        -- 经度, WGS-84 / CGCS2000 (optional; the 地图 draws the center there)
+    latitude            double         -- 纬度
+);
+-- databases created before the map (issue 15)
+alter table centers add column if not exists longitude double;
+alter table centers add column if not exists latitude double;
+
+-- grain: one row per region with a boundary a department imported (dangqun.boundaries: its own town or
+-- county polygons; shipped county shapes are read from the boundary package, not stored). geojson is the
+-- geometry simplified for display, as GeoJSON text (WGS-84 / CGCS2000 longitude, latitude).
+create table if not exists boundaries (
+    region_code varchar primary key,   -- 12 digits, in the regions dictionary at the level imported
+    region_name varchar not null,
+    level       varchar not null,      -- town / county
+    geojson     varchar not null,
+    source_file varchar,
+    imported_at timestamp not null,
+    imported_by varchar
 );
 
 -- grain: one row per service record (受理编号). Names and phones are stored masked only;

@@ -118,13 +118,13 @@ def test_every_registered_page_has_its_files_and_every_page_file_is_registered()
 
 
 def test_the_check_reports_a_page_registered_without_its_files():
-    fake = Page("pages/map.py", "地图", ":material/map:")
+    fake = Page("pages/timeline.py", "时间线", ":material/timeline:")
     assert page_problems([*registry.PAGES, fake]) == [
-        "地图: pages/map.py is missing",
-        "地图: no row in README 页面 / Pages",
-        "地图: tests/test_page_map.py is missing",
-        "地图: dangqun/views/map.py is missing",
-        "地图: dangqun/i18n/map.py is missing",
+        "时间线: pages/timeline.py is missing",
+        "时间线: no row in README 页面 / Pages",
+        "时间线: tests/test_page_timeline.py is missing",
+        "时间线: dangqun/views/timeline.py is missing",
+        "时间线: dangqun/i18n/timeline.py is missing",
     ]
 
 

@@ -386,3 +386,46 @@ def test_preview_of_an_unrecognised_file_masks_what_looks_personal(tmp_path):
     assert kind is None
     assert df.to_dict("records") == [{"Name": "张**", "Phone": "138****5678", "Note": "请回电139****5678",
                                       "Ticket": "T1"}]
+
+
+# ── centers' positions (issue 15): 经度/纬度 through a profile and in contract format ────────────────────
+
+def test_a_profile_maps_latitude_and_longitude_onto_the_centers_position(con, dbp, tmp_path):
+    prof = """kind = "centers"
+[columns]
+center_id = "Code"
+center_name = "Name"
+region_code = { header = "Town", pad = 12 }
+center_type = { constant = "乡镇街道党群服务中心" }
+longitude = "Longitude"
+latitude = "Latitude"
+"""
+    p = put(tmp_path, "c.toml", prof)
+    f = put(tmp_path, "c.csv", "Code,Name,Town,Latitude,Longitude\nZ1,孤山镇中心,210681107,39.8634,123.9128\n"
+                               "Z2,某站,210681107,123.9,39.86\n")
+    (r,) = import_files(con, [f], db_path=dbp, mapping=p)
+    assert (r.imported, r.quarantined) == (1, 1)
+    assert con.execute("select longitude, latitude from centers where center_id = 'Z1'").fetchall() == [
+        (123.9128, 39.8634)]
+    # the swapped row is quarantined with its reason (纬度 123.9 is no latitude)
+    assert con.execute("select column_name, reason from quarantine").fetchall() == [
+        ("纬度", "纬度「123.9」不在 -90–90 度之间（经纬度是否填反，或不是以度为单位？）")]
+
+
+def test_the_draft_finds_latitude_and_longitude_headers(tmp_path):
+    f = put(tmp_path, "sites.csv", "中心编码,中心名称,区划代码,中心类型,Latitude,Longitude\n"
+                                   "Z1,孤山镇中心,210681107000,乡镇街道党群服务中心,39.8634,123.9128\n")
+    out = cli("map", f, "--kind", "centers", "--out", tmp_path / "d.toml")
+    assert out.returncode == 0, out.stderr
+    text = (tmp_path / "d.toml").read_text(encoding="utf-8")
+    assert 'longitude = { header = "Longitude" }' in text and 'latitude = { header = "Latitude" }' in text
+
+
+def test_contract_centers_keep_their_position_and_west_is_not_negative_refused(con, dbp, tmp_path):
+    f = put(tmp_path, "centers.csv", "中心编码,中心名称,区划代码,中心类型,经度,纬度\n"
+                                     "Z3,孤山镇中心,210681107000,乡镇街道党群服务中心,123.9128,39.8634\n"
+                                     "Z4,海外联络点,210681107000,乡镇街道党群服务中心,-76.61,39.29\n")
+    (r,) = import_files(con, [f], db_path=dbp)
+    assert (r.imported, r.quarantined) == (2, 0)
+    assert con.execute("select center_id, longitude from centers where center_id in ('Z3', 'Z4') order by 1"
+                       ).fetchall() == [("Z3", 123.9128), ("Z4", -76.61)]

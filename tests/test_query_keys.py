@@ -50,6 +50,12 @@ def con(demo_db, tmp_path_factory):
     audit.record(c, "dg", "login_ok", at=at)
     c.execute("insert into alert_status values ('repeat|210681001000||2022-06', 'repeat', '210681001000', '', "
               "'2022-06', '已处理', '', 'dg', $at)", {"at": at})
+    # imported boundaries (region_shapes): a city's (the province case's unit), 东港市's own and a town's
+    square = '{"type":"Polygon","coordinates":[[[124,39.9],[124.1,39.9],[124.1,40],[124,40],[124,39.9]]]}'
+    c.executemany("insert into boundaries values (?, ?, ?, ?, 'test.geojson', ?, 'dg')",
+                  [(code, name, level, square, at) for code, name, level in (
+                      ("210600000000", "丹东市", "county"), ("210681000000", "东港市", "county"),
+                      ("210681107000", "长山镇", "town"))])
     yield c
     c.close()
 

@@ -220,6 +220,18 @@ def records(d, p, before, child_digits):
     return record_page(d, p)
 
 
+def map_page(d, p, before, child_digits):
+    """地图: the child units' counts (the choropleth), and from a county down each center's counts and
+    position (the points)."""
+    units = unit_scores(d, p, child_digits)
+    if len(p["region"]) < 6:
+        return units
+    c = d["centers"]
+    c = c[c.region_code.str.startswith(p["region"])][["center_id", "center_name", "center_type", "region_code",
+                                                         "longitude", "latitude"]]
+    return units, c.merge(unit_scores(d, p, 0), left_on="center_id", right_on="unit_code", how="left")
+
+
 def data_import(d, p, before, child_digits):
     spans = {"service_records": d["records"].received_at, "centers": d["centers"].opened_on,
              "funds": d["funds"].disbursed_on, "activities": d["activities"].activity_date}
@@ -232,4 +244,4 @@ def data_import(d, p, before, child_digits):
 # checks it), so a page added to the bench without its pandas way fails there, not mid-run
 PAGES = {"app.py": overview, "pages/brands.py": brands, "pages/funds.py": funds,
          "pages/satisfaction.py": satisfaction, "pages/services.py": services, "pages/records.py": records,
-         "pages/data_import.py": data_import}
+         "pages/map.py": map_page, "pages/data_import.py": data_import}

@@ -6,6 +6,8 @@ build on `style()`, so every chart looks alike and carries its numbers in the ho
 from __future__ import annotations
 
 import html
+import json
+from urllib.parse import quote
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -16,7 +18,13 @@ PALETTE = ("#C8102E", "#2E6F9E", "#E8A33D", "#5B8C5A", "#8E6C8A", "#D9734E", "#4
 FONT = ("PingFang SC, Microsoft YaHei, Noto Sans CJK SC, Source Han Sans SC, WenQuanYi Micro Hei, "
         "Heiti SC, SimHei, Arial, sans-serif")
 GOOD, WARN, BAD = "#5B8C5A", "#E8A33D", "#C8102E"
-MAX_CATEGORIES = 30   # beyond this a chart groups the rest into 其他 (see cap_categories)
+MAX_CATEGORIES = 30
+# Plotly.js fetches a world topology (from cdn.plot.ly) for every geo subplot holding a choropleth, even one
+# with its own GeoJSON and no base layers (the 地图): it is handed an empty topology as a data: URL instead
+# (the '#' ends the URL before the file name Plotly appends), so nothing leaves the machine. ui.chart passes
+# this config with every figure.
+EMPTY_TOPOLOGY = {"type": "Topology", "objects": {}, "arcs": []}
+OFFLINE_CONFIG = {"topojsonURL": "data:application/json," + quote(json.dumps(EMPTY_TOPOLOGY)) + "#"}   # beyond this a chart groups the rest into 其他 (see cap_categories)
 
 
 # The look every chart shares, validated once: the same settings through update_layout cost ~10 ms

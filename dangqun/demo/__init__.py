@@ -15,7 +15,7 @@ import pandas as pd
 from dangqun import contract, db, rollups
 from dangqun.demo.figures import *  # noqa: F401,F403  (the figures are this module's API)
 from dangqun.demo import figures as F
-from dangqun.demo.centers import CENTER_COLUMNS, build_centers
+from dangqun.demo.centers import CENTER_COLUMNS, build_centers, place_centers
 from dangqun.demo.ledgers import build_activities, build_funds
 from dangqun.demo.records import RecordGenerator
 from dangqun.demo.regions import build_regions
@@ -47,6 +47,8 @@ def _fill(con, records: int, seed: int) -> dict[str, int]:
     regions = build_regions(rngs[0])
     catalog = load_catalog()
     centers = build_centers(regions, rngs[1])
+    # positions from a generator of their own (part 5): the other parts' draws stay as they were
+    centers = place_centers(centers, np.random.default_rng([seed, 5]))
     con.execute("begin")
     _insert(con, "regions", pd.DataFrame([(r.code, r.name, r.level, r.parent) for r in regions],
                                          columns=list(contract.REGION_HEADERS)))

@@ -19,7 +19,7 @@ KIND_WEIGHTS = (1.0, 2.5, 5.0, 0.0, 0.0)
 
 CENTER_COLUMNS = ("center_id", "center_name", "region_code", "center_type", "parent_center_id",
                   "build_type", "floor_area_m2", "opened_on", "brand_name", "brand_category",
-                  "functional_branches", "volunteer_teams", "staff_count", "has_ab_post")
+                  "functional_branches", "volunteer_teams", "staff_count", "has_ab_post", "longitude", "latitude")
 
 OLD_BUILD = ("原有", "回收集体房屋", "租用", "共建共享")
 OLD_BUILD_P = (0.55, 0.2, 0.1, 0.15)
@@ -179,3 +179,46 @@ def _posts(by_code: dict[str, Region], rng) -> pd.DataFrame:
         name = name or f"{by_code[town].name}快递外卖小哥爱心驿站"
         rows.append(_row(f"YZ{town}{i:02d}", name, town, POST, county, **extra))
     return pd.DataFrame(rows)
+
+
+def place_centers(df: pd.DataFrame, rng) -> pd.DataFrame:
+    """经度/纬度 for every center, inside its county's shipped boundary (dangqun.boundaries): each town gets
+    a point of the county, its town center sits there and its village and community centers around it
+    (spread by the county's size), a proxy station beside its community's center. Drawn from a generator of
+    its own, so the positions change no other number of the demo. Returns a copy with the two columns."""
+    import shapely
+
+    from dangqun import boundaries
+
+    counties = boundaries._package_level(2)
+    out = df.copy()
+    lon = np.full(len(df), np.nan)
+    lat = np.full(len(df), np.nan)
+    at: dict[str, tuple[float, float]] = {}      # center id → its position (for the stations' parents)
+    anchors: dict[str, tuple[float, float]] = {}  # town code → its point
+    for i, (cid, code, parent) in enumerate(zip(df.center_id, df.region_code, df.parent_center_id)):
+        polygon = counties[code[:6] + "000000"][1]
+        x0, y0, x1, y1 = polygon.bounds
+        spread = 0.12 * float(np.sqrt(polygon.area))
+
+        def inside(cx: float, cy: float, sd: float) -> tuple[float, float]:
+            for _ in range(200):
+                x, y = (cx + rng.normal(0, sd), cy + rng.normal(0, sd)) if sd else \
+                    (rng.uniform(x0, x1), rng.uniform(y0, y1))
+                if shapely.contains_xy(polygon, x, y):
+                    return x, y
+            return cx, cy
+
+        town = code[:9]
+        if town not in anchors:
+            anchors[town] = inside(0.0, 0.0, 0.0)
+        if isinstance(parent, str) and parent in at:
+            x, y = inside(*at[parent], 0.004)
+        elif code[9:] == "000":
+            x, y = anchors[town] if cid.startswith("ZX") else inside(*anchors[town], 0.004)
+        else:
+            x, y = inside(*anchors[town], spread)
+        at[cid] = (x, y)
+        lon[i], lat[i] = round(x, 6), round(y, 6)
+    out["longitude"], out["latitude"] = lon, lat
+    return out

@@ -2,7 +2,7 @@
 set-wise in DuckDB: one pass builds the stage, one pass lists the reasons."""
 from __future__ import annotations
 
-from dangqun.contract import Column
+from dangqun.contract import COORDINATE_RANGES, Column
 from dangqun.ingest.normalise import PARSERS, Match
 
 
@@ -15,6 +15,7 @@ R_ENUM = "「{v}」不是可选值（{options}）"
 R_NEGATIVE = "「{v}」不能为负数"
 R_SCORE = "评分「{v}」应在 1–5 之间"
 R_YEAR = "年度「{v}」不在 2000–2100 之间"
+R_COORDINATE = "{name}「{v}」不在 {lo}–{hi} 度之间（经纬度是否填反，或不是以度为单位？）"
 R_REGION_FORMAT = "区划代码「{v}」应为 12 位数字（市、县可用 6 位）"
 R_UNKNOWN_REGION = "区划代码「{v}」不在区划表中"
 R_UNKNOWN_CENTER = "中心编码「{v}」不存在，请先导入服务中心表"
@@ -113,7 +114,11 @@ def staging_sql(m: Match, headers: list[str], raw_json: str) -> tuple[list[str],
             # list_contains, not IN: DuckDB plans a long IN list as a join per column
             checks.append((c.name, f"{t} is not null and not list_contains([{', '.join(q(e) for e in c.enum)}], {t})",
                            _reason(R_ENUM.replace("{options}", "/".join(c.enum)), v=show)))
-        if c.type in ("integer", "double", "decimal"):
+        if c.name in COORDINATE_RANGES:       # west and south are negative: a range, not the sign
+            lo, hi = COORDINATE_RANGES[c.name]
+            text = R_COORDINATE.replace("{name}", c.header).replace("{lo}", f"{lo:g}").replace("{hi}", f"{hi:g}")
+            checks.append((c.name, f"{v} not between {lo} and {hi}", _reason(text, v=show)))
+        elif c.type in ("integer", "double", "decimal"):
             checks.append((c.name, f"{v} < 0", _reason(R_NEGATIVE, v=show)))
         if c.name == "score":
             checks.append((c.name, f"{v} not between 1 and 5", _reason(R_SCORE, v=show)))

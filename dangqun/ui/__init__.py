@@ -6,7 +6,8 @@ queries (`ui.query`) and draws their frames with `ui.chart` / `ui.table`, which 
 - frame: what every page calls first; mapping_step: 数据导入's grids for a foreign file;
 - widgets: charts, tables, downloads and what a click does."""
 from dangqun.ui.data import (RUN_VERSION, SESSION, Context, account, audit_imports, connection, context,
-                             data_version, deferred_query, execute, live_query, query, read_data_version)
+                             data_version, deferred_query, execute, live_query, query, read_data_version,
+                             region_shapes)
 from dangqun.ui.frame import Frame, frame
 from dangqun.ui.login import keep_alive
 from dangqun.ui.mapping_step import MAPPINGS, forget as forget_mapping, mapping_step
@@ -19,4 +20,4 @@ __all__ = ["ASKED", "MAPPINGS", "RUN_VERSION", "SESSION", "STATE", "Context", "F
            "audit_imports", "audit_shown", "card", "card_row", "chart", "clicked_code", "connection", "context", "data_version",
            "deferred_query", "downloads", "downloads_lazy", "drill_to", "execute", "file_uploader", "follow",
            "forget_mapping", "frame", "keep_alive", "live_query", "mapping_step", "no_data", "no_survey", "open_records", "query",
-           "read_data_version", "report_downloads", "set_category", "set_filters", "table"]
+           "read_data_version", "region_shapes", "report_downloads", "set_category", "set_filters", "table"]

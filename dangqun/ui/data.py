@@ -10,7 +10,7 @@ import datetime as dt
 
 import streamlit as st
 
-from dangqun import audit, auth, contract, db, filters, inbox, regions, sessions
+from dangqun import audit, auth, boundaries, contract, db, filters, inbox, regions, sessions
 
 SESSION = "_session"  # {"account": auth.Account, "seen": datetime of the last run, "sid": sessions id}
 RUN_VERSION = "_data_version"
@@ -64,6 +64,13 @@ def query(name: str, params: dict | None = None):
     version = st.session_state.get(RUN_VERSION)
     return _cached_query(name, tuple(sorted((params or {}).items())), account().scope,
                          data_version() if version is None else version)
+
+
+def region_shapes(region: str) -> boundaries.Shapes:
+    """The boundaries a map of `region` draws (its outline, its child units' shapes, the ground its centers
+    stand on), under the account's scope: shipped and imported shapes outside it are never returned."""
+    stored = query("region_shapes", {"region": regions.prefix(region), "child_digits": filters.child_digits(region)})
+    return boundaries.shapes(region, stored, account().scope)
 
 
 def live_query(name: str, params: dict | None = None):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dangqun import export, filters, metrics, server_guard, sessions, web_session
+from dangqun.charts import OFFLINE_CONFIG
 from dangqun.i18n import t
 from dangqun.ui.data import Context, account, connection, session_id
 from dangqun.ui.frame import Frame
@@ -161,7 +162,10 @@ def chart(fig, data, name: str, key: str, fr: Frame, selectable: bool = False, s
     # no Plotly toolbar: it lay over the chart titles (on a phone over most of them), and an official
     # needs none of its zoom and pan; Streamlit's own toolbar still offers full screen
     event = st.plotly_chart(fig, key=f"chart_{key}", on_select="rerun" if selectable else "ignore",
-                            selection_mode="points", config={"displayModeBar": False, "responsive": screen},
+                            selection_mode="points",
+                            # scrollZoom off: scrolling the page over the 地图 would zoom the map instead
+                            config={"displayModeBar": False, "responsive": screen, "scrollZoom": False,
+                                    **OFFLINE_CONFIG},
                             theme=None if screen else "streamlit", height="stretch" if screen else "content")
     if not screen:
         downloads(data, name, key, fr)

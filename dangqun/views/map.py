@@ -1,0 +1,130 @@
+"""Plain logic of the 地图 page (issue 15): the metrics a map can colour by, each unit's value and rank
+from the same queries the rankings use (unit_scores, funds_by_unit: no metric is defined twice), the
+centers' points, and what a click does."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from dangqun import filters, metrics, regions
+
+
+@dataclass(frozen=True)
+class Metric:
+    key: str                  # the column of the units' frame
+    label: str                # i18n key
+    unit: str                 # i18n key of the legend's unit
+    num: str | None = None    # a rate's numerator and denominator columns (shown on hover)
+    den: str | None = None
+    funds: bool = False       # needs funds_by_unit
+
+    @property
+    def rate(self) -> bool:
+        return self.num is not None
+
+
+METRICS: dict[str, Metric] = {m.key: m for m in (
+    Metric("received", "受理量", "件"),
+    Metric("close_rate", "办结率", "%", "closed", "received"),
+    Metric("on_time_rate", "按期办结率", "%", "closed_on_time", "closed"),
+    Metric("satisfaction_rate", "满意率", "%", "satisfied_weighted", "valid"),
+    Metric("composite_score", "综合成绩", "分"),
+    Metric("funds_wan", "投入", "万元", funds=True),
+    Metric("per_wan", "每万元服务量", "件/万元", funds=True),
+)}
+DEFAULT_METRIC = "composite_score"
+VALUE_COLUMNS = ["unit_code", "unit_name", "value", "rank", "units", "num", "den", "received"]
+
+
+def metric(key: str | None) -> Metric:
+    """The chosen metric; the default for anything else (a forged widget value)."""
+    return METRICS.get(key or "", METRICS[DEFAULT_METRIC])
+
+
+def with_metrics(scores: pd.DataFrame, funds: pd.DataFrame | None = None) -> pd.DataFrame:
+    """unit_scores rows (or funds_by_unit rows when a funds metric is shown: they hold the same counts
+    and the funds) with every metric of METRICS: the 三率 and 综合成绩 (metrics.add_rates), 办结率,
+    按期办结率, and from funds_by_unit 投入 (funds_wan) and 每万元服务量 (per_wan)."""
+    df = funds if funds is not None else scores
+    out = metrics.add_rates(df)
+    out["close_rate"] = metrics.ratio(out["closed"], out["received"])
+    if "closed_on_time" not in out:       # funds_by_unit carries no 按期 count: take unit_scores'
+        on_time = scores.set_index("unit_code")["closed_on_time"]
+        out["closed_on_time"] = out["unit_code"].map(on_time).fillna(0).astype("int64")
+    out["on_time_rate"] = metrics.ratio(out["closed_on_time"], out["closed"])
+    if "funds_wan" in out:
+        out["per_wan"] = metrics.per_wan(out["received"], out["funds_wan"])
+    return out
+
+
+def values(units: pd.DataFrame, m: Metric) -> pd.DataFrame:
+    """Each unit's value of metric `m` and its rank among the units (1 = highest; units without a value,
+    such as a 满意率 without 有效回访, have none): unit_code, unit_name, value, rank, units (how many
+    ranked), num and den (a rate's parts, else NaN) and received."""
+    value = units[m.key].astype("float64")
+    rank = metrics.rank_desc(value)
+    return pd.DataFrame({
+        "unit_code": units["unit_code"], "unit_name": units["unit_name"], "value": value, "rank": rank,
+        "units": int(value.notna().sum()),
+        "num": units[m.num].astype("float64") if m.num else float("nan"),
+        "den": units[m.den].astype("float64") if m.den else float("nan"),
+        "received": units["received"].astype("int64"),
+    })[VALUE_COLUMNS].reset_index(drop=True)
+
+
+def draws_points(region: str) -> bool:
+    """A map of a county or anything below shows the centers as points (towns have no shipped shapes;
+    below a town the units are villages and centers)."""
+    return regions.level_of(region) >= 2
+
+
+def points(centers: pd.DataFrame, center_values: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(centers with a position and their value of the metric, centers without a position). `centers` is
+    center_positions', `center_values` the values() of unit_scores at child_digits 0 (per center)."""
+    by_id = center_values.set_index("unit_code")
+    out = centers.assign(value=centers["center_id"].map(by_id["value"]),
+                         rank=centers["center_id"].map(by_id["rank"]).astype("Int64"),
+                         num=centers["center_id"].map(by_id["num"]), den=centers["center_id"].map(by_id["den"]),
+                         received=centers["center_id"].map(by_id["received"]).fillna(0).astype("int64"),
+                         units=int(center_values["value"].notna().sum()))
+    placed = out["longitude"].notna() & out["latitude"].notna()
+    return out[placed].reset_index(drop=True), out[~placed].reset_index(drop=True)
+
+
+def click_action(code: str | None, units: pd.DataFrame, child_digits: int, centers=(), index=None):
+    """What a click on the map does, as filters.click_action (the ranking bars' rule): a unit with data
+    drills into it (('drill', code); below a village the units are centers: ('records', id)), a center's
+    point opens its records; a unit without data, a name outside the sidebar's regions or no click: None."""
+    if not code:
+        return None
+    if code in set(centers):
+        return "records", code
+    if code not in set(units["unit_code"]) or (child_digits and index is not None and code not in index.names):
+        return None
+    return filters.click_action(code, child_digits)
+
+
+def table(vals: pd.DataFrame, m: Metric) -> pd.DataFrame:
+    """The units as the map colours them, best first: the download and the table under the map; a rate
+    keeps its numerator and denominator, the value's column is named for the metric."""
+    out = vals.sort_values(["rank", "unit_code"], na_position="last")
+    cols = {"unit_code": "unit_code", "unit_name": "unit_name", "value": m.key, "rank": "rank"}
+    if m.rate:
+        cols.update(num=m.num, den=m.den)
+    if m.key != "received":
+        cols["received"] = "received"
+    return out[list(cols)].rename(columns=cols).reset_index(drop=True)
+
+
+def center_table(centers: pd.DataFrame, m: Metric) -> pd.DataFrame:
+    """The centers drawn as points, best first, with their position: the download of the points map."""
+    out = centers.sort_values(["rank", "center_id"], na_position="last")
+    cols = {"center_id": "center_id", "center_name": "center_name", "center_type": "center_type",
+            "value": m.key, "rank": "rank"}
+    if m.rate:
+        cols.update(num=m.num, den=m.den)
+    if m.key != "received":
+        cols["received"] = "received"
+    cols.update(longitude="longitude", latitude="latitude")
+    return out[list(cols)].rename(columns=cols).reset_index(drop=True)

@@ -1,0 +1,54 @@
+"""地图: the units one level below the region coloured by a metric; below a county the centers as points."""
+import streamlit as st
+
+from dangqun import filters, metrics, ui
+from dangqun.charts import map as charts
+from dangqun.views import map as view
+
+fr = ui.frame("地图")
+params = fr.params()
+child_digits = filters.child_digits(fr.region)
+
+# pills wrap on a phone, one by one (a segmented control ran past the screen's edge)
+choice = st.pills(fr.t("着色指标"), list(view.METRICS), default=view.DEFAULT_METRIC, key="map_metric",
+                  format_func=lambda k: fr.t(view.METRICS[k].label))
+m = view.metric(choice)
+
+scores = ui.query("unit_scores", dict(params, child_digits=child_digits))
+funds = ui.query("funds_by_unit", dict(params, child_digits=child_digits)) if m.funds else None
+units = view.values(view.with_metrics(scores, funds), m)
+shapes = ui.region_shapes(fr.region)
+
+centers = unplaced = None
+if view.draws_points(fr.region):
+    if child_digits == 0:          # below a village the units are its centers
+        per_center = units
+    else:
+        per_center = view.values(view.with_metrics(
+            ui.query("unit_scores", dict(params, child_digits=0)),
+            ui.query("funds_by_unit", dict(params, child_digits=0)) if m.funds else None), m)
+    centers, unplaced = view.points(ui.query("center_positions", {"region": params["region"]}), per_center)
+
+if units.empty and not shapes.units and (centers is None or centers.empty):
+    ui.no_data(fr.lang)
+    st.stop()
+
+title = fr.t("{metric}（按下级单位，点击进入）", metric=fr.t(m.label)) if centers is None else \
+    fr.t("{metric}（各中心，点击查看明细）", metric=fr.t(m.label))
+fig = charts.map_figure(units, shapes, m, fr.lang, centers=centers, title=title)
+data = view.table(units, m) if centers is None else view.center_table(centers, m)
+event = ui.chart(fig, data, fr.t("地图"), "map", fr, selectable=True)
+ui.follow(view.click_action(ui.clicked_code(event), units, child_digits,
+                            centers=() if centers is None else centers["center_id"], index=fr.ctx.index), fr.ctx)
+
+notes = [fr.t("地图显示统计用区域范围，不代表法定行政区域界线。")]
+if centers is not None and unplaced is not None and len(unplaced):
+    notes.append(fr.t("{n} 个中心没有经纬度（服务中心表的「经度」「纬度」列），未在图上标出。",
+                      n=metrics.fmt_int(len(unplaced))))
+if centers is not None and shapes.ground is None:
+    notes.append(fr.t("本区域没有边界数据，只画出各中心的位置；管理员可用 dangqun boundaries import 导入乡镇街道边界。"))
+st.caption(" ".join(notes))
+
+if centers is not None and child_digits:
+    st.subheader(fr.t("下级单位"))
+    ui.table(view.table(units, m), fr.t("下级单位"), "map_units", fr)
