@@ -353,6 +353,13 @@ def fmt_num(x, places: int = 2) -> str:
     return DASH if d is None else f"{_quantize(d, places):,}"
 
 
+def round_half_up(values: pd.Series, places: int) -> pd.Series:
+    """Each value rounded half up to `places` decimals as fmt_num rounds it, as float64 (missing stays
+    missing): for a table the browser formats, which would round 94.225 (94.22499999… in binary) down."""
+    out = [None if (d := _decimal(x)) is None else float(_quantize(d, places)) for x in values]
+    return pd.Series(out, index=values.index, dtype="float64")
+
+
 def fmt_plain(x, places: int = 2) -> str:
     """fmt_num without thousands separators and an empty text for a missing value: a CSV cell that
     Excel and any CSV reader take as a number, rounded as the page shows it."""

@@ -187,3 +187,23 @@ def test_english_map(open_page):
     assert fig["layout"]["title"]["text"] == "Composite score by unit below (click a unit to drill in)"
     tr = next(d for d in fig["data"] if d["type"] == "choropleth" and d.get("showscale", True) is not False)
     assert tr["colorbar"]["title"]["text"] == "Composite score (points)"
+
+
+def test_the_table_rounds_scores_half_up_like_the_cards(open_page, demo_raw):
+    """东港市's 示范农场 scores 94.225 exactly (the browser would show the binary 94.2249… as 94.22): the table
+    under the map holds the score rounded half up, as the ranking and the cards write it."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    at = open_page(PAGE, county="210681000000")
+    table = at.dataframe[0].value
+    year = E.window(demo_raw["service_records"], "210681", *YEAR)
+    towns = year.assign(town=year.region_code.str[:9].str.ljust(12, "0"))
+    for code, group in towns.groupby("town"):
+        n, response, solve, sat, _ = E.rates(group)
+        # the score from the counts in exact decimals: 100 × (0.1 c + 0.5 s + 0.4 (sat + 0.9 basic)) / n
+        v = E.valid(group)
+        counts = (Decimal(int(E.flag(v.contacted).sum())), Decimal(int(E.flag(v.solved).sum())),
+                  Decimal(int((v.satisfaction == "满意").sum())) + Decimal("0.9") * int((v.satisfaction == "基本满意").sum()))
+        score = 100 * (Decimal("0.1") * counts[0] + Decimal("0.5") * counts[1] + Decimal("0.4") * counts[2]) / n
+        shown = table.loc[table["单位编码"] == code, "综合成绩"].iloc[0]
+        assert shown == float(score.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)), (code, score, shown)
