@@ -11,7 +11,8 @@ from math import comb, factorial
 import pandas as pd
 import pytest
 
-from dangqun import alerts, cli, db, metrics, stats
+from dangqun import alerts, cli, db, demo, metrics, stats
+from dangqun.demo import anomalies as A
 
 getcontext().prec = 60
 CFG = alerts.load_config()
@@ -136,16 +137,107 @@ def test_satisfaction_counts_match_pandas(demo_con, demo_raw):
             len(b), (b["satisfaction"] == "满意").sum()], town
 
 
-def test_satisfaction_false_alarms_stay_at_or_under_2_percent_of_units_a_month(demo_con):
-    """The demo has no planted fall in satisfaction: every 满意率下滑 alert in 2022 is a false alarm."""
-    rates = []
-    for month in range(1, 13):
-        params = alerts.query_params("210000000000", f"2022-{month:02d}", LATEST)["alert_satisfaction"]
+# ── the anomalies planted in the demo (dangqun.demo.anomalies), each found by its rule ───────────────
+
+def town_records(raw, town: str) -> pd.DataFrame:
+    r = raw["service_records"]
+    return r[r["region_code"].str.startswith(town[:9])]
+
+
+def in_month(r: pd.DataFrame, start: str, end: str) -> pd.DataFrame:
+    return r[(r["received_at"] >= start) & (r["received_at"] < end)]
+
+
+def rule_alerts(con, rule: str, period: str) -> list[dict]:
+    found = alerts.run_all(con, "210000000000", period, scope=None)
+    return found[found["rule"] == rule].to_dict("records")
+
+
+def test_the_planted_fall_in_satisfaction_is_found_in_its_town_and_month(demo_con, demo_raw):
+    r = town_records(demo_raw, A.FALL_TOWN)
+    r = r[r["survey_valid"].fillna(False) & r["in_assessment"].fillna(False)]
+    month = in_month(r, "2022-10-01", "2022-11-01")
+    base = in_month(r, "2021-10-01", "2022-10-01")
+    valid, base_valid = len(month), len(base)
+    weighted = (month["satisfaction"] == "满意").sum() + Decimal("0.9") * (month["satisfaction"] == "基本满意").sum()
+    base_w = (base["satisfaction"] == "满意").sum() + Decimal("0.9") * (base["satisfaction"] == "基本满意").sum()
+    base_rate = base_w / base_valid
+    k = int((weighted + Decimal("0.5")).to_integral_value(rounding="ROUND_FLOOR"))
+    # the planted fall: about 93 % in the twelve months before, about 76 % in October on some hundred answers
+    assert base_rate > Decimal("0.9") and Decimal("0.7") < weighted / valid < Decimal("0.8") and valid >= 100
+    found = [a for a in rule_alerts(demo_con, "satisfaction", "2022-10") if a["unit_code"] == A.FALL_TOWN]
+    assert len(found) == 1
+    fall = found[0]
+    assert (fall["unit_name"], fall["period"], fall["severity"]) == ("凤凰城街道", "2022-10", "高")
+    assert fall["p_value"] == pytest.approx(exact_binom_cdf(k, valid, str(base_rate)), rel=1e-6)
+    assert fall["p_value"] < 1e-6
+    assert fall["numbers"] == (f"本月 {float(weighted / valid) * 100:.1f}%（{valid} 件）/ "
+                               f"前 12 个月 {float(base_rate) * 100:.1f}%")
+    # above the 黄榜 line: only the fall against its own past finds it
+    assert A.FALL_TOWN not in {a["unit_code"] for a in rule_alerts(demo_con, "yellow", "2022-10")}
+    # one month: neither September nor November alerts the town
+    for period in ("2022-09", "2022-11"):
+        assert A.FALL_TOWN not in {a["unit_code"] for a in rule_alerts(demo_con, "satisfaction", period)}
+
+
+def test_satisfaction_false_alarms_on_the_unplanted_months(demo_con):
+    """Every 满意率下滑 alert but the planted one is a false alarm. Measured on the demo (README, 演示数据中的
+    预警): 2 of the 1,741 tested town-months of 2021–2022 (0.11 %), in any month at most 1 of its tested towns
+    (1 of 70, 1.4 %, in 2021-10); the bound is 2 % of the towns tested each month."""
+    flagged, tested, worst = 0, 0, 0.0
+    for year, month in [(y, m) for y in (2021, 2022) for m in range(1, 13)]:
+        period = f"{year}-{month:02d}"
+        params = alerts.query_params("210000000000", period, LATEST)["alert_satisfaction"]
         units = db.run(demo_con, "alert_satisfaction", params)
-        flagged = [a for a in alerts.satisfaction_alerts(units, f"2022-{month:02d}", CFG) if a["rule"] == "satisfaction"]
-        tested = ((units["valid"] >= CFG.sat_min_valid) & (units["base_valid"] >= CFG.sat_min_base_valid)).sum()
-        rates.append(len(flagged) / max(tested, 1))
-    assert max(rates) <= 0.02, rates
+        found = [a for a in alerts.satisfaction_alerts(units, period, CFG) if a["rule"] == "satisfaction"
+                 and (a["unit_code"], period) != (A.FALL_TOWN, "2022-10")]
+        n = int(((units["valid"] >= CFG.sat_min_valid) & (units["base_valid"] >= CFG.sat_min_base_valid)).sum()
+                - (period == "2022-10"))
+        flagged, tested = flagged + len(found), tested + n
+        worst = max(worst, len(found) / n) if n else worst
+    assert worst <= 0.02
+    assert (flagged, tested) == (2, 1741), "the false-alarm rate stated in the README moved"
+
+
+def test_the_planted_repeat_resident_is_found_once_with_four_cases(demo_con, demo_raw):
+    r = demo_raw["service_records"]
+    mine = r[r["resident_hash"] == A.REPEAT_HASH].sort_values("received_at")
+    assert len(mine) == 4 and set(mine["item_code"]) == {A.REPEAT_ITEM}
+    assert mine["region_code"].str.startswith(A.REPEAT_TOWN[:9]).all()
+    days = mine["received_at"].dt.date.tolist()
+    assert (days[-1] - days[0]).days < 90 and [d.month for d in days] == [8, 9, 10, 10]
+    found = [a for a in rule_alerts(demo_con, "repeat", "2022-10") if a["subject"].startswith(A.REPEAT_HASH)]
+    assert len(found) == 1
+    rep = found[0]
+    assert (rep["unit_code"], rep["unit_name"], rep["severity"]) == (A.REPEAT_TOWN, "孤山镇", "高")
+    assert rep["subject_name"] == "赵*（139****0414） · 医疗费用报销代办"
+    assert rep["numbers"] == f"4 件，{days[0]:%Y-%m-%d} 至 {days[-1]:%Y-%m-%d}"
+    # before October only two fell in a window; in November none is new
+    for period in ("2022-09", "2022-11"):
+        assert not [a for a in rule_alerts(demo_con, "repeat", period) if a["subject"].startswith(A.REPEAT_HASH)]
+
+
+def test_the_planted_spike_is_found_in_its_town_item_and_month(demo_con, demo_raw):
+    town = A.SPIKE_CENTER[2:]
+    r = town_records(demo_raw, town)
+    month = in_month(r, "2022-10-01", "2022-11-01")
+    base = in_month(r, "2021-10-01", "2022-10-01")
+    now = int((month["item_code"] == A.SPIKE_ITEM).sum())
+    mean = Decimal(int((base["item_code"] == A.SPIKE_ITEM).sum())) / 12
+    others_now = int((month["item_code"] != A.SPIKE_ITEM).sum())
+    others_mean = Decimal(int((base["item_code"] != A.SPIKE_ITEM).sum())) / 12
+    expected = mean * others_now / others_mean
+    assert now >= A.SPIKE_RECORDS and expected < 2
+    found = [a for a in rule_alerts(demo_con, "spike", "2022-10") if a["unit_code"] == town]
+    assert [a["subject"] for a in found] == [A.SPIKE_ITEM]
+    spike = found[0]
+    assert (spike["unit_name"], spike["subject_name"], spike["period"]) == ("庆云堡镇", "路灯设施报修", "2022-10")
+    exact = 1 - sum(expected ** i / factorial(i) for i in range(now)) * (-expected).exp()
+    assert spike["p_value"] == pytest.approx(float(exact), rel=1e-6)
+    assert spike["numbers"].startswith(f"本月 {now} 件 / 基线 {float(expected):.1f} 件")
+    # the planted records replaced as many of the county's month: the demo keeps its size
+    assert len(demo_raw["service_records"]) == demo.DEFAULT_RECORDS
+    assert not [a for a in rule_alerts(demo_con, "spike", "2022-09") if a["unit_code"] == town]
 
 
 # ── constructed cases in a copy of the demo ──────────────────────────────────────────────────────
