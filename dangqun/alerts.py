@@ -217,23 +217,35 @@ def satisfaction_alerts(units: pd.DataFrame, period: str, cfg: AlertConfig,
     return out
 
 
-def repeat_alerts(cases: pd.DataFrame, period: str, cfg: AlertConfig, lang: str = "zh") -> list:
-    """One alert per resident and 事项 (the query lists their cases); unit: the town of the latest case."""
-    out = []
+REPEAT_COLUMNS = ("resident_hash", "item_code", "item_name", "who", "n", "first", "last", "unit_code", "unit_name")
+
+
+def repeat_summary(cases: pd.DataFrame) -> pd.DataFrame:
+    """alert_repeats' cases as one row per resident and 事项: the resident as stored (masked name and phone),
+    the 事项, how many cases, the first and last day, the town of the latest case."""
+    rows = []
     for (resident, item), g in cases.groupby(["resident_hash", "item_code"], sort=True):
         g = g.sort_values("received_at")
         last = g.iloc[-1]
-        who = f"{last['resident_name'] or '—'}（{last['phone'] or '—'}）"
-        fmt = dict(n=len(g), who=who, item=last["item_name"], days=cfg.repeat_window_days,
-                   first=metrics.fmt_date(g["received_at"].iloc[0]), last=metrics.fmt_date(last["received_at"]),
+        rows.append((resident, item, last["item_name"], f"{last['resident_name'] or '—'}（{last['phone'] or '—'}）",
+                     len(g), g["received_at"].iloc[0], last["received_at"], last["unit_code"], last["unit_name"]))
+    return pd.DataFrame(rows, columns=list(REPEAT_COLUMNS))
+
+
+def repeat_alerts(cases: pd.DataFrame, period: str, cfg: AlertConfig, lang: str = "zh") -> list:
+    """One alert per resident and 事项 (the query lists their cases); unit: the town of the latest case."""
+    out = []
+    for row in repeat_summary(cases).itertuples(index=False):
+        fmt = dict(n=row.n, who=row.who, item=row.item_name, days=cfg.repeat_window_days,
+                   first=metrics.fmt_date(row.first), last=metrics.fmt_date(row.last),
                    min_count=cfg.repeat_min_count)
         out.append(_alert(
-            "repeat", "高" if len(g) > cfg.repeat_min_count else "中", last["unit_code"], last["unit_name"],
-            f"{resident[:16]}:{item}", f"{who} · {last['item_name']}", period,
+            "repeat", "高" if row.n > cfg.repeat_min_count else "中", row.unit_code, row.unit_name,
+            f"{row.resident_hash[:16]}:{row.item_code}", f"{row.who} · {row.item_name}", period,
             t("{n} 件，{first} 至 {last}", lang, **fmt),
             t("服务对象 {who} 就“{item}”在 {first} 至 {last} 共 {n} 次诉求，"
               "{days} 天内达到 {min_count} 次及以上。", lang, **fmt),
-            "pages/records.py", last["unit_code"], item))
+            "pages/records.py", row.unit_code, row.item_code))
     return out
 
 
@@ -322,13 +334,26 @@ def evaluate(frames: dict[str, pd.DataFrame], period: str, latest: dt.date, firs
             .reset_index(drop=True))
 
 
+def gather(run, region: str, period: str) -> tuple[dict[str, pd.DataFrame], dt.date, dt.date | None]:
+    """The query frames of the alerts of `region` in `period` (names as in query_params), the data's latest
+    and first day; `run(name, params)` runs a named query under the caller's scope (the page's cached
+    ui.query, the command line's and the 通报's db.run)."""
+    span = run("data_span", {})
+    latest, first = _day(span["last_day"].iloc[0]), _day(span["first_day"].iloc[0])
+    latest = latest or periods.month_end(parse_period(period))
+    params = query_params(region, period, latest)
+    return {name: run(QUERY_OF.get(name, name), p) for name, p in params.items()}, latest, first
+
+
+def compute(run, region: str, period: str, lang: str = "zh") -> pd.DataFrame:
+    """The alerts of `region` in `period` without statuses (see gather for `run`)."""
+    frames, latest, first = gather(run, region, period)
+    return evaluate(frames, period, latest, first, lang=lang)
+
+
 def run_all(con, region: str, period: str, scope: str | None, lang: str = "zh") -> pd.DataFrame:
     """The alerts of `region` in `period` with their statuses, through the scoped runner (the CLI)."""
-    span = db.run(con, "data_span", {}, scope=scope)
-    latest, first = _day(span["last_day"].iloc[0]), _day(span["first_day"].iloc[0])
-    params = query_params(region, period, latest or parse_period(period))
-    frames = {name: db.run(con, QUERY_OF.get(name, name), p, scope=scope) for name, p in params.items()}
-    alerts = evaluate(frames, period, latest or periods.month_end(parse_period(period)), first, lang=lang)
+    alerts = compute(lambda name, params: db.run(con, name, params, scope=scope), region, period, lang)
     return with_status(alerts, db.run(con, "alert_statuses", {"period": period}, scope=scope))
 
 
