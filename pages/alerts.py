@@ -1,7 +1,7 @@
 """预警: the units and cases needing attention in the month, why each was flagged, and what was done."""
 import streamlit as st
 
-from dangqun import alerts, metrics, ui
+from dangqun import alerts, markup, metrics, ui
 from dangqun.views import alerts as view
 
 fr = ui.frame("预警")
@@ -35,8 +35,9 @@ rows = shown.to_dict("records")
 index = st.selectbox(fr.t("选择预警"), range(len(rows)), key="alert_pick",
                      format_func=lambda i: view.option_label(rows[i], lang))
 alert = rows[index]
-st.markdown(f"**{view.option_label(alert, lang)}**")
-st.write(alert["explanation"])
+# masked names (赵*) and units' names are data: shown as their own characters, not Markdown
+st.markdown(f"**{markup.md(view.option_label(alert, lang))}**")
+st.markdown(markup.md(alert["explanation"]))
 
 cases = view.cases_of(alert, frames["alert_backlog"], frames["alert_repeats"], as_of)
 if len(cases):

@@ -1,6 +1,7 @@
 """通报 (pages/report.py): the report on screen for an admin and a county account, the refusal of another
 county's link, a town account's explanation, and the audit row of each report shown."""
 import datetime as dt
+import re
 
 from dangqun import alerts, db, metrics, ui
 
@@ -8,7 +9,8 @@ PAGE = "pages/report.py"
 
 
 def texts(at):
-    return [m.value for m in at.markdown]
+    """The paragraphs as read: the page escapes Markdown (dangqun.markup.md) so names such as 赵* show as stored."""
+    return [re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", m.value) for m in at.markdown]
 
 
 def test_county_account_sees_its_december_report(open_page, demo_con):

@@ -453,7 +453,8 @@ def alert_blocks(found: pd.DataFrame, rp: ReportPeriod) -> list[Block]:
         out.append(Block("para", f"按预警条数，需要重点关注的单位{len(units)}个："))
         for r in units.itertuples():
             when = "" if rp.kind == "month" else f"{r.period}，"
-            out.append(Block("para", f"{r.unit_name}（{r.n}条）。{when}{r.rule_name}：{r.explanation}"))
+            # the page's sentence spaces numbers off for the screen; a 公文 runs them in
+            out.append(Block("para", f"{r.unit_name}（{r.n}条）。{when}{r.rule_name}：" + re.sub(r"\s+", "", r.explanation)))
     return out
 
 
