@@ -5,7 +5,8 @@ each (待处理 → 已核实 / 已处理, with a note), stored under the alert'
 The rules read the frames of five named queries (queries/alert_*.sql), asked by the page through the
 account's scoped cache and by `dangqun alerts` through the scoped runner; thresholds are in
 config/alerts.toml, the 黄榜 line in config/metrics.toml. Units are towns (乡镇街道), except 热点, whose
-unit is the region looked at as a whole. Runs without Streamlit."""
+unit is the region looked at as a whole: its rising 事项, or where 诉求内容 was imported its rising words
+(dangqun.keywords). Runs without Streamlit."""
 from __future__ import annotations
 
 import datetime as dt
@@ -18,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dangqun import audit, db, metrics, periods, regions, stats, workdays
+from dangqun import audit, db, keywords, metrics, periods, regions, stats, workdays
 from dangqun.i18n import t
 
 CONFIG_PATH = Path(__file__).resolve().parent.parent / "config" / "alerts.toml"
@@ -52,6 +53,12 @@ class AlertConfig:
     hot_alpha: float
     hot_min_increase: int
     hot_max_alerts: int
+    kw_alpha: float
+    kw_min_count: int
+    kw_min_increase: int
+    kw_max_alerts: int
+    kw_words: tuple[str, ...]
+    kw_stopwords: tuple[str, ...]
 
 
 def load_config(path=None) -> AlertConfig:
@@ -62,7 +69,8 @@ def load_config(path=None) -> AlertConfig:
 def _load_config(path: str) -> AlertConfig:
     with open(path, "rb") as f:
         raw = tomllib.load(f)
-    b, s, r, k, h = raw["backlog"], raw["satisfaction"], raw["repeat"], raw["spike"], raw["hotspot"]
+    b, s, r, k, h, w = (raw["backlog"], raw["satisfaction"], raw["repeat"], raw["spike"], raw["hotspot"],
+                        raw["keywords"])
     return AlertConfig(
         backlog_min_cases=int(b["min_cases"]), backlog_escalate_days=int(b["escalate_days"]),
         sat_base_months=int(s["base_months"]), sat_min_valid=int(s["min_valid"]),
@@ -71,6 +79,9 @@ def _load_config(path: str) -> AlertConfig:
         repeat_window_days=int(r["window_days"]), repeat_min_count=int(r["min_count"]),
         spike_base_months=int(k["base_months"]), spike_alpha=float(k["alpha"]), spike_min_count=int(k["min_count"]),
         hot_alpha=float(h["alpha"]), hot_min_increase=int(h["min_increase"]), hot_max_alerts=int(h["max_alerts"]),
+        kw_alpha=float(w["alpha"]), kw_min_count=int(w["min_count"]), kw_min_increase=int(w["min_increase"]),
+        kw_max_alerts=int(w["max_alerts"]), kw_words=tuple(w.get("words", ())),
+        kw_stopwords=tuple(w.get("stopwords", ())),
     )
 
 
@@ -120,6 +131,9 @@ def query_params(region: str, period: str, latest: dt.date, cfg: AlertConfig | N
                   "digits": 9},
         "hotspot": {"region": pre, "start": start, "end": end, "base_start": prev_start, "base_end": prev_end,
                     "digits": len(pre)},
+        "alert_request_texts": {"region": pre, "start": start, "end": end, "base_start": prev_start,
+                                "digits": len(pre)},
+        "alert_place_names": {"region": pre},
     }
 
 
@@ -284,10 +298,14 @@ def spike_alerts(counts: pd.DataFrame, period: str, months: int, cfg: AlertConfi
     return out
 
 
-def hotspot_alerts(counts: pd.DataFrame, period: str, cfg: AlertConfig, lang: str = "zh") -> list:
-    """热点: 事项 of the region whose count rose against the previous month: given both months' total, this
-    month's share tested against one half (one-sided binomial: the two months' rates equal), p < alpha and
-    at least min_increase more; the max_alerts most significant."""
+def hotspot_alerts(counts: pd.DataFrame, period: str, cfg: AlertConfig, lang: str = "zh",
+                   texts: pd.DataFrame | None = None, places: pd.DataFrame | None = None) -> list:
+    """热点: where the months' records carry 诉求内容 (`texts`, alert_request_texts), the words rising in them
+    (keyword_alerts); without any text, the 事项 of the region whose count rose against the previous month:
+    given both months' total, this month's share tested against one half (one-sided binomial: the two
+    months' rates equal), p < alpha and at least min_increase more; the max_alerts most significant."""
+    if texts is not None and len(texts):
+        return keyword_alerts(texts, period, cfg, lang, places)
     found = []
     for row in counts.itertuples(index=False):
         now, before = int(row.received), int(row.base_received)
@@ -310,6 +328,50 @@ def hotspot_alerts(counts: pd.DataFrame, period: str, cfg: AlertConfig, lang: st
     return out
 
 
+def keyword_counts(texts: pd.DataFrame, cfg: AlertConfig, places: pd.DataFrame | None = None) -> pd.DataFrame:
+    """word → how many 诉求 of this month (now) and of the month before (before) mention it, with the
+    months' numbers of texts (n_now, n_before); cut by dangqun.keywords with the place names and the
+    config's words kept whole and its stop-words left out."""
+    added = places["region_name"].tolist() if places is not None and len(places) else []
+    now_mask = texts["this_month"].astype(bool)
+    now = keywords.document_counts(texts.loc[now_mask, "request_text"], added, cfg.kw_stopwords, cfg.kw_words)
+    before = keywords.document_counts(texts.loc[~now_mask, "request_text"], added, cfg.kw_stopwords, cfg.kw_words)
+    words = sorted(set(now) | set(before))
+    return pd.DataFrame({"word": words, "now": [now[w] for w in words], "before": [before[w] for w in words],
+                         "n_now": int(now_mask.sum()), "n_before": int((~now_mask).sum())},
+                        columns=["word", "now", "before", "n_now", "n_before"])
+
+
+def keyword_alerts(texts: pd.DataFrame, period: str, cfg: AlertConfig, lang: str = "zh",
+                   places: pd.DataFrame | None = None) -> list:
+    """热点 from 诉求内容: words mentioned by at least kw_min_count 诉求 this month and kw_min_increase more
+    than last month, whose share of the month's texts rose: given both months' mentions, this month's
+    part tested against this month's share of all texts (one-sided conditional binomial test: equal rates
+    per text), p < kw_alpha; the kw_max_alerts most significant."""
+    counts = keyword_counts(texts, cfg, places)
+    unit_code, unit_name = texts["unit_code"].iloc[0], texts["unit_name"].iloc[0]
+    found = []
+    for row in counts.itertuples(index=False):
+        if row.now < cfg.kw_min_count or row.now - row.before < cfg.kw_min_increase or not row.n_before:
+            continue
+        p = stats.binom_sf(int(row.now), int(row.now + row.before), row.n_now / (row.n_now + row.n_before))
+        if p < cfg.kw_alpha:
+            found.append((p, -(row.now - row.before), row.word, row))
+    found.sort(key=lambda x: x[:3])
+    out = []
+    for p, _, word, row in found[:cfg.kw_max_alerts]:
+        fmt = dict(word=word, now=int(row.now), before=int(row.before), n_now=metrics.fmt_int(row.n_now),
+                   n_before=metrics.fmt_int(row.n_before), p=fmt_p(p), alpha=f"{cfg.kw_alpha:g}")
+        out.append(_alert(
+            "hotspot", "低", unit_code, unit_name, f"词:{word}", f"“{word}”", period,
+            t("含“{word}”本月 {now} 件 / 上月 {before} 件", lang, **fmt),
+            t("诉求内容含“{word}”的诉求本月 {now} 件（本月有诉求内容的共 {n_now} 件），上月 {before} 件"
+              "（共 {n_before} 件）；若两月含该词的比例相同，出现这样增幅的概率 p = {p}（单侧条件二项检验），"
+              "低于 {alpha}。", lang, **fmt),
+            "pages/records.py", unit_code, p_value=p))
+    return out
+
+
 def fmt_p(p: float) -> str:
     """A p-value as officials read it: 0.0123, or 3.2e-07 when tiny."""
     return f"{p:.4f}" if p >= 0.0001 else f"{p:.1e}"
@@ -325,7 +387,8 @@ def evaluate(frames: dict[str, pd.DataFrame], period: str, latest: dt.date, firs
              + repeat_alerts(frames["alert_repeats"], period, cfg, lang)
              + spike_alerts(frames["spike"], period, base_months(first_day, period, cfg.spike_base_months),
                             cfg, lang)
-             + hotspot_alerts(frames["hotspot"], period, cfg, lang))
+             + hotspot_alerts(frames["hotspot"], period, cfg, lang, frames.get("alert_request_texts"),
+                              frames.get("alert_place_names")))
     alerts = pd.DataFrame(found, columns=list(COLUMNS))
     order = {s: i for i, s in enumerate(SEVERITIES)}
     rules = {r: i for i, r in enumerate(RULES)}

@@ -11,7 +11,7 @@ from math import comb, factorial
 import pandas as pd
 import pytest
 
-from dangqun import alerts, cli, db, demo, metrics, stats
+from dangqun import alerts, cli, db, demo, keywords, metrics, stats
 from dangqun.demo import anomalies as A
 
 getcontext().prec = 60
@@ -321,3 +321,76 @@ def test_cli_json_and_refusals(demo_db, tmp_path, accounts_file, capsys):
     assert "账号 donggang 无权查看区划 210600000000" in capsys.readouterr().err
     assert cli.main(["alerts", "--db", str(path), "--period", "2022-13"]) == 2
     assert "预警月份应写成 YYYY-MM" in capsys.readouterr().err
+
+
+# ── 热点 from 诉求内容 (dangqun.keywords) ──────────────────────────────────────────────────────────
+
+SEPTEMBER_TEXTS = [
+    "医保报销材料不全，需要补交什么", "低保申请递交一个月没有回音", "社保卡丢了怎么补办", "垃圾清运不及时，门口堆满了",
+    "楼下饭店油烟太大", "医保报销比例是多少", "低保复核需要哪些材料", "养老保险断缴能不能补缴", "邻居装修噪音扰民",
+    "社保卡激活不了", "门前下水道堵塞", "老年证在哪里办", "户口迁移需要什么手续", "医保报销进度查询",
+    "物业费收费标准不合理", "农机补贴什么时候发放", "宅基地审批进度", "残疾人补贴申请", "医保电子凭证怎么用",
+    "居住证办理需要多久", "低保金没有按时发放", "孤山镇政府门前占道经营", "身份证到期换领", "楼道灯泡坏了",
+    "临时救助申请进度",
+]
+OCTOBER_TEXTS = [
+    # 路灯, twelve times
+    "孤山镇大鹿岛村路灯不亮，晚上出行不安全", "村口的路灯坏了好几天了", "路灯一到晚上就灭", "新农村主干道路灯损坏",
+    "学校门前路灯不亮，孩子放学看不清路", "小区东门路灯闪烁", "路灯线路老化，请派人检修", "北街路灯全部熄灭",
+    "路灯杆倾斜，存在安全隐患", "孤山镇桥头路灯坏了", "广场路灯晚上不开", "菜市场附近路灯坏了",
+    # 供暖, nine times
+    "供暖温度不达标，家里很冷", "还没开始供暖，老人受不了", "供暖管道漏水", "楼上供暖不热", "供暖费怎么交",
+    "单元供暖阀门坏了", "供暖公司不接电话", "提前供暖的申请", "供暖期间温度太低",
+    # as in September
+    "医保报销需要哪些材料", "低保申请进度查询", "社保卡密码忘了", "垃圾清运车几点来", "养老保险缴费档次", "宅基地确权",
+]
+
+
+def add_texts(con, texts: list[str], month: str, center: str = "ZX210681101000"):
+    for i, text in enumerate(texts):
+        con.execute("""insert into service_records (record_id, center_id, received_at, item_code, status,
+                       request_text) values ($id, $c, $at, '1204', '已办结', $text)""",
+                    {"id": f"TXT-{month}-{i}", "c": center, "at": f"{month}-{i % 28 + 1:02d} 10:00:00", "text": text})
+
+
+def test_place_names_are_the_region_dictionarys(demo_con, demo_raw):
+    got = db.run(demo_con, "alert_place_names", {"region": "210681"})["region_name"].tolist()
+    r = demo_raw["regions"]
+    assert got == sorted(set(r.loc[r["region_code"].str.startswith("210681"), "region_name"]))
+    assert "孤山镇" in got
+
+
+def test_keywords_keep_place_names_and_config_words_whole():
+    got = keywords.words_of("孤山镇大鹿岛村路灯不亮，请尽快处理供暖费", added=["孤山镇", "大鹿岛村"],
+                            stopwords=["尽快", "处理"], domain=["路灯", "供暖"])
+    assert {"孤山镇", "大鹿岛村", "路灯", "供暖费", "供暖"} <= got       # 供暖费 counts for 供暖 too
+    assert not got & {"尽快", "处理", "孤山", "山镇", "岛村", "请"}  # stop-words, place names cut up, single characters
+
+
+def test_rising_words_in_the_requests_text_are_the_hotspots(scratch_con):
+    hot = lambda: [a for a in alerts.run_all(scratch_con, "210681000000", "2022-10", scope="210681000000")  # noqa: E731
+                   .to_dict("records") if a["rule"] == "hotspot"]
+    # without any 诉求内容 the 热点 are the region's 事项 (code subjects)
+    assert all(a["subject"].isdigit() for a in hot())
+    add_texts(scratch_con, SEPTEMBER_TEXTS, "2022-09")
+    add_texts(scratch_con, OCTOBER_TEXTS, "2022-10")
+    texts = db.run(scratch_con, "alert_request_texts",
+                   alerts.query_params("210681000000", "2022-10", LATEST)["alert_request_texts"])
+    assert sorted(texts.loc[texts["this_month"], "request_text"]) == sorted(OCTOBER_TEXTS)
+    assert sorted(texts.loc[~texts["this_month"], "request_text"]) == sorted(SEPTEMBER_TEXTS)
+    assert set(texts["unit_code"]) == {"210681000000"}
+    found = {a["subject"]: a for a in hot()}
+    assert sorted(found) == ["词:供暖", "词:路灯"]
+    n_now, n_before = len(OCTOBER_TEXTS), len(SEPTEMBER_TEXTS)
+    share = Decimal(n_now) / (n_now + n_before)
+    for word in ("路灯", "供暖"):
+        alert = found[f"词:{word}"]
+        now = sum(word in x for x in OCTOBER_TEXTS)
+        before = sum(word in x for x in SEPTEMBER_TEXTS)
+        assert (now, before) == ((12, 0) if word == "路灯" else (9, 0))
+        assert alert["numbers"] == f"含“{word}”本月 {now} 件 / 上月 {before} 件"
+        exact = sum(comb(now + before, i) * share ** i * (1 - share) ** (now + before - i)
+                    for i in range(now, now + before + 1))
+        assert alert["p_value"] == pytest.approx(float(exact), rel=1e-9)
+        assert (alert["unit_code"], alert["unit_name"], alert["period"]) == ("210681000000", "东港市", "2022-10")
+        assert f"本月有诉求内容的共 {n_now} 件" in alert["explanation"]
