@@ -8,7 +8,7 @@ EN = {
     "低于黄榜线": "Below the yellow-list line",
     "重复诉求": "Repeat requests",
     "诉求突增": "Request spike",
-    "热点": "Rising item",
+    "热点": "Rising topic",
     "高": "High",
     "中": "Medium",
     "低": "Low",
