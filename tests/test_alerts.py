@@ -46,6 +46,9 @@ def test_poisson_tail_and_upper_limit():
     # the limit: P(X > 21) ≤ 0.001 < P(X > 20) for a mean of 10
     assert stats.poisson_upper_limit(10, 0.001) == 21
     assert exact_poisson_sf(22, 10) <= 0.001 < exact_poisson_sf(21, 10)
+    assert stats.poisson_pmf(12, 10) == pytest.approx(float(Decimal(10) ** 12 / factorial(12) * Decimal(-10).exp()),
+                                                     rel=1e-12)
+    assert stats.poisson_pmf(12, 10) <= stats.poisson_sf(12, 10)
     assert stats.p_chart_lower(0.95, 200) == pytest.approx(0.95 - 3 * (0.95 * 0.05 / 200) ** 0.5)
 
 
