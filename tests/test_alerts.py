@@ -359,8 +359,15 @@ def add_texts(con, texts: list[str], month: str, center: str = "ZX210681101000")
 def test_place_names_are_the_region_dictionarys(demo_con, demo_raw):
     got = db.run(demo_con, "alert_place_names", {"region": "210681"})["region_name"].tolist()
     r = demo_raw["regions"]
-    assert got == sorted(set(r.loc[r["region_code"].str.startswith("210681"), "region_name"]))
-    assert "孤山镇" in got
+    r = r[r["region_code"].str.startswith("210681")]
+    digits = r["level"].map({"省": 2, "市": 4, "县": 6, "乡镇街道": 9}).fillna(12).astype(int)
+    held = [any(c.startswith(code[:d]) for c in demo_raw["centers"]["region_code"])
+            for code, d in zip(r["region_code"], digits)]
+    assert got == sorted(set(r.loc[held, "region_name"]))
+    assert "孤山镇" in got and "东港市" in got
+    # a county's account asking for the province reads its own places and those above it only
+    scoped = db.run(demo_con, "alert_place_names", {"region": "21"}, scope="210681000000")["region_name"].tolist()
+    assert scoped == sorted(set(got) | {"辽宁省", "丹东市"})
 
 
 def test_keywords_keep_place_names_and_config_words_whole():
