@@ -5,7 +5,8 @@ each (待处理 → 已核实 / 已处理, with a note), stored under the alert'
 The rules read the frames of five named queries (queries/alert_*.sql), asked by the page through the
 account's scoped cache and by `dangqun alerts` through the scoped runner; thresholds are in
 config/alerts.toml, the 黄榜 line in config/metrics.toml. Units are towns (乡镇街道), except 热点, whose
-unit is the region looked at as a whole. Runs without Streamlit."""
+unit is the region looked at as a whole: its rising 事项, or where 诉求内容 was imported its rising words
+(dangqun.keywords). Runs without Streamlit."""
 from __future__ import annotations
 
 import datetime as dt
@@ -18,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dangqun import audit, db, metrics, periods, regions, stats, workdays
+from dangqun import audit, db, keywords, metrics, periods, regions, stats, workdays
 from dangqun.i18n import t
 
 CONFIG_PATH = Path(__file__).resolve().parent.parent / "config" / "alerts.toml"
@@ -52,6 +53,12 @@ class AlertConfig:
     hot_alpha: float
     hot_min_increase: int
     hot_max_alerts: int
+    kw_alpha: float
+    kw_min_count: int
+    kw_min_increase: int
+    kw_max_alerts: int
+    kw_words: tuple[str, ...]
+    kw_stopwords: tuple[str, ...]
 
 
 def load_config(path=None) -> AlertConfig:
@@ -62,7 +69,8 @@ def load_config(path=None) -> AlertConfig:
 def _load_config(path: str) -> AlertConfig:
     with open(path, "rb") as f:
         raw = tomllib.load(f)
-    b, s, r, k, h = raw["backlog"], raw["satisfaction"], raw["repeat"], raw["spike"], raw["hotspot"]
+    b, s, r, k, h, w = (raw["backlog"], raw["satisfaction"], raw["repeat"], raw["spike"], raw["hotspot"],
+                        raw["keywords"])
     return AlertConfig(
         backlog_min_cases=int(b["min_cases"]), backlog_escalate_days=int(b["escalate_days"]),
         sat_base_months=int(s["base_months"]), sat_min_valid=int(s["min_valid"]),
@@ -71,6 +79,9 @@ def _load_config(path: str) -> AlertConfig:
         repeat_window_days=int(r["window_days"]), repeat_min_count=int(r["min_count"]),
         spike_base_months=int(k["base_months"]), spike_alpha=float(k["alpha"]), spike_min_count=int(k["min_count"]),
         hot_alpha=float(h["alpha"]), hot_min_increase=int(h["min_increase"]), hot_max_alerts=int(h["max_alerts"]),
+        kw_alpha=float(w["alpha"]), kw_min_count=int(w["min_count"]), kw_min_increase=int(w["min_increase"]),
+        kw_max_alerts=int(w["max_alerts"]), kw_words=tuple(w.get("words", ())),
+        kw_stopwords=tuple(w.get("stopwords", ())),
     )
 
 
@@ -120,6 +131,9 @@ def query_params(region: str, period: str, latest: dt.date, cfg: AlertConfig | N
                   "digits": 9},
         "hotspot": {"region": pre, "start": start, "end": end, "base_start": prev_start, "base_end": prev_end,
                     "digits": len(pre)},
+        "alert_request_texts": {"region": pre, "start": start, "end": end, "base_start": prev_start,
+                                "digits": len(pre)},
+        "alert_place_names": {"region": pre},
     }
 
 
@@ -217,23 +231,35 @@ def satisfaction_alerts(units: pd.DataFrame, period: str, cfg: AlertConfig,
     return out
 
 
-def repeat_alerts(cases: pd.DataFrame, period: str, cfg: AlertConfig, lang: str = "zh") -> list:
-    """One alert per resident and 事项 (the query lists their cases); unit: the town of the latest case."""
-    out = []
+REPEAT_COLUMNS = ("resident_hash", "item_code", "item_name", "who", "n", "first", "last", "unit_code", "unit_name")
+
+
+def repeat_summary(cases: pd.DataFrame) -> pd.DataFrame:
+    """alert_repeats' cases as one row per resident and 事项: the resident as stored (masked name and phone),
+    the 事项, how many cases, the first and last day, the town of the latest case."""
+    rows = []
     for (resident, item), g in cases.groupby(["resident_hash", "item_code"], sort=True):
         g = g.sort_values("received_at")
         last = g.iloc[-1]
-        who = f"{last['resident_name'] or '—'}（{last['phone'] or '—'}）"
-        fmt = dict(n=len(g), who=who, item=last["item_name"], days=cfg.repeat_window_days,
-                   first=metrics.fmt_date(g["received_at"].iloc[0]), last=metrics.fmt_date(last["received_at"]),
+        rows.append((resident, item, last["item_name"], f"{last['resident_name'] or '—'}（{last['phone'] or '—'}）",
+                     len(g), g["received_at"].iloc[0], last["received_at"], last["unit_code"], last["unit_name"]))
+    return pd.DataFrame(rows, columns=list(REPEAT_COLUMNS))
+
+
+def repeat_alerts(cases: pd.DataFrame, period: str, cfg: AlertConfig, lang: str = "zh") -> list:
+    """One alert per resident and 事项 (the query lists their cases); unit: the town of the latest case."""
+    out = []
+    for row in repeat_summary(cases).itertuples(index=False):
+        fmt = dict(n=row.n, who=row.who, item=row.item_name, days=cfg.repeat_window_days,
+                   first=metrics.fmt_date(row.first), last=metrics.fmt_date(row.last),
                    min_count=cfg.repeat_min_count)
         out.append(_alert(
-            "repeat", "高" if len(g) > cfg.repeat_min_count else "中", last["unit_code"], last["unit_name"],
-            f"{resident[:16]}:{item}", f"{who} · {last['item_name']}", period,
+            "repeat", "高" if row.n > cfg.repeat_min_count else "中", row.unit_code, row.unit_name,
+            f"{row.resident_hash[:16]}:{row.item_code}", f"{row.who} · {row.item_name}", period,
             t("{n} 件，{first} 至 {last}", lang, **fmt),
             t("服务对象 {who} 就“{item}”在 {first} 至 {last} 共 {n} 次诉求，"
               "{days} 天内达到 {min_count} 次及以上。", lang, **fmt),
-            "pages/records.py", last["unit_code"], item))
+            "pages/records.py", row.unit_code, row.item_code))
     return out
 
 
@@ -255,6 +281,8 @@ def spike_alerts(counts: pd.DataFrame, period: str, months: int, cfg: AlertConfi
     candidates = candidates[(candidates["received"] >= cfg.spike_min_count) & (candidates["received"] > expected)]
     for row in candidates.itertuples(index=False):
         n = int(row.received)
+        if stats.poisson_pmf(n, float(row.expected)) >= cfg.spike_alpha:
+            continue      # P(X ≥ n) ≥ P(X = n) ≥ alpha: no alarm, and the tail sum is spared (speed)
         p = stats.poisson_sf(n, float(row.expected))
         if p >= cfg.spike_alpha:
             continue
@@ -272,10 +300,14 @@ def spike_alerts(counts: pd.DataFrame, period: str, months: int, cfg: AlertConfi
     return out
 
 
-def hotspot_alerts(counts: pd.DataFrame, period: str, cfg: AlertConfig, lang: str = "zh") -> list:
-    """热点: 事项 of the region whose count rose against the previous month: given both months' total, this
-    month's share tested against one half (one-sided binomial: the two months' rates equal), p < alpha and
-    at least min_increase more; the max_alerts most significant."""
+def hotspot_alerts(counts: pd.DataFrame, period: str, cfg: AlertConfig, lang: str = "zh",
+                   texts: pd.DataFrame | None = None, places: pd.DataFrame | None = None) -> list:
+    """热点: where the months' records carry 诉求内容 (`texts`, alert_request_texts), the words rising in them
+    (keyword_alerts); without any text, the 事项 of the region whose count rose against the previous month:
+    given both months' total, this month's share tested against one half (one-sided binomial: the two
+    months' rates equal), p < alpha and at least min_increase more; the max_alerts most significant."""
+    if texts is not None and len(texts):
+        return keyword_alerts(texts, period, cfg, lang, places)
     found = []
     for row in counts.itertuples(index=False):
         now, before = int(row.received), int(row.base_received)
@@ -298,6 +330,50 @@ def hotspot_alerts(counts: pd.DataFrame, period: str, cfg: AlertConfig, lang: st
     return out
 
 
+def keyword_counts(texts: pd.DataFrame, cfg: AlertConfig, places: pd.DataFrame | None = None) -> pd.DataFrame:
+    """word → how many 诉求 of this month (now) and of the month before (before) mention it, with the
+    months' numbers of texts (n_now, n_before); cut by dangqun.keywords with the place names and the
+    config's words kept whole and its stop-words left out."""
+    added = places["region_name"].tolist() if places is not None and len(places) else []
+    now_mask = texts["this_month"].astype(bool)
+    now = keywords.document_counts(texts.loc[now_mask, "request_text"], added, cfg.kw_stopwords, cfg.kw_words)
+    before = keywords.document_counts(texts.loc[~now_mask, "request_text"], added, cfg.kw_stopwords, cfg.kw_words)
+    words = sorted(set(now) | set(before))
+    return pd.DataFrame({"word": words, "now": [now[w] for w in words], "before": [before[w] for w in words],
+                         "n_now": int(now_mask.sum()), "n_before": int((~now_mask).sum())},
+                        columns=["word", "now", "before", "n_now", "n_before"])
+
+
+def keyword_alerts(texts: pd.DataFrame, period: str, cfg: AlertConfig, lang: str = "zh",
+                   places: pd.DataFrame | None = None) -> list:
+    """热点 from 诉求内容: words mentioned by at least kw_min_count 诉求 this month and kw_min_increase more
+    than last month, whose share of the month's texts rose: given both months' mentions, this month's
+    part tested against this month's share of all texts (one-sided conditional binomial test: equal rates
+    per text), p < kw_alpha; the kw_max_alerts most significant."""
+    counts = keyword_counts(texts, cfg, places)
+    unit_code, unit_name = texts["unit_code"].iloc[0], texts["unit_name"].iloc[0]
+    found = []
+    for row in counts.itertuples(index=False):
+        if row.now < cfg.kw_min_count or row.now - row.before < cfg.kw_min_increase or not row.n_before:
+            continue
+        p = stats.binom_sf(int(row.now), int(row.now + row.before), row.n_now / (row.n_now + row.n_before))
+        if p < cfg.kw_alpha:
+            found.append((p, -(row.now - row.before), row.word, row))
+    found.sort(key=lambda x: x[:3])
+    out = []
+    for p, _, word, row in found[:cfg.kw_max_alerts]:
+        fmt = dict(word=word, now=int(row.now), before=int(row.before), n_now=metrics.fmt_int(row.n_now),
+                   n_before=metrics.fmt_int(row.n_before), p=fmt_p(p), alpha=f"{cfg.kw_alpha:g}")
+        out.append(_alert(
+            "hotspot", "低", unit_code, unit_name, f"词:{word}", f"“{word}”", period,
+            t("含“{word}”本月 {now} 件 / 上月 {before} 件", lang, **fmt),
+            t("诉求内容含“{word}”的诉求本月 {now} 件（本月有诉求内容的共 {n_now} 件），上月 {before} 件"
+              "（共 {n_before} 件）；若两月含该词的比例相同，出现这样增幅的概率 p = {p}（单侧条件二项检验），"
+              "低于 {alpha}。", lang, **fmt),
+            "pages/records.py", unit_code, p_value=p))
+    return out
+
+
 def fmt_p(p: float) -> str:
     """A p-value as officials read it: 0.0123, or 3.2e-07 when tiny."""
     return f"{p:.4f}" if p >= 0.0001 else f"{p:.1e}"
@@ -313,7 +389,8 @@ def evaluate(frames: dict[str, pd.DataFrame], period: str, latest: dt.date, firs
              + repeat_alerts(frames["alert_repeats"], period, cfg, lang)
              + spike_alerts(frames["spike"], period, base_months(first_day, period, cfg.spike_base_months),
                             cfg, lang)
-             + hotspot_alerts(frames["hotspot"], period, cfg, lang))
+             + hotspot_alerts(frames["hotspot"], period, cfg, lang, frames.get("alert_request_texts"),
+                              frames.get("alert_place_names")))
     alerts = pd.DataFrame(found, columns=list(COLUMNS))
     order = {s: i for i, s in enumerate(SEVERITIES)}
     rules = {r: i for i, r in enumerate(RULES)}
@@ -322,13 +399,26 @@ def evaluate(frames: dict[str, pd.DataFrame], period: str, latest: dt.date, firs
             .reset_index(drop=True))
 
 
+def gather(run, region: str, period: str) -> tuple[dict[str, pd.DataFrame], dt.date, dt.date | None]:
+    """The query frames of the alerts of `region` in `period` (names as in query_params), the data's latest
+    and first day; `run(name, params)` runs a named query under the caller's scope (the page's cached
+    ui.query, the command line's and the 通报's db.run)."""
+    span = run("data_span", {})
+    latest, first = _day(span["last_day"].iloc[0]), _day(span["first_day"].iloc[0])
+    latest = latest or periods.month_end(parse_period(period))
+    params = query_params(region, period, latest)
+    return {name: run(QUERY_OF.get(name, name), p) for name, p in params.items()}, latest, first
+
+
+def compute(run, region: str, period: str, lang: str = "zh") -> pd.DataFrame:
+    """The alerts of `region` in `period` without statuses (see gather for `run`)."""
+    frames, latest, first = gather(run, region, period)
+    return evaluate(frames, period, latest, first, lang=lang)
+
+
 def run_all(con, region: str, period: str, scope: str | None, lang: str = "zh") -> pd.DataFrame:
     """The alerts of `region` in `period` with their statuses, through the scoped runner (the CLI)."""
-    span = db.run(con, "data_span", {}, scope=scope)
-    latest, first = _day(span["last_day"].iloc[0]), _day(span["first_day"].iloc[0])
-    params = query_params(region, period, latest or parse_period(period))
-    frames = {name: db.run(con, QUERY_OF.get(name, name), p, scope=scope) for name, p in params.items()}
-    alerts = evaluate(frames, period, latest or periods.month_end(parse_period(period)), first, lang=lang)
+    alerts = compute(lambda name, params: db.run(con, name, params, scope=scope), region, period, lang)
     return with_status(alerts, db.run(con, "alert_statuses", {"period": period}, scope=scope))
 
 

@@ -61,6 +61,16 @@ def poisson_sf(x: int, lam: float) -> float:
     return min(1.0, math.fsum(terms))
 
 
+def poisson_pmf(x: int, lam: float) -> float:
+    """P(X = x) for X ~ Poisson(lam): a lower bound of poisson_sf(x, lam), so a count whose own
+    probability is at least alpha cannot be an alarm and needs no tail sum."""
+    if lam < 0 or x < 0:
+        raise ValueError(f"poisson_pmf: x={x}, lam={lam}")
+    if lam == 0:
+        return 1.0 if x == 0 else 0.0
+    return math.exp(x * math.log(lam) - lam - math.lgamma(x + 1))
+
+
 def poisson_upper_limit(lam: float, alpha: float) -> int:
     """The largest count u still within the baseline: P(X > u) ≤ alpha < P(X > u − 1). A count above u is
     an alarm at level alpha (poisson_sf(count, lam) ≤ alpha)."""

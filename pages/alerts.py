@@ -1,24 +1,15 @@
 """预警: the units and cases needing attention in the month, why each was flagged, and what was done."""
 import streamlit as st
 
-from dangqun import alerts, metrics, ui
+from dangqun import alerts, markup, metrics, ui
 from dangqun.views import alerts as view
 
 fr = ui.frame("预警")
 f, lang = fr.filters, fr.lang
 period = view.period_for(f)
-latest = fr.ctx.latest
+frames, latest, first_day = alerts.gather(ui.query, fr.region, period)
 as_of = alerts.as_of_day(period, latest)
-p = alerts.query_params(fr.region, period, latest)
-frames = {
-    "alert_backlog": ui.query("alert_backlog", p["alert_backlog"]),
-    "alert_satisfaction": ui.query("alert_satisfaction", p["alert_satisfaction"]),
-    "alert_repeats": ui.query("alert_repeats", p["alert_repeats"]),
-    "spike": ui.query("alert_item_counts", p["spike"]),
-    "hotspot": ui.query("alert_item_counts", p["hotspot"]),
-}
-first_day = ui.query("data_span").first_day.iloc[0]
-found = alerts.evaluate(frames, period, latest, None if first_day != first_day else first_day.date(), lang=lang)
+found = alerts.evaluate(frames, period, latest, first_day, lang=lang)
 # statuses change without a new data version: read them uncached
 found = alerts.with_status(found, ui.deferred_query("alert_statuses", {"period": period})())
 
@@ -44,8 +35,9 @@ rows = shown.to_dict("records")
 index = st.selectbox(fr.t("选择预警"), range(len(rows)), key="alert_pick",
                      format_func=lambda i: view.option_label(rows[i], lang))
 alert = rows[index]
-st.markdown(f"**{view.option_label(alert, lang)}**")
-st.write(alert["explanation"])
+# masked names (赵*) and units' names are data: shown as their own characters, not Markdown
+st.markdown(f"**{markup.md(view.option_label(alert, lang))}**")
+st.markdown(markup.md(alert["explanation"]))
 
 cases = view.cases_of(alert, frames["alert_backlog"], frames["alert_repeats"], as_of)
 if len(cases):

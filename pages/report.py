@@ -2,7 +2,7 @@
 import pandas as pd
 import streamlit as st
 
-from dangqun import ui
+from dangqun import markup, ui
 from dangqun.charts import overview as charts
 from dangqun.charts import report as report_charts
 from dangqun.views import report as view
@@ -40,7 +40,7 @@ for block in rep.blocks:
     elif block.kind == "heading2":
         st.markdown(f"**{block.text}**")
     elif block.kind == "para":
-        st.markdown(block.text)
+        st.markdown(markup.md(block.text))      # names from the data (赵*, units) read as stored
     elif block.kind == "placeholder":
         st.warning(block.text)
     elif block.kind == "chart" and block.text.startswith("图1"):

@@ -15,12 +15,22 @@ recent as (
     where resident_hash is not null
 ),
 
+-- only a resident and 事项 with min_count records in all, one of them in the month, can be flagged: the
+-- window below runs over those few instead of every record
+candidates as (
+    select resident_hash, item_code
+    from recent
+    group by all
+    having count(*) >= :min_count and max(received_at) >= :start::timestamp
+),
+
 counted as (
     select
-        *,
-        count(*) over (partition by resident_hash, item_code order by received_at
+        r.*,
+        count(*) over (partition by r.resident_hash, r.item_code order by r.received_at
                        range between to_days(:window_days::int - 1) preceding and current row) as in_window
-    from recent
+    from recent r
+    semi join candidates c using (resident_hash, item_code)
 ),
 
 flagged as (

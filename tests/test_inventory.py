@@ -21,7 +21,9 @@ PAGE_SOURCES = PAGE_SCRIPTS + UI_SOURCES
 # the login gate and the audit trail the frame calls run their queries from the library
 FRAME_HELPERS = [ROOT / "dangqun" / "auth.py", ROOT / "dangqun" / "audit.py",
                  # the 通报 page hands its ui.query to the report builder, which names the queries it asks
-                 ROOT / "dangqun" / "views" / "report.py"]
+                 ROOT / "dangqun" / "views" / "report.py",
+                 # the 预警 page (and the 通报) hand theirs to alerts.gather, which names the rules' queries
+                 ROOT / "dangqun" / "alerts.py"]
 TEST_SOURCES = sorted(p for p in (ROOT / "tests").glob("test_*.py") if p.name != "test_inventory.py")
 # i18n modules shared by every page rather than one page's: the login form and the sidebar's account
 SHARED_I18N = {"auth"}

@@ -41,8 +41,11 @@ def test_a_county_account_sees_its_county_and_a_status_is_kept(open_page, expect
     assert table["说明"].tolist() == want["explanation"].tolist()
     assert set(table["单位"]) == set(want["unit_name"])
     first = want.iloc[0]
-    # the chosen alert's records (超期积压 lists its cases with working days late)
+    # the severest first: the repeat resident planted in 孤山镇 (dangqun.demo.anomalies), its four records listed
+    assert (first["rule"], first["unit_name"]) == ("repeat", "孤山镇")
     assert at.selectbox(key="alert_pick").value == 0
+    cases = at.dataframe[1].value
+    assert len(cases) == 4 and set(cases["服务对象"]) == {"赵*"} and set(cases["事项"]) == {"医疗费用报销代办"}
     form = next(k for k in [f.key for f in at.get("form")] if k)
     assert form == f"alert_form_{first['alert_key']}"
     at.radio[0].set_value("已处理")
@@ -61,8 +64,11 @@ def test_a_county_account_sees_its_county_and_a_status_is_kept(open_page, expect
 
 def test_the_drill_opens_the_unit_in_services(open_page, expected):
     at = open_page(PAGE, user="donggang", **OCTOBER)
-    first = expected["210681000000"].iloc[0]
+    want = expected["210681000000"]
+    index = int((want["rule"] == "backlog").to_numpy().argmax())     # the first 超期积压
+    first = want.iloc[index]
     assert first["drill_page"] == "pages/services.py"
+    at.selectbox(key="alert_pick").set_value(index).run()
     at.button(key="alert_drill").click().run()
     assert not at.exception
     assert at.title[0].value == "服务办理"

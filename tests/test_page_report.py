@@ -1,14 +1,16 @@
 """通报 (pages/report.py): the report on screen for an admin and a county account, the refusal of another
 county's link, a town account's explanation, and the audit row of each report shown."""
 import datetime as dt
+import re
 
-from dangqun import db, metrics, ui
+from dangqun import alerts, db, metrics, ui
 
 PAGE = "pages/report.py"
 
 
 def texts(at):
-    return [m.value for m in at.markdown]
+    """The paragraphs as read: the page escapes Markdown (dangqun.markup.md) so names such as 赵* show as stored."""
+    return [re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", m.value) for m in at.markdown]
 
 
 def test_county_account_sees_its_december_report(open_page, demo_con):
@@ -20,9 +22,14 @@ def test_county_account_sees_its_december_report(open_page, demo_con):
                                                category="", channel="")).iloc[0]
     first = next(t for t in texts(at) if t.startswith("12月全市共受理群众诉求"))
     assert first.startswith(f"12月全市共受理群众诉求{metrics.fmt_int(now['received'])}件，同比")
-    assert [s.value for s in at.subheader][:6] == ["一、基本情况", "二、考核排名", "三、热点问题", "四、资金投入",
-                                                   "五、下步工作", "附件"]
+    assert [s.value for s in at.subheader][:7] == ["一、基本情况", "二、考核排名", "三、热点问题", "四、预警情况",
+                                                   "五、资金投入", "六、下步工作", "附件"]
     assert [w.value for w in at.warning] == ["【下步工作：此处由起草人填写，系统不生成内容。】"]
+    # 预警情况: the month's alerts as the 预警 page counts them for the same account
+    found = alerts.run_all(demo_con, "210681000000", "2022-12", scope="210681000000")
+    named = "、".join(f"{name}{(found['rule'] == rule).sum()}条" for rule, name in alerts.RULES.items()
+                      if (found["rule"] == rule).any())
+    assert f"12月共有预警{len(found)}条：{named}。各条预警的数字与判定依据见看板「预警」页。" in texts(at)
     labels = [b.label for b in at.get("download_button")]
     assert "下载 Word" in labels and "下载 PDF" in labels
 

@@ -101,7 +101,8 @@ def test_docx_layout_per_gbt_9704(dec_docx):
     assert doc.styles["Title"].font.size == Pt(22) and doc.styles["Normal"].font.size == Pt(16)
     assert doc.styles["Heading 1"].font.size == doc.styles["Heading 2"].font.size == Pt(16)
     level1 = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
-    assert level1 == ["一、基本情况", "二、考核排名", "三、热点问题", "四、资金投入", "五、下步工作", "附件"]
+    assert level1 == ["一、基本情况", "二、考核排名", "三、热点问题", "四、预警情况", "五、资金投入", "六、下步工作",
+                      "附件"]
     assert [p.text for p in doc.paragraphs if p.style.name == "Heading 2"] == ["（一）红榜", "（二）黄榜", "（三）整改"]
     assert doc.paragraphs[0].style.name == "Title"
     assert len(doc.inline_shapes) == 2
@@ -120,6 +121,9 @@ def test_pdf_text_pages_and_fonts(dec_report, tmp_path):
     assert "东港市2022年12月村（社区）党群服务中心运行情况通报" in flat
     assert f"受理群众诉求{dec_report.numbers['received']:,}件" in flat
     assert "—1—" in flat
+    # the 预警 section with the month's count by rule, as the 预警 page shows them
+    counts = dec_report.numbers["alerts"]
+    assert "四、预警情况" in flat and f"12月共有预警{sum(counts.values())}条：超期积压{counts['backlog']}条" in flat
     pages = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
     count = int(next(l for l in pages.splitlines() if l.startswith("Pages:")).split()[1])
     assert 4 <= count <= 9

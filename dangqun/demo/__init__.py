@@ -14,6 +14,7 @@ import pandas as pd
 
 from dangqun import contract, db, rollups
 from dangqun.demo.figures import *  # noqa: F401,F403  (the figures are this module's API)
+from dangqun.demo import anomalies
 from dangqun.demo import figures as F
 from dangqun.demo.centers import CENTER_COLUMNS, build_centers, place_centers
 from dangqun.demo.ledgers import build_activities, build_funds
@@ -43,7 +44,7 @@ def build(path, records: int | None = None, seed: int = F.DEFAULT_SEED) -> dict[
 
 def _fill(con, records: int, seed: int) -> dict[str, int]:
     # one generator per part, so changing one part's draws does not reshuffle the others
-    rngs = [np.random.default_rng([seed, part]) for part in range(5)]
+    rngs = [np.random.default_rng([seed, part]) for part in range(6)]
     regions = build_regions(rngs[0])
     catalog = load_catalog()
     centers = build_centers(regions, rngs[1])
@@ -57,7 +58,8 @@ def _fill(con, records: int, seed: int) -> dict[str, int]:
     _insert(con, "funds", build_funds(centers, rngs[2]))
     _insert(con, "activities", build_activities(centers, rngs[3]))
     con.execute("commit")
-    _insert_records(con, RecordGenerator(centers, catalog, records, rngs[4]))
+    _insert_records(con, RecordGenerator(centers, catalog, records, rngs[4], plant_rng=rngs[5]))
+    anomalies.plant(con)      # the 预警 rules' planted cases (README, 演示数据中的预警)
     rollups.rebuild(con)
     db.set_meta(con, "demo", "true")
     db.set_meta(con, "seed", str(seed))

@@ -15,6 +15,7 @@ import pandas as pd
 import pyarrow as pa
 
 from dangqun import contract, workdays
+from dangqun.demo import anomalies as A
 from dangqun.demo import figures as F
 from dangqun.demo import names as N
 from dangqun.demo.centers import COMMUNITY, POST, STATION, TOWN, VILLAGE
@@ -110,8 +111,10 @@ def _largest_remainder(total: int, weights) -> np.ndarray:
 
 
 class RecordGenerator:
-    def __init__(self, centers: pd.DataFrame, catalog: pd.DataFrame, total: int, rng):
+    def __init__(self, centers: pd.DataFrame, catalog: pd.DataFrame, total: int, rng, plant_rng=None):
         self.rng = rng
+        # the planted 诉求突增 (dangqun.demo.anomalies) draws from its own generator
+        self.plant_rng = plant_rng if plant_rng is not None else np.random.default_rng(0)
         self.total = total
         self.scale = total / F.DEFAULT_RECORDS
         self.days, self.day_weight = _calendar()
@@ -256,18 +259,49 @@ class RecordGenerator:
     def tables(self):
         for i, (county, year, month, n) in enumerate(self.blocks):
             if n:
-                yield self._block(i, county, year, month, n)
+                table = self._block(i, county, year, month, n)
+                if (county, year, month) == (A.SPIKE_COUNTY, *A.MONTH):
+                    yield from self._plant_spike(table, county, year, month)
+                else:
+                    yield table
 
-    def _block(self, b: int, county: str, year: int, month: int, n: int) -> pa.Table:
+    def _plant_spike(self, table: pa.Table, county: str, year: int, month: int):
+        """The block less k records drawn by the plant generator, and k records of the spike's 事项 at its
+        center (dangqun.demo.anomalies) under the dropped records' sequence numbers: the county's month
+        keeps its size and everything else its draws."""
+        n = table.num_rows
+        k = min(max(1, round(A.SPIKE_RECORDS * self.scale)), n // 10)
+        drop = np.sort(self.plant_rng.choice(n, k, replace=False))
+        keep = np.setdiff1d(np.arange(n), drop)
+        rng, seq = self.rng, self.seq
+        self.rng = self.plant_rng
+        try:
+            planted = self._block(-1, county, year, month, k, item=self.item_index[A.SPIKE_ITEM],
+                                  center=self.index[A.SPIKE_CENTER])
+        finally:
+            self.rng, self.seq = rng, seq
+        seqs = table.column("seq").take(pa.array(drop))
+        planted = planted.set_column(planted.schema.get_field_index("seq"), "seq", seqs)
+        yield table.take(pa.array(keep))
+        yield planted.cast(table.schema)
+
+    def _block(self, b: int, county: str, year: int, month: int, n: int, item: int | None = None,
+               center: int | None = None) -> pa.Table:
+        """Block b's n records; `item` and `center` (indices) fix every record's 事项 and center."""
         rng = self.rng
+        fixed_item, fixed_center = item, center
         mdays = self._month_days(year, month)
         w = self.day_weight[mdays]
         day = np.repeat(mdays, rng.multinomial(n, w / w.sum()))
 
-        proxy = rng.random(n) < F.WANGHUA_PROXY_RATE if county == F.WANGHUA else np.zeros(n, bool)
-        center = np.empty(n, np.int64)
-        center[~proxy] = self._draw_centers(county, walk_in=True, n=int((~proxy).sum()))
-        center[proxy] = self._draw_centers(county, walk_in=False, n=int(proxy.sum()))
+        if fixed_center is None:
+            proxy = rng.random(n) < F.WANGHUA_PROXY_RATE if county == F.WANGHUA else np.zeros(n, bool)
+            center = np.empty(n, np.int64)
+            center[~proxy] = self._draw_centers(county, walk_in=True, n=int((~proxy).sum()))
+            center[proxy] = self._draw_centers(county, walk_in=False, n=int(proxy.sum()))
+        else:
+            proxy = np.zeros(n, bool)
+            center = np.full(n, fixed_center, np.int64)
 
         q_rows, q_items, q_groups, q_channels, forced = self._quota_rows(b, n, center)
         # a center not yet open sends its residents to the town center (or a station to its community)
@@ -283,6 +317,8 @@ class RecordGenerator:
         xiaoge_items = [self.item_index[c] for c in F.XIAOGE_ITEMS]
         item[xiaoge] = rng.choice(xiaoge_items, int(xiaoge.sum()))
         item[q_rows] = q_items
+        if fixed_item is not None:
+            item[:] = fixed_item
 
         group = _draw_rows(rng, GROUP_BY_CATEGORY[self.item_cat[item]])
         group[xiaoge] = GT["新就业群体"]

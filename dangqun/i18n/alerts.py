@@ -8,7 +8,7 @@ EN = {
     "低于黄榜线": "Below the yellow-list line",
     "重复诉求": "Repeat requests",
     "诉求突增": "Request spike",
-    "热点": "Rising item",
+    "热点": "Rising topic",
     "高": "High",
     "中": "Medium",
     "低": "Low",
@@ -66,4 +66,11 @@ EN = {
     "出现这样增幅的概率 p = {p}（单侧条件二项检验），低于 {alpha}。":
         "“{item}”: {now} this month, {before} last month (up {rise}); were both months' rates equal, a rise "
         "like this has probability p = {p} (one-sided conditional binomial test), below {alpha}.",
+    "含“{word}”本月 {now} 件 / 上月 {before} 件": "“{word}”: {now} this month / {before} last month",
+    "诉求内容含“{word}”的诉求本月 {now} 件（本月有诉求内容的共 {n_now} 件），上月 {before} 件"
+    "（共 {n_before} 件）；若两月含该词的比例相同，出现这样增幅的概率 p = {p}（单侧条件二项检验），"
+    "低于 {alpha}。":
+        "Requests whose text mentions “{word}”: {now} this month (of {n_now} with text), {before} last month "
+        "(of {n_before}); were the share of texts mentioning it equal in both months, a rise like this has "
+        "probability p = {p} (one-sided conditional binomial test), below {alpha}.",
 }

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dangqun import filters, metrics, periods, regions
+from dangqun import alerts, filters, metrics, periods, regions
 from dangqun.views import funds as funds_view
 from dangqun.views import satisfaction as satisfaction_view
 
@@ -21,6 +21,9 @@ CONFIG_PATH = Path(__file__).resolve().parent.parent.parent / "config" / "report
 QUARTERS = "一二三四"
 HOT_ITEMS = 5          # 热点事项 named in the text
 OVERDUE_UNITS = 5      # units named for their 超期件
+REPEATS_NAMED = 5      # residents named for their 重复诉求
+ALERT_UNITS = 5        # units named in 预警情况 with the explanation of their severest alert
+NUMERALS = "一二三四五六七八九十"
 FUTURE_WORK = "【下步工作：此处由起草人填写，系统不生成内容。】"
 NO_SURVEY = "本期无有效回访记录，不计算响应率、解决率、满意率和综合成绩。"
 
@@ -281,6 +284,7 @@ def build(run, region: str, region_name: str, rp: ReportPeriod, compare: str = "
     by_source = run("funds_by_source", fund_params)
     by_purpose = run("funds_by_purpose", fund_params)
     unit_funds = funds_view.add_costs(run("funds_by_unit", dict(params, child_digits=child)))
+    found, repeats = period_alerts(run, region, p)
 
     area = area_word(region_name, level)
     word_c = count_word(compare) if before else ""
@@ -290,12 +294,14 @@ def build(run, region: str, region_name: str, rp: ReportPeriod, compare: str = "
              sentence_on_time(now, b, word_r), sentence_rates(now, b, word_r, cfg),
              sentence_score(now, b, word_r, cfg),
              sentence_funds(now, b, _years(p), _years(before_p) if before_p else None)]
-    blocks = [Block("heading1", "一、基本情况"), Block("para", "".join(s for s in basic if s)),
+    blocks = [Block("heading1", "基本情况"), Block("para", "".join(s for s in basic if s)),
               Block("chart", "图1 月度受理量与满意率", data=trend)]
     blocks += ranking_blocks(ranking, level, cfg)
-    blocks += hot_blocks(items, units_now, now)
+    blocks += hot_blocks(items, units_now, now, repeats)
+    blocks += alert_blocks(found, rp)
     blocks += funds_blocks(by_source, by_purpose, unit_funds, level)
-    blocks += [Block("heading1", "五、下步工作"), Block("placeholder", FUTURE_WORK)]
+    blocks += [Block("heading1", "下步工作"), Block("placeholder", FUTURE_WORK)]
+    number_headings(blocks)
     blocks += [Block("heading1", "附件"), Block("para", f"{region_name}{rp.title_label}下级单位考核排名"),
                Block("table", rows=annex_rows(ranking))]
 
@@ -305,7 +311,8 @@ def build(run, region: str, region_name: str, rp: ReportPeriod, compare: str = "
                "closed_rate": metrics.ratio(now["closed"], now["received"]),
                "on_time_rate": metrics.ratio(now["closed_on_time"], now["closed"]),
                **{k: r_now[k] for k in ("response_rate", "solve_rate", "satisfaction_rate", "composite_score")},
-               "funds_wan": float(now["funds_wan"]), "centers": int(now["centers"]), "units": len(ranking)}
+               "funds_wan": float(now["funds_wan"]), "centers": int(now["centers"]), "units": len(ranking),
+               "alerts": alert_counts(found), "repeats": len(repeats)}
     return Report(
         title=f"{region_name}{rp.title_label}村（社区）党群服务中心运行情况通报",
         organ=issuer.get("organ", ""), date=issuer.get("date") or cn_date(today or dt.date.today()),
@@ -331,7 +338,7 @@ def ranking_blocks(ranking: pd.DataFrame, level: int, cfg: metrics.MetricsConfig
     """二、考核排名: the ranked units, 红榜 (先进、进步), 黄榜 (rates under the line, named), 整改."""
     unit_word = regions.LEVEL_NAMES[level + 1] if level < 4 else "中心"
     ranked = ranking[ranking["rank"].notna()]
-    out = [Block("heading1", "二、考核排名")]
+    out = [Block("heading1", "考核排名")]
     if ranked.empty:
         out.append(Block("para", f"本期没有有效回访达到{cfg.min_valid}件的{unit_word}，不排名、不评定红黄榜。"))
         return out
@@ -358,9 +365,11 @@ def ranking_blocks(ranking: pd.DataFrame, level: int, cfg: metrics.MetricsConfig
     return out
 
 
-def hot_blocks(items: pd.DataFrame, units: pd.DataFrame, now: dict) -> list[Block]:
-    """三、热点问题: the most asked items with their 满意率; the 超期件 by unit."""
-    out = [Block("heading1", "三、热点问题")]
+def hot_blocks(items: pd.DataFrame, units: pd.DataFrame, now: dict, repeats: pd.DataFrame | None = None,
+               acfg: alerts.AlertConfig | None = None) -> list[Block]:
+    """三、热点问题: the most asked items with their 满意率; the 超期件 by unit; the 重复诉求 where the data has
+    them (repeat_summary's rows of the period, residents as stored: masked)."""
+    out = [Block("heading1", "热点问题")]
     if items.empty:
         out.append(Block("para", "本期没有受理记录。"))
     else:
@@ -377,12 +386,90 @@ def hot_blocks(items: pd.DataFrame, units: pd.DataFrame, now: dict) -> list[Bloc
         named = "、".join(f"{r.unit_name}{metrics.fmt_int(r.overdue)}件" for r in shown.itertuples())
         more = f"等{len(late)}个单位" if len(late) > len(shown) else ""
         out.append(Block("para", f"超期件共{metrics.fmt_int(overdue)}件，主要分布在{named}{more}。"))
+    if repeats is not None and len(repeats):
+        acfg = acfg or alerts.load_config()
+        shown = repeats.head(REPEATS_NAMED)
+        named = "、".join(f"{r.who}就“{r.item_name}”{r.n}次（{r.unit_name}）" for r in shown.itertuples())
+        more = f"等{len(repeats)}人次" if len(repeats) > len(shown) else ""
+        out.append(Block("para", f"重复诉求（同一服务对象就同一事项{acfg.repeat_window_days}天内诉求"
+                                 f"{acfg.repeat_min_count}次及以上）共{len(repeats)}人次：{named}{more}。"))
     return out
+
+
+# ── 预警情况: the alerts of the period's months, as the 预警 page computes them ────────────────────
+
+def period_alerts(run, region: str, p: periods.Period) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The alerts of every month of `p` (each as the 预警 page shows that month, without statuses) and the
+    period's 重复诉求: each resident and 事项 once, with the most cases any month counted, most first."""
+    found, repeats = [], []
+    month = periods.month_start(p.start)
+    while month <= p.end:
+        code = alerts.period_of(month)
+        frames, latest, first = alerts.gather(run, region, code)
+        found.append(alerts.evaluate(frames, code, latest, first))
+        repeats.append(alerts.repeat_summary(frames["alert_repeats"]))
+        month = periods.add_months(month, 1)
+    found = pd.concat(found, ignore_index=True)
+    repeats = pd.concat(repeats, ignore_index=True)
+    repeats = (repeats.sort_values(["n", "last", "resident_hash", "item_code"], ascending=[False, False, True, True])
+               .drop_duplicates(["resident_hash", "item_code"]).reset_index(drop=True))
+    return found, repeats
+
+
+def alert_counts(found: pd.DataFrame) -> dict[str, int]:
+    """rule → alerts of the period, every rule (as the 预警 page's cards)."""
+    return {rule: int((found["rule"] == rule).sum()) for rule in alerts.RULES}
+
+
+def alert_units(found: pd.DataFrame) -> pd.DataFrame:
+    """The units with the most alerts (热点 excluded: its unit is the region itself), the severest first
+    where counts tie; with each unit's severest alert (evaluate's order: severity, rule)."""
+    mine = found[found["rule"] != "hotspot"]
+    if mine.empty:
+        return mine.assign(n=pd.Series(dtype=int))
+    rank = {s: i for i, s in enumerate(alerts.SEVERITIES)}
+    ordered = mine.assign(_s=mine["severity"].map(rank)).sort_values(["_s", "period", "unit_code"], kind="stable")
+    first = ordered.drop_duplicates("unit_code").set_index("unit_code")
+    n = mine.groupby("unit_code").size().rename("n")
+    units = first.join(n).reset_index()
+    return (units.sort_values(["n", "_s", "unit_code"], ascending=[False, True, True]).drop(columns="_s")
+            .reset_index(drop=True))
+
+
+def alert_blocks(found: pd.DataFrame, rp: ReportPeriod) -> list[Block]:
+    """预警情况, only when the period has alerts: how many by rule and the units with the most, each with
+    the explanation of its severest alert."""
+    if found.empty:
+        return []
+    counts = alert_counts(found)
+    parts = "、".join(f"{name}{metrics.fmt_int(counts[rule])}条" for rule, name in alerts.RULES.items()
+                      if counts[rule])
+    how = "" if rp.kind == "month" else "（逐月计算后合计）"
+    out = [Block("heading1", "预警情况"),
+           Block("para", f"{rp.text_label}共有预警{metrics.fmt_int(len(found))}条{how}：{parts}。"
+                         "各条预警的数字与判定依据见看板「预警」页。")]
+    units = alert_units(found).head(ALERT_UNITS)
+    if len(units):
+        out.append(Block("para", f"按预警条数，需要重点关注的单位{len(units)}个："))
+        for r in units.itertuples():
+            when = "" if rp.kind == "month" else f"{r.period}，"
+            # the page's sentence spaces numbers off for the screen; a 公文 runs them in
+            out.append(Block("para", f"{r.unit_name}（{r.n}条）。{when}{r.rule_name}：" + re.sub(r"\s+", "", r.explanation)))
+    return out
+
+
+def number_headings(blocks: list[Block]) -> None:
+    """一、二、… before each first-level heading but the 附件, in order (预警情况 is there only with alerts)."""
+    i = 0
+    for block in blocks:
+        if block.kind == "heading1" and block.text != "附件":
+            block.text = f"{NUMERALS[i]}、{block.text}"
+            i += 1
 
 
 def funds_blocks(by_source: pd.DataFrame, by_purpose: pd.DataFrame, units: pd.DataFrame, level: int) -> list[Block]:
     """四、资金投入: by source and by purpose with shares; 每万元服务量 of the units, highest and lowest."""
-    out = [Block("heading1", "四、资金投入")]
+    out = [Block("heading1", "资金投入")]
     total = float(by_source["amount_wan"].sum()) if len(by_source) else 0.0
     if not total:
         out.append(Block("para", "本期所属年度没有资金投入记录。"))

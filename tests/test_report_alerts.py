@@ -1,0 +1,104 @@
+"""The 通报's 预警情况 and its 重复诉求 (dangqun.views.report on dangqun.alerts): the counts by rule equal the
+预警 page's (alerts.run_all, which tests/test_page_alerts ties to the page's cards) month by month, the
+units named with their severest alert, the repeat residents against an independent pandas search of the
+demo records, and the section in the Word file."""
+import datetime as dt
+import io
+
+import pandas as pd
+import pytest
+from docx import Document
+
+from dangqun import alerts, db, gbt9704, regions
+from dangqun.demo import anomalies as A
+from dangqun.views import report as view
+
+DONGGANG, DANDONG = "210681000000", "210600000000"
+
+
+def build(con, region, name, period):
+    run = lambda n, p: db.run(con, n, p, scope=region)  # noqa: E731
+    return view.build(run, region, name, view.parse_period(period), "yoy", today=dt.date(2023, 1, 10))
+
+
+@pytest.fixture(scope="module")
+def october(demo_con):
+    return build(demo_con, DONGGANG, "东港市", "2022-10")
+
+
+@pytest.fixture(scope="module")
+def quarter(demo_con):
+    return build(demo_con, DANDONG, "丹东市", "2022Q4")
+
+
+def page_counts(con, region, months):
+    """rule → alerts summed over the months, each month as the 预警 page computes it for that account."""
+    found = pd.concat([alerts.run_all(con, region, m, scope=region) for m in months])
+    return {rule: int((found["rule"] == rule).sum()) for rule in alerts.RULES}, found
+
+
+def paras(report):
+    return [b.text for b in report.blocks if b.kind == "para"]
+
+
+def test_month_counts_and_units_equal_the_alert_page(october, demo_con):
+    counts, found = page_counts(demo_con, DONGGANG, ["2022-10"])
+    assert october.numbers["alerts"] == counts
+    assert counts["repeat"] >= 1 and counts["backlog"] >= 1
+    named = "、".join(f"{alerts.RULES[r]}{n}条" for r, n in counts.items() if n)
+    assert f"10月共有预警{len(found)}条：{named}。各条预警的数字与判定依据见看板「预警」页。" in paras(october)
+    # the severest unit first: the planted repeat resident's 孤山镇, with the page's explanation of it
+    repeat = found[found["subject"].str.startswith(A.REPEAT_HASH)].iloc[0]
+    i = paras(october).index("按预警条数，需要重点关注的单位5个：")
+    assert paras(october)[i + 1] == f"孤山镇（{(found['unit_code'] == A.REPEAT_TOWN).sum()}条）。重复诉求：{repeat['explanation'].replace(' ', '')}"
+    headings = [b.text for b in october.blocks if b.kind == "heading1"]
+    assert headings == ["一、基本情况", "二、考核排名", "三、热点问题", "四、预警情况", "五、资金投入", "六、下步工作", "附件"]
+
+
+def test_quarter_counts_are_the_months_summed(quarter, demo_con):
+    report = quarter
+    counts, found = page_counts(demo_con, DANDONG, ["2022-10", "2022-11", "2022-12"])
+    assert report.numbers["alerts"] == counts
+    assert any(p.startswith(f"第四季度共有预警{len(found)}条（逐月计算后合计）：") for p in paras(report))
+
+
+def repeats_by_pandas(raw, region, months, window=90, least=3):
+    """(resident_hash, item_code) of the residents with `least` or more records of one 事项 within `window`
+    days at a record received in one of the months, in the region."""
+    r = raw["service_records"]
+    r = r[r["region_code"].str.startswith(regions.prefix(region)) & r["resident_hash"].notna()]
+    r = r[(r["received_at"] >= pd.Timestamp(min(months) + "-01") - pd.Timedelta(days=window))]
+    r = r[r.groupby(["resident_hash", "item_code"])["record_id"].transform("size") >= least]
+    found = set()
+    for (who, item), g in r.sort_values("received_at").groupby(["resident_hash", "item_code"]):
+        times = g["received_at"].tolist()
+        for i, t in enumerate(times):
+            if f"{t:%Y-%m}" in months and sum(t - dt.timedelta(days=window - 1) <= u <= t for u in times[:i + 1]) >= least:
+                found.add((who, item))
+    return found
+
+
+def test_repeat_residents_named_in_the_hot_problems(october, quarter, demo_raw):
+    want = repeats_by_pandas(demo_raw, DONGGANG, {"2022-10"})
+    assert (A.REPEAT_HASH, A.REPEAT_ITEM) in want
+    assert october.numbers["repeats"] == len(want)
+    text = next(p for p in paras(october) if p.startswith("重复诉求"))
+    assert text.startswith(f"重复诉求（同一服务对象就同一事项90天内诉求3次及以上）共{len(want)}人次：")
+    assert "赵*（139****0414）就“医疗费用报销代办”4次（孤山镇）" in text
+    assert quarter.numbers["repeats"] == len(repeats_by_pandas(demo_raw, DANDONG, {"2022-10", "2022-11", "2022-12"}))
+
+
+def test_no_alerts_no_section_and_the_headings_keep_their_numbers():
+    rp = view.parse_period("2022-10")
+    assert view.alert_blocks(pd.DataFrame(columns=list(alerts.COLUMNS)), rp) == []
+    blocks = [view.Block("heading1", t) for t in ("基本情况", "考核排名", "热点问题", "资金投入", "下步工作", "附件")]
+    view.number_headings(blocks)
+    assert [b.text for b in blocks] == ["一、基本情况", "二、考核排名", "三、热点问题", "四、资金投入", "五、下步工作", "附件"]
+
+
+def test_the_section_is_in_the_word_file(october):
+    doc = Document(io.BytesIO(gbt9704.render(october, "docx", charts=False)))
+    texts = [p.text for p in doc.paragraphs]
+    i = texts.index("四、预警情况")
+    assert doc.paragraphs[i].style.name == "Heading 1"
+    assert texts[i + 1].startswith("10月共有预警") and texts[i + 3].startswith("孤山镇（")
