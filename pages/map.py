@@ -14,20 +14,8 @@ choice = st.pills(fr.t("着色指标"), list(view.METRICS), default=view.DEFAULT
                   format_func=lambda k: fr.t(view.METRICS[k].label))
 m = view.metric(choice)
 
-scores = ui.query("unit_scores", dict(params, child_digits=child_digits))
-funds = ui.query("funds_by_unit", dict(params, child_digits=child_digits)) if m.funds else None
-units = view.values(view.with_metrics(scores, funds), m)
+units, centers, unplaced = view.gather(ui.query, params, fr.region, m)
 shapes = ui.region_shapes(fr.region)
-
-centers = unplaced = None
-if view.draws_points(fr.region):
-    if child_digits == 0:          # below a village the units are its centers
-        per_center = units
-    else:
-        per_center = view.values(view.with_metrics(
-            ui.query("unit_scores", dict(params, child_digits=0)),
-            ui.query("funds_by_unit", dict(params, child_digits=0)) if m.funds else None), m)
-    centers, unplaced = view.points(ui.query("center_positions", {"region": params["region"]}), per_center)
 
 if units.empty and not shapes.units and (centers is None or centers.empty):
     ui.no_data(fr.lang)

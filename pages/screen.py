@@ -1,9 +1,11 @@
 """大屏: the headline figures for a meeting-room display, dark and large, no sidebar; one panel at a
-time (trend, ranking) rotating every config/screen.toml rotate_seconds, reloading after an import."""
+time (trend, ranking, map, alerts) rotating every config/screen.toml rotate_seconds, reloading after an import."""
 import streamlit as st
 
-from dangqun import filters, metrics, ui
+from dangqun import alerts, filters, metrics, ui
 from dangqun.charts import screen as charts
+from dangqun.views import alerts as alerts_view
+from dangqun.views import map as map_view
 from dangqun.views import screen as view
 
 fr = ui.frame("大屏")
@@ -38,12 +40,25 @@ def panels():
     name = view.panel(tick, cfg)
     if name == "trend":
         data = metrics.add_rates(ui.query("monthly_trend", fr.params()))
-    else:
+        fig = charts.panel(name, data, fr.lang, cfg.chart_font_px)
+    elif name == "ranking":
         child_digits = filters.child_digits(fr.region)
         units = metrics.add_rates(ui.query("unit_scores", dict(fr.params(), child_digits=child_digits)))
         data = view.ranking_rows(units, cfg)
+        fig = charts.panel(name, data, fr.lang, cfg.chart_font_px)
+    elif name == "map":
+        m = map_view.metric("composite_score")
+        data, centers, _ = map_view.gather(ui.query, fr.params(), fr.region, m)
+        fig = charts.map_panel(data, ui.region_shapes(fr.region), m, fr.lang, cfg.chart_font_px, centers=centers)
+    else:
+        period = alerts_view.period_for(f)
+        frames, latest, first_day = alerts.gather(ui.query, fr.region, period)
+        found = alerts.evaluate(frames, period, latest, first_day, lang=fr.lang)
+        found = alerts.with_status(found, ui.deferred_query("alert_statuses", {"period": period})())
+        data = found
+        fig = charts.alerts_panel(alerts_view.rule_counts(found), period, fr.lang, cfg.chart_font_px)
     with st.container(key="screen_panel"):
-        ui.chart(charts.panel(name, data, fr.lang, cfg.chart_font_px), data, name, f"screen_{name}", fr, screen=True)
+        ui.chart(fig, data, name, f"screen_{name}", fr, screen=True)
 
 
 panels()

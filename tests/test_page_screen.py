@@ -33,12 +33,14 @@ def test_headline_cards_trend_first_and_no_chrome(open_page, demo_raw):
 def test_the_panels_take_turns(open_page):
     at = open_page(PAGE)
     titles = [chart_titles(at)[0]]
-    for _ in range(2):
+    for _ in range(4):
         at.run()
         assert not at.exception
         titles.append(chart_titles(at)[0])
-    assert titles == ["月度受理量与满意率", "下级单位综合成绩排名", "月度受理量与满意率"]
-    ranking = json.loads(at.run().get("plotly_chart")[0].proto.spec)
+    assert titles == ["月度受理量与满意率", "下级单位综合成绩排名", "综合成绩地图", "本月预警（2022-12，共 "
+                      + titles[3].split("共 ")[1], "月度受理量与满意率"]
+    at.run()
+    ranking = json.loads(at.get("plotly_chart")[0].proto.spec)
     # the 5 cities of the demo province, the best drawn on top (the last bar), in the dark look
     assert ranking["data"][0]["y"] == ["铁岭市", "丹东市", "抚顺市", "朝阳市", "大连市"]
     assert ranking["layout"]["template"]["layout"]["paper_bgcolor"] == "rgba(0,0,0,0)"
@@ -83,7 +85,7 @@ def test_headline_follows_the_configured_cards_in_any_language():
 
 @pytest.mark.parametrize("text, message", [
     ("rotate_seconds = 2\n", "screen.toml：rotate_seconds 应为不小于 5 的整数秒，现为 2"),
-    ('panels = ["trend", "map"]\n', "screen.toml：panels 只能取 trend、ranking，现为 ['trend', 'map']"),
+    ('panels = ["trend", "globe"]\n', "screen.toml：panels 只能取 trend、ranking、map、alerts，现为 ['trend', 'globe']"),
     ('cards = ["受理量", "访客数"]\n',
      "screen.toml：cards 只能取总览的指标 受理量、办结率、按期办结率、满意率、综合成绩、投入总额(万元)、中心数、活动场次，"
      "现为 ['受理量', '访客数']"),
@@ -100,7 +102,7 @@ def test_config_errors_name_the_key_and_the_reason(tmp_path, text, message):
 
 def test_the_shipped_config():
     assert view.load_config() == view.ScreenConfig(
-        rotate_seconds=20, panels=("trend", "ranking"),
+        rotate_seconds=20, panels=("trend", "ranking", "map", "alerts"),
         cards=("受理量", "办结率", "按期办结率", "满意率", "综合成绩", "活动场次"), ranking_rows=15,
         chart_font_px=22)
 
@@ -120,3 +122,59 @@ def test_a_4k_display_gets_type_twice_as_large():
     assert [a.font.size for a in big.layout.annotations] == [2 * (a.font.size or 22) for a in base.layout.annotations]
     # thousands separated on the wall display too (15,000, never 15000 or 15k)
     assert base.layout.template.layout.yaxis.tickformat == ",~f"
+
+
+
+def test_the_map_panel_shows_the_cities_of_the_province_and_the_centers_of_a_county(open_page, demo_raw):
+    import base64
+
+    import numpy as np
+
+    def numbers(x):
+        if isinstance(x, dict) and "bdata" in x:
+            return np.frombuffer(base64.b64decode(x["bdata"]), dtype=np.dtype(x["dtype"])).tolist()
+        return list(x)
+
+    def map_spec(**query):
+        at = open_page(PAGE, **query)
+        at.run()
+        at.run()                                          # trend, ranking, then the map
+        assert not at.exception
+        spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+        assert spec["layout"]["title"]["text"] == "综合成绩地图"
+        assert spec["layout"]["template"]["layout"]["paper_bgcolor"] == "rgba(0,0,0,0)"
+        return spec
+
+    # the province: its 5 demo cities coloured by the score the ranking shows
+    spec = map_spec()
+    (shaded,) = [d for d in spec["data"] if d["type"] == "choropleth" and d.get("showscale", True) is not False]
+    assert sorted(shaded["locations"]) == ["210200000000", "210400000000", "210600000000", "211200000000",
+                                          "211300000000"]
+    # 东港市 (no town shapes shipped): every center with a position as a point inside the county
+    spec = map_spec(county="210681000000")
+    points = [d for d in spec["data"] if d["type"] == "scattergeo" and d.get("mode") == "markers"]
+    ids = [c[0] for d in points for c in d["customdata"]]
+    centers = demo_raw["centers"]
+    mine = centers[centers.region_code.str.startswith("210681") & centers.longitude.notna()]
+    assert sorted(ids) == sorted(mine.center_id)
+    lons = [x for d in points for x in numbers(d["lon"])]
+    assert min(lons) >= mine.longitude.min() - 1e-9 and max(lons) <= mine.longitude.max() + 1e-9
+
+
+def test_the_alerts_panel_counts_what_the_alerts_page_counts(open_page):
+    import pandas as pd
+
+    at = open_page(PAGE, county="210681000000")
+    for _ in range(3):
+        at.run()
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    bars = spec["data"][0]
+    shown = dict(zip(bars["y"], bars["text"]))
+    page = open_page("pages/alerts.py", county="210681000000")
+    cards = {m.label: m.value for m in page.metric}
+    assert set(shown) == set(cards)
+    for name, value in cards.items():
+        assert shown[name].startswith(f"{value} 条（待处理 ")
+    total = sum(int(v.replace(",", "")) for v in cards.values())
+    assert spec["layout"]["title"]["text"] == f"本月预警（2022-12，共 {total:,} 条）"
+    assert not pd.isna(total)

@@ -116,7 +116,8 @@ def _colorbar(m, lang: str) -> dict:
                 tickformat=",.1f" if m.rate else ",~f", outlinewidth=0)
 
 
-def map_figure(vals, shapes, m, lang: str = "zh", centers=None, title: str | None = None) -> go.Figure:
+def map_figure(vals, shapes, m, lang: str = "zh", centers=None, title: str | None = None,
+               look: str = "page") -> go.Figure:
     """`vals`: views.map.values() of the child units; `shapes`: boundaries.Shapes of the region; `centers`:
     the centers with a position and their values (views.map.points), drawn as points over the region's
     outline (shapes.ground) when given. customdata[0] of every clickable point is a unit code or a center
@@ -173,8 +174,9 @@ def map_figure(vals, shapes, m, lang: str = "zh", centers=None, title: str | Non
         lon1, lat1 = centers["longitude"].max(), centers["latitude"].max()
         pad = max(POINTS_PAD, 0.4 * max(lon1 - lon0, lat1 - lat0))
         fig.update_geos(fitbounds=False, lonaxis_range=[lon0 - pad, lon1 + pad], lataxis_range=[lat0 - pad, lat1 + pad])
-    fig = style(fig, title, height=HEIGHT)
-    fig.update_layout(margin=dict(l=0, r=0, t=50 if title else 10, b=70), showlegend=False, dragmode=False)
+    fig = style(fig, title, height=HEIGHT, look=look)
+    fig.update_layout(margin=dict(l=0, r=0, t=(80 if look == "screen" else 50) if title else 10, b=70),
+                      showlegend=False, dragmode=False)
     return fig
 
 

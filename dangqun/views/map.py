@@ -73,6 +73,25 @@ def values(units: pd.DataFrame, m: Metric) -> pd.DataFrame:
     })[VALUE_COLUMNS].reset_index(drop=True)
 
 
+def gather(query, params: dict, region: str, m: Metric):
+    """What a map of `region` coloured by `m` draws, asked through `query` (ui.query): (units, centers,
+    unplaced) — the child units' values(); below a county also the centers with a position and their
+    values (points) and those without one, else None for both."""
+    child_digits = filters.child_digits(region)
+
+    def units_at(digits):
+        scores = query("unit_scores", dict(params, child_digits=digits))
+        funds = query("funds_by_unit", dict(params, child_digits=digits)) if m.funds else None
+        return values(with_metrics(scores, funds), m)
+
+    units = units_at(child_digits)
+    if not draws_points(region):
+        return units, None, None
+    per_center = units if child_digits == 0 else units_at(0)   # below a village the units are its centers
+    centers, unplaced = points(query("center_positions", {"region": params["region"]}), per_center)
+    return units, centers, unplaced
+
+
 def draws_points(region: str) -> bool:
     """A map of a county or anything below shows the centers as points (towns have no shipped shapes;
     below a town the units are villages and centers)."""

@@ -8,7 +8,7 @@ from pathlib import Path
 from dangqun.views import overview
 
 CONFIG_PATH = Path(__file__).resolve().parent.parent.parent / "config" / "screen.toml"
-PANELS = ("trend", "ranking")
+PANELS = ("trend", "ranking", "map", "alerts")
 CARDS = ("受理量", "办结率", "按期办结率", "满意率", "综合成绩", "投入总额(万元)", "中心数", "活动场次")
 
 
