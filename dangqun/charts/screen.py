@@ -23,6 +23,8 @@ def map_panel(units, shapes, m, lang: str = "zh", font_px: int = SCREEN_FONT_PX,
                                 title=t("{metric}地图", lang, metric=t(m.label, lang)))
     fig.layout.height = None          # as tall as the panel, like the others
     fig.update_traces(textfont_size=SCREEN_FONT_PX * 0.8, selector=dict(mode="text"))
+    for dots in fig.select_traces(selector=dict(type="scattergeo", mode="markers")):
+        dots.marker.size = (dots.marker.size or 9) * 1.6       # seen across a room
     return scaled(fig, font_px)
 
 
