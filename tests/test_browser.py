@@ -477,5 +477,13 @@ def test_the_screen_fills_the_display_without_scrolling(server, browser, width, 
         no_error_box(pg)
         assert pg.evaluate(fits)[:4] == [view_w, view_h, view_w, view_h]
         pg.screenshot(path=str(ARTIFACTS / f"screen_{width}_ranking.png"))
+        if width == 1920:      # the map and the alerts fill the same panel (once is enough: 20 s each)
+            for name, title in (("map", "综合成绩地图"), ("alerts", "本月预警")):
+                expect(pg.locator(".js-plotly-plot .gtitle", has_text=title)).to_be_visible(timeout=(seconds + 20) * 1000)
+                pg.wait_for_timeout(1500)
+                no_error_box(pg)
+                assert pg.evaluate(fits)[:4] == [view_w, view_h, view_w, view_h]
+                assert pg.evaluate(OVERFLOW) == []
+                pg.screenshot(path=str(ARTIFACTS / f"screen_{width}_{name}.png"))
     finally:
         context.close()
