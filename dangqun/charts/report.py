@@ -3,6 +3,7 @@ offline by Kaleido driving the system Chromium (no browser is downloaded; nothin
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
 import shutil
 import threading
@@ -100,5 +101,10 @@ def warm_up() -> None:
     global _warming
     if not (_started or _warming):
         _warming = True
-        threading.Thread(target=lambda: to_png([go.Figure(layout=dict(width=10, height=10))]),
-                         name="kaleido-warm-up", daemon=True).start()
+        threading.Thread(target=_warm, name="kaleido-warm-up", daemon=True).start()
+
+
+def _warm() -> None:
+    # no Chromium here, or it failed to start: the download says so when it is clicked, in Chinese
+    with contextlib.suppress(Exception):
+        to_png([go.Figure(layout=dict(width=10, height=10))])
