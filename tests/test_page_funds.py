@@ -84,7 +84,9 @@ def test_a_county_shows_its_centers_and_towns(open_page, demo_con):
     row = table.iloc[0]
     assert row["中心名称"] == first.center_name
     assert round(row["投入总额(万元)"], 2) == round(first.funds_wan, 2)
-    assert row["单件成本(元/件)"] == pytest.approx(first.funds_wan * 10000 / first.received)
+    # shown as the cards write it: two decimals rounded half up (1534.2975… → 1534.30)
+    cost = float(first.funds_wan) * 10000 / first.received
+    assert f"{row['单件成本(元/件)']:.2f}" == metrics.fmt_num(cost, 2).replace(",", "")
     assert row["满意率"] == metrics.fmt_pct(first.satisfaction_rate)
     # the treemap's root is the county, its tiles sum to the total
     tree = json.loads(at.get("plotly_chart")[3].proto.spec)["data"][0]
