@@ -23,7 +23,9 @@ FRAME_HELPERS = [ROOT / "dangqun" / "auth.py", ROOT / "dangqun" / "audit.py",
                  # the 通报 page hands its ui.query to the report builder, which names the queries it asks
                  ROOT / "dangqun" / "views" / "report.py",
                  # the 预警 page (and the 通报) hand theirs to alerts.gather, which names the rules' queries
-                 ROOT / "dangqun" / "alerts.py"]
+                 ROOT / "dangqun" / "alerts.py",
+                 # the 地图 page and the 大屏 hand theirs to views.map.gather
+                 ROOT / "dangqun" / "views" / "map.py"]
 TEST_SOURCES = sorted(p for p in (ROOT / "tests").glob("test_*.py") if p.name != "test_inventory.py")
 # i18n modules shared by every page rather than one page's: the login form and the sidebar's account
 SHARED_I18N = {"auth"}
