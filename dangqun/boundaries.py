@@ -74,16 +74,25 @@ def package_code(gb: str) -> str | None:
 
 
 @lru_cache(maxsize=3)
-def _package_level(level: int) -> dict[str, tuple[str, object]]:
-    """code → (name, shapely geometry) of every shipped shape of one level (0, 1, 2), parsed once per
-    process (the county file is 10 MB: about 2 s, then ~20 MB of geometry in memory)."""
+def _package_level(level: int) -> dict[str, tuple[str, dict]]:
+    """code → (name, GeoJSON geometry) of every shipped shape of one level (0, 1, 2), parsed once per
+    process (the county file is 10 MB: about 0.5 s); package_shape() makes the geometry of one code."""
     raw = json.loads(package_data(PACKAGE_FILES[level]).read_text(encoding="utf-8"))
     out = {}
     for feature in raw["features"]:
         code = package_code(feature["properties"].get("gb"))
         if code and feature.get("geometry"):
-            out[code] = (feature["properties"].get("name") or code, shape(feature["geometry"]))
+            out[code] = (feature["properties"].get("name") or code, feature["geometry"])
     return out
+
+
+@lru_cache(maxsize=4096)
+def package_shape(code: str):
+    """The shapely geometry of a shipped province, city or county code, or None. Made on demand: all
+    2,898 counties of the country would take a second, a province's maps need a few dozen."""
+    level = regions.level_of(code)
+    found = _package_level(level).get(code) if level in PACKAGE_FILES else None
+    return shape(found[1]) if found else None
 
 
 def package_codes(level: int) -> dict[str, str]:
@@ -111,9 +120,8 @@ def _rounded(geojson: dict, places: int) -> dict:
 @lru_cache(maxsize=4096)
 def shipped(code: str, view_level: int) -> dict | None:
     """The shipped shape of a province, city or county code, simplified for a map of `view_level`."""
-    level = regions.level_of(code)
-    found = _package_level(level).get(code) if level in PACKAGE_FILES else None
-    return display(found[1], view_level) if found else None
+    found = package_shape(code)
+    return display(found, view_level) if found is not None else None
 
 
 @lru_cache(maxsize=4096)

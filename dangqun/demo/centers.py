@@ -190,14 +190,13 @@ def place_centers(df: pd.DataFrame, rng) -> pd.DataFrame:
 
     from dangqun import boundaries
 
-    counties = boundaries._package_level(2)
     out = df.copy()
     lon = np.full(len(df), np.nan)
     lat = np.full(len(df), np.nan)
     at: dict[str, tuple[float, float]] = {}      # center id → its position (for the stations' parents)
     anchors: dict[str, tuple[float, float]] = {}  # town code → its point
     for i, (cid, code, parent) in enumerate(zip(df.center_id, df.region_code, df.parent_center_id)):
-        polygon = counties[code[:6] + "000000"][1]
+        polygon = boundaries.package_shape(code[:6] + "000000")
         x0, y0, x1, y1 = polygon.bounds
         spread = 0.12 * float(np.sqrt(polygon.area))
 
