@@ -36,7 +36,14 @@ def binom_sf(k: int, n: int, p: float) -> float:
         return 0.0
     if p == 1:
         return 1.0
-    return min(1.0, math.fsum(math.exp(_binom_log_pmf(i, n, p)) for i in range(k, n + 1)))
+    if k <= n * p:
+        return min(1.0, math.fsum(math.exp(_binom_log_pmf(i, n, p)) for i in range(k, n + 1)))
+    terms = []     # above the mean every term is smaller than the one before: stop when they add nothing
+    for i in range(k, n + 1):
+        terms.append(math.exp(_binom_log_pmf(i, n, p)))
+        if terms[-1] <= 1e-17 * terms[0]:
+            break
+    return min(1.0, math.fsum(terms))
 
 
 def poisson_sf(x: int, lam: float) -> float:
@@ -72,10 +79,25 @@ def poisson_pmf(x: int, lam: float) -> float:
 
 
 def poisson_upper_limit(lam: float, alpha: float) -> int:
-    """The largest count u still within the baseline: P(X > u) ≤ alpha < P(X > u − 1). A count above u is
-    an alarm at level alpha (poisson_sf(count, lam) ≤ alpha)."""
-    u = max(0, math.floor(lam))
-    while poisson_sf(u + 1, lam) > alpha:
+    """The smallest count u from the mode up with P(X > u) ≤ alpha: a count above u is an alarm at level
+    alpha (poisson_sf(count, lam) ≤ alpha). One pass: the terms above the mode until they no longer
+    matter, their tail sums added from the far end (small terms first), then the first tail within alpha
+    (asking poisson_sf afresh for each u cost O(√lam) sums of O(√lam) terms: seconds at 20M records)."""
+    u0 = max(0, math.floor(lam))
+    if lam == 0:
+        return 0
+    terms, i = [], u0 + 1
+    while True:
+        terms.append(poisson_pmf(i, lam))
+        if terms[-1] <= 1e-17 * alpha:
+            break
+        i += 1
+    tails, tail = [0.0] * len(terms), 0.0
+    for j in range(len(terms) - 1, -1, -1):
+        tail += terms[j]
+        tails[j] = tail            # P(X ≥ u0 + 1 + j) = P(X > u0 + j)
+    u = u0
+    while u - u0 < len(tails) and tails[u - u0] > alpha:
         u += 1
     return u
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from decimal import Decimal, getcontext
 from math import comb, factorial
 
@@ -46,6 +47,10 @@ def test_poisson_tail_and_upper_limit():
     # the limit: P(X > 21) ≤ 0.001 < P(X > 20) for a mean of 10
     assert stats.poisson_upper_limit(10, 0.001) == 21
     assert exact_poisson_sf(22, 10) <= 0.001 < exact_poisson_sf(21, 10)
+    # large baselines (a town's 事项 at 20M records): the one-pass limit is the definition's
+    for lam, alpha in ((0.6, 0.001), (57.3, 0.01), (480.5, 0.001), (1234.5, 1e-5)):
+        u = stats.poisson_upper_limit(lam, alpha)
+        assert stats.poisson_sf(u + 1, lam) <= alpha < stats.poisson_sf(u, lam) or u == math.floor(lam)
     assert stats.poisson_pmf(12, 10) == pytest.approx(float(Decimal(10) ** 12 / factorial(12) * Decimal(-10).exp()),
                                                      rel=1e-12)
     assert stats.poisson_pmf(12, 10) <= stats.poisson_sf(12, 10)
