@@ -237,13 +237,19 @@ REPEAT_COLUMNS = ("resident_hash", "item_code", "item_name", "who", "n", "first"
 def repeat_summary(cases: pd.DataFrame) -> pd.DataFrame:
     """alert_repeats' cases as one row per resident and 事项: the resident as stored (masked name and phone),
     the 事项, how many cases, the first and last day, the town of the latest case."""
-    rows = []
-    for (resident, item), g in cases.groupby(["resident_hash", "item_code"], sort=True):
-        g = g.sort_values("received_at")
-        last = g.iloc[-1]
-        rows.append((resident, item, last["item_name"], f"{last['resident_name'] or '—'}（{last['phone'] or '—'}）",
-                     len(g), g["received_at"].iloc[0], last["received_at"], last["unit_code"], last["unit_name"]))
-    return pd.DataFrame(rows, columns=list(REPEAT_COLUMNS))
+    if cases.empty:
+        return pd.DataFrame(columns=list(REPEAT_COLUMNS))
+    # one sort, then each group's first and last rows (a loop over the groups took a second at 20M records)
+    ordered = cases.sort_values(["resident_hash", "item_code", "received_at"], kind="stable")
+    groups = ordered.groupby(["resident_hash", "item_code"], sort=True)
+    last, first = groups.tail(1).set_index(["resident_hash", "item_code"]), groups.head(1)
+    who = [f"{name or '—'}（{phone or '—'}）" for name, phone in zip(last["resident_name"], last["phone"])]
+    out = pd.DataFrame({
+        "resident_hash": last.index.get_level_values(0), "item_code": last.index.get_level_values(1),
+        "item_name": last["item_name"].to_numpy(), "who": who, "n": groups.size().to_numpy(),
+        "first": first["received_at"].to_numpy(), "last": last["received_at"].to_numpy(),
+        "unit_code": last["unit_code"].to_numpy(), "unit_name": last["unit_name"].to_numpy()})
+    return out[list(REPEAT_COLUMNS)]
 
 
 def repeat_alerts(cases: pd.DataFrame, period: str, cfg: AlertConfig, lang: str = "zh") -> list:

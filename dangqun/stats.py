@@ -23,7 +23,14 @@ def binom_cdf(k: int, n: int, p: float) -> float:
         return 1.0
     if p == 1:
         return 0.0
-    return min(1.0, math.fsum(math.exp(_binom_log_pmf(i, n, p)) for i in range(k + 1)))
+    if k >= n * p:
+        return min(1.0, math.fsum(math.exp(_binom_log_pmf(i, n, p)) for i in range(k + 1)))
+    terms = []     # below the mean every term is smaller than the one above it: stop when they add nothing
+    for i in range(k, -1, -1):
+        terms.append(math.exp(_binom_log_pmf(i, n, p)))
+        if terms[-1] <= 1e-17 * terms[0]:
+            break
+    return min(1.0, math.fsum(terms))
 
 
 def binom_sf(k: int, n: int, p: float) -> float:
