@@ -121,14 +121,18 @@ def test_status_derived_from_a_close_time(con, dbp, tmp_path):
         ("X-T1", "已办结"), ("X-T2", "办理中"), ("X-T3", "已办结"), ("X-T4", "办理中")]
 
 
-def test_town_codes_padded_to_twelve_digits_for_centers(con, dbp, tmp_path):
-    prof = """kind = "centers"
+# a centers' profile for a file with Code, Name and a 9-digit Town column
+CENTERS_PROFILE = """kind = "centers"
 [columns]
 center_id = "Code"
 center_name = "Name"
 region_code = { header = "Town", pad = 12 }
 center_type = { constant = "乡镇街道党群服务中心" }
 """
+
+
+def test_town_codes_padded_to_twelve_digits_for_centers(con, dbp, tmp_path):
+    prof = CENTERS_PROFILE
     p = put(tmp_path, "c.toml", prof)
     f = put(tmp_path, "c.csv", "Code,Name,Town\nZ1,孤山镇中心,210681107\n")
     (r,) = import_files(con, [f], db_path=dbp, mapping=p)
@@ -391,15 +395,7 @@ def test_preview_of_an_unrecognised_file_masks_what_looks_personal(tmp_path):
 # ── centers' positions (issue 15): 经度/纬度 through a profile and in contract format ────────────────────
 
 def test_a_profile_maps_latitude_and_longitude_onto_the_centers_position(con, dbp, tmp_path):
-    prof = """kind = "centers"
-[columns]
-center_id = "Code"
-center_name = "Name"
-region_code = { header = "Town", pad = 12 }
-center_type = { constant = "乡镇街道党群服务中心" }
-longitude = "Longitude"
-latitude = "Latitude"
-"""
+    prof = CENTERS_PROFILE + 'longitude = "Longitude"\nlatitude = "Latitude"\n'
     p = put(tmp_path, "c.toml", prof)
     f = put(tmp_path, "c.csv", "Code,Name,Town,Latitude,Longitude\nZ1,孤山镇中心,210681107,39.8634,123.9128\n"
                                "Z2,某站,210681107,123.9,39.86\n")
