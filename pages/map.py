@@ -10,9 +10,9 @@ params = fr.params()
 child_digits = filters.child_digits(fr.region)
 
 # pills wrap on a phone, one by one (a segmented control ran past the screen's edge)
-choice = st.pills(fr.t("着色指标"), list(view.METRICS), default=view.DEFAULT_METRIC, key="map_metric",
+choice = st.pills(fr.t("着色指标"), view.offered(fr.region), default=view.DEFAULT_METRIC, key="map_metric",
                   format_func=lambda k: fr.t(view.METRICS[k].label))
-m = view.metric(choice)
+m = view.metric(choice, fr.region)
 
 units, centers, unplaced = view.gather(ui.query, params, fr.region, m)
 shapes = ui.region_shapes(fr.region)

@@ -66,6 +66,12 @@ def expected_by_unit(raw, prefix: str, digits: int) -> pd.DataFrame:
     return out
 
 
+def legend(fig: dict) -> str:
+    """The coloured choropleth's colour bar title."""
+    (tr,) = [d for d in fig["data"] if d["type"] == "choropleth" and d.get("showscale", True) is not False]
+    return tr["colorbar"]["title"]["text"]
+
+
 def shown_values(fig, key):
     """The map's values in the metric's own scale (rates back from percent)."""
     m = view.METRICS[key]
@@ -105,7 +111,7 @@ def test_the_province_colours_its_cities_by_the_rankings_numbers(open_page, demo
     assert len(at.get("plotly_chart")[0].proto.spec) <= 500 * 1024
 
 
-@pytest.mark.parametrize("key", list(view.METRICS))
+@pytest.mark.parametrize("key", [k for k, m in view.METRICS.items() if not m.alerts])
 def test_each_metric_equals_the_ranking_queries_per_county(open_page, demo_con, demo_raw, key):
     at = open_page(PAGE, city="210600000000")
     at.session_state["map_metric"] = key
@@ -168,6 +174,32 @@ def test_a_county_account_receives_only_its_county(open_page):
     # 凤城市's shape (the neighbour in 丹东) is nowhere in what the browser receives
     fengcheng = json.dumps(boundaries.shipped("210682000000", 2)["coordinates"][0][0][:3])[1:-1]
     assert fengcheng not in spec
+
+
+def test_alerts_on_the_map_are_the_alerts_pages_per_county(open_page, demo_con):
+    from dangqun import alerts
+
+    at = open_page(PAGE, city="210600000000")
+    at.session_state["map_metric"] = "alerts"
+    at.run()
+    assert not at.exception
+    shown = shown_values(figure(at), "alerts")
+    # the 预警 page's own computation for 丹东市 in 2022-12, counted by county …
+    found = alerts.compute(lambda q, p: db.run(demo_con, q, p), "210600000000", "2022-12")
+    assert len(found) > 0
+    want = {code: sum(str(u).startswith(code[:6]) for u in found["unit_code"]) for code in shown}
+    assert shown == want
+    # … and all of it: the 预警 page's cards for the city add up to what the map shows
+    page = open_page("pages/alerts.py", city="210600000000")
+    assert sum(int(m.value.replace(",", "")) for m in page.metric) == sum(shown.values())
+    assert legend(figure(at)) == "预警（条）"
+
+
+def test_alerts_are_offered_where_the_units_are_cities_or_counties():
+    assert "alerts" in view.offered("210000000000") and "alerts" in view.offered("210600000000")
+    assert "alerts" not in view.offered("210681000000")           # a county: its centers carry no alerts
+    assert view.metric("alerts", "210681000000").key == view.DEFAULT_METRIC
+    assert view.metric("alerts", "210600000000").key == "alerts"
 
 
 def test_clicking_is_decided_like_the_ranking_bars():

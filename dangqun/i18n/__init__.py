@@ -34,6 +34,7 @@ EN: dict[str, str] = {
         "100 × ({w1} × response + {w2} × solved + {w3} × satisfaction)",
     "(满意 + {basic} × 基本满意) / 有效回访：{parts}": "(satisfied + {basic} × fairly satisfied) / valid surveys: {parts}",
     "黄榜": "Yellow list",
+    "预警条数": "Alerts",
     # a target's reference line on a chart (charts.target_lines)
     "目标：{items}": "Target: {items}",
     "{metric} ≥ {goal}": "{metric} ≥ {goal}",
@@ -217,6 +218,7 @@ COMPUTED_LABELS: dict[str, str] = {
     "composite_score": "综合成绩",
     "flagged_yellow": "黄榜",
     "rank": "排名",
+    "alerts": "预警条数",
     "prev_rank": "对比期排名",
     "rank_change": "名次变化",
     "tier": "评定",

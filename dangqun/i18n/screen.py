@@ -6,6 +6,5 @@ EN = {
     "返回看板": "Back to the dashboard",
     "{metric}地图": "{metric} map",
     "{n} 条（待处理 {w}）": "{n} ({w} open)",
-    "预警条数": "Alerts",
     "本月预警（{period}，共 {n} 条）": "Alerts this month ({period}, {n} in all)",
 }

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dangqun import filters, metrics, regions
+from dangqun import alerts, filters, metrics, regions
 
 
 @dataclass(frozen=True)
@@ -18,6 +18,7 @@ class Metric:
     num: str | None = None    # a rate's numerator and denominator columns (shown on hover)
     den: str | None = None
     funds: bool = False       # needs funds_by_unit
+    alerts: bool = False      # the month's 预警 (dangqun.alerts), counted per unit
 
     @property
     def rate(self) -> bool:
@@ -32,20 +33,39 @@ METRICS: dict[str, Metric] = {m.key: m for m in (
     Metric("composite_score", "综合成绩", "分"),
     Metric("funds_wan", "投入", "万元", funds=True),
     Metric("per_wan", "每万元服务量", "件/万元", funds=True),
+    Metric("alerts", "预警", "条", alerts=True),
 )}
 DEFAULT_METRIC = "composite_score"
 VALUE_COLUMNS = ["unit_code", "unit_name", "value", "rank", "units", "num", "den", "received"]
 
 
-def metric(key: str | None) -> Metric:
-    """The chosen metric; the default for anything else (a forged widget value)."""
+def offered(region: str) -> list[str]:
+    """The metrics a map of `region` can colour by: 预警 only where the units are cities or counties (the
+    alerts are of towns and their cases: below a county the map draws centers, which carry none)."""
+    return [k for k, m in METRICS.items() if not (m.alerts and draws_points(region))]
+
+
+def metric(key: str | None, region: str | None = None) -> Metric:
+    """The chosen metric; the default for anything else (a forged widget value, or one not offered for
+    `region`)."""
+    if region is not None and key not in offered(region):
+        return METRICS[DEFAULT_METRIC]
     return METRICS.get(key or "", METRICS[DEFAULT_METRIC])
 
 
-def with_metrics(scores: pd.DataFrame, funds: pd.DataFrame | None = None) -> pd.DataFrame:
+def alert_counts(codes, found: pd.DataFrame) -> list[int]:
+    """How many of the alerts `found` (alerts.evaluate) fall in each unit of `codes`: those whose unit
+    (a town, or a center's code) lies under it."""
+    units = found["unit_code"].astype(str) if len(found) else pd.Series([], dtype="str")
+    return [int(units.str.startswith(regions.prefix(code)).sum()) for code in codes]
+
+
+def with_metrics(scores: pd.DataFrame, funds: pd.DataFrame | None = None,
+                 found: pd.DataFrame | None = None) -> pd.DataFrame:
     """unit_scores rows (or funds_by_unit rows when a funds metric is shown: they hold the same counts
     and the funds) with every metric of METRICS: the 三率 and 综合成绩 (metrics.add_rates), 办结率,
-    按期办结率, and from funds_by_unit 投入 (funds_wan) and 每万元服务量 (per_wan)."""
+    按期办结率, from funds_by_unit 投入 (funds_wan) and 每万元服务量 (per_wan), and from the alerts
+    `found` (alerts.evaluate) 预警 (alerts)."""
     df = funds if funds is not None else scores
     out = metrics.add_rates(df)
     out["close_rate"] = metrics.ratio(out["closed"], out["received"])
@@ -55,6 +75,8 @@ def with_metrics(scores: pd.DataFrame, funds: pd.DataFrame | None = None) -> pd.
     out["on_time_rate"] = metrics.ratio(out["closed_on_time"], out["closed"])
     if "funds_wan" in out:
         out["per_wan"] = metrics.per_wan(out["received"], out["funds_wan"])
+    if found is not None:
+        out["alerts"] = pd.Series(alert_counts(out["unit_code"], found), index=out.index, dtype="int64")
     return out
 
 
@@ -78,11 +100,16 @@ def gather(query, params: dict, region: str, m: Metric):
     unplaced) — the child units' values(); below a county also the centers with a position and their
     values (points) and those without one, else None for both."""
     child_digits = filters.child_digits(region)
+    found = None
+    if m.alerts:     # the month of the period's last day, as the 预警 page takes it
+        period = alerts.period_of(params["end"])
+        frames, latest, first_day = alerts.gather(query, region, period)
+        found = alerts.evaluate(frames, period, latest, first_day)
 
     def units_at(digits):
         scores = query("unit_scores", dict(params, child_digits=digits))
         funds = query("funds_by_unit", dict(params, child_digits=digits)) if m.funds else None
-        return values(with_metrics(scores, funds), m)
+        return values(with_metrics(scores, funds, found), m)
 
     units = units_at(child_digits)
     if not draws_points(region):
