@@ -1,11 +1,12 @@
 """地图: the units one level below the region coloured by a metric; below a county the centers as points."""
 import streamlit as st
 
-from dangqun import filters, metrics, ui
+from dangqun import alerts, filters, metrics, ui
 from dangqun.charts import map as charts
 from dangqun.views import map as view
 
 fr = ui.frame("地图")
+f = fr.filters
 params = fr.params()
 child_digits = filters.child_digits(fr.region)
 
@@ -21,8 +22,11 @@ if units.empty and not shapes.units and (centers is None or centers.empty):
     ui.no_data(fr.lang)
     st.stop()
 
-title = fr.t("{metric}（按下级单位，点击进入）", metric=fr.t(m.label)) if centers is None else \
-    fr.t("{metric}（各中心，点击查看明细）", metric=fr.t(m.label))
+label = fr.t(m.label)
+if m.alerts:        # the alerts are of one month, the period's last (as on the 预警 page)
+    label = fr.t("{month} {metric}", metric=label, month=alerts.period_of(f.period.end))
+title = fr.t("{metric}（按下级单位，点击进入）", metric=label) if centers is None else \
+    fr.t("{metric}（各中心，点击查看明细）", metric=label)
 fig = charts.map_figure(units, shapes, m, fr.lang, centers=centers, title=title)
 data = view.table(units, m) if centers is None else view.center_table(centers, m)
 event = ui.chart(fig, data, fr.t("地图"), "map", fr, selectable=True)

@@ -193,6 +193,7 @@ def test_alerts_on_the_map_are_the_alerts_pages_per_county(open_page, demo_con):
     page = open_page("pages/alerts.py", city="210600000000")
     assert sum(int(m.value.replace(",", "")) for m in page.metric) == sum(shown.values())
     assert legend(figure(at)) == "预警（条）"
+    assert figure(at)["layout"]["title"]["text"] == "2022-12 预警（按下级单位，点击进入）"
 
 
 def test_alerts_are_offered_where_the_units_are_cities_or_counties():

@@ -7,6 +7,7 @@ EN = {
     "分": "points",
     "件/万元": "cases per 10k yuan",
     "条": "alerts",
+    "{month} {metric}": "{metric}, {month}",
     "{metric}（按下级单位，点击进入）": "{metric} by unit below (click a unit to drill in)",
     "{metric}（各中心，点击查看明细）": "{metric} by center (click a center for its records)",
     "第 {rank} 名（共 {n} 个）": "Rank {rank} of {n}",
