@@ -11,7 +11,7 @@ frames, latest, first_day = alerts.gather(ui.query, fr.region, period)
 as_of = alerts.as_of_day(period, latest)
 found = alerts.evaluate(frames, period, latest, first_day, lang=lang)
 # statuses change without a new data version: read them uncached
-found = alerts.with_status(found, ui.deferred_query("alert_statuses", {"period": period})())
+found = alerts.with_status(found, ui.live_query("alert_statuses", {"period": period}))
 
 st.caption(view.caption(period, as_of, len(found), lang))
 cards = view.rule_counts(found)

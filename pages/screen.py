@@ -52,11 +52,10 @@ def panels():
         fig = charts.map_panel(data, ui.region_shapes(fr.region), m, fr.lang, cfg.chart_font_px, centers=centers)
     else:
         period = alerts_view.period_for(f)
-        frames, latest, first_day = alerts.gather(ui.query, fr.region, period)
-        found = alerts.evaluate(frames, period, latest, first_day, lang=fr.lang)
-        found = alerts.with_status(found, ui.deferred_query("alert_statuses", {"period": period})())
-        data = found
-        fig = charts.alerts_panel(alerts_view.rule_counts(found), period, fr.lang, cfg.chart_font_px)
+        # statuses change without a new data version: read them uncached, as the 预警 page does
+        data = alerts.with_status(alerts.compute(ui.query, fr.region, period, fr.lang),
+                                  ui.live_query("alert_statuses", {"period": period}))
+        fig = charts.alerts_panel(alerts_view.rule_counts(data), period, fr.lang, cfg.chart_font_px)
     with st.container(key="screen_panel"):
         ui.chart(fig, data, name, f"screen_{name}", fr, screen=True)
 

@@ -162,8 +162,6 @@ def test_the_map_panel_shows_the_cities_of_the_province_and_the_centers_of_a_cou
 
 
 def test_the_alerts_panel_counts_what_the_alerts_page_counts(open_page):
-    import pandas as pd
-
     at = open_page(PAGE, county="210681000000")
     for _ in range(3):
         at.run()
@@ -177,4 +175,3 @@ def test_the_alerts_panel_counts_what_the_alerts_page_counts(open_page):
         assert shown[name].startswith(f"{value} 条（待处理 ")
     total = sum(int(v.replace(",", "")) for v in cards.values())
     assert spec["layout"]["title"]["text"] == f"本月预警（2022-12，共 {total:,} 条）"
-    assert not pd.isna(total)

@@ -102,9 +102,7 @@ def gather(query, params: dict, region: str, m: Metric):
     child_digits = filters.child_digits(region)
     found = None
     if m.alerts:     # the month of the period's last day, as the 预警 page takes it
-        period = alerts.period_of(params["end"])
-        frames, latest, first_day = alerts.gather(query, region, period)
-        found = alerts.evaluate(frames, period, latest, first_day)
+        found = alerts.compute(query, region, alerts.period_of(params["end"]))
 
     def units_at(digits):
         scores = query("unit_scores", dict(params, child_digits=digits))

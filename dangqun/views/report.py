@@ -109,30 +109,29 @@ def count_change(now, before, word: str) -> str:
     compare with (no comparison, or none in the comparison period)."""
     if before is None or not before:
         return ""
-    shown = metrics.fmt_pct(abs(float(now) - float(before)) / float(before))
-    if shown == "0.0%":
-        return f"{word}持平"
-    return f"{word}{'上升' if now > before else '下降'}{shown}"
+    return _change(now, before, word, metrics.fmt_pct(abs(float(now) - float(before)) / float(before)), "0.0%")
 
 
 def rate_change(now, before, word: str) -> str:
     """'较上月下降1.2个百分点', '较上年同期持平'; '' when either rate is missing."""
     if now is None or before is None:
         return ""
-    shown = metrics.fmt_num(abs(now - before) * 100, 1)
-    if shown == "0.0":
-        return f"{word}持平"
-    return f"{word}{'上升' if now > before else '下降'}{shown}个百分点"
+    return _change(now, before, word, metrics.fmt_num(abs(now - before) * 100, 1), "0.0", "个百分点")
 
 
 def score_change(now, before, word: str) -> str:
     """'较上年同期上升1.25分'; '较上月持平' at two decimals; '' when either is missing."""
     if now is None or before is None:
         return ""
-    shown = metrics.fmt_score(abs(now - before))
-    if shown == "0.00":
+    return _change(now, before, word, metrics.fmt_score(abs(now - before)), "0.00", "分")
+
+
+def _change(now, before, word: str, shown: str, zero: str, unit: str = "") -> str:
+    """The sentence of a change whose size is written `shown`: 持平 when it reads as `zero` at the shown
+    precision, else 上升 / 下降 by the sign."""
+    if shown == zero:
         return f"{word}持平"
-    return f"{word}{'上升' if now > before else '下降'}{shown}分"
+    return f"{word}{'上升' if now > before else '下降'}{shown}{unit}"
 
 
 def _clause(text: str) -> str:
