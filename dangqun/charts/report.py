@@ -37,6 +37,8 @@ def for_print(fig: go.Figure, height: int, margin: dict) -> go.Figure:
     export does not grow the margins for them as the browser does) and a print font."""
     fig.update_layout(title=None, height=height, width=WIDTH_PX, margin=margin,
                       font=dict(family="Noto Sans CJK SC, sans-serif", size=15), paper_bgcolor="white")
+    for note in fig.layout.annotations:      # the target and 黄榜 labels, drawn at the screen's 12 px
+        note.font.size = 14
     return fig
 
 
