@@ -10,8 +10,12 @@ unit is the region looked at as a whole: its rising 事项, or where 诉求内�
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import math
 import re
+import threading
+import time
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
@@ -34,6 +38,8 @@ PERIOD = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 # the columns of an alert, as evaluate() returns them and the CLI prints them
 COLUMNS = ("alert_key", "rule", "rule_name", "severity", "unit_code", "unit_name", "subject", "subject_name",
            "period", "numbers", "explanation", "drill_page", "drill_region", "drill_item", "p_value")
+# the columns of a found alert (find, the rules): COLUMNS with its sentences' templates and their values
+FOUND_COLUMNS = COLUMNS + ("numbers_text", "explanation_text", "args")
 
 
 @dataclass(frozen=True)
@@ -155,11 +161,16 @@ def key(rule: str, unit_code: str, subject: str, period: str) -> str:
 
 
 def _alert(rule, severity, unit_code, unit_name, subject, subject_name, period, numbers, explanation,
-           drill_page, drill_region, drill_item="", p_value=None) -> dict:
+           drill_page, drill_region, drill_item="", p_value=None, args=None) -> dict:
+    """One alert; `numbers` and `explanation` are sentences with {placeholders} (i18n keys) filled from
+    `args`: the alert is stored so (alert_found) and put in the reader's language when read (localise)."""
+    args = args or {}
     return dict(alert_key=key(rule, unit_code, subject, period), rule=rule, rule_name=RULES[rule],
                 severity=severity, unit_code=unit_code, unit_name=unit_name, subject=subject,
-                subject_name=subject_name, period=period, numbers=numbers, explanation=explanation,
-                drill_page=drill_page, drill_region=drill_region, drill_item=drill_item, p_value=p_value)
+                subject_name=subject_name, period=period, numbers=t(numbers, **args),
+                explanation=t(explanation, **args), drill_page=drill_page, drill_region=drill_region,
+                drill_item=drill_item, p_value=p_value, numbers_text=numbers, explanation_text=explanation,
+                args=args)
 
 
 def backlog_cases(cases: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
@@ -169,7 +180,7 @@ def backlog_cases(cases: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
     return cases.assign(workdays_overdue=pd.Series(n, index=cases.index, dtype="Int64").mask(n < 0))
 
 
-def backlog_alerts(cases: pd.DataFrame, period: str, as_of: dt.date, cfg: AlertConfig, lang: str = "zh") -> list:
+def backlog_alerts(cases: pd.DataFrame, period: str, as_of: dt.date, cfg: AlertConfig) -> list:
     out = []
     aged = backlog_cases(cases, as_of)
     for (code, name), g in aged.groupby(["unit_code", "unit_name"], sort=True):
@@ -181,15 +192,15 @@ def backlog_alerts(cases: pd.DataFrame, period: str, as_of: dt.date, cfg: AlertC
                    escalated=escalated)
         out.append(_alert(
             "backlog", "高" if escalated else "中", code, name, "", "", period,
-            t("{n} 件，最长超期 {oldest} 个工作日", lang, **fmt),
-            t("截至 {as_of} 有 {n} 件已过截止日期仍未办结，最长超期 {oldest} 个工作日；"
-              "其中 {escalated} 件超期超过 {days} 个工作日（超过即升为“高”）。", lang, **fmt),
-            "pages/services.py", code))
+            "{n} 件，最长超期 {oldest} 个工作日",
+            "截至 {as_of} 有 {n} 件已过截止日期仍未办结，最长超期 {oldest} 个工作日；"
+              "其中 {escalated} 件超期超过 {days} 个工作日（超过即升为“高”）。",
+            "pages/services.py", code, args=fmt))
     return out
 
 
 def satisfaction_alerts(units: pd.DataFrame, period: str, cfg: AlertConfig,
-                        mcfg: metrics.MetricsConfig | None = None, lang: str = "zh") -> list:
+                        mcfg: metrics.MetricsConfig | None = None) -> list:
     """满意率下滑: the month's weighted satisfied answers (rounded to whole answers) tested against the unit's
     own trailing-months rate with a one-sided exact binomial test, p < alpha; and 低于黄榜线: the month's
     满意率 under the 黄榜 line with at least yellow_min_valid 有效回访."""
@@ -215,19 +226,19 @@ def satisfaction_alerts(units: pd.DataFrame, period: str, cfg: AlertConfig,
                            alpha=f"{cfg.sat_alpha:g}")
                 out.append(_alert(
                     "satisfaction", "高", row.unit_code, row.unit_name, "", "", period,
-                    t("本月 {rate}（{valid} 件）/ 前 {months} 个月 {base}", lang, **fmt),
-                    t("本月满意率 {rate}（有效回访 {valid} 件），前 {months} 个月为 {base}（{base_valid} 件）；"
+                    "本月 {rate}（{valid} 件）/ 前 {months} 个月 {base}",
+                    "本月满意率 {rate}（有效回访 {valid} 件），前 {months} 个月为 {base}（{base_valid} 件）；"
                       "按前 {months} 个月的满意率，{valid} 件中折算满意不多于 {k} 件的概率 p = {p}（单侧二项检验），"
-                      "低于 {alpha}；p 控制图下限为 {lcl}。", lang, **fmt),
-                    "pages/satisfaction.py", row.unit_code, p_value=p))
+                      "低于 {alpha}；p 控制图下限为 {lcl}。",
+                    "pages/satisfaction.py", row.unit_code, p_value=p, args=fmt))
         if valid >= cfg.yellow_min_valid and metrics.below(rate, mcfg.yellow_below):
             fmt = dict(rate=metrics.fmt_pct(rate), valid=metrics.fmt_int(valid),
                        line=metrics.fmt_pct(mcfg.yellow_below, 0))
             out.append(_alert(
                 "yellow", "中", row.unit_code, row.unit_name, "", "", period,
-                t("满意率 {rate}（{valid} 件）", lang, **fmt),
-                t("本月满意率 {rate}（有效回访 {valid} 件），低于黄榜线 {line}。", lang, **fmt),
-                "pages/satisfaction.py", row.unit_code))
+                "满意率 {rate}（{valid} 件）",
+                "本月满意率 {rate}（有效回访 {valid} 件），低于黄榜线 {line}。",
+                "pages/satisfaction.py", row.unit_code, args=fmt))
     return out
 
 
@@ -235,25 +246,26 @@ REPEAT_COLUMNS = ("resident_hash", "item_code", "item_name", "who", "n", "first"
 
 
 def repeat_summary(cases: pd.DataFrame) -> pd.DataFrame:
-    """alert_repeats' cases as one row per resident and 事项: the resident as stored (masked name and phone),
-    the 事项, how many cases, the first and last day, the town of the latest case."""
+    """alert_repeats' cases as one row per resident, 事项 and town: the resident as stored (masked name and
+    phone), the 事项, how many cases, the first and last day, the town."""
     if cases.empty:
         return pd.DataFrame(columns=list(REPEAT_COLUMNS))
+    by = ["resident_hash", "item_code", "unit_code"]
     # one sort, then each group's first and last rows (a loop over the groups took a second at 20M records)
-    ordered = cases.sort_values(["resident_hash", "item_code", "received_at"], kind="stable")
-    groups = ordered.groupby(["resident_hash", "item_code"], sort=True)
-    last, first = groups.tail(1).set_index(["resident_hash", "item_code"]), groups.head(1)
+    ordered_cases = cases.sort_values(by + ["received_at"], kind="stable")
+    groups = ordered_cases.groupby(by, sort=True)
+    last, first = groups.tail(1).set_index(by), groups.head(1)
     who = [f"{name or '—'}（{phone or '—'}）" for name, phone in zip(last["resident_name"], last["phone"])]
     out = pd.DataFrame({
         "resident_hash": last.index.get_level_values(0), "item_code": last.index.get_level_values(1),
         "item_name": last["item_name"].to_numpy(), "who": who, "n": groups.size().to_numpy(),
         "first": first["received_at"].to_numpy(), "last": last["received_at"].to_numpy(),
-        "unit_code": last["unit_code"].to_numpy(), "unit_name": last["unit_name"].to_numpy()})
+        "unit_code": last.index.get_level_values(2), "unit_name": last["unit_name"].to_numpy()})
     return out[list(REPEAT_COLUMNS)]
 
 
-def repeat_alerts(cases: pd.DataFrame, period: str, cfg: AlertConfig, lang: str = "zh") -> list:
-    """One alert per resident and 事项 (the query lists their cases); unit: the town of the latest case."""
+def repeat_alerts(cases: pd.DataFrame, period: str, cfg: AlertConfig) -> list:
+    """One alert per resident, 事项 and town (the query lists their cases); unit: the town."""
     out = []
     for row in repeat_summary(cases).itertuples(index=False):
         fmt = dict(n=row.n, who=row.who, item=row.item_name, days=cfg.repeat_window_days,
@@ -262,14 +274,14 @@ def repeat_alerts(cases: pd.DataFrame, period: str, cfg: AlertConfig, lang: str 
         out.append(_alert(
             "repeat", "高" if row.n > cfg.repeat_min_count else "中", row.unit_code, row.unit_name,
             f"{row.resident_hash[:16]}:{row.item_code}", f"{row.who} · {row.item_name}", period,
-            t("{n} 件，{first} 至 {last}", lang, **fmt),
-            t("服务对象 {who} 就“{item}”在 {first} 至 {last} 共 {n} 次诉求，"
-              "{days} 天内达到 {min_count} 次及以上。", lang, **fmt),
-            "pages/records.py", row.unit_code, row.item_code))
+            "{n} 件，{first} 至 {last}",
+            "服务对象 {who} 就“{item}”在 {first} 至 {last} 共 {n} 次诉求，"
+              "{days} 天内达到 {min_count} 次及以上。",
+            "pages/records.py", row.unit_code, row.item_code, args=fmt))
     return out
 
 
-def spike_alerts(counts: pd.DataFrame, period: str, months: int, cfg: AlertConfig, lang: str = "zh") -> list:
+def spike_alerts(counts: pd.DataFrame, period: str, months: int, cfg: AlertConfig) -> list:
     """诉求突增: a town's 事项 whose count this month exceeds the upper Poisson limit of its own monthly
     mean over the `months` baseline months the data covers (P(X ≥ count) < alpha, at least min_count).
     The mean is scaled by how the town's other 事项 moved this month against their own mean, so a month
@@ -298,22 +310,22 @@ def spike_alerts(counts: pd.DataFrame, period: str, months: int, cfg: AlertConfi
                    limit=limit, p=fmt_p(p), alpha=f"{cfg.spike_alpha:g}")
         out.append(_alert(
             "spike", "高" if p < cfg.spike_alpha / 1000 else "中", row.unit_code, row.unit_name, row.item_code,
-            row.item_name, period, t("本月 {n} 件 / 基线 {expected} 件，上限 {limit}", lang, **fmt),
-            t("“{item}”本月 {n} 件；前 {months} 个月月均 {mean} 件，按本单位其他事项本月的增减（× {factor}）"
+            row.item_name, period, "本月 {n} 件 / 基线 {expected} 件，上限 {limit}",
+            "“{item}”本月 {n} 件；前 {months} 个月月均 {mean} 件，按本单位其他事项本月的增减（× {factor}）"
               "调整后基线为 {expected} 件，泊松分布上限 {limit} 件（超过它的概率不到 {alpha}），"
-              "本月件数出现的概率 p = {p}。", lang, **fmt),
-            "pages/records.py", row.unit_code, row.item_code, p_value=p))
+              "本月件数出现的概率 p = {p}。",
+            "pages/records.py", row.unit_code, row.item_code, p_value=p, args=fmt))
     return out
 
 
-def hotspot_alerts(counts: pd.DataFrame, period: str, cfg: AlertConfig, lang: str = "zh",
+def hotspot_alerts(counts: pd.DataFrame, period: str, cfg: AlertConfig,
                    texts: pd.DataFrame | None = None, places: pd.DataFrame | None = None) -> list:
     """热点: where the months' records carry 诉求内容 (`texts`, alert_request_texts), the words rising in them
     (keyword_alerts); without any text, the 事项 of the region whose count rose against the previous month:
     given both months' total, this month's share tested against one half (one-sided binomial: the two
     months' rates equal), p < alpha and at least min_increase more; the max_alerts most significant."""
     if texts is not None and len(texts):
-        return keyword_alerts(texts, period, cfg, lang, places)
+        return keyword_alerts(texts, period, cfg, places)
     found = []
     for row in counts.itertuples(index=False):
         now, before = int(row.received), int(row.base_received)
@@ -329,10 +341,10 @@ def hotspot_alerts(counts: pd.DataFrame, period: str, cfg: AlertConfig, lang: st
                    if before else "—", p=fmt_p(p), alpha=f"{cfg.hot_alpha:g}")
         out.append(_alert(
             "hotspot", "低", row.unit_code, row.unit_name, row.item_code, row.item_name, period,
-            t("本月 {now} 件 / 上月 {before} 件", lang, **fmt),
-            t("“{item}”本月 {now} 件，上月 {before} 件（增加 {rise}）；若两月发生率相同，"
-              "出现这样增幅的概率 p = {p}（单侧条件二项检验），低于 {alpha}。", lang, **fmt),
-            "pages/records.py", row.unit_code, row.item_code, p_value=p))
+            "本月 {now} 件 / 上月 {before} 件",
+            "“{item}”本月 {now} 件，上月 {before} 件（增加 {rise}）；若两月发生率相同，"
+              "出现这样增幅的概率 p = {p}（单侧条件二项检验），低于 {alpha}。",
+            "pages/records.py", row.unit_code, row.item_code, p_value=p, args=fmt))
     return out
 
 
@@ -350,7 +362,7 @@ def keyword_counts(texts: pd.DataFrame, cfg: AlertConfig, places: pd.DataFrame |
                         columns=["word", "now", "before", "n_now", "n_before"])
 
 
-def keyword_alerts(texts: pd.DataFrame, period: str, cfg: AlertConfig, lang: str = "zh",
+def keyword_alerts(texts: pd.DataFrame, period: str, cfg: AlertConfig,
                    places: pd.DataFrame | None = None) -> list:
     """热点 from 诉求内容: words mentioned by at least kw_min_count 诉求 this month and kw_min_increase more
     than last month, whose share of the month's texts rose: given both months' mentions, this month's
@@ -372,11 +384,11 @@ def keyword_alerts(texts: pd.DataFrame, period: str, cfg: AlertConfig, lang: str
                    n_before=metrics.fmt_int(row.n_before), p=fmt_p(p), alpha=f"{cfg.kw_alpha:g}")
         out.append(_alert(
             "hotspot", "低", unit_code, unit_name, f"词:{word}", f"“{word}”", period,
-            t("含“{word}”本月 {now} 件 / 上月 {before} 件", lang, **fmt),
-            t("诉求内容含“{word}”的诉求本月 {now} 件（本月有诉求内容的共 {n_now} 件），上月 {before} 件"
+            "含“{word}”本月 {now} 件 / 上月 {before} 件",
+            "诉求内容含“{word}”的诉求本月 {now} 件（本月有诉求内容的共 {n_now} 件），上月 {before} 件"
               "（共 {n_before} 件）；若两月含该词的比例相同，出现这样增幅的概率 p = {p}（单侧条件二项检验），"
-              "低于 {alpha}。", lang, **fmt),
-            "pages/records.py", unit_code, p_value=p))
+              "低于 {alpha}。",
+            "pages/records.py", unit_code, p_value=p, args=fmt))
     return out
 
 
@@ -385,47 +397,56 @@ def fmt_p(p: float) -> str:
     return f"{p:.4f}" if p >= 0.0001 else f"{p:.1e}"
 
 
+def find(frames: dict[str, pd.DataFrame], period: str, latest: dt.date, first_day: dt.date | None,
+         cfg: AlertConfig | None = None, mcfg: metrics.MetricsConfig | None = None) -> pd.DataFrame:
+    """Every alert of the month from the query frames (names as in query_params), severest first, with
+    their sentences in Chinese and the sentences' templates and values (FOUND_COLUMNS)."""
+    cfg = cfg or load_config()
+    found = (backlog_alerts(frames["alert_backlog"], period, as_of_day(period, latest), cfg)
+             + satisfaction_alerts(frames["alert_satisfaction"], period, cfg, mcfg)
+             + repeat_alerts(frames["alert_repeats"], period, cfg)
+             + spike_alerts(frames["spike"], period, base_months(first_day, period, cfg.spike_base_months), cfg)
+             + hotspot_alerts(frames["hotspot"], period, cfg, frames.get("alert_request_texts"),
+                              frames.get("alert_place_names")))
+    return ordered(pd.DataFrame(found, columns=list(FOUND_COLUMNS)))
+
+
 def evaluate(frames: dict[str, pd.DataFrame], period: str, latest: dt.date, first_day: dt.date | None,
              cfg: AlertConfig | None = None, mcfg: metrics.MetricsConfig | None = None,
              lang: str = "zh") -> pd.DataFrame:
-    """Every alert of the month from the query frames (names as in query_params), severest first."""
-    cfg = cfg or load_config()
-    found = (backlog_alerts(frames["alert_backlog"], period, as_of_day(period, latest), cfg, lang)
-             + satisfaction_alerts(frames["alert_satisfaction"], period, cfg, mcfg, lang)
-             + repeat_alerts(frames["alert_repeats"], period, cfg, lang)
-             + spike_alerts(frames["spike"], period, base_months(first_day, period, cfg.spike_base_months),
-                            cfg, lang)
-             + hotspot_alerts(frames["hotspot"], period, cfg, lang, frames.get("alert_request_texts"),
-                              frames.get("alert_place_names")))
-    alerts = pd.DataFrame(found, columns=list(COLUMNS))
+    """find()'s alerts in `lang`, with the columns of COLUMNS."""
+    return localise(find(frames, period, latest, first_day, cfg, mcfg), lang)
+
+
+def ordered(alerts: pd.DataFrame) -> pd.DataFrame:
+    """Severest first, then by rule (the cards' order), unit and subject."""
     order = {s: i for i, s in enumerate(SEVERITIES)}
     rules = {r: i for i, r in enumerate(RULES)}
     alerts = alerts.assign(_s=alerts["severity"].map(order), _r=alerts["rule"].map(rules))
-    return (alerts.sort_values(["_s", "_r", "unit_code", "subject"]).drop(columns=["_s", "_r"])
+    return (alerts.sort_values(["_s", "_r", "unit_code", "subject"], kind="stable").drop(columns=["_s", "_r"])
             .reset_index(drop=True))
+
+
+def localise(found: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """Alerts with templates (FOUND_COLUMNS; args as a dict or as stored, JSON) as read: rule name,
+    figures and explanation in `lang`, the columns of COLUMNS."""
+    args = [a if isinstance(a, dict) else json.loads(a) for a in found["args"]]
+    out = found.assign(
+        rule_name=found["rule"].map(RULES), p_value=pd.to_numeric(found["p_value"]).astype("float64"),
+        numbers=[t(text, lang, **a) for text, a in zip(found["numbers_text"], args)],
+        explanation=[t(text, lang, **a) for text, a in zip(found["explanation_text"], args)])
+    return out[list(COLUMNS)].reset_index(drop=True)
 
 
 def gather(run, region: str, period: str) -> tuple[dict[str, pd.DataFrame], dt.date, dt.date | None]:
     """The query frames of the alerts of `region` in `period` (names as in query_params), the data's latest
-    and first day; `run(name, params)` runs a named query under the caller's scope (the page's cached
-    ui.query, the command line's and the 通报's db.run)."""
+    and first day; `run(name, params)` runs a named query (unscoped when ensure() finds the province's
+    alerts; under the caller's scope for the tests that compute a region's alerts directly)."""
     span = run("data_span", {})
     latest, first = _day(span["last_day"].iloc[0]), _day(span["first_day"].iloc[0])
     latest = latest or periods.month_end(parse_period(period))
     params = query_params(region, period, latest)
     return {name: run(QUERY_OF.get(name, name), p) for name, p in params.items()}, latest, first
-
-
-def compute(run, region: str, period: str, lang: str = "zh") -> pd.DataFrame:
-    """The alerts of `region` in `period` without statuses (see gather for `run`)."""
-    frames, latest, first = gather(run, region, period)
-    return evaluate(frames, period, latest, first, lang=lang)
-
-
-def run_all(con, region: str, period: str, scope: str | None, lang: str = "zh") -> pd.DataFrame:
-    """The alerts of `region` in `period` with their statuses, through the scoped runner (the CLI)."""
-    alerts = compute(lambda name, params: db.run(con, name, params, scope=scope), region, period, lang)
-    return with_status(alerts, db.run(con, "alert_statuses", {"period": period}, scope=scope))
 
 
 # the frames two rules read from the same query
@@ -434,6 +455,143 @@ QUERY_OF = {"spike": "alert_item_counts", "hotspot": "alert_item_counts"}
 
 def _day(value) -> dt.date | None:
     return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
+
+
+# ── the stored alerts: found once per month and data version, read by every page ──────────────────
+
+# the rules' definitions and sentences: raise it with a change to either, and every stored month is found
+# anew when next asked (a change of config/alerts.toml or config/metrics.toml does the same by itself)
+VERSION = "1"
+_STORE_LOCK = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Stored:
+    """A month whose alerts alert_found holds: its run key (what they were found from) and the day open
+    cases were counted late to."""
+    period: str
+    key: str
+    as_of: dt.date
+
+
+def run_key(con) -> str:
+    """What the alerts stored now are found from: the data version, the rules' VERSION and the
+    configuration files' contents."""
+    digest = hashlib.sha256()
+    for path in (CONFIG_PATH, metrics.CONFIG_PATH):
+        digest.update(Path(path).read_bytes())
+    cur = con.cursor()
+    try:
+        version = db.data_version(cur)
+    finally:
+        cur.close()
+    return f"{version}|{VERSION}|{digest.hexdigest()[:12]}"
+
+
+def ensure(con, period: str) -> Stored:
+    """The province's alerts of `period` in alert_found: read from there when found from this data under
+    these rules, else found now and stored (a database connection that may write; the queries run
+    unscoped, and readers see the rows of their scope through alert_list). Concurrent callers of a
+    process wait for one computation."""
+    parse_period(period)
+    want = run_key(con)
+    if (got := _stored(con, period, want)) is not None:
+        return got
+    with _STORE_LOCK:
+        if (got := _stored(con, period, want)) is not None:
+            return got
+        return _store(con, period, want)
+
+
+def refresh(con) -> Stored | None:
+    """After an import: the months stored from older data dropped, and the alerts of the data's latest
+    month (the month the pages open on) found and stored; None without records."""
+    last = db.run(con, "data_span", {})["last_day"].iloc[0]
+    want = run_key(con)
+    with _STORE_LOCK:
+        cur = con.cursor()
+        try:
+            cur.execute("delete from alert_found where period in (select period from alert_run where run_key <> $k)",
+                        {"k": want})
+            cur.execute("delete from alert_run where run_key <> $k", {"k": want})
+        finally:
+            cur.close()
+    return None if pd.isna(last) else ensure(con, period_of(pd.Timestamp(last).date()))
+
+
+def _stored(con, period: str, want: str) -> Stored | None:
+    cur = con.cursor()
+    try:
+        row = cur.execute("select as_of from alert_run where period = $p and run_key = $k",
+                          {"p": period, "k": want}).fetchone()
+    finally:
+        cur.close()
+    return None if row is None else Stored(period, want, _day(row[0]))
+
+
+def _store(con, period: str, want: str) -> Stored:
+    started = time.perf_counter()
+    frames, latest, first = gather(lambda name, params: db.run(con, name, params), regions.PROVINCE, period)
+    found = find(frames, period, latest, first)
+    as_of = as_of_day(period, latest)
+    rows = pd.DataFrame({
+        "alert_key": found["alert_key"], "period": found["period"], "rule": found["rule"],
+        "severity": found["severity"], "region_code": found["unit_code"], "unit_name": found["unit_name"],
+        "subject": found["subject"], "subject_name": found["subject_name"],
+        "numbers_text": found["numbers_text"], "explanation_text": found["explanation_text"],
+        "args": [json.dumps(a, ensure_ascii=False, default=_plain) for a in found["args"]],
+        "drill_page": found["drill_page"], "drill_region": found["drill_region"],
+        "drill_item": found["drill_item"], "p_value": found["p_value"].astype("float64")})
+    cur = con.cursor()
+    try:
+        cur.begin()
+        cur.execute("delete from alert_found where period = $p", {"p": period})
+        cur.register("_found_rows", rows)
+        cur.execute("insert into alert_found by name select * from _found_rows")
+        cur.execute("insert or replace into alert_run values ($p, $k, $as_of, $at, $s, $n)",
+                    {"p": period, "k": want, "as_of": as_of, "at": dt.datetime.now(),
+                     "s": time.perf_counter() - started, "n": len(rows)})
+        cur.commit()
+    except BaseException:
+        cur.rollback()
+        raise
+    finally:
+        cur.close()
+    return Stored(period, want, as_of)
+
+
+def _plain(value):
+    """A numpy number in an alert's values as JSON."""
+    return value.item() if hasattr(value, "item") else str(value)
+
+
+def town_of(region: str) -> str:
+    """The region alerts are read for: a village's (村社区) town, since the rules' units are towns."""
+    code = regions.normalise_code(region)
+    return code if regions.level_of(code) < 4 else code[:9] + "000"
+
+
+def listing(run, region: str, stored: Stored, lang: str = "zh", cfg: AlertConfig | None = None) -> pd.DataFrame:
+    """The alerts of `region` (a village: its town, town_of) in the stored month, without statuses,
+    severest first, in `lang`: the stored towns' alerts under the region and the region's own 热点 — the
+    province's stored, a smaller region's found now from its own counts. `run(name, params)` runs a named
+    query under the caller's scope (the page's cached ui.query, the command line's and the 通报's db.run)."""
+    region = town_of(region)
+    rows = run("alert_list", {"region": regions.prefix(region), "period": stored.period, "run_key": stored.key})
+    if region != regions.PROVINCE:
+        cfg = cfg or load_config()
+        params = query_params(region, stored.period, stored.as_of, cfg)
+        hot = hotspot_alerts(run("alert_item_counts", params["hotspot"]), stored.period, cfg,
+                             run("alert_request_texts", params["alert_request_texts"]),
+                             run("alert_place_names", params["alert_place_names"]))
+        rows = pd.concat([rows, pd.DataFrame(hot, columns=list(FOUND_COLUMNS))[rows.columns]], ignore_index=True)
+    return ordered(localise(rows, lang))
+
+
+def run_all(con, region: str, period: str, scope: str | None, lang: str = "zh") -> pd.DataFrame:
+    """The alerts of `region` in `period` with their statuses, through the scoped runner (the CLI)."""
+    found = listing(lambda name, params: db.run(con, name, params, scope=scope), region, ensure(con, period), lang)
+    return with_status(found, db.run(con, "alert_statuses", {"period": period}, scope=scope))
 
 
 # ── statuses ──────────────────────────────────────────────────────────────────────────────────

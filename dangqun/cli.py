@@ -168,7 +168,7 @@ def _demo(args) -> int:
 
 def _report(args) -> int:
     """Exit 0 written; 2 refused (bad period or region, outside the account's scope: nothing written)."""
-    from dangqun import audit, auth, gbt9704
+    from dangqun import alerts, audit, auth, gbt9704
     from dangqun.views import report
 
     user, scope = audit.cli_user(), None
@@ -193,7 +193,8 @@ def _report(args) -> int:
             audit.record(con, user, "report", target=target, detail=f"{args.format} · {exc}", result="refused")
             print(exc, file=sys.stderr)
             return 2
-        rep = report.build(lambda q, params: db.run(con, q, params, scope=scope), region, name, rp, args.compare)
+        rep = report.build(lambda q, params: db.run(con, q, params, scope=scope), region, name, rp, args.compare,
+                           store=lambda period: alerts.ensure(con, period))
         data = gbt9704.render(rep, args.format, charts=not args.no_charts)
         Path(args.out).write_bytes(data)
         audit.record(con, user, "report", target=target, detail=f"{args.format} · {len(data)} 字节 · {args.out}")

@@ -127,8 +127,8 @@ SCOPED_TABLES = ("centers", "service_records", "funds", "activities", "quarantin
                  "rollup_center_month_total", "rollup_center_month_item", "rollup_center_month_group",
                  "rollup_late_records")
 # Tables of regions' own rows (no center): seen only for the region codes under the scope, so a county
-# account's map receives its county's boundaries and nothing of a neighbour's
-REGION_TABLES = ("boundaries",)
+# account's map receives its county's boundaries and nothing of a neighbour's, and its 预警 its towns' alerts
+REGION_TABLES = ("boundaries", "alert_found")
 
 
 @lru_cache(maxsize=1)

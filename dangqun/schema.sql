@@ -199,3 +199,37 @@ create table if not exists alert_status (
     updated_by varchar not null,
     updated_at timestamp not null
 );
+
+-- grain: one row per alert of a month (dangqun.alerts.ensure), found over the whole province at the data
+-- version and rule definitions alert_run names for its month. Recomputed when either changed, and for the
+-- data's latest month after every import, so the 预警 page, the 大屏, the 地图 and the 通报 read alerts
+-- instead of computing them. Every rule's unit is a town except 热点's, the province's here (a smaller
+-- region's 热点 is its own, computed when asked). Read through a view restricted to the caller's scope
+-- (db.REGION_TABLES: region_code is the unit's code).
+create table if not exists alert_found (
+    alert_key        varchar primary key,   -- rule|unit_code|subject|period (alert_status's key)
+    period           varchar not null,      -- YYYY-MM
+    rule             varchar not null,      -- dangqun.alerts.RULES
+    severity         varchar not null,      -- 高 / 中 / 低
+    region_code      varchar not null,      -- the unit's code: the scope's filter
+    unit_name        varchar not null,
+    subject          varchar not null,
+    subject_name     varchar not null,
+    numbers_text     varchar not null,      -- the short figures' sentence, an i18n key with {placeholders}
+    explanation_text varchar not null,      -- the explanation's sentence, likewise
+    args             varchar not null,      -- JSON: the placeholders' values, formatted
+    drill_page       varchar not null,
+    drill_region     varchar not null,
+    drill_item       varchar not null,
+    p_value          double
+);
+
+-- grain: one row per month whose alerts alert_found holds
+create table if not exists alert_run (
+    period      varchar primary key,   -- YYYY-MM
+    run_key     varchar not null,      -- data version | rules' version | configuration's fingerprint
+    as_of       date not null,         -- the day open cases were counted late to
+    computed_at timestamp not null,
+    seconds     double not null,       -- how long the computation took
+    alerts      integer not null
+);

@@ -7,13 +7,10 @@ from dangqun.views import alerts as view
 fr = ui.frame("预警")
 f, lang = fr.filters, fr.lang
 period = view.period_for(f)
-frames, latest, first_day = alerts.gather(ui.query, fr.region, period)
-as_of = alerts.as_of_day(period, latest)
-found = alerts.evaluate(frames, period, latest, first_day, lang=lang)
-# statuses change without a new data version: read them uncached
-found = alerts.with_status(found, ui.live_query("alert_statuses", {"period": period}))
-
-st.caption(view.caption(period, as_of, len(found), lang))
+stored, found = ui.alerts_of(fr.region, period, lang)
+town = alerts.town_of(fr.region)
+st.caption(view.caption(period, stored.as_of, len(found), lang,
+                        town=fr.ctx.index.name(town) if town != fr.region else None))
 cards = view.rule_counts(found)
 for col, (rule, name, n, waiting) in zip(st.columns(len(cards)), cards):
     col.metric(fr.t(name), metrics.fmt_int(n), border=True,
@@ -39,14 +36,14 @@ alert = rows[index]
 st.markdown(f"**{markup.md(view.option_label(alert, lang))}**")
 st.markdown(markup.md(alert["explanation"]))
 
-cases = view.cases_of(alert, frames["alert_backlog"], frames["alert_repeats"], as_of)
+cases = view.cases_of(alert, ui.query, stored)
 if len(cases):
     ui.table(view.labelled(cases, lang, view.CASE_COLUMNS), fr.t("预警涉及的记录"), "alert_cases", fr)
 
 target = {"pages/records.py": "在明细查询中查看记录", "pages/services.py": "在服务办理中查看超期件",
           "pages/satisfaction.py": "在满意度与考核中查看"}[alert["drill_page"]]
 if st.button(fr.t(target), key="alert_drill", icon=":material/open_in_new:"):
-    ui.set_filters(view.drill_filters(f, alert, fr.ctx.index, latest))
+    ui.set_filters(view.drill_filters(f, alert, fr.ctx.index, fr.ctx.latest))
     if alert["drill_page"] == "pages/records.py":
         # 明细查询's search box: the alert's 事项
         st.session_state["rec_search_item"] = alert["drill_item"]

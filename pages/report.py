@@ -27,7 +27,8 @@ compare = right.radio(fr.t("对比"), list(compare_modes), horizontal=True, form
                       index=list(compare_modes).index(fr.filters.compare) if fr.filters.compare in compare_modes else 0,
                       key="report_compare")
 
-rep = view.build(ui.query, region, fr.ctx.index.name(region), view.parse_period(code), compare)
+rep = view.build(ui.query, region, fr.ctx.index.name(region), view.parse_period(code), compare,
+                 store=ui.alert_store)
 ui.audit_shown(rep)
 ui.report_downloads(rep, fr.lang)
 report_charts.warm_up()      # the charts' Chromium starts while the official reads the report

@@ -2,7 +2,7 @@
 time (trend, ranking, map, alerts) rotating every config/screen.toml rotate_seconds, reloading after an import."""
 import streamlit as st
 
-from dangqun import alerts, filters, metrics, ui
+from dangqun import filters, metrics, ui
 from dangqun.charts import screen as charts
 from dangqun.views import alerts as alerts_view
 from dangqun.views import map as map_view
@@ -52,9 +52,7 @@ def panels():
         fig = charts.map_panel(data, ui.region_shapes(fr.region), m, fr.lang, cfg.chart_font_px, centers=centers)
     else:
         period = alerts_view.period_for(f)
-        # statuses change without a new data version: read them uncached, as the 预警 page does
-        data = alerts.with_status(alerts.compute(ui.query, fr.region, period, fr.lang),
-                                  ui.live_query("alert_statuses", {"period": period}))
+        data = ui.alerts_of(fr.region, period, fr.lang)[1]
         fig = charts.alerts_panel(alerts_view.rule_counts(data), period, fr.lang, cfg.chart_font_px)
     with st.container(key="screen_panel"):
         ui.chart(fig, data, name, f"screen_{name}", fr, screen=True)

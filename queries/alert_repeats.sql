@@ -1,8 +1,10 @@
 -- name: alert_repeats(region, start, end, window_days, min_count)
 -- The 重复诉求 rule's cases (dangqun.alerts): the same resident (the salted resident_hash) on the same
--- 事项 min_count or more times within window_days days, at least once so by a record received in the month
--- start..end. Listed are that resident's records of that 事项 from window_days days before the month to its
--- end; names and phones are the masked ones stored.
+-- 事项 in the same town (乡镇街道, the alert's unit) min_count or more times within window_days days, at
+-- least once so by a record received in the month start..end. Counted within a town, so that an alert and
+-- its cases lie wholly inside every scope that holds its town. Listed are that resident's records of that
+-- 事项 in that town from window_days days before the month to its end; names and phones are the masked
+-- ones stored.
 -- grain: one row per service record of a flagged resident and 事项
 -- key: record_id
 with
@@ -10,15 +12,15 @@ with
 recent as (
     select
         record_id, resident_hash, item_code, received_at, center_id, center_name, region_code,
-        resident_name, phone, status
+        left(region_code, 9) as town, resident_name, phone, status
     from filtered_records(:region, :start::date - :window_days::int + 1, :end, '', '')
     where resident_hash is not null
 ),
 
--- only a resident and 事项 with min_count records in all, one of them in the month, can be flagged: the
--- window below runs over those few instead of every record
+-- only a resident, 事项 and town with min_count records in all, one of them in the month, can be flagged:
+-- the window below runs over those few instead of every record
 candidates as (
-    select resident_hash, item_code
+    select resident_hash, item_code, town
     from recent
     group by all
     having count(*) >= :min_count and max(received_at) >= :start::timestamp
@@ -27,14 +29,14 @@ candidates as (
 counted as (
     select
         r.*,
-        count(*) over (partition by r.resident_hash, r.item_code order by r.received_at
+        count(*) over (partition by r.resident_hash, r.item_code, r.town order by r.received_at
                        range between to_days(:window_days::int - 1) preceding and current row) as in_window
     from recent r
-    semi join candidates c using (resident_hash, item_code)
+    semi join candidates c using (resident_hash, item_code, town)
 ),
 
 flagged as (
-    select resident_hash, item_code
+    select resident_hash, item_code, town
     from counted
     where received_at >= :start::timestamp and in_window >= :min_count
     group by all
@@ -54,10 +56,10 @@ final as (
         r.phone,
         r.status
     from recent r
-    join flagged f using (resident_hash, item_code)
+    join flagged f using (resident_hash, item_code, town)
     left join catalog g using (item_code)
     left join unit_names(9) n on n.unit_code = unit_of(r.center_id, r.region_code, 9)
 )
 
 select * from final
-order by resident_hash, item_code, received_at, record_id
+order by resident_hash, item_code, unit_code, received_at, record_id

@@ -125,6 +125,21 @@ def demo_con(demo_db):
 
 
 @pytest.fixture(scope="session")
+def alerts_con(demo_db, tmp_path_factory):
+    """A connection that may write, to a copy of demo_db, for the session: for the 预警 tests, since
+    asking a month's alerts stores them (dangqun.alerts.ensure) and demo_con is read-only."""
+    import shutil
+
+    from dangqun import db
+
+    path = tmp_path_factory.mktemp("alerts") / "alerts.duckdb"
+    shutil.copy(demo_db, path)
+    con = db.connect(path)
+    yield con
+    con.close()
+
+
+@pytest.fixture(scope="session")
 def demo_raw(demo_con):
     """The demo's raw tables as pandas frames, loaded once per session: service_records (each record
     carrying its center's region_code), centers, funds, activities, regions and catalog. Shared by every

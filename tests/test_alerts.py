@@ -161,7 +161,7 @@ def rule_alerts(con, rule: str, period: str) -> list[dict]:
     return found[found["rule"] == rule].to_dict("records")
 
 
-def test_the_planted_fall_in_satisfaction_is_found_in_its_town_and_month(demo_con, demo_raw):
+def test_the_planted_fall_in_satisfaction_is_found_in_its_town_and_month(alerts_con, demo_raw):
     r = town_records(demo_raw, A.FALL_TOWN)
     r = r[r["survey_valid"].fillna(False) & r["in_assessment"].fillna(False)]
     month = in_month(r, "2022-10-01", "2022-11-01")
@@ -173,7 +173,7 @@ def test_the_planted_fall_in_satisfaction_is_found_in_its_town_and_month(demo_co
     k = int((weighted + Decimal("0.5")).to_integral_value(rounding="ROUND_FLOOR"))
     # the planted fall: about 93 % in the twelve months before, about 76 % in October on some hundred answers
     assert base_rate > Decimal("0.9") and Decimal("0.7") < weighted / valid < Decimal("0.8") and valid >= 100
-    found = [a for a in rule_alerts(demo_con, "satisfaction", "2022-10") if a["unit_code"] == A.FALL_TOWN]
+    found = [a for a in rule_alerts(alerts_con, "satisfaction", "2022-10") if a["unit_code"] == A.FALL_TOWN]
     assert len(found) == 1
     fall = found[0]
     assert (fall["unit_name"], fall["period"], fall["severity"]) == ("凤凰城街道", "2022-10", "高")
@@ -182,10 +182,10 @@ def test_the_planted_fall_in_satisfaction_is_found_in_its_town_and_month(demo_co
     assert fall["numbers"] == (f"本月 {float(weighted / valid) * 100:.1f}%（{valid} 件）/ "
                                f"前 12 个月 {float(base_rate) * 100:.1f}%")
     # above the 黄榜 line: only the fall against its own past finds it
-    assert A.FALL_TOWN not in {a["unit_code"] for a in rule_alerts(demo_con, "yellow", "2022-10")}
+    assert A.FALL_TOWN not in {a["unit_code"] for a in rule_alerts(alerts_con, "yellow", "2022-10")}
     # one month: neither September nor November alerts the town
     for period in ("2022-09", "2022-11"):
-        assert A.FALL_TOWN not in {a["unit_code"] for a in rule_alerts(demo_con, "satisfaction", period)}
+        assert A.FALL_TOWN not in {a["unit_code"] for a in rule_alerts(alerts_con, "satisfaction", period)}
 
 
 def test_satisfaction_false_alarms_on_the_unplanted_months(demo_con):
@@ -207,14 +207,14 @@ def test_satisfaction_false_alarms_on_the_unplanted_months(demo_con):
     assert (flagged, tested) == (2, 1741), "the false-alarm rate stated in the README moved"
 
 
-def test_the_planted_repeat_resident_is_found_once_with_four_cases(demo_con, demo_raw):
+def test_the_planted_repeat_resident_is_found_once_with_four_cases(alerts_con, demo_raw):
     r = demo_raw["service_records"]
     mine = r[r["resident_hash"] == A.REPEAT_HASH].sort_values("received_at")
     assert len(mine) == 4 and set(mine["item_code"]) == {A.REPEAT_ITEM}
     assert mine["region_code"].str.startswith(A.REPEAT_TOWN[:9]).all()
     days = mine["received_at"].dt.date.tolist()
     assert (days[-1] - days[0]).days < 90 and [d.month for d in days] == [8, 9, 10, 10]
-    found = [a for a in rule_alerts(demo_con, "repeat", "2022-10") if a["subject"].startswith(A.REPEAT_HASH)]
+    found = [a for a in rule_alerts(alerts_con, "repeat", "2022-10") if a["subject"].startswith(A.REPEAT_HASH)]
     assert len(found) == 1
     rep = found[0]
     assert (rep["unit_code"], rep["unit_name"], rep["severity"]) == (A.REPEAT_TOWN, "孤山镇", "高")
@@ -222,10 +222,10 @@ def test_the_planted_repeat_resident_is_found_once_with_four_cases(demo_con, dem
     assert rep["numbers"] == f"4 件，{days[0]:%Y-%m-%d} 至 {days[-1]:%Y-%m-%d}"
     # before October only two fell in a window; in November none is new
     for period in ("2022-09", "2022-11"):
-        assert not [a for a in rule_alerts(demo_con, "repeat", period) if a["subject"].startswith(A.REPEAT_HASH)]
+        assert not [a for a in rule_alerts(alerts_con, "repeat", period) if a["subject"].startswith(A.REPEAT_HASH)]
 
 
-def test_the_planted_spike_is_found_in_its_town_item_and_month(demo_con, demo_raw):
+def test_the_planted_spike_is_found_in_its_town_item_and_month(alerts_con, demo_raw):
     town = A.SPIKE_CENTER[2:]
     r = town_records(demo_raw, town)
     month = in_month(r, "2022-10-01", "2022-11-01")
@@ -236,7 +236,7 @@ def test_the_planted_spike_is_found_in_its_town_item_and_month(demo_con, demo_ra
     others_mean = Decimal(int((base["item_code"] != A.SPIKE_ITEM).sum())) / 12
     expected = mean * others_now / others_mean
     assert now >= A.SPIKE_RECORDS and expected < 2
-    found = [a for a in rule_alerts(demo_con, "spike", "2022-10") if a["unit_code"] == town]
+    found = [a for a in rule_alerts(alerts_con, "spike", "2022-10") if a["unit_code"] == town]
     assert [a["subject"] for a in found] == [A.SPIKE_ITEM]
     spike = found[0]
     assert (spike["unit_name"], spike["subject_name"], spike["period"]) == ("庆云堡镇", "路灯设施报修", "2022-10")
@@ -245,7 +245,7 @@ def test_the_planted_spike_is_found_in_its_town_item_and_month(demo_con, demo_ra
     assert spike["numbers"].startswith(f"本月 {now} 件 / 基线 {float(expected):.1f} 件")
     # the planted records replaced as many of the county's month: the demo keeps its size
     assert len(demo_raw["service_records"]) == demo.DEFAULT_RECORDS
-    assert not [a for a in rule_alerts(demo_con, "spike", "2022-09") if a["unit_code"] == town]
+    assert not [a for a in rule_alerts(alerts_con, "spike", "2022-09") if a["unit_code"] == town]
 
 
 # ── constructed cases in a copy of the demo ──────────────────────────────────────────────────────
@@ -301,16 +301,73 @@ def test_status_is_kept_across_recompute_and_audited(scratch_con):
         alerts.status_params(first, "已关闭", "", "donggang")
 
 
-def test_a_county_sees_only_its_county(demo_con):
-    county = alerts.run_all(demo_con, "210681000000", "2022-12", scope="210681000000")
-    province = alerts.run_all(demo_con, "210000000000", "2022-12", scope=None)
+def test_a_county_sees_only_its_county(alerts_con):
+    county = alerts.run_all(alerts_con, "210681000000", "2022-12", scope="210681000000")
+    province = alerts.run_all(alerts_con, "210000000000", "2022-12", scope=None)
     assert len(county) > 0 and county["unit_code"].str.startswith("210681").all()
     # the county's own units' alerts are the province's for those units (热点 is per region looked at)
     mine = province[province["unit_code"].str.startswith("210681") & (province["rule"] != "hotspot")]
     assert sorted(county.loc[county["rule"] != "hotspot", "alert_key"]) == sorted(mine["alert_key"])
     # an account scoped to the county asking for the whole province still sees its county only
-    assert alerts.run_all(demo_con, "210000000000", "2022-12", scope="210681000000")["unit_code"] \
+    assert alerts.run_all(alerts_con, "210000000000", "2022-12", scope="210681000000")["unit_code"] \
         .str.startswith("210681").all()
+
+
+# ── the stored alerts (alert_found): what the pages read ─────────────────────────────────────────
+
+@pytest.mark.parametrize("region, scope, period", [
+    ("210000000000", None, "2022-10"), ("210600000000", None, "2022-12"),
+    ("210681000000", "210681000000", "2022-10"), (A.REPEAT_TOWN, "210681000000", "2022-10")])
+def test_stored_alerts_are_the_regions_own_computation(alerts_con, region, scope, period):
+    """The province's alerts found once and read back for a region under a scope equal the alerts found
+    from that region's own records under that scope, row by row and in the same order."""
+    run = lambda name, params: db.run(alerts_con, name, params, scope=scope)  # noqa: E731
+    frames, latest, first = alerts.gather(run, region, period)
+    for lang in ("zh", "en"):
+        want = alerts.evaluate(frames, period, latest, first, lang=lang)
+        got = alerts.listing(run, region, alerts.ensure(alerts_con, period), lang)
+        assert len(want) > 0
+        pd.testing.assert_frame_equal(got, want, check_dtype=False)
+
+
+def test_a_village_reads_its_towns_alerts(alerts_con):
+    village = alerts_con.execute("select min(region_code) from centers where region_code like $t",
+                                 {"t": A.REPEAT_TOWN[:9] + "%"}).fetchone()[0]
+    stored = alerts.ensure(alerts_con, "2022-10")
+    run = lambda name, params: db.run(alerts_con, name, params)  # noqa: E731
+    assert alerts.town_of(village) == A.REPEAT_TOWN
+    pd.testing.assert_frame_equal(alerts.listing(run, village, stored), alerts.listing(run, A.REPEAT_TOWN, stored))
+
+
+def test_a_month_is_found_once_and_again_when_the_rules_change(scratch_con, tmp_path, monkeypatch):
+    first = alerts.ensure(scratch_con, "2022-10")
+    when = scratch_con.execute("select computed_at from alert_run where period = '2022-10'").fetchone()
+    assert alerts.ensure(scratch_con, "2022-10") == first
+    assert scratch_con.execute("select computed_at from alert_run where period = '2022-10'").fetchone() == when
+    run = lambda name, params: db.run(scratch_con, name, params)  # noqa: E731
+    repeats = (alerts.listing(run, "210000000000", first)["rule"] == "repeat").sum()
+    # two cases make a repeat now: the changed file is a new key, and the month is found anew
+    config = tmp_path / "alerts.toml"
+    config.write_text(alerts.CONFIG_PATH.read_text(encoding="utf-8").replace("min_count = 3", "min_count = 2"),
+                      encoding="utf-8")
+    monkeypatch.setattr(alerts, "CONFIG_PATH", config)
+    again = alerts.ensure(scratch_con, "2022-10")
+    assert again.key != first.key
+    assert (alerts.listing(run, "210000000000", again)["rule"] == "repeat").sum() > repeats
+    # rows are read only under the key they were found with
+    assert db.run(scratch_con, "alert_list", {"region": "21", "period": "2022-10", "run_key": first.key}).empty
+
+
+def test_new_data_is_a_new_key_and_refresh_keeps_only_the_latest_month(scratch_con):
+    old = alerts.ensure(scratch_con, "2022-10")
+    add_cases(scratch_con, "dddddddddddddddddddd", "0101", ["2022-12-01", "2022-12-05", "2022-12-09"])
+    db.bump_data_version(scratch_con)
+    stored = alerts.refresh(scratch_con)
+    assert (stored.period, stored.as_of) == ("2022-12", dt.date(2022, 12, 31)) and stored.key != old.key
+    assert scratch_con.execute("select period, run_key from alert_run").fetchall() == [("2022-12", stored.key)]
+    assert scratch_con.execute("select distinct period from alert_found").fetchall() == [("2022-12",)]
+    keys = scratch_con.execute("select alert_key from alert_found where rule = 'repeat'").df()["alert_key"]
+    assert keys.str.contains("dddddddddddddddd:0101").sum() == 1
 
 
 # ── the command line ─────────────────────────────────────────────────────────────────────────────

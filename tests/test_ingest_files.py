@@ -475,3 +475,20 @@ def test_preview_of_a_workbook_reads_its_first_rows(tmp_path):
     kind, enc, df, notes = preview(p, n=20)
     assert (kind, enc) == ("service_records", "xlsx")
     assert df["受理编号"].tolist() == [f"R{i}" for i in range(20)]
+
+
+def test_an_import_stores_the_latest_months_alerts(con, dbp, tmp_path):
+    """The pages read stored alerts (dangqun.alerts): an import finds its data's latest month's anew."""
+    days = ["2022-08-20", "2022-09-15", "2022-10-12"]
+    rows = [rec(rid=f"R{i}", received=f"{d} 09:00", closed=f"{d} 16:00") for i, d in enumerate(days)]
+    run(con, dbp, put(tmp_path, "a.csv", csv_text(rows)))
+    assert con.execute("select period, split_part(run_key, '|', 1) from alert_run").fetchall() == [
+        ("2022-10", str(db.data_version(con)))]
+    # the one resident's three cases on one 事项 in 孤山镇 within 90 days
+    assert con.execute("select rule, region_code, unit_name from alert_found").fetchall() == [
+        ("repeat", "210681107000", "孤山镇")]
+    # a later import: the month found from the older data is dropped, the new latest month stored
+    later = [rec(rid="R9", received="2022-11-02 09:00", closed="2022-11-02 16:00", name="李四", phone="15011112222")]
+    run(con, dbp, put(tmp_path, "b.csv", csv_text(later)))
+    assert con.execute("select period from alert_run").fetchall() == [("2022-11",)]
+    assert con.execute("select count(*) from alert_found where period = '2022-10'").fetchone() == (0,)

@@ -9,8 +9,8 @@ OCTOBER = {"start": "2022-10-01", "end": "2022-10-31"}
 
 
 @pytest.fixture(scope="module")
-def expected(demo_con):
-    return {scope: alerts.run_all(demo_con, region, "2022-10", scope=scope)
+def expected(alerts_con):
+    return {scope: alerts.run_all(alerts_con, region, "2022-10", scope=scope)
             for scope, region in ((None, "210000000000"), ("210681000000", "210681000000"))}
 
 

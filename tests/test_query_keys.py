@@ -10,7 +10,7 @@ import shutil
 
 import pytest
 
-from dangqun import audit, db, ingest
+from dangqun import alerts, audit, db, ingest
 
 KEY_LINE = re.compile(r"^-- key: (.+)$", re.M)
 ONE_ROW, WRITES = "none (one row)", "none (writes)"
@@ -49,6 +49,7 @@ def con(demo_db, tmp_path_factory):
     audit.record(c, "admin", "import", target="records.csv", at=at)
     audit.record(c, "dg", "login_failed", result="bad_credentials", at=at)
     audit.record(c, "dg", "login_ok", at=at)
+    alerts.ensure(c, "2022-06")     # alert_list's month (params)
     c.execute("insert into alert_status values ('repeat|210681001000||2022-06', 'repeat', '210681001000', '', "
               "'2022-06', '已处理', '', 'dg', $at)", {"at": at})
     # imported boundaries (region_shapes): a city's (the province case's unit), 东港市's own and a town's
@@ -74,6 +75,7 @@ def params(case: str, con) -> dict:
         "window_days": 90, "min_count": 2, "period": "2022-06", "alert_key": f"test|{case}", "rule": "backlog",
         "unit_code": region, "subject": "", "status": "已核实", "note": "", "updated_by": "dg",
         "updated_at": dt.datetime(2022, 6, 1, 9),
+        "run_key": con.execute("select run_key from alert_run where period = '2022-06'").fetchone()[0],
     }
 
 

@@ -18,17 +18,18 @@ DONGGANG, DANDONG = "210681000000", "210600000000"
 
 def build(con, region, name, period):
     run = lambda n, p: db.run(con, n, p, scope=region)  # noqa: E731
-    return view.build(run, region, name, view.parse_period(period), "yoy", today=dt.date(2023, 1, 10))
+    return view.build(run, region, name, view.parse_period(period), "yoy", today=dt.date(2023, 1, 10),
+                      store=lambda month: alerts.ensure(con, month))
 
 
 @pytest.fixture(scope="module")
-def october(demo_con):
-    return build(demo_con, DONGGANG, "东港市", "2022-10")
+def october(alerts_con):
+    return build(alerts_con, DONGGANG, "东港市", "2022-10")
 
 
 @pytest.fixture(scope="module")
-def quarter(demo_con):
-    return build(demo_con, DANDONG, "丹东市", "2022Q4")
+def quarter(alerts_con):
+    return build(alerts_con, DANDONG, "丹东市", "2022Q4")
 
 
 def page_counts(con, region, months):
@@ -41,8 +42,8 @@ def paras(report):
     return [b.text for b in report.blocks if b.kind == "para"]
 
 
-def test_month_counts_and_units_equal_the_alert_page(october, demo_con):
-    counts, found = page_counts(demo_con, DONGGANG, ["2022-10"])
+def test_month_counts_and_units_equal_the_alert_page(october, alerts_con):
+    counts, found = page_counts(alerts_con, DONGGANG, ["2022-10"])
     assert october.numbers["alerts"] == counts
     assert counts["repeat"] >= 1 and counts["backlog"] >= 1
     named = "、".join(f"{alerts.RULES[r]}{n}条" for r, n in counts.items() if n)
@@ -55,35 +56,36 @@ def test_month_counts_and_units_equal_the_alert_page(october, demo_con):
     assert headings == ["一、基本情况", "二、考核排名", "三、热点问题", "四、预警情况", "五、资金投入", "六、下步工作", "附件"]
 
 
-def test_quarter_counts_are_the_months_summed(quarter, demo_con):
+def test_quarter_counts_are_the_months_summed(quarter, alerts_con):
     report = quarter
-    counts, found = page_counts(demo_con, DANDONG, ["2022-10", "2022-11", "2022-12"])
+    counts, found = page_counts(alerts_con, DANDONG, ["2022-10", "2022-11", "2022-12"])
     assert report.numbers["alerts"] == counts
     assert any(p.startswith(f"第四季度共有预警{len(found)}条（逐月计算后合计）：") for p in paras(report))
 
 
 def repeats_by_pandas(raw, region, months, window=90, least=3):
-    """(resident_hash, item_code) of the residents with `least` or more records of one 事项 within `window`
-    days at a record received in one of the months, in the region."""
+    """(resident_hash, item_code, town) of the residents with `least` or more records of one 事项 in one town
+    (乡镇街道) within `window` days at a record received in one of the months, in the region."""
     r = raw["service_records"]
     r = r[r["region_code"].str.startswith(regions.prefix(region)) & r["resident_hash"].notna()]
     r = r[(r["received_at"] >= pd.Timestamp(min(months) + "-01") - pd.Timedelta(days=window))]
-    r = r[r.groupby(["resident_hash", "item_code"])["record_id"].transform("size") >= least]
+    r = r.assign(town=r["region_code"].str[:9])
+    r = r[r.groupby(["resident_hash", "item_code", "town"])["record_id"].transform("size") >= least]
     found = set()
-    for (who, item), g in r.sort_values("received_at").groupby(["resident_hash", "item_code"]):
+    for (who, item, town), g in r.sort_values("received_at").groupby(["resident_hash", "item_code", "town"]):
         times = g["received_at"].tolist()
         for i, t in enumerate(times):
             if f"{t:%Y-%m}" in months and sum(t - dt.timedelta(days=window - 1) <= u <= t for u in times[:i + 1]) >= least:
-                found.add((who, item))
+                found.add((who, item, town))
     return found
 
 
 def test_repeat_residents_named_in_the_hot_problems(october, quarter, demo_raw):
     want = repeats_by_pandas(demo_raw, DONGGANG, {"2022-10"})
-    assert (A.REPEAT_HASH, A.REPEAT_ITEM) in want
+    assert (A.REPEAT_HASH, A.REPEAT_ITEM, A.REPEAT_TOWN[:9]) in want
     assert october.numbers["repeats"] == len(want)
     text = next(p for p in paras(october) if p.startswith("重复诉求"))
-    assert text.startswith(f"重复诉求（同一服务对象就同一事项90天内诉求3次及以上）共{len(want)}人次：")
+    assert text.startswith(f"重复诉求（同一服务对象在同一乡镇街道就同一事项90天内诉求3次及以上）共{len(want)}人次：")
     assert "赵*（139****0414）就“医疗费用报销代办”4次（孤山镇）" in text
     assert quarter.numbers["repeats"] == len(repeats_by_pandas(demo_raw, DANDONG, {"2022-10", "2022-11", "2022-12"}))
 

@@ -12,7 +12,7 @@ import pytest
 from docx import Document
 from docx.shared import Pt
 
-from dangqun import db, gbt9704, metrics
+from dangqun import alerts, db, gbt9704, metrics
 from dangqun.views import report as view
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,9 +24,10 @@ DEC = view.parse_period("2022-12")
 # ── the report against the queries ──────────────────────────────────────────────────────────
 
 @pytest.fixture(scope="module")
-def dec_report(demo_con):
-    run = lambda name, params: db.run(demo_con, name, params, scope=DONGGANG)  # noqa: E731
-    return view.build(run, DONGGANG, "东港市", DEC, "yoy", today=dt.date(2023, 1, 10))
+def dec_report(alerts_con):
+    run = lambda name, params: db.run(alerts_con, name, params, scope=DONGGANG)  # noqa: E731
+    return view.build(run, DONGGANG, "东港市", DEC, "yoy", today=dt.date(2023, 1, 10),
+                      store=lambda month: alerts.ensure(alerts_con, month))
 
 
 @pytest.fixture(scope="module")

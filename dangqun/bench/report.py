@@ -13,7 +13,7 @@ import statistics
 import sys
 import time
 
-from dangqun import db, gbt9704
+from dangqun import alerts, db, gbt9704
 from dangqun.bench.pages import bench_db, drill_path
 
 TARGET_S = {"docx": 5.0, "pdf": 15.0}
@@ -33,7 +33,8 @@ def run(records: int, period: str = "2022-12", rounds: int = 3, as_json: bool = 
 
         def one(fmt: str) -> tuple[float, float, int]:
             t0 = time.perf_counter()
-            rep = report.build(lambda q, params: db.run(con, q, params), region, name, rp, "yoy")
+            rep = report.build(lambda q, params: db.run(con, q, params), region, name, rp, "yoy",
+                               store=lambda period: alerts.ensure(con, period))
             t1 = time.perf_counter()
             data = gbt9704.render(rep, fmt)
             return t1 - t0, time.perf_counter() - t0, len(data)

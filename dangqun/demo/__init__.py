@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from dangqun import contract, db, rollups
+from dangqun import alerts, contract, db, rollups
 from dangqun.demo.figures import *  # noqa: F401,F403  (the figures are this module's API)
 from dangqun.demo import anomalies
 from dangqun.demo import figures as F
@@ -64,6 +64,7 @@ def _fill(con, records: int, seed: int) -> dict[str, int]:
     db.set_meta(con, "demo", "true")
     db.set_meta(con, "seed", str(seed))
     db.bump_data_version(con)
+    alerts.refresh(con)       # the pages' stored alerts, as after an import
     return {t: con.execute(f"select count(*) from {t}").fetchone()[0]
             for t in ("regions", "catalog", "centers", "service_records", "funds", "activities")}
 

@@ -18,6 +18,7 @@ EN = {
     # the page
     "预警月份 {period}（统计周期的最后一个月），超期计至 {as_of}；共 {n} 条预警。":
         "Alerts for {period} (the last month of the period), lateness counted to {as_of}; {n} alerts.",
+    "预警以乡镇街道为单位，这里列出 {town} 的预警。": " Alerts are kept by town: these are {town}'s.",
     "其中待处理 {n} 条": "{n} of them open",
     "规则": "Rule",
     "预警清单": "Alert list",

@@ -10,7 +10,7 @@ import datetime as dt
 
 import streamlit as st
 
-from dangqun import audit, auth, boundaries, contract, db, filters, inbox, regions, sessions
+from dangqun import alerts, audit, auth, boundaries, contract, db, filters, inbox, regions, sessions
 
 SESSION = "_session"  # {"account": auth.Account, "seen": datetime of the last run, "sid": sessions id}
 RUN_VERSION = "_data_version"
@@ -77,6 +77,20 @@ def live_query(name: str, params: dict | None = None):
     """Named query run now, uncached, under the account's scope: for the audit log, which grows with
     every login and page view while the data version (the cache key of query()) stays the same."""
     return db.run(connection(), name, dict(params or {}), scope=account().scope)
+
+
+def alert_store(period: str) -> alerts.Stored:
+    """The month's alerts stored (dangqun.alerts.ensure: found at most once per month and data version, on
+    the process's connection, unscoped; read back under the account's scope)."""
+    return alerts.ensure(connection(), period)
+
+
+def alerts_of(region: str, period: str, lang: str = "zh"):
+    """(the stored month, its alerts under `region` with their statuses) as the 预警 page shows them;
+    statuses change without a new data version, so they are read uncached."""
+    stored = alert_store(period)
+    found = alerts.listing(query, region, stored, lang)
+    return stored, alerts.with_status(found, live_query("alert_statuses", {"period": period}))
 
 
 def deferred_query(name: str, params: dict | None = None):

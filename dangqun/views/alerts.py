@@ -8,7 +8,7 @@ import datetime as dt
 
 import pandas as pd
 
-from dangqun import alerts, filters, metrics, periods
+from dangqun import alerts, filters, metrics, periods, regions
 from dangqun.i18n import t
 
 # alert column → header (an i18n key), in the order the table shows them
@@ -80,16 +80,19 @@ def option_label(row: dict, lang: str = "zh") -> str:
     return f"[{t(row['severity'], lang)}] {t(row['rule_name'], lang)} · {row['unit_name']}{subject} · {row['numbers']}"
 
 
-def cases_of(alert: dict, backlog: pd.DataFrame, repeats: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
-    """The records behind a 重复诉求 or 超期积压 alert (masked as stored); empty for the other rules, whose
-    records the drill opens in 明细查询."""
+def cases_of(alert: dict, run, stored: alerts.Stored) -> pd.DataFrame:
+    """The records behind a 重复诉求 or 超期积压 alert (masked as stored), asked through `run` (ui.query) for
+    the alert's town only; empty for the other rules, whose records the drill opens in 明细查询."""
+    town = regions.prefix(alert["unit_code"])
     if alert["rule"] == "repeat":
+        params = alerts.query_params(alert["unit_code"], alert["period"], stored.as_of)["alert_repeats"]
+        cases = run("alert_repeats", params)
         resident, item = alert["subject"].split(":", 1)
-        mine = repeats[repeats["resident_hash"].str.startswith(resident) & (repeats["item_code"] == item)]
+        mine = cases[cases["resident_hash"].str.startswith(resident) & (cases["item_code"] == item)
+                     & (cases["unit_code"] == alert["unit_code"])]
         return mine.reset_index(drop=True)
     if alert["rule"] == "backlog":
-        mine = backlog[backlog["unit_code"] == alert["unit_code"]]
-        aged = alerts.backlog_cases(mine, as_of)
+        aged = alerts.backlog_cases(run("alert_backlog", {"region": town, "as_of": stored.as_of}), stored.as_of)
         return aged.sort_values("workdays_overdue", ascending=False, kind="stable").reset_index(drop=True)
     return pd.DataFrame(columns=list(CASE_COLUMNS))
 
@@ -106,6 +109,11 @@ def drill_filters(f: filters.Filters, alert: dict, index: filters.RegionIndex, l
                                compare_period=periods.comparison_period(period, mode), category="", channel="")
 
 
-def caption(period: str, as_of: dt.date, n: int, lang: str = "zh") -> str:
-    return t("预警月份 {period}（统计周期的最后一个月），超期计至 {as_of}；共 {n} 条预警。", lang,
+def caption(period: str, as_of: dt.date, n: int, lang: str = "zh", town: str | None = None) -> str:
+    """What the alerts are: their month, the day open cases are counted to, how many; for a village, that
+    they are its town's (`town`, its name), the rules' unit."""
+    text = t("预警月份 {period}（统计周期的最后一个月），超期计至 {as_of}；共 {n} 条预警。", lang,
              period=period, as_of=metrics.fmt_date(as_of), n=metrics.fmt_int(n))
+    if town:
+        text += t("预警以乡镇街道为单位，这里列出 {town} 的预警。", lang, town=town)
+    return text

@@ -54,7 +54,7 @@ def metric(key: str | None, region: str | None = None) -> Metric:
 
 
 def alert_counts(codes, found: pd.DataFrame) -> list[int]:
-    """How many of the alerts `found` (alerts.evaluate) fall in each unit of `codes`: those whose unit
+    """How many of the alerts `found` (alerts.listing) fall in each unit of `codes`: those whose unit
     (a town, or a center's code) lies under it."""
     units = found["unit_code"].astype(str) if len(found) else pd.Series([], dtype="str")
     return [int(units.str.startswith(regions.prefix(code)).sum()) for code in codes]
@@ -65,7 +65,7 @@ def with_metrics(scores: pd.DataFrame, funds: pd.DataFrame | None = None,
     """unit_scores rows (or funds_by_unit rows when a funds metric is shown: they hold the same counts
     and the funds) with every metric of METRICS: the 三率 and 综合成绩 (metrics.add_rates), 办结率,
     按期办结率, from funds_by_unit 投入 (funds_wan) and 每万元服务量 (per_wan), and from the alerts
-    `found` (alerts.evaluate) 预警 (alerts)."""
+    `found` (alerts.listing) 预警 (alerts)."""
     df = funds if funds is not None else scores
     out = metrics.add_rates(df)
     out["close_rate"] = metrics.ratio(out["closed"], out["received"])
@@ -95,14 +95,12 @@ def values(units: pd.DataFrame, m: Metric) -> pd.DataFrame:
     })[VALUE_COLUMNS].reset_index(drop=True)
 
 
-def gather(query, params: dict, region: str, m: Metric):
+def gather(query, params: dict, region: str, m: Metric, found: pd.DataFrame | None = None):
     """What a map of `region` coloured by `m` draws, asked through `query` (ui.query): (units, centers,
     unplaced) — the child units' values(); below a county also the centers with a position and their
-    values (points) and those without one, else None for both."""
+    values (points) and those without one, else None for both. `found`: the alerts of the 预警 metric
+    (alerts.listing of the month alerts_month names), needed only for it."""
     child_digits = filters.child_digits(region)
-    found = None
-    if m.alerts:     # the month of the period's last day, as the 预警 page takes it
-        found = alerts.compute(query, region, alerts.period_of(params["end"]))
 
     def units_at(digits):
         scores = query("unit_scores", dict(params, child_digits=digits))
@@ -115,6 +113,11 @@ def gather(query, params: dict, region: str, m: Metric):
     per_center = units if child_digits == 0 else units_at(0)   # below a village the units are its centers
     centers, unplaced = points(query("center_positions", {"region": params["region"]}), per_center)
     return units, centers, unplaced
+
+
+def alerts_month(params: dict) -> str:
+    """The month the 预警 metric counts: the period's last, as the 预警 page takes it."""
+    return alerts.period_of(params["end"])
 
 
 def draws_points(region: str) -> bool:

@@ -254,9 +254,10 @@ def check_region(region: str, scope: str | None) -> str:
 
 def build(run, region: str, region_name: str, rp: ReportPeriod, compare: str = "yoy",
           cfg: metrics.MetricsConfig | None = None, config: dict | None = None,
-          today: dt.date | None = None) -> Report:
+          today: dt.date | None = None, *, store) -> Report:
     """The report of `region` (12 digits, checked by check_region) for `rp`. `run(name, params)` runs
-    a named query under the caller's scope and returns its DataFrame."""
+    a named query under the caller's scope and returns its DataFrame; `store(period)` stores a month's
+    alerts (alerts.ensure on a connection that may write) and returns its alerts.Stored."""
     cfg = cfg or metrics.load_config()
     config = config or load_config()
     issuer = config.get("issuer", {})
@@ -283,7 +284,7 @@ def build(run, region: str, region_name: str, rp: ReportPeriod, compare: str = "
     by_source = run("funds_by_source", fund_params)
     by_purpose = run("funds_by_purpose", fund_params)
     unit_funds = funds_view.add_costs(run("funds_by_unit", dict(params, child_digits=child)))
-    found, repeats = period_alerts(run, region, p)
+    found, repeats = period_alerts(run, store, region, p)
 
     area = area_word(region_name, level)
     word_c = count_word(compare) if before else ""
@@ -390,28 +391,30 @@ def hot_blocks(items: pd.DataFrame, units: pd.DataFrame, now: dict, repeats: pd.
         shown = repeats.head(REPEATS_NAMED)
         named = "、".join(f"{r.who}就“{r.item_name}”{r.n}次（{r.unit_name}）" for r in shown.itertuples())
         more = f"等{len(repeats)}人次" if len(repeats) > len(shown) else ""
-        out.append(Block("para", f"重复诉求（同一服务对象就同一事项{acfg.repeat_window_days}天内诉求"
+        out.append(Block("para", f"重复诉求（同一服务对象在同一乡镇街道就同一事项{acfg.repeat_window_days}天内诉求"
                                  f"{acfg.repeat_min_count}次及以上）共{len(repeats)}人次：{named}{more}。"))
     return out
 
 
 # ── 预警情况: the alerts of the period's months, as the 预警 page computes them ────────────────────
 
-def period_alerts(run, region: str, p: periods.Period) -> tuple[pd.DataFrame, pd.DataFrame]:
+def period_alerts(run, store, region: str, p: periods.Period) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The alerts of every month of `p` (each as the 预警 page shows that month, without statuses) and the
-    period's 重复诉求: each resident and 事项 once, with the most cases any month counted, most first."""
+    period's 重复诉求: each resident, 事项 and town once, with the most cases any month counted, most first
+    (see build for `run` and `store`)."""
     found, repeats = [], []
     month = periods.month_start(p.start)
     while month <= p.end:
-        code = alerts.period_of(month)
-        frames, latest, first = alerts.gather(run, region, code)
-        found.append(alerts.evaluate(frames, code, latest, first))
-        repeats.append(alerts.repeat_summary(frames["alert_repeats"]))
+        stored = store(alerts.period_of(month))
+        found.append(alerts.listing(run, region, stored))
+        params = alerts.query_params(region, stored.period, stored.as_of)["alert_repeats"]
+        repeats.append(alerts.repeat_summary(run("alert_repeats", params)))
         month = periods.add_months(month, 1)
     found = pd.concat(found, ignore_index=True)
     repeats = pd.concat(repeats, ignore_index=True)
-    repeats = (repeats.sort_values(["n", "last", "resident_hash", "item_code"], ascending=[False, False, True, True])
-               .drop_duplicates(["resident_hash", "item_code"]).reset_index(drop=True))
+    repeats = (repeats.sort_values(["n", "last", "resident_hash", "item_code", "unit_code"],
+                                   ascending=[False, False, True, True, True])
+               .drop_duplicates(["resident_hash", "item_code", "unit_code"]).reset_index(drop=True))
     return found, repeats
 
 
