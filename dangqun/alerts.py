@@ -194,7 +194,7 @@ def backlog_alerts(cases: pd.DataFrame, period: str, as_of: dt.date, cfg: AlertC
             "backlog", "高" if escalated else "中", code, name, "", "", period,
             "{n} 件，最长超期 {oldest} 个工作日",
             "截至 {as_of} 有 {n} 件已过截止日期仍未办结，最长超期 {oldest} 个工作日；"
-              "其中 {escalated} 件超期超过 {days} 个工作日（超过即升为“高”）。",
+            "其中 {escalated} 件超期超过 {days} 个工作日（超过即升为“高”）。",
             "pages/services.py", code, args=fmt))
     return out
 
@@ -228,8 +228,8 @@ def satisfaction_alerts(units: pd.DataFrame, period: str, cfg: AlertConfig,
                     "satisfaction", "高", row.unit_code, row.unit_name, "", "", period,
                     "本月 {rate}（{valid} 件）/ 前 {months} 个月 {base}",
                     "本月满意率 {rate}（有效回访 {valid} 件），前 {months} 个月为 {base}（{base_valid} 件）；"
-                      "按前 {months} 个月的满意率，{valid} 件中折算满意不多于 {k} 件的概率 p = {p}（单侧二项检验），"
-                      "低于 {alpha}；p 控制图下限为 {lcl}。",
+                    "按前 {months} 个月的满意率，{valid} 件中折算满意不多于 {k} 件的概率 p = {p}（单侧二项检验），"
+                    "低于 {alpha}；p 控制图下限为 {lcl}。",
                     "pages/satisfaction.py", row.unit_code, p_value=p, args=fmt))
         if valid >= cfg.yellow_min_valid and metrics.below(rate, mcfg.yellow_below):
             fmt = dict(rate=metrics.fmt_pct(rate), valid=metrics.fmt_int(valid),
@@ -276,7 +276,7 @@ def repeat_alerts(cases: pd.DataFrame, period: str, cfg: AlertConfig) -> list:
             f"{row.resident_hash[:16]}:{row.item_code}", f"{row.who} · {row.item_name}", period,
             "{n} 件，{first} 至 {last}",
             "服务对象 {who} 就“{item}”在 {first} 至 {last} 共 {n} 次诉求，"
-              "{days} 天内达到 {min_count} 次及以上。",
+            "{days} 天内达到 {min_count} 次及以上。",
             "pages/records.py", row.unit_code, row.item_code, args=fmt))
     return out
 
@@ -284,18 +284,28 @@ def repeat_alerts(cases: pd.DataFrame, period: str, cfg: AlertConfig) -> list:
 def spike_alerts(counts: pd.DataFrame, period: str, months: int, cfg: AlertConfig) -> list:
     """诉求突增: a town's 事项 whose count this month exceeds the upper Poisson limit of its own monthly
     mean over the `months` baseline months the data covers (P(X ≥ count) < alpha, at least min_count).
-    The mean is scaled by how the town's other 事项 moved this month against their own mean, so a month
-    busy for every 事项 (the year's end) is not a spike of each."""
+    The mean is scaled twice: by how the town's other 事项 moved this month against their own mean, so a
+    month busy for every 事项 (the year's end) is not a spike of each; and by how the 事项 moved in the
+    other towns against those towns' whole, so a 事项 of the season (参保 at the year's end, rising in
+    every town) is not a spike of every town. What is left is the town's own rise."""
     out = []
     if months <= 0 or counts.empty:
         return out
     towns = counts.groupby("unit_code")[["received", "base_received"]].transform("sum")
+    items = counts.groupby("item_code")[["received", "base_received"]].transform("sum")
     other_now = towns["received"] - counts["received"]
     other_mean = (towns["base_received"] - counts["base_received"]) / months
     factor = (other_now / other_mean.where(other_mean > 0)).fillna(1.0)
-    expected = counts["base_received"] / months * factor
+    # the 事项 elsewhere, against everything elsewhere (sums over the same months: their ratio is the means')
+    item_ratio = ((items["received"] - counts["received"])
+                  / (items["base_received"] - counts["base_received"]).where(lambda x: x > 0))
+    rest_now = counts["received"].sum() - towns["received"]
+    rest_base = counts["base_received"].sum() - towns["base_received"]
+    season = (item_ratio / (rest_now / rest_base.where(rest_base > 0)).where(lambda x: x > 0)).fillna(1.0)
+    expected = counts["base_received"] / months * factor * season
     # a count at or under its expectation cannot be a spike: only the others are tested
-    candidates = counts.assign(mean=counts["base_received"] / months, factor=factor, expected=expected)
+    candidates = counts.assign(mean=counts["base_received"] / months, factor=factor, season=season,
+                               expected=expected)
     candidates = candidates[(candidates["received"] >= cfg.spike_min_count) & (candidates["received"] > expected)]
     for row in candidates.itertuples(index=False):
         n = int(row.received)
@@ -306,14 +316,16 @@ def spike_alerts(counts: pd.DataFrame, period: str, months: int, cfg: AlertConfi
             continue
         limit = stats.poisson_upper_limit(float(row.expected), cfg.spike_alpha)
         fmt = dict(n=n, item=row.item_name, months=months, mean=metrics.fmt_num(row.mean, 1),
-                   factor=metrics.fmt_num(row.factor, 2), expected=metrics.fmt_num(row.expected, 1),
+                   factor=metrics.fmt_num(row.factor, 2), season=metrics.fmt_num(row.season, 2),
+                   expected=metrics.fmt_num(row.expected, 1),
                    limit=limit, p=fmt_p(p), alpha=f"{cfg.spike_alpha:g}")
         out.append(_alert(
             "spike", "高" if p < cfg.spike_alpha / 1000 else "中", row.unit_code, row.unit_name, row.item_code,
             row.item_name, period, "本月 {n} 件 / 基线 {expected} 件，上限 {limit}",
             "“{item}”本月 {n} 件；前 {months} 个月月均 {mean} 件，按本单位其他事项本月的增减（× {factor}）"
-              "调整后基线为 {expected} 件，泊松分布上限 {limit} 件（超过它的概率不到 {alpha}），"
-              "本月件数出现的概率 p = {p}。",
+            "和该事项在其他乡镇街道本月的增减（× {season}）"
+            "调整后基线为 {expected} 件，泊松分布上限 {limit} 件（超过它的概率不到 {alpha}），"
+            "本月件数出现的概率 p = {p}。",
             "pages/records.py", row.unit_code, row.item_code, p_value=p, args=fmt))
     return out
 
@@ -343,7 +355,7 @@ def hotspot_alerts(counts: pd.DataFrame, period: str, cfg: AlertConfig,
             "hotspot", "低", row.unit_code, row.unit_name, row.item_code, row.item_name, period,
             "本月 {now} 件 / 上月 {before} 件",
             "“{item}”本月 {now} 件，上月 {before} 件（增加 {rise}）；若两月发生率相同，"
-              "出现这样增幅的概率 p = {p}（单侧条件二项检验），低于 {alpha}。",
+            "出现这样增幅的概率 p = {p}（单侧条件二项检验），低于 {alpha}。",
             "pages/records.py", row.unit_code, row.item_code, p_value=p, args=fmt))
     return out
 
@@ -386,8 +398,8 @@ def keyword_alerts(texts: pd.DataFrame, period: str, cfg: AlertConfig,
             "hotspot", "低", unit_code, unit_name, f"词:{word}", f"“{word}”", period,
             "含“{word}”本月 {now} 件 / 上月 {before} 件",
             "诉求内容含“{word}”的诉求本月 {now} 件（本月有诉求内容的共 {n_now} 件），上月 {before} 件"
-              "（共 {n_before} 件）；若两月含该词的比例相同，出现这样增幅的概率 p = {p}（单侧条件二项检验），"
-              "低于 {alpha}。",
+            "（共 {n_before} 件）；若两月含该词的比例相同，出现这样增幅的概率 p = {p}（单侧条件二项检验），"
+            "低于 {alpha}。",
             "pages/records.py", unit_code, p_value=p, args=fmt))
     return out
 
@@ -446,7 +458,14 @@ def gather(run, region: str, period: str) -> tuple[dict[str, pd.DataFrame], dt.d
     latest, first = _day(span["last_day"].iloc[0]), _day(span["first_day"].iloc[0])
     latest = latest or periods.month_end(parse_period(period))
     params = query_params(region, period, latest)
-    return {name: run(QUERY_OF.get(name, name), p) for name, p in params.items()}, latest, first
+    frames = {name: run(QUERY_OF.get(name, name), p) for name, p in params.items() if name != "alert_place_names"}
+    frames["alert_place_names"] = _places(run, frames["alert_request_texts"], params)
+    return frames, latest, first
+
+
+def _places(run, texts: pd.DataFrame, params: dict) -> pd.DataFrame | None:
+    """The place names, the keyword cutter's own words: asked only where there are texts to cut."""
+    return run("alert_place_names", params["alert_place_names"]) if len(texts) else None
 
 
 # the frames two rules read from the same query
@@ -461,7 +480,7 @@ def _day(value) -> dt.date | None:
 
 # the rules' definitions and sentences: raise it with a change to either, and every stored month is found
 # anew when next asked (a change of config/alerts.toml or config/metrics.toml does the same by itself)
-VERSION = "1"
+VERSION = "2"
 _STORE_LOCK = threading.Lock()
 
 
@@ -581,9 +600,9 @@ def listing(run, region: str, stored: Stored, lang: str = "zh", cfg: AlertConfig
     if region != regions.PROVINCE:
         cfg = cfg or load_config()
         params = query_params(region, stored.period, stored.as_of, cfg)
-        hot = hotspot_alerts(run("alert_item_counts", params["hotspot"]), stored.period, cfg,
-                             run("alert_request_texts", params["alert_request_texts"]),
-                             run("alert_place_names", params["alert_place_names"]))
+        texts = run("alert_request_texts", params["alert_request_texts"])
+        hot = hotspot_alerts(run("alert_item_counts", params["hotspot"]), stored.period, cfg, texts,
+                             _places(run, texts, params))
         rows = pd.concat([rows, pd.DataFrame(hot, columns=list(FOUND_COLUMNS))[rows.columns]], ignore_index=True)
     return ordered(localise(rows, lang))
 

@@ -37,7 +37,7 @@ PAGES: tuple[Page, ...] = (
     Page("pages/services.py", "服务办理", ":material/assignment:"),
     Page("pages/records.py", "明细查询", ":material/search:"),
     Page("pages/report.py", "通报", ":material/article:", benched=False),
-    Page("pages/alerts.py", "预警", ":material/notification_important:", benched=False),
+    Page("pages/alerts.py", "预警", ":material/notification_important:"),
     Page("pages/map.py", "地图", ":material/map:"),
     # not benched: it asks kpi_summary, monthly_trend and unit_scores with 总览's parameters, timed there
     Page("pages/screen.py", "大屏", ":material/tv:", benched=False, chrome=False),

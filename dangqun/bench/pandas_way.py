@@ -14,7 +14,7 @@ OPEN = ("待受理", "办理中", "延期")
 # the record columns the pages use: a dashboard that loads "everything" would hold more, not less
 RECORD_COLUMNS = ("record_id, center_id, received_at, channel, origin, item_code, group_tag, is_proxy, "
                   "dispatched_at, accepted_at, due_on, closed_at, status, in_assessment, survey_valid, "
-                  "contacted, solved, satisfaction, score, dissatisfaction_reason")
+                  "contacted, solved, satisfaction, score, dissatisfaction_reason, resident_hash")
 COUNT_COLUMNS = ["closed", "on_time", "overdue_closed", "valid", "contacted", "solved", "satisfied", "basic",
                  "unsatisfied", "proxy", "proactive"]
 
@@ -240,8 +240,76 @@ def data_import(d, p, before, child_digits):
     return loaded, d["import_log"].sort_values("import_id", ascending=False).head(200)
 
 
+def alerts_page(d, p, before, child_digits):
+    """预警: the month's alerts of the region found on each click, as a dashboard without a stored table
+    would: the rules' frames (queries/alert_*.sql) computed from the records in pandas, then the rules
+    themselves (dangqun.alerts.find, the Python the stored table is filled by). 热点 by 事项: the frames
+    hold no 诉求内容."""
+    from dangqun import alerts
+
+    cfg = alerts.load_config()
+    r = d["records"]
+    r = r[r.region_code.str.startswith(p["region"])]
+    latest, first = r.received_at.max().date(), r.received_at.min().date()
+    period = alerts.period_of(p["end"])
+    q = alerts.query_params(p["region"].ljust(12, "0"), period, latest, cfg)
+    names = d["regions"].set_index("region_code").region_name
+    items = d["catalog"].set_index("item_code").item_name
+
+    def units(frame, digits):
+        code = frame.region_code.str[:digits].str.pad(12, side="right", fillchar="0")
+        return code, code.map(names).fillna(code)
+
+    def between(frame, start, end):
+        return frame[(frame.received_at >= pd.Timestamp(start)) & (frame.received_at < pd.Timestamp(end) + pd.Timedelta(days=1))]
+
+    as_of = pd.Timestamp(q["alert_backlog"]["as_of"])
+    late = r[(r.received_at < as_of + pd.Timedelta(days=1)) & (r.due < as_of)
+             & (r.is_open | (r.closed & (r.closed_at.dt.normalize() > as_of)))]
+    code, name = units(late, 9)
+    backlog = late.assign(unit_code=code, unit_name=name)
+
+    sat = q["alert_satisfaction"]
+    now, base = between(r, sat["start"], sat["end"]), between(r, sat["base_start"], sat["base_end"])
+    cols = ["valid", "satisfied", "basic"]
+    month = now.groupby(units(now, 9)[0])[cols].sum()
+    past = base.groupby(units(base, 9)[0])[cols].sum().add_prefix("base_")
+    satisfaction = month.join(past, how="left").fillna(0).rename_axis("unit_code").reset_index()
+    satisfaction["unit_name"] = satisfaction.unit_code.map(names).fillna(satisfaction.unit_code)
+
+    rep = q["alert_repeats"]
+    start = pd.Timestamp(rep["start"])
+    recent = between(r, start - pd.Timedelta(days=rep["window_days"] - 1), rep["end"])
+    recent = recent[recent.resident_hash.notna()].assign(town=lambda x: x.region_code.str[:9])
+    keys = ["resident_hash", "item_code", "town"]
+    g = recent.groupby(keys).received_at
+    recent = recent[(g.transform("size") >= rep["min_count"]) & (g.transform("max") >= start)]
+    recent = recent.sort_values(keys + ["received_at"])
+    in_window = (recent.groupby(keys).rolling(f"{rep['window_days'] - 1}D", on="received_at", closed="both")
+                 .received_at.count().to_numpy())
+    hit = recent[(in_window >= rep["min_count"]) & (recent.received_at >= start)][keys].drop_duplicates()
+    cases = recent.merge(hit, on=keys)
+    code, name = units(cases, 9)
+    repeats = cases.assign(unit_code=code, unit_name=name, item_name=cases.item_code.map(items),
+                           resident_name="—", phone="—")
+
+    def item_counts(params):
+        now = between(r, params["start"], params["end"])
+        base = between(r, params["base_start"], params["base_end"])
+        code_now, code_base = units(now, params["digits"])[0], units(base, params["digits"])[0]
+        out = pd.concat([now.groupby([code_now, now.item_code]).size().rename("received"),
+                         base.groupby([code_base, base.item_code]).size().rename("base_received")], axis=1)
+        out = out.fillna(0).astype("int64").rename_axis(["unit_code", "item_code"]).reset_index()
+        return out.assign(unit_name=out.unit_code.map(names).fillna(out.unit_code),
+                          item_name=out.item_code.map(items).fillna(out.item_code))
+
+    frames = {"alert_backlog": backlog, "alert_satisfaction": satisfaction, "alert_repeats": repeats,
+              "spike": item_counts(q["spike"]), "hotspot": item_counts(q["hotspot"])}
+    return alerts.find(frames, period, latest, first, cfg)
+
+
 # benched page's script → its pandas computation; the keys are exactly registry.benched()'s files (a test
 # checks it), so a page added to the bench without its pandas way fails there, not mid-run
 PAGES = {"app.py": overview, "pages/brands.py": brands, "pages/funds.py": funds,
          "pages/satisfaction.py": satisfaction, "pages/services.py": services, "pages/records.py": records,
-         "pages/map.py": map_page, "pages/data_import.py": data_import}
+         "pages/map.py": map_page, "pages/alerts.py": alerts_page, "pages/data_import.py": data_import}

@@ -58,9 +58,11 @@ EN = {
         "within {days} days.",
     "本月 {n} 件 / 基线 {expected} 件，上限 {limit}": "{n} this month / baseline {expected}, limit {limit}",
     "“{item}”本月 {n} 件；前 {months} 个月月均 {mean} 件，按本单位其他事项本月的增减（× {factor}）"
+    "和该事项在其他乡镇街道本月的增减（× {season}）"
     "调整后基线为 {expected} 件，泊松分布上限 {limit} 件（超过它的概率不到 {alpha}），本月件数出现的概率 p = {p}。":
         "“{item}”: {n} this month; {mean} a month over the previous {months} months, {expected} after scaling by "
-        "how the unit's other items moved this month (× {factor}); the Poisson upper limit is {limit} (exceeded "
+        "how the unit's other items moved this month (× {factor}) and how the item moved in the other towns "
+        "(× {season}); the Poisson upper limit is {limit} (exceeded "
         "with probability under {alpha}), and this month's count has probability p = {p}.",
     "本月 {now} 件 / 上月 {before} 件": "{now} this month / {before} last month",
     "“{item}”本月 {now} 件，上月 {before} 件（增加 {rise}）；若两月发生率相同，"
