@@ -480,7 +480,7 @@ def _day(value) -> dt.date | None:
 
 # the rules' definitions and sentences: raise it with a change to either, and every stored month is found
 # anew when next asked (a change of config/alerts.toml or config/metrics.toml does the same by itself)
-VERSION = "2"
+VERSION = "3"
 _STORE_LOCK = threading.Lock()
 
 
@@ -532,6 +532,8 @@ def refresh(con) -> Stored | None:
         try:
             cur.execute("delete from alert_found where period in (select period from alert_run where run_key <> $k)",
                         {"k": want})
+            cur.execute("delete from alert_case where period in (select period from alert_run where run_key <> $k)",
+                        {"k": want})
             cur.execute("delete from alert_run where run_key <> $k", {"k": want})
         finally:
             cur.close()
@@ -561,12 +563,16 @@ def _store(con, period: str, want: str) -> Stored:
         "args": [json.dumps(a, ensure_ascii=False, default=_plain) for a in found["args"]],
         "drill_page": found["drill_page"], "drill_region": found["drill_region"],
         "drill_item": found["drill_item"], "p_value": found["p_value"].astype("float64")})
+    cases = case_rows(frames, found, period)
     cur = con.cursor()
     try:
         cur.begin()
         cur.execute("delete from alert_found where period = $p", {"p": period})
+        cur.execute("delete from alert_case where period = $p", {"p": period})
         cur.register("_found_rows", rows)
         cur.execute("insert into alert_found by name select * from _found_rows")
+        cur.register("_case_rows", cases)
+        cur.execute("insert into alert_case by name select * from _case_rows")
         cur.execute("insert or replace into alert_run values ($p, $k, $as_of, $at, $s, $n)",
                     {"p": period, "k": want, "as_of": as_of, "at": dt.datetime.now(),
                      "s": time.perf_counter() - started, "n": len(rows)})
@@ -577,6 +583,24 @@ def _store(con, period: str, want: str) -> Stored:
     finally:
         cur.close()
     return Stored(period, want, as_of)
+
+
+CASE_COLUMNS = ("alert_key", "period", "region_code", "record_id", "received_at", "center_name", "item_code",
+                "item_name", "resident_name", "phone", "status", "due_on")
+
+
+def case_rows(frames: dict[str, pd.DataFrame], found: pd.DataFrame, period: str) -> pd.DataFrame:
+    """The records behind each 重复诉求 and 超期积压 alert of `found`, from the rules' frames, under the
+    alert's key (alert_case's rows)."""
+    rep = frames["alert_repeats"]
+    rep = rep.assign(alert_key=[key("repeat", u, f"{h[:16]}:{i}", period)
+                                for u, h, i in zip(rep["unit_code"], rep["resident_hash"], rep["item_code"])])
+    late = frames["alert_backlog"]
+    late = late.assign(alert_key=[key("backlog", u, "", period) for u in late["unit_code"]])
+    both = pd.concat([rep, late], ignore_index=True)
+    both = both[both["alert_key"].isin(found["alert_key"])]
+    both = both.assign(period=period, region_code=both["unit_code"])
+    return both.reindex(columns=list(CASE_COLUMNS)).astype({"due_on": "datetime64[us]"})
 
 
 def _plain(value):

@@ -128,7 +128,7 @@ SCOPED_TABLES = ("centers", "service_records", "funds", "activities", "quarantin
                  "rollup_late_records")
 # Tables of regions' own rows (no center): seen only for the region codes under the scope, so a county
 # account's map receives its county's boundaries and nothing of a neighbour's, and its 预警 its towns' alerts
-REGION_TABLES = ("boundaries", "alert_found")
+REGION_TABLES = ("boundaries", "alert_found", "alert_case")
 
 
 @lru_cache(maxsize=1)

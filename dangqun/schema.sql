@@ -233,3 +233,22 @@ create table if not exists alert_run (
     seconds     double not null,       -- how long the computation took
     alerts      integer not null
 );
+
+-- grain: one row per record behind a stored 重复诉求 or 超期积压 alert (alert_found): the records the 预警
+-- page lists under the alert, stored with it so that opening one reads a few rows instead of the records.
+-- Names and phones as stored in service_records (masked). Read within the scope like alert_found.
+create table if not exists alert_case (
+    alert_key     varchar not null,
+    period        varchar not null,
+    region_code   varchar not null,   -- the alert's unit: the scope's filter
+    record_id     varchar not null,
+    received_at   timestamp,
+    center_name   varchar,
+    item_code     varchar,
+    item_name     varchar,
+    resident_name varchar,
+    phone         varchar,
+    status        varchar,
+    due_on        date,
+    primary key (alert_key, record_id)
+);

@@ -499,3 +499,25 @@ def test_rising_words_in_the_requests_text_are_the_hotspots(scratch_con):
         assert alert["p_value"] == pytest.approx(float(exact), rel=1e-9)
         assert (alert["unit_code"], alert["unit_name"], alert["period"]) == ("210681000000", "东港市", "2022-10")
         assert f"本月有诉求内容的共 {n_now} 件" in alert["explanation"]
+
+
+def test_the_records_behind_an_alert_are_stored_with_it(alerts_con, demo_raw):
+    from dangqun.views import alerts as view
+
+    stored = alerts.ensure(alerts_con, "2022-10")
+    run = lambda name, params: db.run(alerts_con, name, params, scope="210681000000")  # noqa: E731
+    found = alerts.listing(run, "210681000000", stored)
+    # the planted resident's four cases, as the records hold them
+    planted = found[found["subject"].str.startswith(A.REPEAT_HASH)].iloc[0].to_dict()
+    cases = view.cases_of(planted, run, stored)
+    r = demo_raw["service_records"]
+    mine = r[r["resident_hash"] == A.REPEAT_HASH].sort_values("received_at")
+    assert cases["record_id"].tolist() == mine["record_id"].tolist()
+    assert set(cases["resident_name"]) == {"赵*"} and set(cases["item_name"]) == {"医疗费用报销代办"}
+    # a town's backlog: its cases open past their deadline at the month's end, the longest overdue first
+    late = found[found["rule"] == "backlog"].iloc[0].to_dict()
+    cases = view.cases_of(late, run, stored)
+    want = db.run(alerts_con, "alert_backlog", {"region": regions.prefix(late["unit_code"]), "as_of": stored.as_of})
+    assert sorted(cases["record_id"]) == sorted(want["record_id"]) and len(cases) > 0
+    assert cases["workdays_overdue"].is_monotonic_decreasing
+    assert int(late["numbers"].split(" 件")[0]) == len(cases)

@@ -62,7 +62,7 @@ def con(demo_db, tmp_path_factory):
     c.close()
 
 
-def params(case: str, con) -> dict:
+def params(case: str, con, name: str = "") -> dict:
     scope, region, start, end, category, channel, child_digits = CASES[case]
     return {
         "region": region, "start": start, "end": end, "category": category, "channel": channel,
@@ -76,6 +76,12 @@ def params(case: str, con) -> dict:
         "unit_code": region, "subject": "", "status": "已核实", "note": "", "updated_by": "dg",
         "updated_at": dt.datetime(2022, 6, 1, 9),
         "run_key": con.execute("select run_key from alert_run where period = '2022-06'").fetchone()[0],
+        # alert_cases: the month's stored alert with the most records behind it (alert_key above is the
+        # written status's: a new key for each case)
+        **({"alert_key": con.execute("select alert_key from alert_case where period = '2022-06' and "
+                                     "region_code like $r || '%' group by 1 order by count(*) desc, 1 limit 1",
+                                     {"r": region}).fetchone()[0]}
+           if name == "alert_cases" else {}),
     }
 
 
@@ -92,10 +98,10 @@ def test_the_stated_key_is_unique(con, name, case):
     if key == WRITES:
         table = re.search(r"\binsert (?:or replace )?into (\w+)", db.query_sql(name)).group(1)
         before = con.execute(f"select count(*) from {table}").fetchone()[0]
-        db.run(con, name, params(case, con), scope=scope)
+        db.run(con, name, params(case, con, name), scope=scope)
         assert con.execute(f"select count(*) from {table}").fetchone()[0] == before + 1
         return
-    got = db.run(con, name, params(case, con), scope=scope)
+    got = db.run(con, name, params(case, con, name), scope=scope)
     if key == ONE_ROW:
         assert len(got) == 1
         return

@@ -22,13 +22,18 @@ PARAMS = {"region": "21", "start": dt.date(2021, 1, 1), "end": dt.date(2022, 12,
           # 预警 (queries/alert_*.sql)
           "as_of": dt.date(2022, 12, 31), "base_start": dt.date(2021, 1, 1), "base_end": dt.date(2021, 12, 31),
           "digits": 9, "window_days": 90, "min_count": 2, "period": "2022-10",
-          # alert_list: replaced by the demo's stored month and its key (stored_alerts)
-          "run_key": ""}
+          # alert_list and alert_cases: replaced by the demo's stored month, its key and an alert (stored_alerts)
+          "run_key": "", "alert_key": ""}
+STORED = ("alert_list", "alert_cases")
 
 
-def stored_alerts(con) -> dict:
-    """alert_list's parameters for the month demo.build stored (its latest), every region."""
+def stored_alerts(con, name: str = "alert_list") -> dict:
+    """alert_list's parameters for the month demo.build stored (its latest), every region; alert_cases'
+    for the stored alert with the most records behind it."""
     period, key = con.execute("select period, run_key from alert_run").fetchone()
+    if name == "alert_cases":
+        alert = con.execute("select alert_key from alert_case group by 1 order by count(*) desc, 1 limit 1").fetchone()[0]
+        return {"alert_key": alert, "run_key": key}
     return {"region": "21", "period": period, "run_key": key}
 
 
@@ -49,8 +54,8 @@ def test_every_query_with_parameters_is_covered():
 
 @pytest.mark.parametrize("name", [n for n in db.query_names() if n not in WRITES])
 def test_every_query_returns_nothing_regional_under_an_empty_scope(demo_con, regional_values, name):
-    params = stored_alerts(demo_con) if name == "alert_list" else {p: PARAMS[p] for p in db.query_params(name)}
-    if name == "alert_list":     # there is something to hide: the month's stored alerts
+    params = stored_alerts(demo_con, name) if name in STORED else {p: PARAMS[p] for p in db.query_params(name)}
+    if name in STORED:     # there is something to hide: the month's stored alerts, an alert's records
         assert len(db.run(demo_con, name, params)) > 0
     out = db.run(demo_con, name, params, scope=EMPTY_SCOPE)
     if name in NOT_REGIONAL:
@@ -76,6 +81,12 @@ def test_stored_alerts_are_read_within_the_scope(demo_con):
                                                                 "alert_key"])
     # the province's own 热点 is the administrators': a county account reads its own (dangqun.alerts.listing)
     assert "hotspot" in set(everything["rule"]) and "hotspot" not in set(county["rule"])
+    # an alert's records: to an account whose scope holds its town, not to another county's
+    params = stored_alerts(demo_con, "alert_cases")
+    town = params["alert_key"].split("|")[1]
+    assert len(db.run(demo_con, "alert_cases", params, scope=town[:6] + "000000")) > 0
+    other = "211324000000" if not town.startswith("211324") else "210681000000"
+    assert db.run(demo_con, "alert_cases", params, scope=other).empty
 
 
 @pytest.mark.parametrize("name", ["kpi_summary", "monthly_trend", "funds_by_source", "brand_scorecard",

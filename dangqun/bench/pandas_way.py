@@ -24,7 +24,7 @@ def load(con) -> dict[str, pd.DataFrame]:
     activities, regions, catalog and import_log, loaded once."""
     d = {t: con.execute(f"select * from {t}").df()
          for t in ("centers", "funds", "activities", "regions", "catalog", "import_log")}
-    r = con.execute(f"select {RECORD_COLUMNS} from service_records").df()
+    r = _fetch_in_chunks(con, f"select {RECORD_COLUMNS} from service_records")
     # columns added in place (no merge, no assign): at 20 million rows every copy is gigabytes
     centers = d["centers"].set_index("center_id")
     for col in ("region_code", "center_name", "center_type"):
@@ -48,6 +48,16 @@ def load(con) -> dict[str, pd.DataFrame]:
     d["funds"] = d["funds"].merge(d["centers"][["center_id", "region_code"]], on="center_id")
     d["activities"] = d["activities"].merge(d["centers"][["center_id", "region_code"]], on="center_id")
     return d
+
+
+def _fetch_in_chunks(con, sql: str) -> pd.DataFrame:
+    """The query's frame, converted a chunk at a time: converting 20 million records at once peaked at
+    about four times the frame (over 24 GB), in chunks at little more than the frame."""
+    cur = con.execute(sql)
+    parts = []
+    while len(part := cur.fetch_df_chunk(100)):
+        parts.append(part)
+    return pd.concat(parts, ignore_index=True)
 
 
 # ── the shared filters ──────────────────────────────────────────────────────────────────────────
@@ -249,29 +259,33 @@ def alerts_page(d, p, before, child_digits):
 
     cfg = alerts.load_config()
     r = d["records"]
-    r = r[r.region_code.str.startswith(p["region"])]
-    latest, first = r.received_at.max().date(), r.received_at.min().date()
+    mine = r.region_code.str.startswith(p["region"])
+    latest, first = r.received_at[mine].max().date(), r.received_at[mine].min().date()
     period = alerts.period_of(p["end"])
     q = alerts.query_params(p["region"].ljust(12, "0"), period, latest, cfg)
     names = d["regions"].set_index("region_code").region_name
     items = d["catalog"].set_index("item_code").item_name
 
+    def rows(keep, cols):
+        # only the rows and columns a rule reads: a copy of all 20M records would not fit in memory
+        return r.loc[mine & keep, ["received_at", "region_code", *cols]]
+
+    def received(start, end):
+        return (r.received_at >= pd.Timestamp(start)) & (r.received_at < pd.Timestamp(end) + pd.Timedelta(days=1))
+
     def units(frame, digits):
         code = frame.region_code.str[:digits].str.pad(12, side="right", fillchar="0")
         return code, code.map(names).fillna(code)
 
-    def between(frame, start, end):
-        return frame[(frame.received_at >= pd.Timestamp(start)) & (frame.received_at < pd.Timestamp(end) + pd.Timedelta(days=1))]
-
     as_of = pd.Timestamp(q["alert_backlog"]["as_of"])
-    late = r[(r.received_at < as_of + pd.Timedelta(days=1)) & (r.due < as_of)
-             & (r.is_open | (r.closed & (r.closed_at.dt.normalize() > as_of)))]
+    late = rows((r.received_at < as_of + pd.Timedelta(days=1)) & (r.due < as_of)
+                & (r.is_open | (r.closed & (r.closed_at.dt.normalize() > as_of))),
+                ["record_id", "center_name", "item_code", "due_on", "status"])
     code, name = units(late, 9)
     backlog = late.assign(unit_code=code, unit_name=name)
 
-    sat = q["alert_satisfaction"]
-    now, base = between(r, sat["start"], sat["end"]), between(r, sat["base_start"], sat["base_end"])
-    cols = ["valid", "satisfied", "basic"]
+    sat, cols = q["alert_satisfaction"], ["valid", "satisfied", "basic"]
+    now, base = rows(received(sat["start"], sat["end"]), cols), rows(received(sat["base_start"], sat["base_end"]), cols)
     month = now.groupby(units(now, 9)[0])[cols].sum()
     past = base.groupby(units(base, 9)[0])[cols].sum().add_prefix("base_")
     satisfaction = month.join(past, how="left").fillna(0).rename_axis("unit_code").reset_index()
@@ -279,8 +293,9 @@ def alerts_page(d, p, before, child_digits):
 
     rep = q["alert_repeats"]
     start = pd.Timestamp(rep["start"])
-    recent = between(r, start - pd.Timedelta(days=rep["window_days"] - 1), rep["end"])
-    recent = recent[recent.resident_hash.notna()].assign(town=lambda x: x.region_code.str[:9])
+    recent = rows(received(start - pd.Timedelta(days=rep["window_days"] - 1), rep["end"]) & r.resident_hash.notna(),
+                  ["resident_hash", "item_code", "record_id", "center_name", "status"])
+    recent = recent.assign(town=recent.region_code.str[:9])
     keys = ["resident_hash", "item_code", "town"]
     g = recent.groupby(keys).received_at
     recent = recent[(g.transform("size") >= rep["min_count"]) & (g.transform("max") >= start)]
@@ -294,8 +309,8 @@ def alerts_page(d, p, before, child_digits):
                            resident_name="—", phone="—")
 
     def item_counts(params):
-        now = between(r, params["start"], params["end"])
-        base = between(r, params["base_start"], params["base_end"])
+        now = rows(received(params["start"], params["end"]), ["item_code"])
+        base = rows(received(params["base_start"], params["base_end"]), ["item_code"])
         code_now, code_base = units(now, params["digits"])[0], units(base, params["digits"])[0]
         out = pd.concat([now.groupby([code_now, now.item_code]).size().rename("received"),
                          base.groupby([code_base, base.item_code]).size().rename("base_received")], axis=1)

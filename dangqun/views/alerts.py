@@ -8,7 +8,7 @@ import datetime as dt
 
 import pandas as pd
 
-from dangqun import alerts, filters, metrics, periods, regions
+from dangqun import alerts, filters, metrics, periods
 from dangqun.i18n import t
 
 # alert column → header (an i18n key), in the order the table shows them
@@ -81,20 +81,17 @@ def option_label(row: dict, lang: str = "zh") -> str:
 
 
 def cases_of(alert: dict, run, stored: alerts.Stored) -> pd.DataFrame:
-    """The records behind a 重复诉求 or 超期积压 alert (masked as stored), asked through `run` (ui.query) for
-    the alert's town only; empty for the other rules, whose records the drill opens in 明细查询."""
-    town = regions.prefix(alert["unit_code"])
+    """The records behind a 重复诉求 or 超期积压 alert (masked as stored), stored with it (alert_cases, through
+    `run`, ui.query); for 超期积压 the working days overdue, longest first. Empty for the other rules,
+    whose records the drill opens in 明细查询."""
+    if alert["rule"] not in ("repeat", "backlog"):
+        return pd.DataFrame(columns=list(CASE_COLUMNS))
+    cases = run("alert_cases", {"alert_key": alert["alert_key"], "run_key": stored.key})
     if alert["rule"] == "repeat":
-        params = alerts.query_params(alert["unit_code"], alert["period"], stored.as_of)["alert_repeats"]
-        cases = run("alert_repeats", params)
-        resident, item = alert["subject"].split(":", 1)
-        mine = cases[cases["resident_hash"].str.startswith(resident) & (cases["item_code"] == item)
-                     & (cases["unit_code"] == alert["unit_code"])]
-        return mine.reset_index(drop=True)
-    if alert["rule"] == "backlog":
-        aged = alerts.backlog_cases(run("alert_backlog", {"region": town, "as_of": stored.as_of}), stored.as_of)
-        return aged.sort_values("workdays_overdue", ascending=False, kind="stable").reset_index(drop=True)
-    return pd.DataFrame(columns=list(CASE_COLUMNS))
+        return cases.drop(columns=["item_code", "due_on"])
+    aged = alerts.backlog_cases(cases.drop(columns=["item_code", "item_name", "resident_name", "phone"]),
+                                stored.as_of)
+    return aged.sort_values("workdays_overdue", ascending=False, kind="stable").reset_index(drop=True)
 
 
 def drill_filters(f: filters.Filters, alert: dict, index: filters.RegionIndex, latest: dt.date) -> filters.Filters:
