@@ -38,7 +38,9 @@ st.markdown(markup.md(alert["explanation"]))
 
 cases = view.cases_of(alert, ui.query, stored)
 if len(cases):
-    ui.table(view.labelled(cases, lang, view.CASE_COLUMNS), fr.t("预警涉及的记录"), "alert_cases", fr)
+    ui.table(view.labelled(cases, lang, view.CASE_COLUMNS), fr.t("预警涉及的记录"), "alert_cases", fr,
+             column_config={fr.t("受理时间"): st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
+                            fr.t("截止日期"): st.column_config.DateColumn(format="YYYY-MM-DD")})
 
 target = {"pages/records.py": "在明细查询中查看记录", "pages/services.py": "在服务办理中查看超期件",
           "pages/satisfaction.py": "在满意度与考核中查看"}[alert["drill_page"]]
