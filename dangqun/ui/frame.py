@@ -72,7 +72,11 @@ header[data-testid="stHeader"], [data-testid="stSidebar"], [data-testid="stSideb
 .stApp .stMarkdown p, .stApp a p { color: #B8C2D0; font-size: 2.2vh; }
 .st-key-screen_cards { display: grid; grid-auto-flow: column; grid-auto-columns: minmax(0, 1fr); gap: 1.2vw; }
 .st-key-screen_cards [data-testid="stMetric"] { background: #13203A; border-color: #24344F; padding: 1.6vh 1vw; }
+/* every card as tall as the tallest (a wrapped label makes one taller) */
+.st-key-screen_cards > div, .st-key-screen_cards [data-testid="stMetric"] { height: 100%; }
 .st-key-screen_cards [data-testid="stMetricLabel"] p { font-size: 2.4vh; color: #B8C2D0; }
+/* a long label (English "On-time closure rate") wraps instead of ending in an ellipsis */
+.st-key-screen_cards [data-testid="stMetricLabel"] * { white-space: normal; overflow: visible; text-overflow: clip; }
 .st-key-screen_cards [data-testid="stMetricValue"], .st-key-screen_cards [data-testid="stMetricValue"] * {
   font-size: 6vh; color: #FFFFFF; line-height: 1.2; }
 .st-key-screen_cards [data-testid="stMetricDelta"], .st-key-screen_cards [data-testid="stMetricDelta"] * {
