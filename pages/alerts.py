@@ -11,10 +11,9 @@ stored, found = ui.alerts_of(fr.region, period, lang)
 town = alerts.town_of(fr.region)
 st.caption(view.caption(period, stored.as_of, len(found), lang,
                         town=fr.ctx.index.name(town) if town != fr.region else None))
-cards = view.rule_counts(found)
-for col, (rule, name, n, waiting) in zip(st.columns(len(cards)), cards):
-    col.metric(fr.t(name), metrics.fmt_int(n), border=True,
-               help=fr.t("其中待处理 {n} 条", n=metrics.fmt_int(waiting)))
+row = ui.card_row(len(alerts.RULES))
+for rule, name, n, waiting in view.rule_counts(found):
+    ui.card(row, fr.t(name), metrics.fmt_int(n), help=fr.t("其中待处理 {n} 条", n=metrics.fmt_int(waiting)))
 
 left, right = st.columns(2)
 rules = left.multiselect(fr.t("规则"), list(alerts.RULES.values()), key="alert_rules",

@@ -43,12 +43,18 @@ class Frame:
 # Shared by every page. KPI cards (card_row) in a grid: st.columns stacks its columns one under another
 # on a phone, which reads cards column by column; the grid keeps reading order at any width.
 STYLE = """<style>
-.st-key-cards4, .st-key-cards5 { display: grid; gap: 0.75rem; }
+.st-key-cards4, .st-key-cards5, .st-key-cards6 { display: grid; gap: 0.75rem; }
 .st-key-cards4 { grid-template-columns: repeat(4, minmax(0, 1fr)); }
 .st-key-cards5 { grid-template-columns: repeat(5, minmax(0, 1fr)); }
+.st-key-cards6 { grid-template-columns: repeat(6, minmax(0, 1fr)); }
+/* a row's cards as tall as its tallest (a target line or a wrapped label makes one taller) */
+:is(.st-key-cards4, .st-key-cards5, .st-key-cards6) > * { align-self: stretch; height: auto; }
+:is(.st-key-cards4, .st-key-cards5, .st-key-cards6) > * > [data-testid="stVerticalBlock"] { height: 100%; }
 @media (max-width: 640px) {
-  .st-key-cards4, .st-key-cards5 { grid-template-columns: repeat(2, minmax(0, 1fr)); }
+  .st-key-cards4, .st-key-cards5, .st-key-cards6 { grid-template-columns: repeat(2, minmax(0, 1fr)); }
 }
+/* a card's long label (English "Below the yellow-list line") wraps instead of ending in an ellipsis */
+[data-testid="stMetricLabel"] * { white-space: normal !important; overflow: visible; text-overflow: clip; }
 </style>"""
 
 # Streamlit's download button says "Failed to generate file for download" (English, under the button,
@@ -76,7 +82,7 @@ header[data-testid="stHeader"], [data-testid="stSidebar"], [data-testid="stSideb
 .st-key-screen_cards > div, .st-key-screen_cards [data-testid="stMetric"] { height: 100%; }
 .st-key-screen_cards [data-testid="stMetricLabel"] p { font-size: 2.4vh; color: #B8C2D0; }
 /* a long label (English "On-time closure rate") wraps instead of ending in an ellipsis */
-.st-key-screen_cards [data-testid="stMetricLabel"] * { white-space: normal; overflow: visible; text-overflow: clip; }
+.st-key-screen_cards [data-testid="stMetricLabel"] * { white-space: normal !important; overflow: visible; text-overflow: clip; }
 .st-key-screen_cards [data-testid="stMetricValue"], .st-key-screen_cards [data-testid="stMetricValue"] * {
   font-size: 6vh; color: #FFFFFF; line-height: 1.2; }
 .st-key-screen_cards [data-testid="stMetricDelta"], .st-key-screen_cards [data-testid="stMetricDelta"] * {

@@ -55,7 +55,7 @@ def open_records(center_id: str) -> None:
 
 
 def card_row(per_row: int = 4):
-    """The container a page's KPI cards go in (`row.metric(...)`): `per_row` (4 or 5) a row, two a row
+    """The container a page's KPI cards go in (`row.metric(...)`): `per_row` (4, 5 or 6) a row, two a row
     on a phone, in reading order (frame's STYLE); one per page."""
     return st.container(key=f"cards{per_row}")
 
