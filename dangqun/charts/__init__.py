@@ -33,7 +33,9 @@ TEMPLATE = go.layout.Template(layout=dict(
     font=dict(family=FONT, size=13),
     colorway=list(PALETTE),
     margin=dict(l=10, r=10, t=50, b=10),
-    legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="right", x=1),
+    # at the figure's foot (Plotly makes room for it): above the plot, beside the title, it ran into the
+    # title on a phone, where its entries wrap onto a second line
+    legend=dict(orientation="h", yref="container", y=0, yanchor="bottom", xanchor="left", x=0),
     hoverlabel=dict(font=dict(family=FONT)),
     plot_bgcolor="white",
     separators=".,",
