@@ -44,3 +44,9 @@ def test_is_workday_outside_known_years_falls_back_to_weekdays():
 ])
 def test_workdays_between(start, end, n):
     assert workdays.workdays_between_many(np.datetime64(start, "D"), np.datetime64(end, "D")) == n
+
+
+def test_the_whole_calendar_is_chinese_calendars_day_by_day():
+    days, cum, work = workdays._calendar()
+    assert work.tolist() == [workdays.is_workday(d.item()) for d in days]
+    assert cum[-1] == sum(work)
