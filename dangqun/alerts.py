@@ -2,8 +2,9 @@
 its unit, its numbers and a sentence stating the test that flagged it; and the status officials keep on
 each (待处理 → 已核实 / 已处理, with a note), stored under the alert's key so it survives recomputation.
 
-The rules read the frames of five named queries (queries/alert_*.sql), asked by the page through the
-account's scoped cache and by `dangqun alerts` through the scoped runner; thresholds are in
+The rules read the frames of five named queries (queries/alert_*.sql). ensure() runs them once per month
+and data version for the whole province and stores what they find (alert_found, alert_case); the pages,
+the 通报 and `dangqun alerts` read it back under the account's scope (listing). Thresholds are in
 config/alerts.toml, the 黄榜 line in config/metrics.toml. Units are towns (乡镇街道), except 热点, whose
 unit is the region looked at as a whole: its rising 事项, or where 诉求内容 was imported its rising words
 (dangqun.keywords). Runs without Streamlit."""
@@ -530,10 +531,9 @@ def refresh(con) -> Stored | None:
     with _STORE_LOCK:
         cur = con.cursor()
         try:
-            cur.execute("delete from alert_found where period in (select period from alert_run where run_key <> $k)",
-                        {"k": want})
-            cur.execute("delete from alert_case where period in (select period from alert_run where run_key <> $k)",
-                        {"k": want})
+            for table in ("alert_found", "alert_case"):
+                cur.execute(f"delete from {table} where period in (select period from alert_run where run_key <> $k)",
+                            {"k": want})
             cur.execute("delete from alert_run where run_key <> $k", {"k": want})
         finally:
             cur.close()
@@ -555,14 +555,10 @@ def _store(con, period: str, want: str) -> Stored:
     frames, latest, first = gather(lambda name, params: db.run(con, name, params), regions.PROVINCE, period)
     found = find(frames, period, latest, first)
     as_of = as_of_day(period, latest)
-    rows = pd.DataFrame({
-        "alert_key": found["alert_key"], "period": found["period"], "rule": found["rule"],
-        "severity": found["severity"], "region_code": found["unit_code"], "unit_name": found["unit_name"],
-        "subject": found["subject"], "subject_name": found["subject_name"],
-        "numbers_text": found["numbers_text"], "explanation_text": found["explanation_text"],
-        "args": [json.dumps(a, ensure_ascii=False, default=_plain) for a in found["args"]],
-        "drill_page": found["drill_page"], "drill_region": found["drill_region"],
-        "drill_item": found["drill_item"], "p_value": found["p_value"].astype("float64")})
+    # the sentences are stored as templates and values: rule_name, numbers and explanation are read anew
+    rows = found.rename(columns={"unit_code": "region_code"}).assign(
+        args=[json.dumps(a, ensure_ascii=False, default=_plain) for a in found["args"]],
+        p_value=found["p_value"].astype("float64"))
     cases = case_rows(frames, found, period)
     cur = con.cursor()
     try:
@@ -570,7 +566,8 @@ def _store(con, period: str, want: str) -> Stored:
         cur.execute("delete from alert_found where period = $p", {"p": period})
         cur.execute("delete from alert_case where period = $p", {"p": period})
         cur.register("_found_rows", rows)
-        cur.execute("insert into alert_found by name select * from _found_rows")
+        cur.execute("insert into alert_found by name "
+                    "select * exclude (rule_name, numbers, explanation) from _found_rows")
         cur.register("_case_rows", cases)
         cur.execute("insert into alert_case by name select * from _case_rows")
         cur.execute("insert or replace into alert_run values ($p, $k, $as_of, $at, $s, $n)",
@@ -585,8 +582,9 @@ def _store(con, period: str, want: str) -> Stored:
     return Stored(period, want, as_of)
 
 
-CASE_COLUMNS = ("alert_key", "period", "region_code", "record_id", "received_at", "center_name", "item_code",
-                "item_name", "resident_name", "phone", "status", "due_on")
+# alert_case's columns (views.alerts.CASE_COLUMNS are the headers the page shows them under)
+STORED_CASE_COLUMNS = ("alert_key", "period", "region_code", "record_id", "received_at", "center_name",
+                       "item_code", "item_name", "resident_name", "phone", "status", "due_on")
 
 
 def case_rows(frames: dict[str, pd.DataFrame], found: pd.DataFrame, period: str) -> pd.DataFrame:
@@ -600,7 +598,7 @@ def case_rows(frames: dict[str, pd.DataFrame], found: pd.DataFrame, period: str)
     both = pd.concat([rep, late], ignore_index=True)
     both = both[both["alert_key"].isin(found["alert_key"])]
     both = both.assign(period=period, region_code=both["unit_code"])
-    return both.reindex(columns=list(CASE_COLUMNS)).astype({"due_on": "datetime64[us]"})
+    return both.reindex(columns=list(STORED_CASE_COLUMNS)).astype({"due_on": "datetime64[us]"})
 
 
 def _plain(value):

@@ -1,8 +1,9 @@
 """地图: the units one level below the region coloured by a metric; below a county the centers as points."""
 import streamlit as st
 
-from dangqun import filters, metrics, ui
+from dangqun import alerts, filters, metrics, ui
 from dangqun.charts import map as charts
+from dangqun.views import alerts as alerts_view
 from dangqun.views import map as view
 
 fr = ui.frame("地图")
@@ -14,7 +15,9 @@ choice = st.pills(fr.t("着色指标"), view.offered(fr.region), default=view.DE
                   format_func=lambda k: fr.t(view.METRICS[k].label))
 m = view.metric(choice, fr.region)
 
-found = ui.alerts_of(fr.region, view.alerts_month(params))[1] if m.alerts else None
+# the 预警 page's month and alerts, counted per unit (no statuses: the map shows counts only)
+month = alerts_view.period_for(fr.filters)
+found = alerts.listing(ui.query, fr.region, ui.alert_store(month)) if m.alerts else None
 units, centers, unplaced = view.gather(ui.query, params, fr.region, m, found)
 shapes = ui.region_shapes(fr.region)
 
@@ -24,7 +27,7 @@ if units.empty and not shapes.units and (centers is None or centers.empty):
 
 label = fr.t(m.label)
 if m.alerts:        # the alerts are of one month, the period's last (as on the 预警 page)
-    label = fr.t("{month} {metric}", metric=label, month=view.alerts_month(params))
+    label = fr.t("{month} {metric}", metric=label, month=month)
 title = fr.t("{metric}（按下级单位，点击进入）", metric=label) if centers is None else \
     fr.t("{metric}（各中心，点击查看明细）", metric=label)
 fig = charts.map_figure(units, shapes, m, fr.lang, centers=centers, title=title)

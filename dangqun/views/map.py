@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dangqun import alerts, filters, metrics, regions
+from dangqun import filters, metrics, regions
 
 
 @dataclass(frozen=True)
@@ -99,7 +99,7 @@ def gather(query, params: dict, region: str, m: Metric, found: pd.DataFrame | No
     """What a map of `region` coloured by `m` draws, asked through `query` (ui.query): (units, centers,
     unplaced) — the child units' values(); below a county also the centers with a position and their
     values (points) and those without one, else None for both. `found`: the alerts of the 预警 metric
-    (alerts.listing of the month alerts_month names), needed only for it."""
+    (alerts.listing of the 预警 page's month, views.alerts.period_for), needed only for it."""
     child_digits = filters.child_digits(region)
 
     def units_at(digits):
@@ -113,11 +113,6 @@ def gather(query, params: dict, region: str, m: Metric, found: pd.DataFrame | No
     per_center = units if child_digits == 0 else units_at(0)   # below a village the units are its centers
     centers, unplaced = points(query("center_positions", {"region": params["region"]}), per_center)
     return units, centers, unplaced
-
-
-def alerts_month(params: dict) -> str:
-    """The month the 预警 metric counts: the period's last, as the 预警 page takes it."""
-    return alerts.period_of(params["end"])
 
 
 def draws_points(region: str) -> bool:
