@@ -207,3 +207,28 @@ def test_targets_are_dotted_lines_where_the_chart_draws_their_metric(monkeypatch
     # in English
     fig = overview_charts.unit_ranking(units, "en", yellow_below=0.7)
     assert [a.text for a in fig.layout.annotations] == ["Target: Composite score ≥ 90 pts"]
+
+
+def _legend(fig) -> dict:
+    """The legend's settings as drawn: the dashboard look's, overridden by the figure's own."""
+    return {**fig.layout.template.layout.legend.to_plotly_json(), **fig.layout.legend.to_plotly_json()}
+
+
+def test_a_legend_stays_inside_its_figure():
+    """The look puts legends at the figure's foot (yref "container"): a chart of its own setting y below 0
+    on top of it drew its legend outside the figure, and the brand radar lost its names."""
+    from dangqun.views import brands
+
+    df = pd.DataFrame({"center_id": ["A", "B"], "brand_name": ["甲", "乙"], "region_name": ["东港市", "凤城市"],
+                       "received": [100, 50], "activities": [3, 4], "volunteer_hours": [10.0, 20.0],
+                       "satisfied_weighted": [8.0, 6.0], "valid": [10, 10], "satisfaction_rate": [0.8, 0.6],
+                       "composite_score": [80.0, 60.0], "funds_wan": [10.0, 30.0]})
+    cols = [c for c, _ in brands.INDICATORS]
+    trend = metrics.add_rates(pd.DataFrame({
+        "month": pd.to_datetime(["2022-01-01", "2022-02-01"]), "valid": [10, 20], "contacted": [9, 20],
+        "solved": [5, 18], "satisfied": [4, 15], "basic": [2, 3]}))
+    for fig in (brand_charts.radar(df, brands.normalise(df, cols), ["A", "B"]),
+                satisfaction_charts.rates_trend(trend, "zh", yellow_below=0.6)):
+        legend = _legend(fig)
+        assert fig.layout.showlegend is not False
+        assert legend.get("yref") != "container" or 0 <= legend["y"] <= 1, legend

@@ -109,9 +109,7 @@ def radar(df, normalised, picked, lang: str = "zh") -> go.Figure:
             fill="toself", opacity=0.55, line=dict(color=PALETTE[i % len(PALETTE)]),
             customdata=raw + raw[:1], hovertemplate="%{theta}：%{customdata}<extra>" + plain(row["brand_name"]) + "</extra>",
         )
-    # the legend under the circle and room at the sides: on a phone the names would cover the title
-    # and the labels at 0° and 180° would be cut off
-    fig.update_layout(polar=dict(radialaxis=dict(range=[0, 1], tickvals=[0, 0.5, 1])),
-                      legend=dict(orientation="h", x=0, xanchor="left", y=-0.08, yanchor="top"),
-                      margin=dict(l=45, r=45))
+    # room at the sides: on a phone the labels at 0° and 180° would be cut off (the legend sits under the
+    # circle, where every chart's does: charts.TEMPLATE)
+    fig.update_layout(polar=dict(radialaxis=dict(range=[0, 1], tickvals=[0, 0.5, 1])), margin=dict(l=45, r=45))
     return style(fig, t("品牌对比（归一化指标）", lang), height=500)
