@@ -1,12 +1,15 @@
 """The audit trail (等保): who logged in, viewed, downloaded, imported or changed an account, when,
-and with what result. One table, audit_log (dangqun/schema.sql), only ever appended to: nothing in
-the application deletes or updates its rows (kept at least 180 days; see README 部署与安全)."""
+and with what result. One table, audit_log of the operational store (dangqun.state), only ever appended
+to: nothing in the application deletes or updates its rows (kept at least 180 days; see README 部署与安全).
+Every function takes the store (a dangqun.state.Store)."""
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
 
-from dangqun import db
+import sqlalchemy as sa
+
+from dangqun.state import audit_log
 
 # action → its label on the audit page
 ACTIONS = {
@@ -27,10 +30,10 @@ ACTIONS = {
 LIMITS = {"user_name": 64, "target": 200, "detail": 2000, "result": 64}
 
 
-def record(con, user: str, action: str, target: str = "", detail: str = "", result: str = "ok",
+def record(store, user: str, action: str, target: str = "", detail: str = "", result: str = "ok",
            at: dt.datetime | None = None) -> None:
     """Append one row on a cursor of its own (autocommitted, outside any caller's transaction)."""
-    record_rows(con, [row(user, action, target, detail, result, at)])
+    record_rows(store, [row(user, action, target, detail, result, at)])
 
 
 def row(user: str, action: str, target: str = "", detail: str = "", result: str = "ok",
@@ -44,31 +47,53 @@ def row(user: str, action: str, target: str = "", detail: str = "", result: str 
     return params
 
 
-def record_rows(con, rows: list[dict]) -> None:
-    """Append rows (from `row`) in one transaction on a cursor of its own: a failed login and the
-    lockout it causes are stored together or not at all."""
-    cur = con.cursor()
-    try:
-        cur.begin()
-        try:
-            for params in rows:
-                cur.execute(db.query_sql("audit_record"), params)
-        except BaseException:
-            cur.rollback()
-            raise
-        cur.commit()
-    finally:
-        cur.close()
+def record_rows(store, rows: list[dict], conn=None) -> None:
+    """Append rows (from `row`) in one transaction: a failed login and the lockout it causes are stored
+    together or not at all. `conn`: a transaction of the caller's (dangqun.state.Store.writing) to write
+    in instead of a new one."""
+    if conn is not None:
+        conn.execute(sa.insert(audit_log), rows)
+        return
+    with store.writing() as conn:
+        conn.execute(sa.insert(audit_log), rows)
 
 
-def record_import(con, user: str, report) -> None:
+def users(store):
+    """审计日志's user filter: every user name in the trail with its row count."""
+    import pandas as pd
+
+    with store.reading() as conn:
+        got = conn.execute(sa.select(audit_log.c.user_name, sa.func.count().label("audit_rows"))
+                           .group_by(audit_log.c.user_name).order_by(audit_log.c.user_name)).all()
+    return pd.DataFrame(got, columns=["user_name", "audit_rows"])
+
+
+def page(store, user_name: str, action: str, start: dt.date, end: dt.date, limit: int):
+    """审计日志: the rows of the days start..end (both included), newest first, for one user and one action
+    when given ('' for all); at most `limit` rows."""
+    import pandas as pd
+
+    q = (sa.select(audit_log)
+         .where(audit_log.c.logged_at >= dt.datetime.combine(start, dt.time()),
+                audit_log.c.logged_at < dt.datetime.combine(end + dt.timedelta(days=1), dt.time()))
+         .order_by(audit_log.c.logged_at.desc(), audit_log.c.audit_id.desc()).limit(limit))
+    if user_name:
+        q = q.where(audit_log.c.user_name == user_name)
+    if action:
+        q = q.where(audit_log.c.action == action)
+    with store.reading() as conn:
+        got = conn.execute(q).all()
+    return pd.DataFrame(got, columns=[c.name for c in audit_log.columns])
+
+
+def record_import(store, user: str, report) -> None:
     """One import row per file (an ingest.Report): its counts, or why it was rejected."""
     detail = (report.message if report.rejected else
               f"读取 {report.rows_read}，新增 {report.imported}，更新 {report.updated}，"
               f"重复 {report.duplicates}，隔离 {report.quarantined}"
               + (f"，跳过 {report.skipped}；{report.mapping}" if getattr(report, "mapping", None) else ""))
     # the file's own name: a page upload's path is a temporary directory of no interest
-    record(con, user, "import", target=Path(report.file).name, detail=detail,
+    record(store, user, "import", target=Path(report.file).name, detail=detail,
            result="rejected" if report.rejected else "ok")
 
 

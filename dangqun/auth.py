@@ -1,18 +1,20 @@
-"""Accounts, passwords, login, lockout and the region scope of an account (issue 4).
+"""Accounts, passwords, login, lockout and the region scope of an account.
 
-Accounts live in a TOML file (config/users.toml, or $DANGQUN_USERS), never in the database, so a
-database copied to another machine carries no passwords. Passwords are argon2 hashes. Every login
-attempt is written to the audit log (dangqun.audit), and the lockout is derived from it, so it holds
-across sessions and restarts. Streamlit-free: dangqun.ui draws the form and calls `login`.
+Accounts live in the operational store (dangqun.state), never in the analytics database, so a data file
+copied to another machine carries no passwords; the command line (`dangqun user …`) and the 账号管理 page
+change them while the dashboard runs, and every server process sees a change at its next run. Passwords are
+argon2 hashes. Every login attempt is written to the audit log (dangqun.audit), and the lockout is derived
+from it, so it holds across sessions, processes and restarts. An installation of an older release kept its
+accounts in a TOML file (config/users.toml, or $DANGQUN_USERS): the store takes them over once
+(`load_accounts`), and the file is not read after that (README 账号管理). Streamlit-free: dangqun.ui draws the
+form and calls `login`.
 """
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import datetime as dt
 import os
 import re
-import threading
 import tomllib
 from pathlib import Path
 from typing import Mapping
@@ -20,7 +22,10 @@ from typing import Mapping
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+import sqlalchemy as sa
+
 from dangqun import audit, db, regions
+from dangqun.state import accounts as accounts_table, audit_log, login_guard
 
 DEFAULT_USERS = db.ROOT / "config" / "users.toml"
 ROLES = ("admin", "city", "county", "town")
@@ -29,6 +34,12 @@ ROLE_LABELS = {"admin": "管理员", "city": "市级", "county": "县级", "town
 NAME_RE = re.compile(r"[A-Za-z0-9_.\-]{1,32}")
 MAX_PASSWORD = 256            # longer input is refused before hashing (argon2 of megabytes is slow)
 MIN_PASSWORD = 8
+# 等保 level 3 asks for complex passwords: at least MIN_PASSWORD characters of at least three of these four
+# classes (README 账号管理)
+PASSWORD_CLASSES = (("大写字母", re.compile(r"[A-Z]")), ("小写字母", re.compile(r"[a-z]")),
+                    ("数字", re.compile(r"[0-9]")), ("符号", re.compile(r"[^A-Za-z0-9]")))
+MIN_CLASSES = 3
+PASSWORD_RULE = "至少 8 个字符，含大写字母、小写字母、数字、符号中的至少 3 类"
 
 LOCK_FAILURES = 5
 LOCK_TIME = dt.timedelta(minutes=15)
@@ -36,7 +47,7 @@ LOCK_TIME = dt.timedelta(minutes=15)
 IDLE_TIME = dt.timedelta(seconds=int(os.environ.get("DANGQUN_IDLE_SECONDS") or 30 * 60))
 SESSION_MAX_AGE = dt.timedelta(hours=12)    # a login ends after this long even when in use
 
-# Demo accounts: `python -m dangqun demo` writes them into the accounts file marked demo = true, and
+# Demo accounts: `python -m dangqun demo` writes them into the operational store marked demo, and
 # they log in only while the database is the demo (meta 'demo' = 'true', set by dangqun.demo.build),
 # so an install that switches to real data has no default password.
 DEMO_PASSWORD = "demo2022"
@@ -66,6 +77,7 @@ class Account:
     password_hash: str
     disabled: bool = False
     demo: bool = False
+    must_change: bool = False     # the password was set by an administrator: the official chooses a new one
 
     @property
     def scope(self) -> str | None:
@@ -82,16 +94,17 @@ def now() -> dt.datetime:
     return dt.datetime.now()
 
 
-# ── the accounts file ────────────────────────────────────────────────────────────────────────
+# ── the accounts ─────────────────────────────────────────────────────────────────────────────
 
 def users_path(path: str | os.PathLike | None = None) -> Path:
+    """The accounts file of an older release (imported once by load_accounts)."""
     if path:
         return Path(path)
     return Path(os.environ["DANGQUN_USERS"]) if os.environ.get("DANGQUN_USERS") else DEFAULT_USERS
 
 
-def load_accounts(path: str | os.PathLike | None = None) -> dict[str, Account]:
-    """name → Account; {} when the file does not exist."""
+def read_users_file(path: str | os.PathLike | None = None) -> dict[str, Account]:
+    """name → Account of an older release's accounts file; {} when there is none."""
     path = users_path(path)
     if not path.exists():
         return {}
@@ -101,34 +114,63 @@ def load_accounts(path: str | os.PathLike | None = None) -> dict[str, Account]:
             for name, entry in data.get("users", {}).items()}
 
 
-def save_accounts(accounts: Mapping[str, Account], path: str | os.PathLike | None = None) -> None:
-    """Rewrite the file whole (readable by its owner only), through a temporary file so a reader never
-    sees half of it."""
-    path = users_path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    lines = ["# 党群服务数据看板 accounts: edit with `python -m dangqun user …`, not by hand.", ""]
-    for acc in accounts.values():
-        lines.append(f"[users.{_toml_str(acc.name)}]")
-        for f in dataclasses.fields(Account):
-            value = getattr(acc, f.name)
-            if f.name != "name":
-                lines.append(f"{f.name} = {_toml_value(value)}")
-        lines.append("")
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text("\n".join(lines), encoding="utf-8")
-    os.chmod(tmp, 0o600)
-    os.replace(tmp, path)
+USERS_FILE_KEY = "users_file_imported"
 
 
-def _toml_str(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+def import_users_file(store, path: str | os.PathLike | None = None, by: str = "upgrade") -> list[str]:
+    """Take over an older release's accounts file, once per store: the accounts the store lacks are
+    added (an account of the same name in the store wins), each with an audit row; after that the file is
+    not read again, whatever it holds. Returns the names added."""
+    if store.get_meta(USERS_FILE_KEY) is not None:
+        return []
+    file = users_path(path)
+    found = read_users_file(file)
+    added = []
+    with store.writing() as conn:
+        have = set(conn.execute(sa.select(accounts_table.c.name)).scalars())
+        for acc in found.values():
+            if acc.name not in have:
+                _insert(conn, acc)
+                added.append(acc.name)
+        if added:
+            audit.record_rows(store, [audit.row(by, "account", target=n, detail=f"自账号文件 {file} 导入")
+                                      for n in added], conn)
+        store.set_meta(USERS_FILE_KEY, f"{file} · {auth_now_text()}", conn)
+    return added
 
 
-def _toml_value(value) -> str:
-    return ("true" if value else "false") if isinstance(value, bool) else _toml_str(str(value))
+def auth_now_text() -> str:
+    return now().strftime("%Y-%m-%d %H:%M:%S")
 
 
-# ── account changes (the `user` CLI) ─────────────────────────────────────────────────────────
+def _insert(conn, acc: Account) -> None:
+    at = now()
+    conn.execute(sa.insert(accounts_table).values(**dataclasses.asdict(acc), created_at=at, updated_at=at))
+
+
+def _account(row) -> Account:
+    return Account(**{f.name: getattr(row, f.name) for f in dataclasses.fields(Account)})
+
+
+def load_accounts(store) -> dict[str, Account]:
+    """name → Account, read from the store on every call (a disabled account takes effect at once). The
+    first call on a store takes over an older release's accounts file (import_users_file)."""
+    if store.url not in _imported:
+        import_users_file(store)
+        _imported.add(store.url)
+    with store.reading() as conn:
+        rows = conn.execute(sa.select(accounts_table).order_by(accounts_table.c.name)).all()
+    return {r.name: _account(r) for r in rows}
+
+
+def get_account(store, name: str) -> Account | None:
+    return load_accounts(store).get(name or "")
+
+
+_imported: set[str] = set()
+
+
+# ── account changes (the `user` command and the 账号管理 page) ──────────────────────────────────
 
 def hash_password(password: str) -> str:
     check_password(password)
@@ -136,8 +178,13 @@ def hash_password(password: str) -> str:
 
 
 def check_password(password: str) -> None:
+    """The password rule (README 账号管理): refuses with the reason in Chinese."""
     if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
         raise AccountError(f"密码长度应为 {MIN_PASSWORD}–{MAX_PASSWORD} 个字符")
+    have = [label for label, pattern in PASSWORD_CLASSES if pattern.search(password)]
+    if len(have) < MIN_CLASSES:
+        raise AccountError(f"密码应至少包含大写字母、小写字母、数字、符号中的 {MIN_CLASSES} 类"
+                           f"（现有：{'、'.join(have) or '无'}）")
 
 
 def check_region(role: str, code: str) -> str:
@@ -153,37 +200,70 @@ def check_region(role: str, code: str) -> str:
     return code
 
 
-def add_account(accounts: dict[str, Account], name: str, role: str, region: str, password: str,
-                display_name: str = "") -> Account:
+def add_account(store, name: str, role: str, region: str, password: str, display_name: str = "",
+                by: str = "", must_change: bool = False) -> Account:
+    """A new account, with its audit row by `by` (an administrator, or cli:user)."""
     if not NAME_RE.fullmatch(name or ""):
         raise AccountError("用户名应为 1–32 个字母、数字、点、下划线或连字符")
-    if name in accounts:
-        raise AccountError(f"用户 {name} 已存在")
     acc = Account(name=name, display_name=display_name.strip()[:40] or name, role=role,
-                  region=check_region(role, region), password_hash=hash_password(password))
-    accounts[name] = acc
+                  region=check_region(role, region), password_hash=hash_password(password), must_change=must_change)
+    with store.writing() as conn:
+        if conn.execute(sa.select(accounts_table.c.name).where(accounts_table.c.name == name)).first():
+            raise AccountError(f"用户 {name} 已存在")
+        _insert(conn, acc)
+        audit.record_rows(store, [audit.row(by or audit.cli_user(), "account", target=name,
+                                            detail=f"新建：{ROLE_LABELS[role]} {acc.region}")], conn)
     return acc
 
 
-def change(accounts: dict[str, Account], name: str, **changes) -> Account:
-    if name not in accounts:
-        raise AccountError(f"没有用户 {name[:40]}")
-    accounts[name] = dataclasses.replace(accounts[name], **changes)
-    return accounts[name]
+def change(store, name: str, by: str = "", detail: str = "", **changes) -> Account:
+    """Change fields of account `name` (password_hash, disabled, role, region, display_name, must_change),
+    with its audit row; `detail` says what changed in words (the fields' names when empty)."""
+    with store.writing() as conn:
+        row = conn.execute(sa.select(accounts_table).where(accounts_table.c.name == name)
+                           .with_for_update()).first()
+        if row is None:
+            raise AccountError(f"没有用户 {str(name)[:40]}")
+        acc = dataclasses.replace(_account(row), **changes)
+        if "role" in changes or "region" in changes:
+            acc = dataclasses.replace(acc, region=check_region(acc.role, acc.region))
+        conn.execute(sa.update(accounts_table).where(accounts_table.c.name == name)
+                     .values(**{k: getattr(acc, k) for k in changes}, updated_at=now()))
+        audit.record_rows(store, [audit.row(by or audit.cli_user(), "account", target=name,
+                                            detail=detail or "、".join(sorted(changes)))], conn)
+    return acc
 
 
-def add_demo_accounts(path: str | os.PathLike | None = None) -> list[str]:
-    """Write the demo accounts into the accounts file (their passwords are DEMO_PASSWORD), keeping
-    every other account; an operator's account of the same name is never replaced."""
-    accounts = load_accounts(path)
+def set_password(store, name: str, password: str, by: str = "", must_change: bool = False) -> Account:
+    """A new password for `name`: set by an administrator for someone else (must_change: the official
+    chooses their own at the next login), or by the official themselves."""
+    return change(store, name, by=by, detail="重置密码（下次登录须修改）" if must_change else "修改密码",
+                  password_hash=hash_password(password), must_change=must_change)
+
+
+def add_demo_accounts(store) -> list[str]:
+    """Write the demo accounts into the store (their passwords are DEMO_PASSWORD), keeping every other
+    account; an operator's account of the same name is never replaced."""
     written = []
-    for name, display, role, region in DEMO_ACCOUNTS:
-        if name in accounts and not accounts[name].demo:
-            continue
-        accounts[name] = Account(name, display, role, region, _hasher.hash(DEMO_PASSWORD), demo=True)
-        written.append(name)
-    save_accounts(accounts, path)
+    with store.writing() as conn:
+        have = {r.name: r.demo for r in conn.execute(sa.select(accounts_table.c.name, accounts_table.c.demo))}
+        for name, display, role, region in DEMO_ACCOUNTS:
+            if name in have and not have[name]:
+                continue
+            conn.execute(sa.delete(accounts_table).where(accounts_table.c.name == name))
+            _insert(conn, Account(name, display, role, region, _demo_hash(), demo=True))
+            written.append(name)
     return written
+
+
+def _demo_hash() -> str:
+    global _DEMO_HASH
+    if _DEMO_HASH is None:
+        _DEMO_HASH = _hasher.hash(DEMO_PASSWORD)
+    return _DEMO_HASH
+
+
+_DEMO_HASH = None
 
 
 # ── login ────────────────────────────────────────────────────────────────────────────────────
@@ -201,70 +281,72 @@ def is_demo_db(con) -> bool:
         cur.close()
 
 
-def locked(con, name: str, at: dt.datetime) -> bool:
+def locked(store, name: str, at: dt.datetime) -> bool:
     """Locked while a lockout of `name` is younger than LOCK_TIME (a name that is no account locks
     too, so the lock tells nothing about which names exist)."""
-    return _is_locked(_login_state(con, name), at)
+    with store.reading() as conn:
+        return _is_locked(login_state(conn, name), at)
 
 
-def _login_state(con, name: str):
-    return db.run(con, "audit_login_state", {"user_name": name}).iloc[0]
+@dataclasses.dataclass(frozen=True)
+class LoginState:
+    locked_at: dt.datetime | None      # the name's last lockout
+    failures: int                      # wrong passwords in a row since its last success or lockout
+    refused_rows: int                  # rows of refused attempts since the last lockout
+    last_refused_at: dt.datetime | None
 
 
-def _is_locked(state, at: dt.datetime) -> bool:
-    locked_at = state.locked_at
-    return locked_at == locked_at and locked_at is not None and at - locked_at.to_pydatetime() < LOCK_TIME
+def login_state(conn, name: str) -> LoginState:
+    """The lockout state of one login name, from its audit rows (login_ok, login_failed, lockout)."""
+    log = audit_log.c
+    mine = sa.and_(log.user_name == name, log.action.in_(("login_ok", "login_failed", "lockout")))
+    reset_id, lockout_id, locked_at = conn.execute(
+        sa.select(sa.func.max(log.audit_id).filter(log.action.in_(("login_ok", "lockout"))),
+                  sa.func.max(log.audit_id).filter(log.action == "lockout"),
+                  sa.func.max(log.logged_at).filter(log.action == "lockout")).where(mine)).one()
+    failures = conn.execute(sa.select(sa.func.count()).where(
+        mine, log.action == "login_failed", log.result == "bad_credentials", log.audit_id > (reset_id or 0))).scalar()
+    refused, last = conn.execute(sa.select(sa.func.count(), sa.func.max(log.logged_at)).where(
+        mine, log.action == "login_failed", log.result == "locked", log.audit_id > (lockout_id or 0))).one()
+    return LoginState(locked_at, int(failures), int(refused) if lockout_id else 0, last if lockout_id else None)
 
 
-def login(con, accounts: Mapping[str, Account], name: str, password: str, demo_db: bool,
+def _is_locked(state: LoginState, at: dt.datetime) -> bool:
+    return state.locked_at is not None and at - state.locked_at < LOCK_TIME
+
+
+def login(store, name: str, password: str, demo_db: bool,
           at: dt.datetime | None = None) -> tuple[Account | None, str]:
     """(account, "") on success, else (None, the one message to show). Writes the audit rows: the
     attempt, and a lockout at the LOCK_FAILURES-th failure in a row.
 
-    Attempts on one name run one at a time, from reading the lockout state to writing their rows:
-    otherwise a burst of simultaneous submissions each passes the "locked?" check before any failure
-    is written, and far more than LOCK_FAILURES passwords get tried (issue 16). Only the dashboard's
-    process writes login rows (DuckDB lets one process open the file read-write), so a lock in the
-    process is enough."""
+    Attempts on one name run one at a time, from reading the lockout state to writing their rows, in
+    every process at once: otherwise a burst of simultaneous submissions each passes the "locked?" check
+    before any failure is written, and far more than LOCK_FAILURES passwords get tried. The attempt's
+    transaction locks the name's row of login_guard (SQLite: the whole store, BEGIN IMMEDIATE)."""
     at = at or now()
     name = str(name or "").strip()[:64]
     password = str(password or "")
-    with _one_attempt_at_a_time(name):
-        state = _login_state(con, name)
+    acc = load_accounts(store).get(name)
+    with store.writing() as conn:
+        if conn.execute(sa.select(login_guard.c.user_name).where(login_guard.c.user_name == name)
+                        .with_for_update()).first() is None:
+            conn.execute(sa.insert(login_guard).values(user_name=name))
+            conn.execute(sa.select(login_guard.c.user_name).where(login_guard.c.user_name == name)
+                         .with_for_update())
+        state = login_state(conn, name)
         if _is_locked(state, at):
-            _record_refused(con, name, state, at)
+            _record_refused(store, conn, name, state, at)
             return None, LOCKED
-        acc = accounts.get(name)
         if _verify(acc.password_hash if usable(acc, demo_db) else None, password):
-            audit.record(con, name, "login_ok", target=acc.role, detail=acc.region, at=at)
+            audit.record_rows(store, [audit.row(name, "login_ok", target=acc.role, detail=acc.region, at=at)], conn)
             return acc, ""
-        failures = int(state.failures) + 1
+        failures = state.failures + 1
         rows = [audit.row(name, "login_failed", result="bad_credentials", at=at)]
         if failures >= LOCK_FAILURES:
             rows.append(audit.row(name, "lockout", detail=f"{failures} 次失败", at=at))
-        audit.record_rows(con, rows)
+        audit.record_rows(store, rows, conn)
         return None, LOCKED if failures >= LOCK_FAILURES else WRONG_CREDENTIALS
-
-
-_names_lock = threading.Lock()
-_name_locks: dict[str, list] = {}        # name → [its lock, attempts holding or waiting for it]
-
-
-@contextlib.contextmanager
-def _one_attempt_at_a_time(name: str):
-    # one lock per name, dropped when no attempt holds it: a flood on one name does not wait on
-    # another, and a spray of names does not grow the table
-    with _names_lock:
-        entry = _name_locks.setdefault(name, [threading.Lock(), 0])
-        entry[1] += 1
-    try:
-        with entry[0]:
-            yield
-    finally:
-        with _names_lock:
-            entry[1] -= 1
-            if entry[1] == 0:
-                del _name_locks[name]
 
 
 # A flood of submissions on a locked name must not grow the audit log at its own pace: the first
@@ -272,24 +354,25 @@ def _one_attempt_at_a_time(name: str):
 # carrying how many attempts it stands for.
 REFUSED_ROWS = 3
 REFUSED_EVERY = dt.timedelta(minutes=1)
-# name → (its lockout and last refused row, refused attempts since that row), in this process
+# name → (its lockout and last refused row, refused attempts since that row), in this process: the rows a
+# minute apart count this process's attempts (each server process its own, README 登录锁定与会话)
 _unrecorded: dict[str, tuple[tuple, int]] = {}
 
 
-def _record_refused(con, name: str, state, at: dt.datetime) -> None:
-    # called under the name's lock
-    if int(state.refused_rows) < REFUSED_ROWS:
-        audit.record(con, name, "login_failed", result="locked", at=at)
+def _record_refused(store, conn, name: str, state: LoginState, at: dt.datetime) -> None:
+    # called inside the name's locked transaction
+    if state.refused_rows < REFUSED_ROWS:
+        audit.record_rows(store, [audit.row(name, "login_failed", result="locked", at=at)], conn)
         return
     last = state.last_refused_at
-    since = (state.locked_at, last)     # a count belongs to the row it follows, in this database
+    since = (state.locked_at, last)     # a count belongs to the row it follows, in this store
     seen, count = _unrecorded.pop(name, (since, 0))
     count = (count if seen == since else 0) + 1
-    if at - last.to_pydatetime() < REFUSED_EVERY:
+    if at - last < REFUSED_EVERY:
         _unrecorded[name] = (since, count)
         return
-    audit.record(con, name, "login_failed", detail=f"锁定期间 {count} 次尝试（自 {last:%H:%M:%S} 起）",
-                 result="locked", at=at)
+    audit.record_rows(store, [audit.row(name, "login_failed", detail=f"锁定期间 {count} 次尝试（自 {last:%H:%M:%S} 起）",
+                                        result="locked", at=at)], conn)
 
 
 _DUMMY_HASH = _hasher.hash("not a password of anyone")

@@ -371,10 +371,12 @@ def _reason_zh(reason: str) -> str:
     return zh
 
 
-def import_file(con, path, level: str, user: str) -> ImportResult:
+def import_file(con, path, level: str, user: str, store=None) -> ImportResult:
     """Check and store one boundary file (all of it or nothing). Raises BoundaryFileError for a file that
     cannot be read at all; returns a rejected result listing every bad feature otherwise."""
-    from dangqun import audit, db
+    from dangqun import audit, db, state
+
+    store = store or state.open_store()
 
     known = {c: (n, lv) for c, n, lv in con.execute("select region_code, region_name, level from regions").fetchall()}
     result = ImportResult(str(path), level)
@@ -382,10 +384,10 @@ def import_file(con, path, level: str, user: str) -> ImportResult:
         good, result.problems = read_file(path, level, known)
     except BoundaryFileError as exc:
         result.problems = [str(exc)]
-        audit.record(con, user, "import", target=Path(path).name, detail=str(exc), result="rejected")
+        audit.record(store, user, "import", target=Path(path).name, detail=str(exc), result="rejected")
         raise
     if result.problems:
-        audit.record(con, user, "import", target=Path(path).name, detail=result.message, result="rejected")
+        audit.record(store, user, "import", target=Path(path).name, detail=result.message, result="rejected")
         return result
     rows = [(code, name, "town" if level == "town" else "county",
              json.dumps(display(g, LEVELS_VIEW[level]), separators=(",", ":")), Path(path).name, dt.datetime.now(), user)
@@ -401,7 +403,7 @@ def import_file(con, path, level: str, user: str) -> ImportResult:
     except Exception:
         con.execute("rollback")
         raise
-    audit.record(con, user, "import", target=Path(path).name, detail=result.message, result="ok")
+    audit.record(store, user, "import", target=Path(path).name, detail=result.message, result="ok")
     return result
 
 

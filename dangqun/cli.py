@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from pathlib import Path
 
-from dangqun import db
+from dangqun import db, publish
 
 DEFAULT_SEED = 20221231
 
@@ -27,6 +28,24 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("init", help="新建数据库并载入区划与服务事项目录 / new database with the dictionaries")
     p.add_argument("--db", help="数据库文件路径（默认 $DANGQUN_DB 或 data/dangqun.duckdb）")
+    p.add_argument("--wait", type=float, default=None, metavar="SECONDS",
+                   help="另一个导入正在进行时最多等待的秒数，超时退出码 3（默认一直等）")
+
+    p = sub.add_parser("import-job", help=argparse.SUPPRESS)   # the 数据导入 page's import: JSON in, JSON lines out
+    p.add_argument("--db")
+
+    p = sub.add_parser("inbox", help="导入收件箱中等待的文件 / import the files waiting in the inbox")
+    p.add_argument("--db")
+    p.add_argument("--once", action="store_true", help="只检查一次（看板进程定时这样调用）")
+
+    p = sub.add_parser("backup", help="备份：当前发布版本的数据库与操作库 / back up while the dashboard runs")
+    p.add_argument("--out", required=True, metavar="DIR", help="备份目录（新建）")
+    p.add_argument("--db")
+
+    p = sub.add_parser("restore", help="由备份恢复（数据库与操作库） / restore a backup")
+    p.add_argument("backup", metavar="DIR")
+    p.add_argument("--db")
+    p.add_argument("--force", action="store_true", help="目标已有数据时仍覆盖")
 
     p = sub.add_parser("import", help="导入导出文件 / import export files")
     p.add_argument("files", nargs="+", metavar="FILE")
@@ -36,6 +55,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="每个文件输出一行 JSON")
     p.add_argument("--mapping", metavar="P.toml", help="映射配置：把其他平台的导出按此配置转换后导入")
     p.add_argument("--dry-run", action="store_true", help="只检查不写入：各列解析率、未映射的值及其行数")
+    p.add_argument("--user", default=None, help=argparse.SUPPRESS)   # the 数据导入 page's account (import_job)
+    p.add_argument("--wait", type=float, default=None, metavar="SECONDS",
+                   help="另一个导入正在进行时最多等待的秒数，超时退出码 3（默认一直等）")
 
     p = sub.add_parser("map", help="为其他平台的导出起草映射配置 / draft a mapping profile")
     p.add_argument("file", metavar="FILE")
@@ -49,6 +71,7 @@ def _parser() -> argparse.ArgumentParser:
                        help="文件（表头同 sample_data 中的字典）" + ("；省略时载入随附的全国区划（到乡镇街道）"
                                                                    if name == "regions" else ""))
         q.add_argument("--db")
+        q.add_argument("--wait", type=float, default=None, metavar="SECONDS", help="等待另一个导入的最长秒数")
 
     p = sub.add_parser("boundaries", help="地图边界 / map boundaries")
     q = p.add_subparsers(dest="boundaries_command", required=True).add_parser(
@@ -56,6 +79,7 @@ def _parser() -> argparse.ArgumentParser:
     q.add_argument("file", metavar="FILE", help="GeoJSON 文件：每个要素一个区划，属性「区划代码」（或 code、adcode）")
     q.add_argument("--level", required=True, choices=["town", "county"], help="town 乡镇街道 / county 县区")
     q.add_argument("--db")
+    q.add_argument("--wait", type=float, default=None, metavar="SECONDS", help="等待另一个导入的最长秒数")
 
     _user_parser(sub)
 
@@ -64,7 +88,6 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--region", default=None, help="区划代码（6 或 12 位；默认账号的范围或全省）")
     p.add_argument("--period", default=None, metavar="YYYY-MM", help="预警月份（默认数据中最新的月份）")
     p.add_argument("--user", default=None, help="按此账号的查看范围计算（如县级账号只看本县）；默认为运维人员（全省）")
-    p.add_argument("--users", default=None, help="账号文件（默认 $DANGQUN_USERS 或 config/users.toml）")
     p.add_argument("--json", action="store_true", help="输出一个 JSON 对象")
 
     p = sub.add_parser("report", help="生成通报（Word / PDF）/ write the 通报")
@@ -102,6 +125,14 @@ def main(argv=None) -> int:
             return _init(args)
         if args.command == "import":
             return _import(args)
+        if args.command == "import-job":
+            return _import_job(args)
+        if args.command == "inbox":
+            return _inbox(args)
+        if args.command in ("backup", "restore"):
+            from dangqun import backup
+
+            return backup.main(args)
         if args.command == "map":
             return _map(args)
         if args.command in ("regions", "catalog"):
@@ -134,21 +165,28 @@ def main(argv=None) -> int:
             return run.main(records=args.records, as_json=args.json, sessions=args.sessions,
                             rounds=args.rounds, pages=args.pages or pages.PAGE_FILES,
                             import_rows=args.import_rows, seconds=args.seconds)
-    except db.DatabaseLocked as exc:
-        if args.command != "import":
-            print(exc, file=sys.stderr)
-        else:
-            from dangqun import inbox
-
-            folder = inbox.directory(args.db)
-            print(f"数据库文件 {db.resolve_path(args.db)} 正被另一个进程（通常是正在运行的看板）占用，未导入。"
-                  f"看板运行时请把文件放进收件箱 {folder}：看板定时检查并导入，结果见「数据导入」页的导入记录"
-                  f"（导入人为收件箱），文件随后移到 {folder / inbox.DONE} 或 {folder / inbox.REJECTED}。"
-                  f" / The database file {db.resolve_path(args.db)} is locked by another process (usually the running "
-                  f"dashboard): drop the file into its inbox {folder} instead.",
-                  file=sys.stderr)
+    except (db.DatabaseLocked, publish.Busy) as exc:
+        print(f"未执行：{exc}", file=sys.stderr)
         return 3
     return 1
+
+
+def _importing(args, what: str):
+    """The working copy under the importer's lock (dangqun.publish), published at the end; while another
+    import holds it, says who and waits (`--wait` seconds at most, then publish.Busy: exit 3)."""
+    from dangqun import audit
+
+    def _told(info):
+        print(f"{publish.busy_message(info)}：等待中…", file=sys.stderr, flush=True)
+
+    return publish.importing(args.db, who=f"{audit.cli_user()} · {what}", wait=getattr(args, "wait", None),
+                             on_wait=_told)
+
+
+def _store(args):
+    from dangqun import state
+
+    return state.open_store(db_path=args.db)
 
 
 def _demo(args) -> int:
@@ -158,11 +196,13 @@ def _demo(args) -> int:
     if args.if_absent and path.exists():
         print(f"演示数据库已存在：{path}")
         return 0
-    summary = demo.build(path, records=args.records, seed=args.seed)
+    with publish.locked(path, who="演示数据库"):
+        summary = demo.build(path, records=args.records, seed=args.seed)
+        publish.publish(path)
     print(f"已生成演示数据库：{path}")
     for table, count in summary.items():
         print(f"  {table}: {count:,}")
-    _demo_accounts()
+    _demo_accounts(args)
     return 0
 
 
@@ -173,14 +213,15 @@ def _report(args) -> int:
 
     user, scope = audit.cli_user(), None
     if args.user:
-        acc = auth.load_accounts().get(args.user)
+        acc = auth.get_account(_store(args), args.user)
         if acc is None or acc.disabled:
             print(f"没有可用的账号：{args.user}", file=sys.stderr)
             return 2
         user, scope = acc.name, acc.scope
-    # opened for writing: every generation, refused or not, is written to the audit log (while the
-    # dashboard holds the database this exits 3, as import does)
-    with db.opened(args.db) as con:
+    # the published version, read-only (the dashboard may be running); every generation, refused or not,
+    # is written to the audit log of the operational store
+    store = _store(args)
+    with _published(args) as con:
         target = f"{args.region} {args.period}"
         try:
             region = report.check_region(args.region, scope)
@@ -190,25 +231,39 @@ def _report(args) -> int:
             if name is None:
                 raise report.ReportError(f"该区域没有服务中心：{region}")
         except report.ReportError as exc:
-            audit.record(con, user, "report", target=target, detail=f"{args.format} · {exc}", result="refused")
+            audit.record(store, user, "report", target=target, detail=f"{args.format} · {exc}", result="refused")
             print(exc, file=sys.stderr)
             return 2
         rep = report.build(lambda q, params: db.run(con, q, params, scope=scope), region, name, rp, args.compare,
                            store=lambda period: alerts.ensure(con, period))
         data = gbt9704.render(rep, args.format, charts=not args.no_charts)
         Path(args.out).write_bytes(data)
-        audit.record(con, user, "report", target=target, detail=f"{args.format} · {len(data)} 字节 · {args.out}")
+        audit.record(store, user, "report", target=target, detail=f"{args.format} · {len(data)} 字节 · {args.out}")
     print(f"已生成通报：{args.out}（{rep.title}）")
     return 0
 
 
-def _demo_accounts() -> None:
-    # in the accounts file, not in demo.build: building a demo database (as the tests do) must not
+def _demo_accounts(args) -> None:
+    # in the operational store, not in demo.build: building a demo database (as the tests do) must not
     # touch the operator's accounts; they log in only while the database is the demo (auth.usable)
     from dangqun import auth
 
-    names = auth.add_demo_accounts()
-    print(f"演示账号（密码 {auth.DEMO_PASSWORD}，仅在演示数据库上可用）写入 {auth.users_path()}：{', '.join(names) or '无'}")
+    store = _store(args)
+    names = auth.add_demo_accounts(store)
+    print(f"演示账号（密码 {auth.DEMO_PASSWORD}，仅在演示数据库上可用）写入 {store!r}：{', '.join(names) or '无'}")
+
+
+@contextlib.contextmanager
+def _published(args):
+    """The current published version, read-only (published first when there is none yet)."""
+    version = publish.prepare(args.db)
+    if version is None:
+        raise FileNotFoundError(f"没有数据库：{db.resolve_path(args.db)}")
+    reader = db.Reader(version)
+    try:
+        yield reader
+    finally:
+        reader.close()
 
 
 def _samples(args) -> int:
@@ -222,7 +277,7 @@ def _samples(args) -> int:
 def _init(args) -> int:
     from dangqun import dictionaries
 
-    with db.opened(args.db) as con:
+    with _importing(args, "init") as con:
         counts = dictionaries.load(con)
     print(f"已载入字典：区划 {counts['regions']:,} 条，服务事项 {counts['catalog']:,} 项 → {db.resolve_path(args.db)}")
     return 0
@@ -237,11 +292,12 @@ def _import(args) -> int:
         return _dry_run(args)
     # the command line runs on the server under an operator's own login: it imports as an
     # administrator (the dashboard's import page is for administrators only too)
-    with db.opened(args.db) as con:
+    store = _store(args)
+    with _importing(args, "import " + " ".join(Path(f).name for f in args.files)[:120]) as con:
         reports = ingest.import_files(con, args.files, kind=args.kind, db_path=db.resolve_path(args.db),
                                       mapping=args.mapping)
         for report in reports:
-            audit.record_import(con, audit.cli_user(), report)
+            audit.record_import(store, audit.cli_user(), report)
     for report in reports:
         if args.json:
             print(json.dumps(report.to_json(), ensure_ascii=False))
@@ -300,14 +356,15 @@ def _map(args) -> int:
 def _dictionary(args) -> int:
     from dangqun import audit, dictionaries
 
-    with db.opened(args.db) as con:
+    store = _store(args)
+    with _importing(args, f"{args.command} import") as con:
         if args.command == "regions" and not args.files:
             counts = dictionaries.load(con, national=dictionaries.NATIONAL, directory=None)
             print(f"已载入全国区划（到乡镇街道）：区划表共 {counts['regions']:,} 条 → {db.resolve_path(args.db)}")
             return 0
         reports = [dictionaries.import_dictionary(con, args.command, f) for f in args.files]
         for r in reports:
-            audit.record_import(con, audit.cli_user(), r)
+            audit.record_import(store, audit.cli_user(), r)
     for r in reports:
         print(r.summary_zh())
     return 2 if any(r.rejected for r in reports) else 0
@@ -317,9 +374,9 @@ def _boundaries(args) -> int:
     """`boundaries import FILE --level town|county`: 0 imported, 2 refused (the database unchanged)."""
     from dangqun import audit, boundaries
 
-    with db.opened(args.db) as con:
+    with _importing(args, "boundaries import") as con:
         try:
-            result = boundaries.import_file(con, args.file, args.level, audit.cli_user())
+            result = boundaries.import_file(con, args.file, args.level, audit.cli_user(), store=_store(args))
         except boundaries.BoundaryFileError as exc:
             print(f"{exc}\n边界文件未导入，数据库未改变。", file=sys.stderr)
             return 2
@@ -333,8 +390,7 @@ def _user_parser(sub) -> None:
     p = sub.add_parser("user", help="账号管理 / accounts")
     users = p.add_subparsers(dest="user_command", required=True)
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--users", help="账号文件（默认 $DANGQUN_USERS 或 config/users.toml）")
-    common.add_argument("--db", help="数据库文件路径（审计日志写入其中）")
+    common.add_argument("--db", help="数据库文件路径：操作库在它旁边（或 $DANGQUN_STATE_URL）")
     q = users.add_parser("add", parents=[common], help="新建账号")
     q.add_argument("name")
     q.add_argument("--role", required=True, choices=["admin", "city", "county", "town"])
@@ -349,6 +405,11 @@ def _user_parser(sub) -> None:
     q = users.add_parser("passwd", parents=[common], help="修改密码")
     q.add_argument("name")
     q.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码（一行）")
+    q.add_argument("--reset", action="store_true", help="管理员重置：该账号下次登录时须改为自己的密码")
+    q = users.add_parser("scope", parents=[common], help="修改角色与查看范围")
+    q.add_argument("name")
+    q.add_argument("--role", required=True, choices=["admin", "city", "county", "town"])
+    q.add_argument("--region", required=True, help="区划代码（12 位，市县可用 6 位）")
 
 
 def _read_password(from_stdin: bool) -> str:
@@ -372,7 +433,7 @@ def _alerts(args) -> int:
 
     scope = None
     if args.user:
-        acc = auth.load_accounts(args.users).get(args.user)
+        acc = auth.get_account(_store(args), args.user)
         if acc is None or acc.disabled:
             print(f"未输出：账号 {args.user} 不存在或已停用", file=sys.stderr)
             return 2
@@ -387,8 +448,8 @@ def _alerts(args) -> int:
     if scope is not None and not regions.contains(scope, region):
         print(f"未输出：账号 {args.user} 无权查看区划 {region}（其范围为 {scope}）", file=sys.stderr)
         return 2
-    with db.opened(args.db) as con:
-        known = con.execute("select region_name from regions where region_code = $c", {"c": region}).fetchone()
+    with _published(args) as con:
+        known = con.cursor().execute("select region_name from regions where region_code = $c", {"c": region}).fetchone()
         if known is None:
             print(f"未输出：区划字典中没有 {region}", file=sys.stderr)
             return 2
@@ -397,7 +458,7 @@ def _alerts(args) -> int:
         if period is None:
             print("未输出：该范围内没有服务记录", file=sys.stderr)
             return 2
-        found = alerts.run_all(con, region, period, scope)
+        found = alerts.run_all(con, _store(args), region, period, scope)
     columns = [c for c in alerts.COLUMNS if c not in ("drill_page", "drill_region", "drill_item")]
     rows = found[columns + ["status", "note", "updated_by"]].astype(object).where(found.notna(), None)
     if args.json:
@@ -412,32 +473,55 @@ def _alerts(args) -> int:
 
 
 def _user(args) -> int:
+    """Account changes go to the operational store, which the running dashboard shares: they work while it
+    runs, and take effect at each official's next interaction."""
     from dangqun import audit, auth
 
-    accounts = auth.load_accounts(args.users)
+    store = _store(args)
     if args.user_command == "list":
-        for acc in accounts.values():
-            state = "停用" if acc.disabled else ("演示" if acc.demo else "启用")
-            print(f"{acc.name}\t{acc.display_name}\t{acc.role}\t{acc.region}\t{state}")
+        for acc in auth.load_accounts(store).values():
+            status = "停用" if acc.disabled else ("演示" if acc.demo else "启用")
+            print(f"{acc.name}\t{acc.display_name}\t{acc.role}\t{acc.region}\t{status}")
         return 0
-    # every change is audited: open the database first, so a locked one refuses before any change
-    with db.opened(args.db) as con:
-        try:
-            if args.user_command == "add":
-                acc = auth.add_account(accounts, args.name, args.role, args.region,
-                                       _read_password(args.password_stdin), args.display_name)
-                detail = f"新建 role={acc.role} region={acc.region}"
-            elif args.user_command == "passwd":
-                auth.change(accounts, args.name, password_hash=auth.hash_password(_read_password(args.password_stdin)),
-                            demo=False)
-                detail = "修改密码"
-            else:
-                auth.change(accounts, args.name, disabled=args.user_command == "disable")
-                detail = "停用" if args.user_command == "disable" else "启用"
-        except auth.AccountError as exc:
-            print(f"未修改：{exc}", file=sys.stderr)
-            return 2
-        auth.save_accounts(accounts, args.users)
-        audit.record(con, audit.cli_user(), "account", target=args.name, detail=detail)
-    print(f"账号 {args.name}：{detail}（{auth.users_path(args.users)}）")
+    by = audit.cli_user()
+    auth.load_accounts(store)      # an older release's accounts file is taken over before any change
+    try:
+        if args.user_command == "add":
+            acc = auth.add_account(store, args.name, args.role, args.region, _read_password(args.password_stdin),
+                                   args.display_name, by=by)
+            detail = f"新建 role={acc.role} region={acc.region}"
+        elif args.user_command == "passwd":
+            auth.set_password(store, args.name, _read_password(args.password_stdin), by=by, must_change=args.reset)
+            if auth.get_account(store, args.name).demo:     # a demo account given a real password is one no more
+                auth.change(store, args.name, by=by, detail="不再是演示账号", demo=False)
+            detail = "重置密码（下次登录须修改）" if args.reset else "修改密码"
+        elif args.user_command == "scope":
+            acc = auth.change(store, args.name, by=by, detail=f"范围改为 {args.role} {args.region}",
+                              role=args.role, region=args.region)
+            detail = f"role={acc.role} region={acc.region}"
+        else:
+            disable = args.user_command == "disable"
+            auth.change(store, args.name, by=by, detail="停用" if disable else "启用", disabled=disable)
+            detail = "停用" if disable else "启用"
+    except auth.AccountError as exc:
+        print(f"未修改：{exc}", file=sys.stderr)
+        return 2
+    print(f"账号 {args.name}：{detail}")
+    return 0
+
+
+def _import_job(args) -> int:
+    """The 数据导入 page's import, run apart from the server (which only reads): a JSON object on standard
+    input (dangqun.views.data_import.run_import), a JSON line out per event."""
+    from dangqun.views import data_import
+
+    return data_import.import_job(json.loads(sys.stdin.read()), args.db, _store(args))
+
+
+def _inbox(args) -> int:
+    from dangqun import inbox
+
+    reports = inbox.run_once(args.db, _store(args))
+    for report in reports:
+        print(report.summary_zh())
     return 0

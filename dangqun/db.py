@@ -1,4 +1,6 @@
-"""The DuckDB file: where it lives, opening it, its schema and its data version."""
+"""The analytics store's DuckDB files: where they live, opening them, their schema and data version, and
+the named-query runner. The importer opens the working copy read-write (`connect`, under dangqun.publish's
+lock); the server processes open a published version read-only (`Reader`)."""
 from __future__ import annotations
 
 import inspect
@@ -22,13 +24,13 @@ TABLES = ("regions", "catalog", "centers", "service_records", "funds", "activiti
 
 
 class DatabaseLocked(RuntimeError):
-    """Another process (usually the running dashboard) holds the write lock."""
+    """Another process holds DuckDB's write lock on the file (an importer of an older release, or a
+    program opened on the working copy by hand): the importer's own lock (dangqun.publish) comes first."""
 
     def __init__(self, path):
         super().__init__(
-            f"数据库文件 {path} 正被另一个进程（通常是正在运行的看板）占用，请先停止它再导入。"
-            f" / The database file {path} is locked by another process (usually the running dashboard);"
-            " stop it and try again."
+            f"数据库文件 {path} 正被另一个进程占用（不是本看板的导入程序），请关闭该进程后再试。"
+            f" / The database file {path} is locked by another process; close it and try again."
         )
 
 
@@ -150,15 +152,17 @@ def query_params(name: str) -> list[str]:
     return list(inspect.signature(getattr(_query_library(), name)).parameters)
 
 
-def scoped_cursor(con: duckdb.DuckDBPyConnection, scope: str | None):
+def scoped_cursor(con, scope: str | None):
     """A fresh cursor whose centers/records/funds/activities/quarantine are those under `scope`
-    (a region code); scope None means everything (administrators)."""
+    (a region code); scope None means everything (administrators). `con`: a Reader or a connection."""
     cur = con.cursor()
     if scope is None:
         return cur
     pre = regions.prefix(scope)  # digits only: validated, so safe inside DDL
-    catalog_name = cur.execute("select current_database()").fetchone()[0]
-    base = f'"{catalog_name}".main'
+    if isinstance(con, Reader):
+        base, own = f"{Reader.DATA}.main", f"{Reader.OWN}.main"
+    else:
+        base = own = f'"{cur.execute("select current_database()").fetchone()[0]}".main'
     in_scope_centers = f"select center_id from {base}.centers where region_code like '{pre}%'"
     cur.execute(
         f"create or replace temp view centers as select * from {base}.centers where region_code like '{pre}%';"
@@ -166,10 +170,46 @@ def scoped_cursor(con: duckdb.DuckDBPyConnection, scope: str | None):
             f"create or replace temp view {t} as select * from {base}.{t} where center_id in ({in_scope_centers});"
             for t in SCOPED_TABLES if t != "centers"
         )
-        + "".join(f"create or replace temp view {t} as select * from {base}.{t} where region_code like '{pre}%';"
+        + "".join(f"create or replace temp view {t} as select * from "
+                  f"{own if t in Reader.OWN_TABLES else base}.{t} where region_code like '{pre}%';"
                   for t in REGION_TABLES)
     )
     return cur
+
+
+class Reader:
+    """A published version of the analytics store (dangqun.publish), opened read-only by a server process.
+
+    DuckDB lets many processes read a file only when none writes it, and a version is never written after
+    it is published. The stored alerts are the one thing a reader adds: a month nobody asked for before is
+    found when first asked (dangqun.alerts.ensure) and kept for the life of this version in the process's
+    own in-memory catalog, which holds a copy of the version's stored alerts. Every cursor looks there first,
+    then in the version (search_path), so queries name tables as on a read-write connection."""
+
+    DATA, OWN = "data", "memory"
+    OWN_TABLES = ("alert_found", "alert_case", "alert_run")
+
+    def __init__(self, path):
+        self.path = Path(path)
+        self._con = duckdb.connect()
+        quoted = str(self.path).replace("'", "''")
+        self._con.execute(f"attach '{quoted}' as {self.DATA} (read_only)")
+        for table in self.OWN_TABLES:
+            ddl = self._con.execute("select sql from duckdb_tables() where database_name = $d and table_name = $t",
+                                    {"d": self.DATA, "t": table}).fetchone()[0]
+            self._con.execute(ddl.replace(f"CREATE TABLE {table}", f"CREATE TABLE {self.OWN}.main.{table}", 1))
+            self._con.execute(f"insert into {self.OWN}.main.{table} select * from {self.DATA}.main.{table}")
+
+    def cursor(self):
+        cur = self._con.cursor()
+        cur.execute(f"set search_path = '{self.OWN}.main,{self.DATA}.main'")
+        return cur
+
+    def close(self) -> None:
+        self._con.close()
+
+    def __repr__(self) -> str:
+        return f"Reader({self.path.name})"
 
 
 def run(con, name: str, params: dict | None = None, scope: str | None = None):

@@ -1,10 +1,13 @@
-"""The inbox: files dropped into a folder are imported by the running dashboard (issue 11 item 7).
+"""The inbox: files dropped into a folder are imported without anyone at the dashboard.
 
-While the dashboard runs it holds the database's write lock, so `python -m dangqun import` cannot write
-(exit 3). A nightly job copies its exports into the inbox instead (default data/inbox/ beside the
-database, or $DANGQUN_INBOX); a thread of the server process imports each file with the ordinary
-pipeline (a profile from config/mappings is found by the file's headers), logs it in import_log and the
-audit log as imported by 收件箱, and moves it to inbox/done/ or inbox/rejected/ (timestamp prefixed).
+A nightly job copies its exports into the inbox (default data/inbox/ beside the database, or
+$DANGQUN_INBOX). A thread of each server process looks into it every $DANGQUN_INBOX_POLL seconds and, when
+files wait, starts the importer (`python -m dangqun inbox --once`, a process of its own: the server only
+reads, and a file that crashes a reader cannot take the server with it). The importer takes the
+importer's lock (dangqun.publish), imports each file with the ordinary pipeline (a profile from
+config/mappings is found by the file's headers), logs it in import_log and the audit log as imported by
+收件箱, moves it to inbox/done/ or inbox/rejected/ (timestamp prefixed) and publishes the new version.
+`python -m dangqun inbox --once` from a timer (systemd, cron) does the same without a dashboard.
 
 A file still being written must not be read half-way: names starting with '.' or '~$' and ending in
 .part/.tmp/.crdownload are left alone (copy to such a name, then rename — atomic on one file system),
@@ -17,6 +20,8 @@ import datetime as dt
 import logging
 import os
 import shutil
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -28,8 +33,6 @@ SETTLE_SECONDS = 5.0
 DEFAULT_POLL = 30.0
 TEMP_SUFFIXES = (".part", ".tmp", ".crdownload", ".partial")
 DONE, REJECTED = "done", "rejected"
-# one import at a time in this process: the page's import and the inbox's do not race for the same rows
-LOCK = threading.Lock()
 log = logging.getLogger(__name__)
 
 
@@ -78,43 +81,56 @@ def _move(path: Path, to: Path) -> Path:
     return target
 
 
-def process(con, folder: Path, db_path=None) -> list[ingest.Report]:
-    """Import every waiting file of `folder` (one transaction each) and move it to done/ or rejected/."""
+def process(con, store, folder: Path, db_path=None) -> list[ingest.Report]:
+    """Import every waiting file of `folder` (one transaction each) and move it to done/ or rejected/ (`con`:
+    the working copy, under the importer's lock)."""
     reports = []
     for path in waiting(folder):
-        with LOCK:
-            cur = con.cursor()
-            try:
-                (report,) = ingest.import_files(cur, [str(path)], db_path=db_path, imported_by=USER)
-                audit.record_import(con, USER, report)
-            except Exception as exc:  # noqa: BLE001 - one bad file must not stop the inbox
-                log.exception("inbox: %s failed", path)
-                moved = _move(path, folder / REJECTED)
-                moved.with_name(moved.name + ".错误.txt").write_text(f"导入失败：{exc}\n", encoding="utf-8")
-                continue
-            finally:
-                cur.close()
+        cur = con.cursor()
+        try:
+            (report,) = ingest.import_files(cur, [str(path)], db_path=db_path, imported_by=USER)
+            audit.record_import(store, USER, report)
+        except Exception as exc:  # noqa: BLE001 - one bad file must not stop the inbox
+            log.exception("inbox: %s failed", path)
+            moved = _move(path, folder / REJECTED)
+            moved.with_name(moved.name + ".错误.txt").write_text(f"导入失败：{exc}\n", encoding="utf-8")
+            continue
+        finally:
+            cur.close()
         _move(path, folder / (REJECTED if report.rejected else DONE))
         reports.append(report)
     return reports
 
 
-class Watcher(threading.Thread):
-    """Looks into the inbox every `poll` seconds for the life of the server process. `connection()` gives
-    the process's connection at each pass (the dashboard's cached one, which a cache clear may replace):
-    the thread never keeps a connection of its own alive."""
+def run_once(db_path, store) -> list[ingest.Report]:
+    """`dangqun inbox --once`: the waiting files imported under the importer's lock and published (nothing
+    is locked or published when none waits)."""
+    from dangqun import publish
 
-    def __init__(self, connection, folder: Path, poll: float, db_path=None):
+    folder = directory(db_path)
+    if not waiting(folder):
+        return []
+    with publish.importing(db_path, who=USER) as con:
+        return process(con, store, folder, db.resolve_path(db_path))
+
+
+class Watcher(threading.Thread):
+    """Looks into the inbox every `poll` seconds for the life of the server process, and starts the
+    importer when files wait (it never imports in the server process itself)."""
+
+    def __init__(self, folder: Path, poll: float, db_path=None):
         super().__init__(name="dangqun-inbox", daemon=True)
-        self.connection, self.folder, self.poll, self.db_path = connection, folder, poll, db_path
+        self.folder, self.poll, self.db_path = folder, poll, db.resolve_path(db_path)
         self.stopped = threading.Event()
 
     def run(self) -> None:
-        # the first look after one interval: the connection that starts the thread is still being made
         while not self.stopped.wait(self.poll):
             try:
                 self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-                process(self.connection(), self.folder, self.db_path)
+                if waiting(self.folder):
+                    subprocess.run([sys.executable, "-m", "dangqun", "inbox", "--once", "--db", str(self.db_path)],
+                                   cwd=db.ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=6 * 3600,
+                                   check=False)
             except Exception:  # noqa: BLE001 - keep looking: a full disk or a moved folder may pass
                 log.exception("inbox: pass over %s failed", self.folder)
 
@@ -130,7 +146,7 @@ _watcher: Watcher | None = None
 _started = threading.Lock()
 
 
-def start(connection, db_path=None) -> Watcher | None:
+def start(db_path=None) -> Watcher | None:
     """The inbox thread of this process, started once (None when $DANGQUN_INBOX_POLL is 0)."""
     global _watcher
     poll = poll_seconds()
@@ -138,8 +154,7 @@ def start(connection, db_path=None) -> Watcher | None:
         return None
     with _started:
         if _watcher is None or not _watcher.is_alive():
-            _watcher = Watcher(connection, directory(db_path), poll, db_path)
+            _watcher = Watcher(directory(db_path), poll, db_path)
             _watcher.start()
-            # ended before the interpreter: a daemon thread cut off inside DuckDB leaks its objects
             atexit.register(_watcher.join_stopped)
     return _watcher

@@ -159,46 +159,9 @@ create table if not exists quarantine (
     raw        varchar
 );
 
--- grain: one row per login (dangqun.sessions): the browser holds a random token in a cookie, this table
--- only its SHA-256, the account, and when the login began, was last used and ended (and why), so a
--- logout or an idle timeout ends it for every tab and a replayed cookie is refused.
-create table if not exists sessions (
-    session_id varchar not null,      -- hex SHA-256 of the cookie token
-    user_name  varchar not null,
-    created_at timestamp not null,
-    last_seen  timestamp not null,
-    ended_at   timestamp,
-    end_reason varchar                -- logout / idle / expired / account_unusable
-);
-
-create sequence if not exists audit_id_seq;
-
--- grain: one row per audited event (dangqun.audit): logins, lockouts, logouts, page views with their
--- filters, downloads, imports, account changes. Only ever appended to (nothing deletes its rows).
-create table if not exists audit_log (
-    audit_id  bigint default nextval('audit_id_seq'),
-    logged_at timestamp not null,
-    user_name varchar not null,
-    action    varchar not null,   -- dangqun.audit.ACTIONS
-    target    varchar,            -- page, table, file or account
-    detail    varchar,            -- filters (as the URL query), row counts, changes
-    result    varchar not null    -- ok / bad_credentials / locked / refused / …
-);
-
--- grain: one row per alert (dangqun.alerts: rule, unit, subject and month) an official has acted on.
--- The alerts are recomputed from the records; what was done about them lives here, under the alert's
--- key, so it survives every recomputation. Each change is also audit-logged (action alert_status).
-create table if not exists alert_status (
-    alert_key  varchar primary key,   -- rule|unit_code|subject|period
-    rule       varchar not null,
-    unit_code  varchar not null,
-    subject    varchar not null,      -- 事项编码, a resident's hash prefix, or '' for a unit's own alert
-    period     varchar not null,      -- YYYY-MM
-    status     varchar not null,      -- 待处理 / 已核实 / 已处理
-    note       varchar,
-    updated_by varchar not null,
-    updated_at timestamp not null
-);
+-- The tables officials write while they use the dashboard (accounts, sessions, audit_log, alert_status) are
+-- in the operational store (dangqun/state.py). A database of an older release still holds sessions,
+-- audit_log and alert_status: dangqun.publish.prepare moves their rows there and drops them.
 
 -- grain: one row per alert of a month (dangqun.alerts.ensure), found over the whole province at the data
 -- version and rule definitions alert_run names for its month. Recomputed when either changed, and for the

@@ -6,8 +6,8 @@ a shared link opened in another tab) carrying a live token gets its account back
 timeout (auth.IDLE_TIME) and the age limit (auth.SESSION_MAX_AGE) end the row, so the same cookie
 replayed later opens nothing; every deferred download asks `live` before it builds a byte.
 
-The statements are the store's own bookkeeping (like db.get_meta), not page data: they are here, not
-in queries/. Streamlit-free.
+The table is in the operational store (dangqun.state): every server process and the command line share
+it, so a login made through one process is live in all of them. Streamlit-free.
 """
 from __future__ import annotations
 
@@ -15,9 +15,10 @@ import datetime as dt
 import hashlib
 import secrets
 
-import duckdb
+import sqlalchemy as sa
 
 from dangqun import audit, auth
+from dangqun.state import sessions as table
 
 # states of a session as `check` finds it
 LIVE, IDLE, EXPIRED, ENDED, UNKNOWN = "live", "idle", "expired", "ended", "unknown"
@@ -32,33 +33,27 @@ def session_id(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
 
 
-def start(con, user: str, at: dt.datetime | None = None) -> str:
+def start(store, user: str, at: dt.datetime | None = None) -> str:
     """A new session of `user` after a successful login: returns the token (for the cookie only)."""
     at = at or auth.now()
     token = secrets.token_urlsafe(32)
-    cur = con.cursor()
-    try:
+    with store.writing() as conn:
         # rows of sessions that ended long ago are of no use: the audit log keeps the history
-        cur.execute("delete from sessions where coalesce(ended_at, last_seen) < $old",
-                    {"old": at - dt.timedelta(days=7)})
-        cur.execute("insert into sessions values ($sid, $user, $at, $at, null, null)",
-                    {"sid": session_id(token), "user": user, "at": at})
-    finally:
-        cur.close()
+        conn.execute(sa.delete(table).where(sa.func.coalesce(table.c.ended_at, table.c.last_seen)
+                                            < at - dt.timedelta(days=7)))
+        conn.execute(sa.insert(table).values(session_id=session_id(token), user_name=user, created_at=at,
+                                             last_seen=at))
     return token
 
 
-def check(con, sid: str, at: dt.datetime | None = None) -> tuple[str | None, str]:
+def check(store, sid: str, at: dt.datetime | None = None) -> tuple[str | None, str]:
     """(account name, state) of session `sid` now. A session found idle or too old is ended here, on
     the server, with its audit row (logout, result idle/expired), whichever tab or download finds it;
     once ended so, it stays IDLE / EXPIRED (the login form says why), any other end is ENDED."""
     at = at or auth.now()
-    cur = con.cursor()
-    try:
-        row = cur.execute("select user_name, created_at, last_seen, ended_at, end_reason from sessions "
-                          "where session_id = $sid", {"sid": sid}).fetchone()
-    finally:
-        cur.close()
+    with store.reading() as conn:
+        row = conn.execute(sa.select(table.c.user_name, table.c.created_at, table.c.last_seen, table.c.ended_at,
+                                     table.c.end_reason).where(table.c.session_id == sid)).first()
     if row is None:
         return None, UNKNOWN
     user, created, last_seen, ended, reason = row
@@ -66,52 +61,41 @@ def check(con, sid: str, at: dt.datetime | None = None) -> tuple[str | None, str
         return user, reason if reason in (IDLE, EXPIRED) else ENDED
     state = IDLE if auth.idle(last_seen, at) else EXPIRED if at - created > auth.SESSION_MAX_AGE else LIVE
     if state != LIVE:
-        end(con, sid, state, at)
+        end(store, sid, state, at)
     return user, state
 
 
-def live(con, sid: str | None) -> bool:
-    return bool(sid) and check(con, sid)[1] == LIVE
+def live(store, sid: str | None) -> bool:
+    return bool(sid) and check(store, sid)[1] == LIVE
 
 
-def touch(con, sid: str, at: dt.datetime | None = None) -> None:
+def touch(store, sid: str, at: dt.datetime | None = None) -> None:
     """Note use of the session. Written at most every twentieth of the idle time (a run is a write
-    otherwise); two tabs touching at once conflict in DuckDB, and one touch is as good as the other."""
+    otherwise)."""
     at = at or auth.now()
-    cur = con.cursor()
-    try:
-        cur.execute("update sessions set last_seen = $at where session_id = $sid and ended_at is null "
-                    "and last_seen < $due", {"at": at, "sid": sid, "due": at - auth.IDLE_TIME / 20})
-    except duckdb.TransactionException:
-        pass
-    finally:
-        cur.close()
+    with store.writing() as conn:
+        conn.execute(sa.update(table).where(table.c.session_id == sid, table.c.ended_at.is_(None),
+                                            table.c.last_seen < at - auth.IDLE_TIME / 20).values(last_seen=at))
 
 
-def end(con, sid: str, reason: str, at: dt.datetime | None = None) -> bool:
-    """End the session (logout / idle / expired / account_unusable) and write its audit row; False
-    when it had already ended (another tab or a download got there first: one row, not two)."""
+def end(store, sid: str, reason: str, at: dt.datetime | None = None) -> bool:
+    """End the session (logout / idle / expired / account_unusable) and write its audit row, in one
+    transaction; False when it had already ended (another tab, process or download got there first: one
+    row, not two)."""
     at = at or auth.now()
-    for _ in range(5):
-        cur = con.cursor()
-        try:
-            ended = cur.execute("update sessions set ended_at = $at, end_reason = $reason "
-                                "where session_id = $sid and ended_at is null returning user_name",
-                                {"at": at, "reason": reason, "sid": sid}).fetchall()
-            break
-        except duckdb.TransactionException:     # a touch of the same row at the same moment: again
-            continue
-        finally:
-            cur.close()
-    else:
-        return False
-    if ended:
-        audit.record(con, ended[0][0], "logout",
-                     result="ok" if reason == "logout" else reason, at=at)
-    return bool(ended)
+    with store.writing() as conn:
+        user = conn.execute(sa.select(table.c.user_name).where(table.c.session_id == sid,
+                                                               table.c.ended_at.is_(None))
+                            .with_for_update()).scalar()
+        if user is None:
+            return False
+        conn.execute(sa.update(table).where(table.c.session_id == sid).values(ended_at=at, end_reason=reason))
+        audit.record_rows(store, [audit.row(user, "logout", result="ok" if reason == "logout" else reason, at=at)],
+                          conn)
+    return True
 
 
-def logged_download(con, user: str, table: str, file_format: str, rows: int, make_bytes, *, session: str | None):
+def logged_download(store, user: str, table: str, file_format: str, rows: int, make_bytes, *, session: str | None):
     """A zero-argument function building a download's bytes, which st.download_button calls when the
     official clicks, outside any script run. It first asks whether the login `session` that drew the
     button is still live (no logout, not idle): if not, it writes a refused row and
@@ -119,10 +103,10 @@ def logged_download(con, user: str, table: str, file_format: str, rows: int, mak
     many rows), then the bytes."""
     def _build() -> bytes:
         detail = f"{file_format} · {rows} 行"
-        if not live(con, session):
-            audit.record(con, user, "download", target=table, detail=detail, result="refused")
+        if not live(store, session):
+            audit.record(store, user, "download", target=table, detail=detail, result="refused")
             raise SessionEnded("会话已结束，请重新登录后再下载")
-        touch(con, session)
-        audit.record(con, user, "download", target=table, detail=detail)
+        touch(store, session)
+        audit.record(store, user, "download", target=table, detail=detail)
         return make_bytes()
     return _build

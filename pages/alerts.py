@@ -61,7 +61,6 @@ with st.form(f"alert_form_{alert['alert_key']}"):
                         at=str(alert["updated_at"])[:16]))
     if st.form_submit_button(fr.t("保存"), type="primary"):
         params = alerts.status_params(alert, status, note, ui.account().name)
-        ui.execute("alert_status_set", params)
-        alerts.audit_status(ui.connection(), params)
+        alerts.set_status(ui.state(), params)
         st.toast(fr.t("已保存"))
         st.rerun()

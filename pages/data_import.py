@@ -50,18 +50,18 @@ if st.button(fr.t("开始导入"), key="import_run", type="primary", disabled=no
     bar = st.progress(0.0)
 
     def _progress(done, total, file):
+        if done is None:       # another import holds the importer's lock: `file` says whose, since when
+            bar.progress(0.0, text=fr.t("{message}：等待中…", message=md(file)))
+            return
         text = fr.t("正在导入 {file}（{done}/{total}）", file=md(file), done=done + 1, total=total) if file \
             else fr.t("导入完成")
         bar.progress(done / total if total else 1.0, text=text)
 
-    cur = ui.connection().cursor()   # its own cursor: the import's temp tables and transaction stay here
     try:
-        st.session_state["import_results"] = view.run_import(cur, previews, progress=_progress,
+        st.session_state["import_results"] = view.run_import(previews, progress=_progress,
                                                              imported_by=ui.account().name)
-        ui.read_data_version()  # the history and table sizes below are of the new data
-        ui.audit_imports(st.session_state["import_results"])
+        ui.read_data_version()  # the history and table sizes below are of the newly published version
     finally:
-        cur.close()
         imported_ids.update(f.file_id for f in pending)
         view.discard([pv.path for pv in previews])
         ui.forget_mapping([pv.path for pv in previews])

@@ -1,5 +1,6 @@
-"""Data access for the pages: the one DuckDB connection, named queries through Streamlit's cache and the
-context the sidebar's filters are built from.
+"""Data access for the pages: the published version of the analytics store this process reads, the
+operational store, named queries through Streamlit's cache and the context the sidebar's filters are
+built from.
 
 Every query runs under the logged-in account's scope (its region; None for admins), taken here from
 the session, never from a page: a page cannot forget it or widen it."""
@@ -10,26 +11,41 @@ import datetime as dt
 
 import streamlit as st
 
-from dangqun import alerts, audit, auth, boundaries, contract, db, filters, inbox, regions, sessions
+from dangqun import alerts, audit, auth, boundaries, contract, db, filters, inbox, publish, regions, sessions
+from dangqun import state as state_module
 
 SESSION = "_session"  # {"account": auth.Account, "seen": datetime of the last run, "sid": sessions id}
 RUN_VERSION = "_data_version"
 
 
 @st.cache_resource
-def connection():
-    """One DuckDB connection per process; every query runs on its own cursor (db.run). The inbox thread
-    (dangqun.inbox) starts with it, once per process: it imports on this connection while the server
-    holds the database."""
-    con = db.connect(db.resolve_path())
-    inbox.start(connection)
-    return con
+def _readers() -> publish.Readers:
+    """The versions this process reads (dangqun.publish); the inbox's watcher (dangqun.inbox) starts with
+    them, once per process: it hands waiting files to the importer."""
+    readers = publish.Readers(db.resolve_path())
+    inbox.start(db.resolve_path())
+    return readers
 
 
-def data_version() -> int:
-    cur = connection().cursor()
+def connection() -> db.Reader:
+    """The current published version, read-only: a new one (an import published it) is opened at the next
+    call, so every run sees the newest data without a restart. Every query runs on its own cursor (db.run)."""
+    return _readers().get()
+
+
+def state() -> state_module.Store:
+    """The operational store (accounts, sessions, the audit log, alert statuses): dangqun.state."""
+    return state_module.open_store()
+
+
+def data_version() -> str:
+    """The published version this process reads and its data version ('v000042.duckdb:17'): the key the
+    query cache is kept under. The file's name is part of it, since a rebuilt database starts its data
+    version over."""
+    reader = connection()
+    cur = reader.cursor()
     try:
-        return db.data_version(cur)
+        return f"{reader.path.name}:{db.data_version(cur)}"
     finally:
         cur.close()
 
@@ -41,7 +57,7 @@ def read_data_version() -> None:
 
 
 @st.cache_data(max_entries=512, ttl=3600, show_spinner=False)
-def _cached_query(name: str, params: tuple, scope: str | None, version: int):
+def _cached_query(name: str, params: tuple, scope: str | None, version: str):
     # `version` is part of the key only: a new import changes it, so cached answers expire at once.
     return db.run(connection(), name, dict(params), scope=scope)
 
@@ -74,8 +90,7 @@ def region_shapes(region: str) -> boundaries.Shapes:
 
 
 def live_query(name: str, params: dict | None = None):
-    """Named query run now, uncached, under the account's scope: for the audit log, which grows with
-    every login and page view while the data version (the cache key of query()) stays the same."""
+    """Named query run now, uncached, under the account's scope."""
     return db.run(connection(), name, dict(params or {}), scope=account().scope)
 
 
@@ -90,31 +105,20 @@ def alerts_of(region: str, period: str, lang: str = "zh"):
     statuses change without a new data version, so they are read uncached."""
     stored = alert_store(period)
     found = alerts.listing(query, region, stored, lang)
-    return stored, alerts.with_status(found, live_query("alert_statuses", {"period": period}))
+    return stored, alerts.with_status(found, alerts.statuses(state(), period, account().scope))
 
 
 def deferred_query(name: str, params: dict | None = None):
     """A zero-argument function that runs the named query uncached under the account's scope when
     called: for a full download built on click (st.download_button runs it outside the script, so the
     connection, the scope and the session are taken now). It runs only while the session is live."""
-    con, scope, sid = connection(), account().scope, session_id()
+    con, store, scope, sid = connection(), state(), account().scope, session_id()
 
     def _run():
-        if not sessions.live(con, sid):
+        if not sessions.live(store, sid):
             raise sessions.SessionEnded("会话已结束，请重新登录")
         return db.run(con, name, dict(params or {}), scope=scope)
     return _run
-
-
-def execute(name: str, params: dict) -> None:
-    """Run a writing named query (uncached) under the account's scope."""
-    db.run(connection(), name, params, scope=account().scope)
-
-
-def audit_imports(results) -> None:
-    """An import row in the audit log for each file the import page processed (views.data_import.Result)."""
-    for r in results:
-        audit.record_import(connection(), account().name, r.report)
 
 
 @dataclasses.dataclass(frozen=True)

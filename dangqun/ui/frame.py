@@ -10,7 +10,7 @@ import streamlit as st
 from dangqun import audit, auth, filters, periods, registry
 from dangqun.i18n import t
 from dangqun.markup import md
-from dangqun.ui.data import Context, account, connection, context, read_data_version
+from dangqun.ui.data import Context, account, context, read_data_version, state
 from dangqun.ui.login import gate, url_lang
 from dangqun.ui.sidebar import STATE, drill_to, filter_widgets, navigation, set_filters
 
@@ -140,7 +140,7 @@ def _refuse(title_key: str, message: str) -> None:
     lang = url_lang()
     with st.sidebar:
         navigation(lang)
-    audit.record(connection(), account().name, "page_view", target=title_key,
+    audit.record(state(), account().name, "page_view", target=title_key,
                  detail=_query_string(st.query_params.to_dict()), result="refused")
     st.title(t(title_key, lang))
     st.error(t(message, lang))
@@ -160,7 +160,7 @@ def _audit_view(title_key: str, f: filters.Filters) -> None:
     view = (title_key, tuple(sorted(query.items())))
     if st.session_state.get("_audited_view") != view:
         st.session_state["_audited_view"] = view
-        audit.record(connection(), account().name, "page_view", target=title_key,
+        audit.record(state(), account().name, "page_view", target=title_key,
                      detail=_query_string(query))
 
 

@@ -10,7 +10,7 @@ from dangqun import audit
 from dangqun.contract import KINDS
 from dangqun.i18n import t
 from dangqun.ingest import mapping, read
-from dangqun.ui.data import account, connection
+from dangqun.ui.data import account, connection, state
 from dangqun.views import data_import as view
 
 MAPPINGS = "import_mappings"      # {saved upload path: Profile}: files this session mapped, imported with it
@@ -123,7 +123,7 @@ def _save(pv, kind: str, grid, values, lang: str, key: str) -> None:
     text = view.profile_toml(kind, grid, values, pv.file, name=name.strip())
     saved = view.save_profile(text, name.strip())
     profile = mapping.load(saved)
-    audit.record(connection(), account().name, "mapping", target=saved.name,
+    audit.record(state(), account().name, "mapping", target=saved.name,
                  detail=f"为 {pv.file} 保存映射配置：{profile.describe()}")
     st.session_state.setdefault(MAPPINGS, {})[str(pv.path)] = profile
     st.session_state["_mapping_saved"] = t("已保存映射配置 {name}；点「开始导入」按此配置导入 {file}。", lang,

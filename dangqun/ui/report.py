@@ -6,7 +6,7 @@ import streamlit as st
 
 from dangqun import audit, gbt9704, sessions, web_session
 from dangqun.i18n import t
-from dangqun.ui.data import account, connection, session_id
+from dangqun.ui.data import account, session_id, state
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -16,7 +16,7 @@ def audit_shown(report) -> None:
     key = (report.region, report.period.code, report.compare)
     if st.session_state.get("_audited_report") != key:
         st.session_state["_audited_report"] = key
-        audit.record(connection(), account().name, "report", target=f"{report.region} {report.period.code}",
+        audit.record(state(), account().name, "report", target=f"{report.region} {report.period.code}",
                      detail=f"页面 · {report.compare}")
 
 
@@ -24,7 +24,7 @@ def report_downloads(report, lang: str) -> None:
     """下载 Word / 下载 PDF. As every download (sessions.logged_download): built on click only while
     the login session that drew the buttons is live, audited, and fetchable by that session alone
     (web_session)."""
-    con, user, sid = connection(), account().name, session_id()
+    con, user, sid = state(), account().name, session_id()
     target = f"{report.region} {report.period.code}"
 
     def build(fmt, mime, file_name):

@@ -8,7 +8,7 @@ import streamlit as st
 from dangqun import export, filters, metrics, server_guard, sessions, web_session
 from dangqun.charts import OFFLINE_CONFIG
 from dangqun.i18n import t
-from dangqun.ui.data import Context, account, connection, session_id
+from dangqun.ui.data import Context, account, session_id, state
 from dangqun.ui.frame import Frame
 from dangqun.ui.sidebar import drill_to
 
@@ -93,7 +93,7 @@ def downloads_lazy(make_frame, row_count: int, name: str, key: str, fr: Frame) -
     place = fr.ctx.index.name(fr.region)
     parts = (place, fr.filters.period)
     # a wrapping row: in a narrow column the buttons keep their labels and stack instead of shrinking
-    con, acc, sid = connection(), account(), session_id()
+    con, acc, sid = state(), account(), session_id()
     user = acc.name
     heading = export.Heading(title=name, region=" › ".join(n for _, n in filters.breadcrumb(fr.filters, fr.ctx.index)),
                              period=fr.filters.period.label(lang), data_through=fr.ctx.data_through,

@@ -12,8 +12,12 @@ and the first sweep of a process deletes every folder an earlier process left be
 """
 from __future__ import annotations
 
+import dataclasses
+import json
 import re
 import shutil
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -211,40 +215,88 @@ def import_order(previews: list[Preview]) -> list[Preview]:
     return sorted(previews, key=lambda pv: pv.kind != "centers")
 
 
-def run_import(con, previews: list[Preview], db_path=None, progress=None, imported_by: str | None = None
+def run_import(previews: list[Preview], db_path=None, progress=None, imported_by: str | None = None
                ) -> list[Result]:
-    """Import each previewed file in its own transaction (the importer bumps the data version with
-    it, so cached pages see the new data at once), with its mapping profile if it has one, logged as
-    imported by `imported_by` (the logged-in account). progress(done, total, file) is called before each
-    file and at the end; results come back in upload order."""
+    """Import each previewed file in its own transaction, with its mapping profile if it has one, logged as
+    imported by `imported_by` (the logged-in account). The server process only reads the published data:
+    the import runs in the importer's own process (`python -m dangqun import-job`, import_job below), which
+    waits its turn behind any other import, publishes a new version, and reports each step as a JSON line.
+    progress(done, total, file) is called before each file and at the end (file None), progress(None, total,
+    message) while another import holds the lock; results come back in upload order."""
     ordered = import_order(previews)
-    results = {}
-    # imports queue, the inbox thread's too (dangqun.inbox): two at once on the one connection conflict
-    # ("Conflict on tuple deletion")
-    with inbox.LOCK:
-        for done, pv in enumerate(ordered):
-            if progress:
-                progress(done, len(ordered), pv.file)
-            try:
-                report = ingest.import_files(con, [str(pv.path)], db_path=db_path, mapping=pv.mapping,
-                                             names=[pv.file], imported_by=imported_by)[0]
-                results[id(pv)] = Result(pv.file, report, _import_id(con, report, pv.file))
-            except duckdb.Error as exc:   # the file's transaction was rolled back: say so, and go on
-                report = ingest.Report(file=pv.file, rejected=True,
-                                       message=f"导入时数据库出错，未导入任何数据（{type(exc).__name__}: {exc}），请稍后重试")
-                results[id(pv)] = Result(pv.file, report, None)
-        if progress:
-            progress(len(ordered), len(ordered), None)
+    job = {"imported_by": imported_by,
+           "files": [{"path": str(pv.path), "name": pv.file,
+                      "mapping": str(pv.mapping.path) if pv.mapping is not None and pv.mapping.path else None}
+                     for pv in ordered]}
+    results: dict[int, Result] = {}
+    proc = subprocess.Popen([sys.executable, "-m", "dangqun", "import-job", "--db", str(db.resolve_path(db_path))],
+                            cwd=db.ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, encoding="utf-8")
+    proc.stdin.write(json.dumps(job, ensure_ascii=False))
+    proc.stdin.close()
+    for line in proc.stdout:
+        try:
+            event = json.loads(line)
+        except ValueError:
+            continue
+        if "waiting" in event and progress:
+            progress(None, len(ordered), event["waiting"])
+        elif "start" in event and progress:
+            progress(event["start"], len(ordered), ordered[event["start"]].file)
+        elif "report" in event:
+            i = event["index"]
+            results[id(ordered[i])] = Result(ordered[i].file, report_from_json(event["report"]), event["import_id"])
+    stderr = proc.stderr.read()
+    proc.wait()
+    for pv in ordered:       # the importer died before reporting on it: said so, nothing of it shown as done
+        if id(pv) not in results:
+            reason = _last_line(stderr) or f"导入进程退出（代码 {proc.returncode}）"
+            results[id(pv)] = Result(pv.file, ingest.Report(
+                file=pv.file, rejected=True, message=f"导入未完成，请稍后重试或查看导入记录（{reason}）"), None)
+    if progress:
+        progress(len(ordered), len(ordered), None)
     return [results[id(pv)] for pv in previews]
 
 
-def _import_id(con, report, file_name: str) -> int | None:
-    if getattr(report, "import_id", None) is not None:
-        return report.import_id
-    # the newest log line of this file is the one just written on this connection
-    latest = db.run(con, "import_history", {"limit": 20})
-    mine = latest[latest.file_name == file_name]
-    return int(mine.import_id.iloc[0]) if len(mine) else None
+def _last_line(text: str) -> str:
+    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    return lines[-1][:300] if lines else ""
+
+
+def report_from_json(data: dict) -> ingest.Report:
+    fields = dict(data)
+    fields["errors"] = [ingest.Problem(**e) for e in data.get("errors", [])]
+    return ingest.Report(**fields)
+
+
+def import_job(job: dict, db_path, store) -> int:
+    """`python -m dangqun import-job`: the import run_import hands over, in this process. Writes JSON lines:
+    {"waiting": message} while another import holds the lock, {"start": i} before file i, {"index": i,
+    "report": …, "import_id": …} after it; the version is published after the last file."""
+    from dangqun import audit, publish
+
+    def _say(event: dict) -> None:
+        print(json.dumps(event, ensure_ascii=False, default=str), flush=True)
+
+    user = job.get("imported_by") or audit.cli_user()
+    with publish.importing(db_path, who=f"{user} · 数据导入页",
+                           on_wait=lambda info: _say({"waiting": publish.busy_message(info)})) as con:
+        for i, f in enumerate(job["files"]):
+            _say({"start": i})
+            cur = con.cursor()
+            try:
+                report = ingest.import_files(cur, [f["path"]], db_path=db.resolve_path(db_path), mapping=f.get("mapping"),
+                                             names=[f["name"]], imported_by=user)[0]
+                import_id = _import_id(cur, report, f["name"])
+            except duckdb.Error as exc:   # the file's transaction was rolled back: say so, and go on
+                report = ingest.Report(file=f["name"], rejected=True,
+                                       message=f"导入时数据库出错，未导入任何数据（{type(exc).__name__}: {exc}），请稍后重试")
+                import_id = None
+            finally:
+                cur.close()
+            audit.record_import(store, user, report)
+            _say({"index": i, "report": dataclasses.asdict(report), "import_id": import_id})
+    return 0
 
 
 def kind_label(kind: str | None, lang: str = "zh") -> str:
