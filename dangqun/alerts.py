@@ -629,10 +629,12 @@ def listing(run, region: str, stored: Stored, lang: str = "zh", cfg: AlertConfig
     return ordered(localise(rows, lang))
 
 
-def run_all(con, store, region: str, period: str, scope: str | None, lang: str = "zh") -> pd.DataFrame:
-    """The alerts of `region` in `period` with their statuses, through the scoped runner (the CLI)."""
+def run_all(con, region: str, period: str, scope: str | None, lang: str = "zh", store=None) -> pd.DataFrame:
+    """The alerts of `region` in `period` with their statuses from the operational store `store` (none
+    given: every alert 待处理), through the scoped runner (the CLI)."""
     found = listing(lambda name, params: db.run(con, name, params, scope=scope), region, ensure(con, period), lang)
-    return with_status(found, statuses(store, period, scope))
+    return with_status(found, statuses(store, period, scope) if store is not None
+                       else pd.DataFrame(columns=list(STATUS_COLUMNS)))
 
 
 # ── statuses (the operational store's alert_status, dangqun.state) ────────────────────────────────
@@ -659,7 +661,7 @@ def statuses(store, period: str, scope: str | None) -> pd.DataFrame:
                             .where(table.c.period == period).order_by(table.c.alert_key)).all()
     frame = pd.DataFrame(rows, columns=["unit_code", *STATUS_COLUMNS])
     if scope is not None:
-        frame = frame[[regions.contains(scope, u) or regions.contains(u, scope) for u in frame["unit_code"]]]
+        frame = frame.loc[[regions.contains(scope, u) or regions.contains(u, scope) for u in frame["unit_code"]]]
     return frame[list(STATUS_COLUMNS)].reset_index(drop=True)
 
 

@@ -376,7 +376,7 @@ def import_file(con, path, level: str, user: str, store=None) -> ImportResult:
     cannot be read at all; returns a rejected result listing every bad feature otherwise."""
     from dangqun import audit, db, state
 
-    store = store or state.open_store()
+    store = store or state.open_store(db_path=db.path_of(con))   # the operational store beside the database
 
     known = {c: (n, lv) for c, n, lv in con.execute("select region_code, region_name, level from regions").fetchall()}
     result = ImportResult(str(path), level)

@@ -458,7 +458,7 @@ def _alerts(args) -> int:
         if period is None:
             print("未输出：该范围内没有服务记录", file=sys.stderr)
             return 2
-        found = alerts.run_all(con, _store(args), region, period, scope)
+        found = alerts.run_all(con, region, period, scope, store=_store(args))
     columns = [c for c in alerts.COLUMNS if c not in ("drill_page", "drill_region", "drill_item")]
     rows = found[columns + ["status", "note", "updated_by"]].astype(object).where(found.notna(), None)
     if args.json:

@@ -97,6 +97,12 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         set_meta(con, rollups.META_KEY, rollups.version())
 
 
+def path_of(con) -> str | None:
+    """The file a read-write connection has open (None in memory)."""
+    rows = con.execute("select path from duckdb_databases() where database_name = current_database()").fetchall()
+    return rows[0][0] if rows and rows[0][0] else None
+
+
 def data_version(con) -> int:
     row = con.execute("select value from meta where key = 'data_version'").fetchone()
     return int(row[0]) if row else 0

@@ -3,6 +3,9 @@ work on a copy (scratch_con, app_db). Its raw tables are loaded into pandas once
 independent reference computations in expected.py."""
 from __future__ import annotations
 
+import contextlib
+import os
+
 import pytest
 
 # The two tiers (README, quick start): `make test` runs everything (what CI runs); `make test-fast`
@@ -64,17 +67,94 @@ def app_db(demo_db, tmp_path_factory):
     return path
 
 
-@pytest.fixture(scope="session")
-def accounts_file(tmp_path_factory):
-    """An accounts file holding the demo accounts (dangqun.auth.DEMO_ACCOUNTS, password
-    auth.DEMO_PASSWORD); DANGQUN_USERS points at it for the session, so the app and `streamlit run`
-    in the browser tests read it."""
-    import os
+# The operational store's tests run on SQLite and on PostgreSQL (README 「两个存储」). PostgreSQL is the server
+# .ci/run starts; where none answers, its cases are skipped with the reason, except where DANGQUN_REQUIRE_PG
+# is set (CI), where they fail.
+PG_URL = os.environ.get("DANGQUN_TEST_PG_URL", "postgresql+psycopg://dangqun:dangqun@127.0.0.1:5432/dangqun_test")
 
+
+def _pg_or_skip():
+    import sqlalchemy as sa
+
+    try:
+        engine = sa.create_engine(PG_URL)
+        with engine.connect():
+            pass
+        return engine
+    except Exception as exc:  # noqa: BLE001 - any failure to connect means: no server here
+        if os.environ.get("DANGQUN_REQUIRE_PG"):
+            raise
+        pytest.skip(f"没有可用的 PostgreSQL（{PG_URL}）：{type(exc).__name__}；CI 中由 .ci/run 启动")
+
+
+@contextlib.contextmanager
+def fresh_store(kind: str, folder):
+    """A new, empty operational store: a SQLite file in `folder`, or a schema of its own in the test
+    PostgreSQL database (dropped afterwards)."""
+    import uuid
+
+    import sqlalchemy as sa
+
+    from dangqun import state
+
+    if kind == "sqlite":
+        url = f"sqlite:///{folder}/state.sqlite"
+        store = state.Store(url)
+        yield store
+        store.dispose()
+        return
+    engine = _pg_or_skip()
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    with engine.begin() as conn:
+        conn.execute(sa.text(f"create schema {schema}"))
+    store = state.Store(f"{PG_URL}?options=-csearch_path%3D{schema}")
+    try:
+        yield store
+    finally:
+        store.dispose()
+        with engine.begin() as conn:
+            conn.execute(sa.text(f"drop schema {schema} cascade"))
+        engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request, tmp_path):
+    """An empty operational store, once on SQLite and once on PostgreSQL."""
+    with fresh_store(request.param, tmp_path) as s:
+        yield s
+
+
+def write_users_file(path, accounts) -> None:
+    """An accounts file as an older release wrote it (config/users.toml): the upgrade path's input, and the
+    way the tests hand accounts to a server they start, whose operational store takes the file over once."""
+    import dataclasses
+
+    def value(v):
+        return ("true" if v else "false") if isinstance(v, bool) else '"' + str(v).replace('"', '\\"') + '"'
+
+    lines = []
+    for acc in accounts:
+        lines.append(f'[users."{acc.name}"]')
+        lines += [f"{f.name} = {value(getattr(acc, f.name))}" for f in dataclasses.fields(acc)
+                  if f.name not in ("name", "must_change")]
+        lines.append("")
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def demo_account_list():
     from dangqun import auth
 
+    return [auth.Account(name, display, role, region, auth._demo_hash(), demo=True)
+            for name, display, role, region in auth.DEMO_ACCOUNTS]
+
+
+@pytest.fixture(scope="session")
+def accounts_file(tmp_path_factory):
+    """An older release's accounts file holding the demo accounts (dangqun.auth.DEMO_ACCOUNTS, password
+    auth.DEMO_PASSWORD); DANGQUN_USERS points at it for the session, so the operational store of the app and
+    of `streamlit run` in the browser tests takes them over on first use (auth.import_users_file)."""
     path = tmp_path_factory.mktemp("accounts") / "users.toml"
-    auth.add_demo_accounts(path)
+    write_users_file(path, demo_account_list())
     os.environ["DANGQUN_USERS"] = str(path)
     return path
 

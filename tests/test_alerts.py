@@ -304,25 +304,28 @@ def test_three_cases_on_one_item_within_90_days_make_exactly_one_alert(scratch_c
         "T-aaaaaaaaaaaaaaaaaaaa-0", "T-aaaaaaaaaaaaaaaaaaaa-1", "T-aaaaaaaaaaaaaaaaaaaa-2"}
 
 
-def test_status_is_kept_across_recompute_and_audited(scratch_con):
-    before = alerts.run_all(scratch_con, "210681000000", "2022-10", scope="210681000000")
+def test_status_is_kept_across_recompute_and_audited(scratch_con, store):
+    before = alerts.run_all(scratch_con, "210681000000", "2022-10", scope="210681000000", store=store)
     assert (before["status"] == "待处理").all() and len(before) > 0
     first = before.iloc[0].to_dict()
     params = alerts.status_params(first, "已核实", "已电话联系镇里", "donggang", dt.datetime(2022, 11, 2, 9))
-    db.run(scratch_con, "alert_status_set", params, scope="210681000000")
-    alerts.audit_status(scratch_con, params)
+    alerts.set_status(store, params)
     # new records change nothing of that alert's identity: recomputed, it keeps its status and note
     add_cases(scratch_con, "cccccccccccccccccccc", "0102", ["2022-10-03"])
-    after = alerts.run_all(scratch_con, "210681000000", "2022-10", scope="210681000000").set_index("alert_key")
+    after = alerts.run_all(scratch_con, "210681000000", "2022-10", scope="210681000000", store=store) \
+        .set_index("alert_key")
     row = after.loc[first["alert_key"]]
     assert (row["status"], row["note"], row["updated_by"]) == ("已核实", "已电话联系镇里", "donggang")
     assert (after.drop(index=first["alert_key"])["status"] == "待处理").all()
-    logged = scratch_con.execute("select user_name, target, detail from audit_log where action = 'alert_status'"
-                                 ).fetchall()
-    assert logged == [("donggang", first["alert_key"], "已核实：已电话联系镇里")]
-    # another county's account does not see what was recorded on 东港's alerts
-    assert db.run(scratch_con, "alert_statuses", {"period": "2022-10"}, scope="211324000000").empty
-    assert len(db.run(scratch_con, "alert_statuses", {"period": "2022-10"}, scope="210681000000")) == 1
+    from tests.test_audit import rows
+
+    assert [(u, t, d) for u, _, t, d, _ in rows(store, "alert_status")] \
+        == [("donggang", first["alert_key"], "已核实：已电话联系镇里")]
+    # another county's account does not see what was recorded on 东港's alerts; the province's and 丹东's do
+    assert alerts.statuses(store, "2022-10", "211324000000").empty
+    assert len(alerts.statuses(store, "2022-10", "210681000000")) == 1
+    assert len(alerts.statuses(store, "2022-10", "210600000000")) == 1
+    assert len(alerts.statuses(store, "2022-10", None)) == 1
     with pytest.raises(ValueError, match="未知的预警状态"):
         alerts.status_params(first, "已关闭", "", "donggang")
 
@@ -409,13 +412,12 @@ def test_cli_json_and_refusals(demo_db, tmp_path, accounts_file, capsys):
     path = tmp_path / "cli.duckdb"
     path.write_bytes(demo_db.read_bytes())
     assert cli.main(["alerts", "--db", str(path), "--region", "210681", "--period", "2022-10", "--json",
-                     "--user", "donggang", "--users", str(accounts_file)]) == 0
+                     "--user", "donggang"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert (out["region"], out["region_name"], out["period"]) == ("210681000000", "东港市", "2022-10")
     assert out["counts"]["backlog"] == sum(a["rule"] == "backlog" for a in out["alerts"]) > 0
     assert all(a["unit_code"].startswith("210681") for a in out["alerts"])
-    assert cli.main(["alerts", "--db", str(path), "--region", "210600", "--user", "donggang",
-                     "--users", str(accounts_file)]) == 2
+    assert cli.main(["alerts", "--db", str(path), "--region", "210600", "--user", "donggang"]) == 2
     assert "账号 donggang 无权查看区划 210600000000" in capsys.readouterr().err
     assert cli.main(["alerts", "--db", str(path), "--period", "2022-13"]) == 2
     assert "预警月份应写成 YYYY-MM" in capsys.readouterr().err

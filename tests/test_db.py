@@ -81,7 +81,7 @@ def test_locked_database_is_reported_in_one_line(tmp_path):
         assert holder.stdout.readline().strip() == "ready"
         with pytest.raises(db.DatabaseLocked) as info:
             db.connect(path)
-        assert str(info.value).startswith(f"数据库文件 {path} 正被另一个进程（通常是正在运行的看板）占用")
+        assert str(info.value).startswith(f"数据库文件 {path} 正被另一个进程占用（不是本看板的导入程序）")
         assert "\n" not in str(info.value)
     finally:
         holder.kill()

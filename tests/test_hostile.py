@@ -145,10 +145,9 @@ def test_a_hostile_scope_never_reaches_sql(demo_con, scope):
 @pytest.mark.parametrize("name", ["admin' --", "../../etc", "<b>x</b>", "x" * 33, "", "名字"])
 def test_hostile_account_names_are_refused(name):
     with pytest.raises(auth.AccountError, match="^用户名应为 1–32 个字母、数字、点、下划线或连字符$"):
-        auth.add_account({}, name, "county", "210681", "long-enough-1")
+        auth.add_account(None, name, "county", "210681", "Long-enough-1")
 
 
 @pytest.mark.parametrize("value", [None, 12345, ["210681"], {"a": 1}])
-def test_wrong_types_in_login_are_refused_quietly(scratch_con, value):
-    accounts = {}
-    assert auth.login(scratch_con, accounts, value, value, False) == (None, "用户名或密码错误")
+def test_wrong_types_in_login_are_refused_quietly(store, value):
+    assert auth.login(store, value, value, False) == (None, "用户名或密码错误")

@@ -1,5 +1,5 @@
 """Every named query (queries/*.sql) states its key in a `-- key:` line, and the key holds: run on a copy
-of the demo database (with an import that quarantined rows and some audit rows, so that every query has
+of the demo database (with an import that quarantined rows, so that every query has
 rows to show) under an administrator's and a county's scope, no two rows share the key; a `none (one row)`
 query returns exactly one row; the one writing query adds exactly one row."""
 from __future__ import annotations
@@ -10,7 +10,7 @@ import shutil
 
 import pytest
 
-from dangqun import alerts, audit, db, ingest
+from dangqun import alerts, db, ingest
 
 KEY_LINE = re.compile(r"^-- key: (.+)$", re.M)
 ONE_ROW, WRITES = "none (one row)", "none (writes)"
@@ -46,12 +46,7 @@ def con(demo_db, tmp_path_factory):
     (report,) = ingest.import_files(c, [upload])
     assert (report.imported, report.quarantined) == (1, 2)
     at = dt.datetime(2022, 6, 1, 9)  # within every case's window
-    audit.record(c, "admin", "import", target="records.csv", at=at)
-    audit.record(c, "dg", "login_failed", result="bad_credentials", at=at)
-    audit.record(c, "dg", "login_ok", at=at)
     alerts.ensure(c, "2022-06")     # alert_list's month (params)
-    c.execute("insert into alert_status values ('repeat|210681001000||2022-06', 'repeat', '210681001000', '', "
-              "'2022-06', '已处理', '', 'dg', $at)", {"at": at})
     # imported boundaries (region_shapes): a city's (the province case's unit), 东港市's own and a town's
     square = '{"type":"Polygon","coordinates":[[[124,39.9],[124.1,39.9],[124.1,40],[124,40],[124,39.9]]]}'
     c.executemany("insert into boundaries values (?, ?, ?, ?, 'test.geojson', ?, 'dg')",

@@ -13,6 +13,7 @@ EN = {
     "开始导入": "Import",
     "正在导入 {file}（{done}/{total}）": "Importing {file} ({done}/{total})",
     "导入完成": "Import finished",
+    "{message}：等待中…": "{message}: waiting…",
     "导入结果": "Import results",
     "{file}：已拒绝，未导入任何数据。{message}": "{file}: rejected, nothing was imported. {message}",
     "{file}：问题行": "{file}: rows with problems",

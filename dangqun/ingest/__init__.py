@@ -134,11 +134,6 @@ class Report:
         return "\n".join(lines)
 
 
-def _db_path(con) -> str | None:
-    rows = con.execute("select path from duckdb_databases() where database_name = current_database()").fetchall()
-    return rows[0][0] if rows and rows[0][0] else None
-
-
 def import_files(con, paths, kind: str | None = None, db_path=None, mapping=None, names=None,
                  imported_by: str | None = None) -> list[Report]:
     """Import each file in its own transaction; centers files first (see module docstring). `mapping` is a
@@ -146,7 +141,7 @@ def import_files(con, paths, kind: str | None = None, db_path=None, mapping=None
     kind is matched against the saved profiles by its header fingerprint. `names`: the files as reports and
     the import log name them (an upload's own name), else their paths. `imported_by` is who import_log
     names: the logged-in account on the page, 收件箱 for the inbox, cli:<os user> by default."""
-    path = db_path or _db_path(con)
+    path = db_path or db.path_of(con)
     salt = privacy.salt_for(path) if path else os.urandom(16).hex()
     con.execute("set enable_progress_bar = false")   # the CLI's output is ours (and --json is parsed)
     normalise.install(con)
