@@ -25,6 +25,8 @@ ACTIONS = {
     "account": "账号变更",
     "alert_status": "预警处理",
     "mapping": "映射配置",
+    "backup": "备份",
+    "restore": "恢复",
 }
 # hostile input must not grow the log without bound: every text is cut to these lengths
 LIMITS = {"user_name": 64, "target": 200, "detail": 2000, "result": 64}

@@ -25,7 +25,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 import sqlalchemy as sa
 
 from dangqun import audit, db, regions
-from dangqun.state import accounts as accounts_table, audit_log, login_guard
+from dangqun.state import accounts as accounts_table, audit_log, login_guard, meta
 
 DEFAULT_USERS = db.ROOT / "config" / "users.toml"
 ROLES = ("admin", "city", "county", "town")
@@ -126,16 +126,21 @@ def import_users_file(store, path: str | os.PathLike | None = None, by: str = "u
     file = users_path(path)
     found = read_users_file(file)
     added = []
-    with store.writing() as conn:
-        have = set(conn.execute(sa.select(accounts_table.c.name)).scalars())
-        for acc in found.values():
-            if acc.name not in have:
-                _insert(conn, acc)
-                added.append(acc.name)
-        if added:
-            audit.record_rows(store, [audit.row(by, "account", target=n, detail=f"自账号文件 {file} 导入")
-                                      for n in added], conn)
-        store.set_meta(USERS_FILE_KEY, f"{file} · {auth_now_text()}", conn)
+    try:
+        with store.writing() as conn:
+            if conn.execute(sa.select(meta.c.value).where(meta.c.key == USERS_FILE_KEY)).first():
+                return []        # another process took it over meanwhile
+            have = set(conn.execute(sa.select(accounts_table.c.name)).scalars())
+            for acc in found.values():
+                if acc.name not in have:
+                    _insert(conn, acc)
+                    added.append(acc.name)
+            if added:
+                audit.record_rows(store, [audit.row(by, "account", target=n, detail=f"自账号文件 {file} 导入")
+                                          for n in added], conn)
+            store.set_meta(USERS_FILE_KEY, f"{file} · {auth_now_text()}", conn)
+    except sa.exc.IntegrityError:     # PostgreSQL: two first starts at once; the other one's rows stand
+        return []
     return added
 
 
@@ -212,7 +217,7 @@ def add_account(store, name: str, role: str, region: str, password: str, display
             raise AccountError(f"用户 {name} 已存在")
         _insert(conn, acc)
         audit.record_rows(store, [audit.row(by or audit.cli_user(), "account", target=name,
-                                            detail=f"新建：{ROLE_LABELS[role]} {acc.region}")], conn)
+                                            detail=f"新建 role={role} region={acc.region}")], conn)
     return acc
 
 
@@ -328,12 +333,9 @@ def login(store, name: str, password: str, demo_db: bool,
     name = str(name or "").strip()[:64]
     password = str(password or "")
     acc = load_accounts(store).get(name)
+    _guard_row(store, name)
     with store.writing() as conn:
-        if conn.execute(sa.select(login_guard.c.user_name).where(login_guard.c.user_name == name)
-                        .with_for_update()).first() is None:
-            conn.execute(sa.insert(login_guard).values(user_name=name))
-            conn.execute(sa.select(login_guard.c.user_name).where(login_guard.c.user_name == name)
-                         .with_for_update())
+        conn.execute(sa.select(login_guard.c.user_name).where(login_guard.c.user_name == name).with_for_update())
         state = login_state(conn, name)
         if _is_locked(state, at):
             _record_refused(store, conn, name, state, at)
@@ -347,6 +349,19 @@ def login(store, name: str, password: str, demo_db: bool,
             rows.append(audit.row(name, "lockout", detail=f"{failures} 次失败", at=at))
         audit.record_rows(store, rows, conn)
         return None, LOCKED if failures >= LOCK_FAILURES else WRONG_CREDENTIALS
+
+
+def _guard_row(store, name: str) -> None:
+    """The name's login_guard row, made in a transaction of its own: two first attempts at once both try to
+    make it, and the one that loses only needs it to exist."""
+    with store.reading() as conn:
+        if conn.execute(sa.select(login_guard.c.user_name).where(login_guard.c.user_name == name)).first():
+            return
+    try:
+        with store.writing() as conn:
+            conn.execute(sa.insert(login_guard).values(user_name=name))
+    except sa.exc.IntegrityError:
+        pass
 
 
 # A flood of submissions on a locked name must not grow the audit log at its own pace: the first

@@ -44,6 +44,7 @@ PAGES: tuple[Page, ...] = (
     # the administrators' pages come last in the navigation
     Page("pages/data_import.py", "数据导入", ":material/upload_file:", admin=True),
     Page("pages/audit.py", "审计日志", ":material/policy:", admin=True, benched=False),
+    Page("pages/accounts.py", "账号管理", ":material/manage_accounts:", admin=True, benched=False),
 )
 
 

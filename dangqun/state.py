@@ -150,9 +150,14 @@ class Store:
     def __repr__(self) -> str:
         return f"Store({self.engine.url.render_as_string(hide_password=True)})"
 
+    @contextlib.contextmanager
     def reading(self):
-        """A connection in a transaction for reads (a snapshot on both databases)."""
-        return self.engine.begin()
+        """A connection in a transaction for reads, seeing one snapshot throughout (SQLite's transactions do;
+        PostgreSQL's default, READ COMMITTED, does not: REPEATABLE READ does)."""
+        options = {} if self.sqlite else {"isolation_level": "REPEATABLE READ"}
+        with self.engine.connect().execution_options(**options) as conn:
+            with conn.begin():
+                yield conn
 
     @contextlib.contextmanager
     def writing(self):

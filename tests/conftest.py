@@ -21,6 +21,7 @@ SLOW_MODULES = {
     "test_hostile_workbooks",                                                 # import files, run the CLI
     "test_demo", "test_auth",                                                 # build databases, hash passwords
     "test_inbox", "test_login_race", "test_server_guard", "test_report_files",  # serve, render
+    "test_backup", "test_publish", "test_upgrade",                            # run the CLI, publish versions
 }
 APP_FIXTURES = {"open_page", "app_db"}
 
@@ -100,6 +101,7 @@ def fresh_store(kind: str, folder):
     if kind == "sqlite":
         url = f"sqlite:///{folder}/state.sqlite"
         store = state.Store(url)
+        _no_users_file(store)
         yield store
         store.dispose()
         return
@@ -108,6 +110,7 @@ def fresh_store(kind: str, folder):
     with engine.begin() as conn:
         conn.execute(sa.text(f"create schema {schema}"))
     store = state.Store(f"{PG_URL}?options=-csearch_path%3D{schema}")
+    _no_users_file(store)
     try:
         yield store
     finally:
@@ -115,6 +118,14 @@ def fresh_store(kind: str, folder):
         with engine.begin() as conn:
             conn.execute(sa.text(f"drop schema {schema} cascade"))
         engine.dispose()
+
+
+def _no_users_file(store) -> None:
+    # DANGQUN_USERS names the demo accounts' file for the session's app (accounts_file): a test's own store
+    # starts without an older release's accounts to take over
+    from dangqun import auth
+
+    store.set_meta(auth.USERS_FILE_KEY, "none (test store)")
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -1,7 +1,8 @@
 """Lockout races and login floods (issue 16 item 3, and the audit part of item 5): simultaneous
 submissions on one name check at most LOCK_FAILURES passwords per lockout window, none succeeds once
 the name is locked, and a flood on a locked name writes a bounded number of audit rows — through
-the library from many threads, and through the served app from many websocket sessions at once."""
+the library from many threads (on SQLite and PostgreSQL), from several processes at once, and through the
+served app from many websocket sessions at once."""
 from __future__ import annotations
 
 import datetime as dt
@@ -10,10 +11,9 @@ import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
-import duckdb
 import pytest
 
-from dangqun import auth
+from dangqun import auth, state
 
 from tests.stclient import Served
 
@@ -23,10 +23,9 @@ WRONG, LOCKED = "用户名或密码错误", "登录失败次数过多，请 15 �
 
 
 @pytest.fixture()
-def accounts():
-    accs: dict[str, auth.Account] = {}
-    auth.add_account(accs, "dg", "county", "210681", PASSWORD, "东港市委组织部")
-    return accs
+def accounts(store):
+    auth.add_account(store, "dg", "county", "210681", PASSWORD, "东港市委组织部")
+    return store
 
 
 @pytest.fixture()
@@ -44,9 +43,10 @@ def verifications(monkeypatch):
     return seen
 
 
-def login_rows(con, user):
-    return con.execute("select action, result, detail from audit_log where user_name = ? "
-                       "and action in ('login_ok', 'login_failed', 'lockout') order by audit_id", [user]).fetchall()
+def login_rows(store, user):
+    from tests.test_audit import rows
+
+    return [(a, r, d) for u, a, _, d, r in rows(store) if u == user and a in ("login_ok", "login_failed", "lockout")]
 
 
 def assert_lockout_held(rows):
@@ -80,41 +80,40 @@ def burst(n, attempt):
 
 # ── the library, from threads ──
 
-def test_a_burst_of_wrong_passwords_checks_five(scratch_con, accounts, verifications):
-    messages = burst(20, lambda i: auth.login(scratch_con, accounts, "dg", f"wrong-{i}", False, T0)[1])
+def test_a_burst_of_wrong_passwords_checks_five(accounts, verifications):
+    messages = burst(20, lambda i: auth.login(accounts, "dg", f"wrong-{i}", False, T0)[1])
     assert len(verifications) == auth.LOCK_FAILURES
     assert Counter(messages) == {WRONG: 4, LOCKED: 16}
-    assert Counter((a, r) for a, r, _ in login_rows(scratch_con, "dg")) == {
+    assert Counter((a, r) for a, r, _ in login_rows(accounts, "dg")) == {
         ("login_failed", "bad_credentials"): 5, ("lockout", "ok"): 1, ("login_failed", "locked"): auth.REFUSED_ROWS}
 
 
-def test_the_right_password_inside_a_burst_never_succeeds_once_locked(scratch_con, accounts, verifications):
+def test_the_right_password_inside_a_burst_never_succeeds_once_locked(accounts, verifications):
     for minute in range(3):                        # three failures already: two more lock the name
-        auth.login(scratch_con, accounts, "dg", "wrong", False, T0 - dt.timedelta(minutes=minute + 1))
-    results = burst(20, lambda i: auth.login(scratch_con, accounts, "dg", PASSWORD if i == 10 else f"w{i}",
+        auth.login(accounts, "dg", "wrong", False, T0 - dt.timedelta(minutes=minute + 1))
+    results = burst(20, lambda i: auth.login(accounts, "dg", PASSWORD if i == 10 else f"w{i}",
                                              False, T0))
-    assert_lockout_held(login_rows(scratch_con, "dg"))
+    assert_lockout_held(login_rows(accounts, "dg"))
     succeeded = [r for r in results if r[0] is not None]
     # the right password either came among the first checks (and counts start again) or is refused
     assert len(verifications) <= 3 + (2 if not succeeded else 1 + auth.LOCK_FAILURES)
 
 
-def test_a_flood_on_a_locked_name_writes_a_row_a_minute(scratch_con, accounts):
+def test_a_flood_on_a_locked_name_writes_a_row_a_minute(accounts):
     for _ in range(5):
-        auth.login(scratch_con, accounts, "dg", "wrong", False, T0)
+        auth.login(accounts, "dg", "wrong", False, T0)
     for second in range(0, 150):                   # 150 attempts in 150 seconds
-        assert auth.login(scratch_con, accounts, "dg", PASSWORD, False, T0 + dt.timedelta(seconds=second)) \
+        assert auth.login(accounts, "dg", PASSWORD, False, T0 + dt.timedelta(seconds=second)) \
             == (None, LOCKED)
-    refused = [(r, d) for a, r, d in login_rows(scratch_con, "dg") if r == "locked"]
+    refused = [(r, d) for a, r, d in login_rows(accounts, "dg") if r == "locked"]
     # the first three one by one (seconds 0–2), then one a minute carrying the attempts since the last row
     assert refused == [("locked", "")] * 3 + [("locked", "锁定期间 60 次尝试（自 09:00:02 起）"),
                                               ("locked", "锁定期间 60 次尝试（自 09:01:02 起）")]
 
 
-def test_a_burst_on_one_name_does_not_hold_up_another(scratch_con, accounts):
-    accounts_two = dict(accounts)
-    auth.add_account(accounts_two, "dd", "city", "210600", PASSWORD, "丹东市委组织部")
-    results = burst(10, lambda i: auth.login(scratch_con, accounts_two, "dd" if i % 2 else "dg",
+def test_a_burst_on_one_name_does_not_hold_up_another(accounts):
+    auth.add_account(accounts, "dd", "city", "210600", PASSWORD, "丹东市委组织部")
+    results = burst(10, lambda i: auth.login(accounts, "dd" if i % 2 else "dg",
                                              PASSWORD if i % 2 else "wrong", False, T0))
     assert [r[0].name for r in results[1::2]] == ["dd"] * 5
     assert Counter(r[1] for r in results[0::2]) == {WRONG: 4, LOCKED: 1}
@@ -132,9 +131,36 @@ def served(demo_db, accounts_file, tmp_path):
 
 
 def served_login_rows(srv, user):
-    srv.stop()                                     # the server holds the file: read it once it has ended
-    with duckdb.connect(str(srv.db_path), read_only=True) as con:
-        return login_rows(con, user)
+    # the operational store beside the served database, read while the server runs
+    return login_rows(state.open_store(db_path=srv.db_path), user)
+
+
+def test_attempts_from_several_processes_check_five_passwords(tmp_path):
+    """Two server processes share the operational store: the lockout holds across them."""
+    import subprocess
+    import sys
+    import textwrap
+
+    dbp = tmp_path / "p.duckdb"
+    store = state.open_store(db_path=dbp)
+    auth.add_account(store, "dg", "county", "210681", PASSWORD, "东港市委组织部")
+    script = textwrap.dedent(f"""
+        import sys, threading, datetime as dt
+        from dangqun import auth, state
+        store = state.open_store(db_path={str(dbp)!r})
+        at = dt.datetime(2024, 3, 1, 9, 0)
+        out = []
+        ts = [threading.Thread(target=lambda i=i: out.append(auth.login(store, "dg", f"w{{sys.argv[1]}}-{{i}}", False, at)[1]))
+              for i in range(8)]
+        [t.start() for t in ts]; [t.join() for t in ts]
+        print("\\n".join(out))
+    """)
+    procs = [subprocess.Popen([sys.executable, "-c", script, str(n)], stdout=subprocess.PIPE, text=True,
+                              cwd=str(state.Path(__file__).resolve().parent.parent)) for n in range(3)]
+    messages = [line for p in procs for line in p.communicate(timeout=120)[0].splitlines()]
+    assert Counter(messages) == {WRONG: 4, LOCKED: 20}
+    assert Counter((a, r) for a, r, _ in login_rows(store, "dg")) == {
+        ("login_failed", "bad_credentials"): 5, ("lockout", "ok"): 1, ("login_failed", "locked"): auth.REFUSED_ROWS}
 
 
 def test_twenty_sessions_submitting_at_once_check_five_passwords(served):
