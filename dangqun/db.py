@@ -211,6 +211,10 @@ class Reader:
         cur.execute(f"set search_path = '{self.OWN}.main,{self.DATA}.main'")
         return cur
 
+    def execute(self, sql: str, params=None):
+        """A statement on a cursor of its own (returned, to fetch from), as DuckDBPyConnection.execute."""
+        return self.cursor().execute(sql, params)
+
     def close(self) -> None:
         self._con.close()
 

@@ -73,7 +73,7 @@ def holder(db_path=None) -> dict:
 def busy_message(info: dict) -> str:
     who = info.get("who") or "未知"
     since = info.get("since") or "?"
-    return f"另一个导入正在进行（{who}，自 {since} 起），请稍后再试"
+    return f"另一个导入正在进行（{who}，自 {since} 起）"
 
 
 @contextlib.contextmanager
@@ -96,7 +96,7 @@ def locked(db_path=None, who: str = "", wait: float | None = None, on_wait=None)
                     on_wait(holder(db_path))
                     told = True
                 if deadline is not None and time.monotonic() >= deadline:
-                    raise Busy(busy_message(holder(db_path))) from None
+                    raise Busy(busy_message(holder(db_path)) + "，请稍后再试") from None
                 time.sleep(0.2)
         info = {"who": who, "pid": os.getpid(), "since": dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")}
         os.ftruncate(fd, 0)

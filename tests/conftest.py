@@ -242,6 +242,38 @@ def demo_raw(demo_con):
     return raw
 
 
+class Published:
+    """A private copy of demo_db as a server sees it: published (dangqun.publish), changed only through the
+    importer. `con` is the current version, read-only (a new one after each import)."""
+
+    def __init__(self, path):
+        from dangqun import publish
+
+        self.path = path
+        self.readers = publish.Readers(path)
+        publish.prepare(path)
+
+    @property
+    def con(self):
+        return self.readers.get()
+
+    def run_import(self, previews, **kwargs):
+        from dangqun.views import data_import
+
+        return data_import.run_import(previews, db_path=self.path, **kwargs)
+
+
+@pytest.fixture()
+def published(demo_db, tmp_path_factory, monkeypatch):
+    """A Published copy of demo_db of the test's own, with its operational store beside it."""
+    import shutil
+
+    monkeypatch.delenv("DANGQUN_STATE_URL", raising=False)
+    path = tmp_path_factory.mktemp("published") / "copy.duckdb"
+    shutil.copy(demo_db, path)
+    return Published(path)
+
+
 @pytest.fixture()
 def scratch_con(demo_db, tmp_path_factory):
     """A read-write connection (dangqun.db.connect) to a private copy of demo_db, for a test that changes

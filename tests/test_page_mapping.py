@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1.element_tree import Dataframe, ElementTree
 
-from dangqun import audit, db
+from dangqun import audit, db, ui
 from dangqun.contract import KINDS
 from dangqun.ingest import mapping
 
@@ -102,9 +102,9 @@ def test_map_try_save_and_import_a_foreign_csv(open_page, app_db, edit, profiles
     [summary] = [c.value for c in at.code]
     assert summary.splitlines()[0] == ("（试运行，未写入）其他平台.csv：读取 3 行，可导入 2，跳过 1，文件内重复 0，将隔离 0")
     assert "    按映射跳过 State「Closed (Duplicate)」：导入页面映射时选择忽略该行（1 行）" in summary.splitlines()
-    with db.opened(app_db) as con:
-        logged = con.execute("select count(*) from import_log").fetchone()[0]
-        assert con.execute("select count(*) from service_records where record_id like 'M2020-%'").fetchone()[0] == 0
+    con = ui.connection()        # the version the app reads
+    logged = con.execute("select count(*) from import_log").fetchone()[0]
+    assert con.execute("select count(*) from service_records where record_id like 'M2020-%'").fetchone()[0] == 0
 
     at.text_input(key=next(t.key for t in at.text_input if t.key.startswith("map_name_"))).input("坏/名字").run()
     at.button(key=next(b.key for b in at.button if b.key.startswith("map_save_"))).click().run()
@@ -126,18 +126,19 @@ def test_map_try_save_and_import_a_foreign_csv(open_page, app_db, edit, profiles
     assert not at.exception
     results = frame_with(at, ["文件", "类型", "编码", "读取"])
     assert results.iloc[0].tolist() == ["其他平台.csv", "服务记录", "utf-8", 3, 2, 0, 0, 0, "已处理"]
-    with db.opened(app_db) as con:
-        assert con.execute("select count(*) from import_log").fetchone()[0] == logged + 1
-        by, skipped, how = con.execute("select imported_by, skipped, mapping from import_log "
-                                       "order by import_id desc limit 1").fetchone()
-        assert (by, skipped, how) == ("admin", 1, "映射配置 某平台")
-        stored = con.execute("select record_id, channel, status, resident_name, phone, received_at::varchar "
-                             "from service_records where record_id like 'M2020-%' order by 1").fetchall()
-        assert stored == [("M2020-1", "电话", "办理中", "张**", "138****1234", "2020-03-05 09:07:00"),
-                          ("M2020-2", "网上", "已办结", "李*", "139****1111", "2020-03-06 10:00:00")]
-        audited = con.execute("select action, target, detail from audit_log where action in ('mapping', 'import') "
-                              "order by logged_at desc limit 2").fetchall()
-    assert audited[0] == ("import", "其他平台.csv", "读取 3，新增 2，更新 0，重复 0，隔离 0，跳过 1；映射配置 某平台")
+    con = ui.connection()        # the new version the importer published
+    assert con.execute("select count(*) from import_log").fetchone()[0] == logged + 1
+    by, skipped, how = con.execute("select imported_by, skipped, mapping from import_log "
+                                   "order by import_id desc limit 1").fetchone()
+    assert (by, skipped, how) == ("admin", 1, "映射配置 某平台")
+    stored = con.execute("select record_id, channel, status, resident_name, phone, received_at::varchar "
+                         "from service_records where record_id like 'M2020-%' order by 1").fetchall()
+    assert stored == [("M2020-1", "电话", "办理中", "张**", "138****1234", "2020-03-05 09:07:00"),
+                      ("M2020-2", "网上", "已办结", "李*", "139****1111", "2020-03-06 10:00:00")]
+    from tests.test_audit import rows
+
+    audited = [r[1:4] for r in rows(ui.state()) if r[1] in ("mapping", "import")]
+    assert audited[-1] == ("import", "其他平台.csv", "读取 3，新增 2，更新 0，重复 0，隔离 0，跳过 1；映射配置 某平台")
     assert audited[1][:2] == ("mapping", "某平台.toml")
     assert audited[1][2].startswith("为 其他平台.csv 保存映射配置：映射配置 某平台")
     history = frame_with(at, ["时间", "文件"])

@@ -14,15 +14,12 @@ PERIOD = {"start": "2018-01-01", "end": "2018-12-31", "county": "210681000000"}
 
 @pytest.fixture(scope="module")
 def no_survey_records(app_db, tmp_path_factory):
-    from dangqun import ingest, ui
+    from dangqun import ingest, publish, ui
 
     path = tmp_path_factory.mktemp("nosurvey") / "no_survey.csv"
     path.write_text(CSV, encoding="utf-8")
-    cur = ui.connection().cursor()     # the app's own connection: the file is open read-write in this process
-    try:
+    with publish.importing(app_db, who="test") as cur:     # the importer: the app reads its new version
         (report,) = ingest.import_files(cur, [str(path)])
-    finally:
-        cur.close()
     assert (report.imported, report.quarantined) == (2, 0)
 
 

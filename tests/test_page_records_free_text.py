@@ -17,19 +17,16 @@ MASKED = "请回电138****1234，身份证210****1234"
 
 @pytest.fixture(scope="module")
 def free_text_records(app_db, tmp_path_factory):
-    from dangqun import ingest, ui
+    from dangqun import ingest, publish, ui
 
     path = tmp_path_factory.mktemp("freetext") / "free_text.csv"
     path.write_text(CSV, encoding="utf-8")
-    cur = ui.connection().cursor()     # the app's own connection (the file is open read-write in this process)
-    try:
+    with publish.importing(app_db, who="test") as cur:     # the importer: the app reads its new version
         (report,) = ingest.import_files(cur, [str(path)])
         assert report.imported == 1
         cur.execute("insert into service_records by name select * replace ('FT2017000002' as record_id, "
                     "'老数据 13912345678' as request_text, null as reply_text) from service_records "
                     "where record_id = 'FT2017000001'")
-    finally:
-        cur.close()
     return ui.connection()
 
 
@@ -45,11 +42,7 @@ def test_records_page_shows_free_text_masked(open_page, free_text_records):
 def test_download_has_free_text_masked(free_text_records):
     params = records.search_params({"region": "210681", "start": dt.date(2017, 1, 1), "end": dt.date(2017, 12, 31),
                                     "category": "", "channel": ""}, "", "FT2017", "")
-    cur = free_text_records.cursor()
-    try:
-        frame = records.labelled(db.run(cur, "record_page", records.export_params(params, 10)), "zh")
-    finally:
-        cur.close()
+    frame = records.labelled(db.run(free_text_records, "record_page", records.export_params(params, 10)), "zh")
     text = export.to_csv_bytes(frame, "zh").decode("utf-8-sig")
     assert "13812341234" not in text and "13912345678" not in text and "199001011234" not in text
     assert "请回电138****1234" in text and "老数据 139****5678" in text

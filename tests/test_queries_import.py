@@ -1,5 +1,6 @@
 """数据导入 without Streamlit: saving uploads, previews, the import run (dangqun.views.data_import) and the queries
-import_history and import_quarantine, on a copy of the demo database (never the page tests' app_db)."""
+import_history and import_quarantine, on a published copy of the demo database (never the page tests' app_db):
+the import runs in the importer's process and publishes a new version, which the test then reads."""
 import datetime as dt
 from dataclasses import dataclass
 
@@ -101,11 +102,11 @@ def test_previews_of_the_example_exports(exports):
     assert gbk.rows["联系电话"].dropna().str.fullmatch(r"\d{3}\*{4}\d{4}").all()
 
 
-def test_import_of_the_example_exports(scratch_con, exports):
-    before = db.data_version(scratch_con)
+def test_import_of_the_example_exports(published, exports):
+    before = db.data_version(published.con)
     previews = data_import.preview_files(list(exports.values()))
     seen = []
-    results = data_import.run_import(scratch_con, previews,
+    results = published.run_import(previews,
                                      progress=lambda done, total, f: seen.append((done, total, f)))
     assert [r.file for r in results] == [pv.file for pv in previews]          # upload order
     assert seen[0] == (0, 5, "centers.csv") and seen[-1] == (5, 5, None)     # centers first
@@ -116,26 +117,26 @@ def test_import_of_the_example_exports(scratch_con, exports):
         assert rep.imported + rep.updated + rep.duplicates + rep.quarantined == rep.rows_read
         assert rep.imported == 0, r.file          # every id is already in the demo database
         assert r.import_id is not None
-    assert db.data_version(scratch_con) == before + 5
+    assert db.data_version(published.con) == before + 5
     frame = data_import.results_frame(results)
     assert list(frame.columns) == ["文件", "类型", "编码", "读取", "新增", "更新", "重复", "隔离", "状态"]
     assert frame["类型"].tolist()[:3] == ["服务记录", "服务记录", "服务中心"]
     assert set(frame["状态"]) == {"已处理"}
 
 
-def test_new_records_reach_the_overview_at_once(scratch_con, tmp_path):
+def test_new_records_reach_the_overview_at_once(published, tmp_path):
     """The importer bumps the data version in its transaction; ui.query keys on it, so the 总览
     受理量 (kpi_summary) the page shows next is the new one."""
-    received = db.run(scratch_con, "kpi_summary", KPI_2022).received.iloc[0]
-    version = db.data_version(scratch_con)
+    received = db.run(published.con, "kpi_summary", KPI_2022).received.iloc[0]
+    version = db.data_version(published.con)
     path = write(tmp_path, "新记录.csv", NEW_RECORDS, "gbk")
-    [result] = data_import.run_import(scratch_con, data_import.preview_files([path]))
+    [result] = published.run_import(data_import.preview_files([path]))
     rep = result.report
     assert (rep.rows_read, rep.imported, rep.updated, rep.duplicates, rep.quarantined) == (4, 2, 0, 0, 2)
-    assert db.data_version(scratch_con) == version + 1
-    assert db.run(scratch_con, "kpi_summary", KPI_2022).received.iloc[0] == received + 2
+    assert db.data_version(published.con) == version + 1
+    assert db.run(published.con, "kpi_summary", KPI_2022).received.iloc[0] == received + 2
     # names and phones stored masked
-    stored = scratch_con.execute("select resident_name, phone from service_records where record_id = 'T9000000001'"
+    stored = published.con.execute("select resident_name, phone from service_records where record_id = 'T9000000001'"
                                  ).fetchall()
     assert stored == [("张**", "138****1234")]
     errors = data_import.errors_frame(rep)
@@ -143,16 +144,16 @@ def test_new_records_reach_the_overview_at_once(scratch_con, tmp_path):
     assert errors["行"].tolist() == [4, 5]
     assert errors["列"].tolist() == ["受理时间", "办理状态"]
     # importing the same file again adds nothing
-    [again] = data_import.run_import(scratch_con, data_import.preview_files([path]))
+    [again] = published.run_import(data_import.preview_files([path]))
     assert (again.report.imported, again.report.duplicates) == (0, 2)
-    assert db.run(scratch_con, "kpi_summary", KPI_2022).received.iloc[0] == received + 2
+    assert db.run(published.con, "kpi_summary", KPI_2022).received.iloc[0] == received + 2
 
 
-def test_import_quarantine_matches_the_table(scratch_con, tmp_path):
+def test_import_quarantine_matches_the_table(published, tmp_path):
     path = write(tmp_path, "新记录.csv", NEW_RECORDS)
-    [result] = data_import.run_import(scratch_con, data_import.preview_files([path]))
-    got = db.run(scratch_con, "import_quarantine", {"import_id": result.import_id})
-    want = (scratch_con.execute("select * from quarantine").df()
+    [result] = published.run_import(data_import.preview_files([path]))
+    got = db.run(published.con, "import_quarantine", {"import_id": result.import_id})
+    want = (published.con.execute("select * from quarantine").df()
             .query("import_id == @result.import_id")
             .sort_values(["row_number", "column_name"]).reset_index(drop=True))
     assert len(got) == 2
@@ -160,7 +161,7 @@ def test_import_quarantine_matches_the_table(scratch_con, tmp_path):
     assert got.reason.tolist() == want.reason.tolist()
     assert got.file_name.unique().tolist() == ["新记录.csv"]
     assert "王五" not in "".join(got.raw) and "13900002222" not in "".join(got.raw)
-    assert len(db.run(scratch_con, "import_quarantine", {"import_id": -1})) == 0
+    assert len(db.run(published.con, "import_quarantine", {"import_id": -1})) == 0
     # the download the page offers: BOM, Chinese headers, every quarantined row
     data = export.to_csv_bytes(data_import.quarantine_frame(got), "zh")
     assert data.startswith(b"\xef\xbb\xbf")
@@ -169,41 +170,41 @@ def test_import_quarantine_matches_the_table(scratch_con, tmp_path):
     assert len([x for x in lines[1:] if x]) == 2
 
 
-def test_rejected_file(scratch_con, tmp_path):
+def test_rejected_file(published, tmp_path):
     path = write(tmp_path, "乱码.csv", "甲,乙\n1,2\n")
-    before = db.data_version(scratch_con)
-    [result] = data_import.run_import(scratch_con, data_import.preview_files([path]))
+    before = db.data_version(published.con)
+    [result] = published.run_import(data_import.preview_files([path]))
     assert result.report.rejected
     assert result.report.message
-    assert db.data_version(scratch_con) == before
+    assert db.data_version(published.con) == before
     frame = data_import.results_frame([result])
     assert frame.iloc[0].tolist() == ["乱码.csv", "—", "utf-8", 0, 0, 0, 0, 0, "已拒绝"]
-    history = db.run(scratch_con, "import_history", {"limit": 1})
+    history = db.run(published.con, "import_history", {"limit": 1})
     assert history.status.tolist() == ["已拒绝"] and history.file_name.tolist() == ["乱码.csv"]
 
 
-def test_centers_first_within_one_upload(scratch_con, tmp_path):
+def test_centers_first_within_one_upload(published, tmp_path):
     records = write(tmp_path, "records.csv",
                     "受理编号,中心编码,受理时间,事项编码,办理状态\nT9100000001,ZXNEW0001,2022-05-01 09:00,0101,已办结\n")
     centers = write(tmp_path, "centers.csv",
                     "中心编码,中心名称,区划代码,中心类型\nZXNEW0001,卧龙村第二服务站,210681107201,家庭代办站\n")
-    results = data_import.run_import(scratch_con, data_import.preview_files([records, centers]))
+    results = published.run_import(data_import.preview_files([records, centers]))
     assert [(r.file, r.report.imported, r.report.quarantined) for r in results] == [
         ("records.csv", 1, 0), ("centers.csv", 1, 0)]
 
 
-def test_import_history_matches_import_log(scratch_con, tmp_path, exports):
-    data_import.run_import(scratch_con, data_import.preview_files([exports["funds.csv"],
+def test_import_history_matches_import_log(published, tmp_path, exports):
+    published.run_import(data_import.preview_files([exports["funds.csv"],
                                                                    write(tmp_path, "x.csv", "a\n1\n")]))
-    data_import.run_import(scratch_con, data_import.preview_files([write(tmp_path, "新记录.csv", NEW_RECORDS)]))
-    got = db.run(scratch_con, "import_history", {"limit": 200})
-    want = scratch_con.execute("select * from import_log").df().sort_values("import_id", ascending=False)
+    published.run_import(data_import.preview_files([write(tmp_path, "新记录.csv", NEW_RECORDS)]))
+    got = db.run(published.con, "import_history", {"limit": 200})
+    want = published.con.execute("select * from import_log").df().sort_values("import_id", ascending=False)
     assert len(got) == len(want) == 3
     assert got.import_id.tolist() == want.import_id.tolist()
     assert got.file_name.tolist() == ["新记录.csv", "x.csv", "funds.csv"]
     for col in ("kind", "encoding", "rows_read", "imported", "updated", "duplicates", "quarantined", "status"):
         assert got[col].tolist() == want[col].tolist(), col
-    assert db.run(scratch_con, "import_history", {"limit": 2}).import_id.tolist() == want.import_id.tolist()[:2]
+    assert db.run(published.con, "import_history", {"limit": 2}).import_id.tolist() == want.import_id.tolist()[:2]
     shown = data_import.history_frame(got)
     assert list(shown.columns) == ["时间", "文件", "类型", "编码", "读取", "新增", "更新", "重复", "隔离",
                                    "状态", "说明", "导入人"]
@@ -213,8 +214,8 @@ def test_import_history_matches_import_log(scratch_con, tmp_path, exports):
     assert en["Status"].tolist() == ["Processed", "Rejected", "Processed"]
 
 
-def test_import_history_empty(scratch_con):
-    got = db.run(scratch_con, "import_history", {"limit": 200})
+def test_import_history_empty(published):
+    got = db.run(published.con, "import_history", {"limit": 200})
     assert len(got) == 0
     assert list(data_import.history_frame(got).columns)[0] == "时间"
     assert isinstance(got, pd.DataFrame)

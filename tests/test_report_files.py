@@ -156,7 +156,8 @@ def test_cli_refuses_another_county_and_logs_both(demo_db, accounts_file, tmp_pa
                 "--format", "docx", "--out", str(own), "--no-charts", users=accounts_file)
     assert done.returncode == 0, done.stderr
     assert Document(own).paragraphs[0].text == "东港市2022年12月村（社区）党群服务中心运行情况通报"
-    with db.opened(path, read_only=True) as con:
-        rows = con.execute("select user_name, target, result from audit_log where action = 'report' "
-                           "order by logged_at").fetchall()
+    from dangqun import state
+    from tests.test_audit import rows as audit_rows
+
+    rows = [(r[0], r[2], r[4]) for r in audit_rows(state.open_store(db_path=path), "report")]
     assert rows == [("donggang", "210682 2022-12", "refused"), ("donggang", "210681 2022-12", "ok")]

@@ -127,11 +127,15 @@ def test_the_session_key_is_the_one_the_app_logs_in_with():
 
 # ── file permissions ──
 
-def test_the_served_database_and_its_log_are_owner_only(served):
-    served.logged_in("admin", auth.DEMO_PASSWORD)                 # writes audit rows: the log exists
-    wal = f"{served.db_path}.wal"
-    assert os.path.exists(wal)
-    assert (mode(served.db_path), mode(wal)) == (0o600, 0o600)
+def test_the_served_stores_are_owner_only(served):
+    from dangqun import publish
+
+    served.logged_in("admin", auth.DEMO_PASSWORD)                 # writes audit rows: the store's log exists
+    state_file = served.db_path.with_name(served.db_path.stem + ".state.sqlite")
+    version = publish.current(served.db_path)
+    assert os.path.exists(f"{state_file}-wal")
+    assert (mode(served.db_path), mode(version), mode(version.parent), mode(state_file), mode(f"{state_file}-wal")) \
+        == (0o600, 0o600, 0o700, 0o600, 0o600)
 
 
 @pytest.fixture()

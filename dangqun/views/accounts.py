@@ -111,3 +111,11 @@ def own_account_refusal(actor: Account, target: Account, *, disable: bool = Fals
 def change_detail(role: str, region: str, names: Mapping[str, str]) -> str:
     """The audit row's words for a change of role and scope: 修改角色与范围：县级 东港市（210681000000）."""
     return f"修改角色与范围：{ROLE_LABELS.get(role, role)} {scope_name(region, names)}（{region}）"
+
+
+def preset_region(role: str, account: Account | None = None) -> str | None:
+    """The scope a region choice starts from when `role` is chosen: the account's own while its role is
+    kept, the province for an administrator (its only choice), else none, so a scope is chosen on purpose."""
+    if account is not None and role == account.role:
+        return account.region
+    return regions.PROVINCE if role == "admin" else None

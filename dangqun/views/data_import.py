@@ -299,6 +299,15 @@ def import_job(job: dict, db_path, store) -> int:
     return 0
 
 
+def _import_id(con, report, file_name: str) -> int | None:
+    if getattr(report, "import_id", None) is not None:
+        return report.import_id
+    # the newest log line of this file is the one just written on this connection
+    latest = db.run(con, "import_history", {"limit": 20})
+    mine = latest[latest.file_name == file_name]
+    return int(mine.import_id.iloc[0]) if len(mine) else None
+
+
 def kind_label(kind: str | None, lang: str = "zh") -> str:
     return t(KINDS[kind].label, lang) if kind in KINDS else "—"
 
