@@ -105,7 +105,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="pages：各页面响应时间（默认）；import：导入速度；report：生成一份县级月度通报（Word、PDF）的耗时")
     p.add_argument("--rows", type=int, default=1_000_000, help="import：CSV 行数")
     p.add_argument("--xlsx-rows", type=int, default=100_000, help="import：XLSX 行数")
-    p.add_argument("--records", type=int, default=None, help="只测这一规模（默认 100 万、500 万、2000 万条）")
+    p.add_argument("--records", type=int, default=None,
+                   help="只测这一规模（默认 100 万、500 万、2000 万条）；import：导入到这一规模的数据库并计到新版本被读到为止")
     p.add_argument("--json", action="store_true", help="每个规模输出一行 JSON")
     p.add_argument("--sessions", type=int, default=0, help="并发会话数（如 20）：并发与导入中读取的测试")
     p.add_argument("--seconds", type=float, default=60, help="并发测试时长（秒）")
@@ -159,7 +160,7 @@ def main(argv=None) -> int:
             if args.what == "import":
                 from dangqun.bench import imports
 
-                return imports.run_import_bench(rows=args.rows, xlsx_rows=args.xlsx_rows)
+                return imports.run_import_bench(rows=args.rows, xlsx_rows=args.xlsx_rows, records=args.records)
             from dangqun.bench import pages, run
 
             return run.main(records=args.records, as_json=args.json, sessions=args.sessions,

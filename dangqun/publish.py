@@ -174,18 +174,28 @@ def _fsync_dir(folder: Path) -> None:
 
 
 def prepare(db_path=None, who: str = "启动") -> Path | None:
-    """Make sure a version is published that this release can read: on the first start of this release
-    (no version yet: an older release's single file is converted, dangqun.state takes its audit log, alert
-    statuses and accounts), and after an upgrade that changed the stored definitions (the rollups' version).
-    Returns the current version; None when there is no database at all."""
+    """Make sure a version is published that this release can read and that holds what the working copy
+    holds: on the first start of this release (no version yet: an older release's single file is converted,
+    dangqun.state takes its audit log and alert statuses), after an upgrade that changed the stored
+    definitions (the rollups' version), and when the working copy changed after the last publish (an importer
+    killed between its commit and its publish, or a database put in place by hand). Called when a server
+    process starts. Returns the current version; None when there is no database at all."""
     path = db.resolve_path(db_path)
-    if current(path) is not None and not _stale(current(path)):
-        return current(path)
+    version = current(path)
+    if version is not None and not _stale(version) and not _newer(path, version):
+        return version
     if not path.exists():
         return None
     with importing(path, who):
         pass
     return current(path)
+
+
+def _newer(path: Path, version: Path) -> bool:
+    try:
+        return path.stat().st_mtime_ns > version.stat().st_mtime_ns
+    except FileNotFoundError:
+        return False
 
 
 def _stale(version: Path) -> bool:
@@ -229,6 +239,8 @@ class Readers:
         self.db_path = db.resolve_path(db_path)
         self._lock = threading.Lock()
         self._open: list[db.Reader] = []
+        if self.db_path.exists():
+            prepare(self.db_path)
 
     def get(self) -> db.Reader:
         version = current(self.db_path)

@@ -59,15 +59,12 @@ def steps(drill: dict[str, str]) -> list[tuple[str, str | None, str | None]]:
             ("乡镇", "f_town", drill["town"]), ("本季度", "f_period", "quarter"), ("环比", "f_compare", "mom")]
 
 
-def use_demo_accounts() -> None:
-    """The demo accounts (issue 4's login gate) in an accounts file of the bench's own."""
-    from dangqun import auth
+def use_demo_accounts(path: Path) -> None:
+    """The demo accounts (the login gate) in the operational store beside the bench's database `path`."""
+    from dangqun import auth, state
 
-    path = BENCH_DIR / "users.toml"
-    if not path.exists():
-        BENCH_DIR.mkdir(exist_ok=True)
-        auth.add_demo_accounts(path)
-    os.environ["DANGQUN_USERS"] = str(path)
+    os.environ.pop("DANGQUN_STATE_URL", None)
+    auth.add_demo_accounts(state.open_store(db_path=path))
 
 
 def _step_params(at) -> tuple[dict, dict | None, int]:
@@ -83,7 +80,7 @@ def time_pages(path: Path, pages=PAGE_FILES, rounds: int = ROUNDS) -> tuple[dict
     """Per page the script times (ms) of `rounds` passes over the filter steps, the parameters each step
     used (for the pandas run) and the largest figure sent."""
     os.environ["DANGQUN_DB"] = str(path)
-    use_demo_accounts()
+    use_demo_accounts(path)
     harness.clear_caches(data=False, resources=True)
     sequence = steps(drill_path(path))
     times, used, max_kb = {}, {}, 0.0

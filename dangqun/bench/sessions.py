@@ -1,5 +1,6 @@
 """`python -m dangqun bench --records N --sessions K`: K officials clicking through the pages at once, and
-an import committing while they read (one DuckDB file, one process, as the server runs).
+an import publishing a new version while they read (the importer writes the working copy, the sessions read
+the published version and switch at their next run, as in the server).
 
 Each session is a thread with its own AppTest (harness.py, patched to run in threads) and drill path,
 cycling through the benched pages an official opens (not the administrators' pages) with the data caches
@@ -18,7 +19,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dangqun import ingest, registry, ui
+from dangqun import ingest, publish, registry, state, ui
 from dangqun.bench import harness, imports
 from dangqun.bench import pages as page_bench
 
@@ -49,13 +50,16 @@ def _session(page_cycle: list[str], sequence, stop_at: float, out: dict) -> None
 
 def run_sessions_bench(records: int, sessions: int = 20, seconds: float = 60, import_rows: int = 10_000) -> dict:
     """`sessions` threads, each its own AppTest and drill path, for `seconds`; halfway an import of
-    `import_rows` records commits on the app's own connection (one DuckDB file, one process)."""
-    # a copy: the import (and the sessions' audit rows) must not change the cached database other runs time
+    `import_rows` records is published by the importer (the working copy, under its lock) while they read."""
+    # a copy: the import must not change the cached database other runs time; its versions and operational
+    # store of an earlier run go with the old copy
     path = page_bench.BENCH_DIR / f"sessions-{records}.duckdb"
     shutil.copy(page_bench.bench_db(records), path)
     Path(f"{path}.wal").unlink(missing_ok=True)
+    shutil.rmtree(publish.versions_dir(path), ignore_errors=True)
+    Path(state.default_url(path).split("///", 1)[1]).unlink(missing_ok=True)
     os.environ["DANGQUN_DB"] = str(path)
-    page_bench.use_demo_accounts()
+    page_bench.use_demo_accounts(path)
     harness.run_in_threads()
     harness.clear_caches(resources=True)
     con = ui.connection()
@@ -80,8 +84,10 @@ def run_sessions_bench(records: int, sessions: int = 20, seconds: float = 60, im
                                                    pa.string()), table.column(0), "")
         imports.write_csv(table.set_column(0, table.column_names[0], ids), export)
         t0 = time.perf_counter()
-        (report,) = ingest.import_files(con.cursor(), [export], db_path=path)
-        committed_at = time.perf_counter()
+        with publish.importing(path, who="bench") as working:
+            (report,) = ingest.import_files(working, [export], db_path=path)
+            imported_at = time.perf_counter()
+        committed_at = time.perf_counter()       # published: the sessions' next runs read the new version
     version_after = ui.data_version()
     for th in threads:
         th.join()
@@ -92,7 +98,8 @@ def run_sessions_bench(records: int, sessions: int = 20, seconds: float = 60, im
             "errors": len(errors), "first_errors": errors[:3],
             "median_ms": round(page_bench.percentile(times, 50), 1),
             "p95_ms": round(page_bench.percentile(times, 95), 1),
-            "import": {"rows": report.imported, "seconds": round(committed_at - t0, 2),
+            "import": {"rows": report.imported, "seconds": round(imported_at - t0, 2),
+                       "published_seconds": round(committed_at - t0, 2),
                        "version_before": version_before, "version_after": version_after,
                        "runs_after_commit": len(seen_after),
                        "runs_after_commit_on_new_version": sum(v == version_after for v in seen_after)}}
