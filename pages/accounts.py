@@ -1,5 +1,10 @@
 """账号管理 (administrators only): every account, a new one, and for a chosen account 停用/启用, 重置密码 and
-修改角色与范围. Every change is written to the audit log by dangqun.auth, with the administrator's name."""
+修改角色与范围. Every change is written to the audit log by dangqun.auth, with the administrator's name.
+
+Passwords are typed in forms: a text field outside a form sends its value when it loses focus, and a
+password field's focus can move to its own show-password button, so a click on 新建 would go without it.
+Widgets another choice resets are set through st.session_state (never removed from it): the browser
+keeps a widget's last value and would send it back otherwise."""
 import streamlit as st
 
 from dangqun import auth, ui
@@ -13,24 +18,16 @@ me = ui.account()
 index = fr.ctx.index
 
 DONE = "_accounts_done"        # the message of the change just made, shown once after the rerun
-CLEAR = "_accounts_clear"      # widget keys to empty at the next run (before the widgets are drawn again)
-NEW_KEYS = ("acc_new_name", "acc_new_display", "acc_new_password_1", "acc_new_password_2")
-RESET_KEYS = ("acc_reset_password_1", "acc_reset_password_2")
-EDIT_KEYS = ("acc_edit_role", "acc_edit_region")
+CLEAR = "_accounts_clear"      # widget key → value to set at the next run, before the widgets are drawn
+EDITING = "_accounts_editing"  # the account the role and scope widgets were set for
 
-for key in st.session_state.pop(CLEAR, ()):
-    st.session_state.pop(key, None)
+for key, value in st.session_state.pop(CLEAR, {}).items():
+    st.session_state[key] = value
 
 
-def forget(keys) -> None:
-    """Another role or another account was chosen: the widgets depending on it start over."""
-    for key in keys:
-        st.session_state.pop(key, None)
-
-
-def done(message: str, clear=()) -> None:
+def done(message: str, clear: dict | None = None) -> None:
     st.session_state[DONE] = message
-    st.session_state[CLEAR] = list(clear)
+    st.session_state[CLEAR] = clear or {}
     st.rerun()
 
 
@@ -42,8 +39,19 @@ def region_label(code: str) -> str:
     return view.region_label(code, index)
 
 
-def password_rule() -> None:
+def preset_region(role_key: str, region_key: str, account=None) -> None:
+    """Another role was chosen: its scope starts over (the account's own when its role is chosen back)."""
+    st.session_state[region_key] = view.preset_region(st.session_state[role_key], account)
+
+
+def password_fields(prefix: str, first: str, second: str, side_by_side: bool = True) -> tuple[str, str]:
+    """The password and its repetition (side by side, or one under the other in a narrow column), the rule
+    under them."""
+    row = st.columns(2) if side_by_side else (st.container(), st.container())
+    one = row[0].text_input(first, key=f"{prefix}_1", type="password", max_chars=auth.MAX_PASSWORD)
+    two = row[1].text_input(second, key=f"{prefix}_2", type="password", max_chars=auth.MAX_PASSWORD)
     st.caption(t("密码规则：{rule}", rule=t(auth.PASSWORD_RULE)))
+    return one, two
 
 
 message = st.session_state.pop(DONE, None)
@@ -55,7 +63,10 @@ accounts = auth.load_accounts(store)
 demo_db = auth.is_demo_db(ui.connection())
 # a short line above the table: on a phone the table's toolbar covers the right end of the line above it
 st.markdown(f"**{t('共 {n} 个账号', n=len(accounts))}**")
-ui.table(view.accounts_frame(accounts, index.names, demo_db, fr.lang), t("账号列表"), "accounts", fr)
+# the scope as wide as a town with its county (喀喇沁左翼蒙古族自治县 › 利州街道): the grid sizes columns by the
+# first rows it measures and cut it otherwise
+ui.table(view.accounts_frame(accounts, index.names, demo_db, fr.lang), t("账号列表"), "accounts", fr,
+         column_config={t("查看范围"): st.column_config.TextColumn(width="large")})
 
 # ── 新建账号 ──
 st.subheader(t("新建账号"))
@@ -69,18 +80,15 @@ with st.container(border=True):
                                 placeholder=t("如：东港市委组织部"))
     row = st.columns(2)
     role = row[0].selectbox(t("角色"), auth.ROLES, index=auth.ROLES.index("county"), key="acc_new_role",
-                            format_func=role_label, on_change=forget, args=(["acc_new_region"],))
+                            format_func=role_label, on_change=preset_region, args=("acc_new_role", "acc_new_region"))
     choices = view.region_choices(role, index)
-    region = row[1].selectbox(t("查看范围"), choices, key="acc_new_region", format_func=region_label,
-                              index=0 if len(choices) == 1 else None,
+    region = row[1].selectbox(t("查看范围"), choices, key="acc_new_region", format_func=region_label, index=None,
                               placeholder=t("请选择") if choices else t("没有可选的地区"))
-    row = st.columns(2)
-    first = row[0].text_input(t("初始密码"), key="acc_new_password_1", type="password",
-                              max_chars=auth.MAX_PASSWORD)
-    second = row[1].text_input(t("再次输入初始密码"), key="acc_new_password_2", type="password",
-                               max_chars=auth.MAX_PASSWORD)
-    password_rule()
-    if st.button(t("新建账号"), key="acc_new_submit", type="primary", icon=":material/person_add:"):
+    with st.form("acc_new_form", border=False, clear_on_submit=True):
+        first, second = password_fields("acc_new_password", t("初始密码"), t("再次输入初始密码"))
+        create = st.form_submit_button(t("新建账号"), key="acc_new_submit", type="primary",
+                                       icon=":material/person_add:")
+    if create:
         try:
             if first != second:
                 raise auth.AccountError("两次输入的密码不一致")
@@ -93,16 +101,19 @@ with st.container(border=True):
             st.session_state["acc_pick"] = name.strip()     # the new account is the one chosen below
             done(t("已新建账号 {name}（{role}，{scope}）。本人首次登录时须设置新密码。", name=md(name.strip()),
                    role=role_label(role), scope=md(view.scope_name(region, index.names))),
-                 clear=[*NEW_KEYS, *RESET_KEYS, *EDIT_KEYS])
+                 clear={"acc_new_name": "", "acc_new_display": ""})
 
 # ── a chosen account ──
 st.subheader(t("管理账号"))
-names = list(accounts)
-pick = st.selectbox(t("账号"), names, key="acc_pick",
-                    format_func=lambda n: f"{n}（{accounts[n].display_name}）" if n in accounts else n,
-                    on_change=forget, args=([*RESET_KEYS, *EDIT_KEYS],))
+pick = st.selectbox(t("账号"), list(accounts), key="acc_pick",
+                    format_func=lambda n: f"{n}（{accounts[n].display_name}）" if n in accounts else n)
 acc = accounts.get(pick)
 if acc is not None:
+    # another account (or the page opened anew, which drops its widgets' values): its own role and scope
+    if st.session_state.get(EDITING) != acc.name or not {"acc_edit_role", "acc_edit_region"} <= st.session_state.keys():
+        st.session_state[EDITING] = acc.name
+        st.session_state["acc_edit_role"] = acc.role
+        st.session_state["acc_edit_region"] = acc.region
     st.markdown(t("**{name}** · {role} · {scope} · {status}", name=md(acc.display_name or acc.name),
                   role=role_label(acc.role), scope=md(view.scope_name(acc.region, index.names)),
                   status=view.status(acc, demo_db, fr.lang)))
@@ -129,12 +140,10 @@ if acc is not None:
 
     with reset.container(border=True):
         st.markdown(f"**{t('重置密码')}**")
-        new_1 = st.text_input(t("临时密码"), key="acc_reset_password_1", type="password",
-                              max_chars=auth.MAX_PASSWORD)
-        new_2 = st.text_input(t("再次输入临时密码"), key="acc_reset_password_2", type="password",
-                              max_chars=auth.MAX_PASSWORD)
-        password_rule()
-        if st.button(t("重置密码"), key="acc_reset_submit", icon=":material/key:"):
+        with st.form("acc_reset_form", border=False, clear_on_submit=True):
+            new_1, new_2 = password_fields("acc_reset_password", t("临时密码"), t("再次输入临时密码"), False)
+            reset_now = st.form_submit_button(t("重置密码"), key="acc_reset_submit", icon=":material/key:")
+        if reset_now:
             try:
                 if new_1 != new_2:
                     raise auth.AccountError("两次输入的密码不一致")
@@ -142,15 +151,14 @@ if acc is not None:
             except auth.AccountError as exc:
                 st.error(t(str(exc)))
             else:
-                done(t("已重置 {name} 的密码。本人下次登录时须设置新密码。", name=md(acc.name)), clear=RESET_KEYS)
+                done(t("已重置 {name} 的密码。本人下次登录时须设置新密码。", name=md(acc.name)))
 
     with edit.container(border=True):
         st.markdown(f"**{t('修改角色与范围')}**")
-        new_role = st.selectbox(t("角色"), auth.ROLES, index=auth.ROLES.index(acc.role), key="acc_edit_role",
-                                format_func=role_label, on_change=forget, args=(["acc_edit_region"],))
+        new_role = st.selectbox(t("角色"), auth.ROLES, key="acc_edit_role", format_func=role_label,
+                                on_change=preset_region, args=("acc_edit_role", "acc_edit_region", acc))
         options = view.region_choices(new_role, index, acc.region if new_role == acc.role else None)
-        new_region = st.selectbox(t("查看范围"), options, key="acc_edit_region", format_func=region_label,
-                                  index=options.index(acc.region) if acc.region in options else None,
+        new_region = st.selectbox(t("查看范围"), options, key="acc_edit_region", format_func=region_label, index=None,
                                   placeholder=t("请选择") if options else t("没有可选的地区"))
         if st.button(t("保存角色与范围"), key="acc_edit_submit", icon=":material/save:"):
             refusal = view.own_account_refusal(me, acc, role=new_role)
@@ -162,8 +170,8 @@ if acc is not None:
                 st.info(t("角色与范围没有变化。"))
             else:
                 try:
-                    auth.change(store, acc.name, by=me.name, detail=view.change_detail(new_role, new_region, index.names),
-                                role=new_role, region=new_region)
+                    auth.change(store, acc.name, by=me.name, role=new_role, region=new_region,
+                                detail=view.change_detail(new_role, new_region, index.names))
                 except auth.AccountError as exc:
                     st.error(t(str(exc)))
                 else:

@@ -124,7 +124,8 @@ def test_an_account_made_on_the_page_sets_its_own_password_at_the_first_login(op
     assert (acc.role, acc.region, acc.display_name, acc.must_change, acc.disabled) == \
         ("town", "210681101000", "孤山镇党委（测试）", True, False)
     assert [(by, result) for by, _, result in account_rows(name)] == [("admin", "ok")]
-    # the table shows it at once, the name fields are empty again (the form empties the passwords) and the new account is the one chosen
+    # the table shows it at once, the name fields are empty again (the browser's form empties the passwords)
+    # and the new account is the one chosen below
     assert table(at).loc[name].tolist() == ["孤山镇党委（测试）", "乡镇街道", "东港市 › 孤山镇", "须修改密码"]
     assert at.text_input(key="acc_new_name").value == "" and at.text_input(key="acc_new_display").value == ""
     assert at.selectbox(key="acc_pick").value == name

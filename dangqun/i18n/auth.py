@@ -20,4 +20,14 @@ EN = {
     "管理员": "Administrator",
     "市级": "City",
     "县级": "County",
+    # the password an administrator set must be replaced at the next login (ui.login._change_password)
+    "请设置新密码": "Choose a new password",
+    "管理员为您重置了密码。继续使用前请设置只有您知道的新密码：{rule}":
+        "An administrator set your password. Before you go on, choose a new one that only you know: {rule}",
+    "至少 8 个字符，含大写字母、小写字母、数字、符号中的至少 3 类":
+        "at least 8 characters, from at least 3 of: capital letters, small letters, digits, symbols",
+    "新密码": "New password",
+    "再次输入新密码": "New password again",
+    "保存新密码": "Save the new password",
+    "两次输入的密码不一致": "The two passwords differ",
 }
