@@ -169,6 +169,9 @@ def main(argv=None) -> int:
     except (db.DatabaseLocked, publish.Busy) as exc:
         print(f"未执行：{exc}", file=sys.stderr)
         return 3
+    except publish.PublishFailed as exc:
+        print(str(exc), file=sys.stderr)
+        return 4
     return 1
 
 

@@ -42,6 +42,11 @@ class Busy(RuntimeError):
     """Another importer holds the lock and did not let go within the wait."""
 
 
+class PublishFailed(RuntimeError):
+    """The import is in the working copy but no new version could be written (a full disk, say): the servers
+    go on with the version before, and the next publish (the next import, or a server's start) carries it."""
+
+
 def versions_dir(db_path=None) -> Path:
     path = db.resolve_path(db_path)
     return path.with_name(path.name.removesuffix(".duckdb") + VERSIONS_SUFFIX)
@@ -123,7 +128,12 @@ def importing(db_path=None, who: str = "", wait: float | None = None, on_wait=No
             con.execute("checkpoint")
         finally:
             con.close()
-        publish(path)
+        try:
+            publish(path)
+        except OSError as exc:
+            _log_failed_publish(path, who, exc)
+            raise PublishFailed(f"数据已导入，但未能发布新版本（{exc.strerror or exc}）：看板仍显示上一版本的数据，"
+                                "下一次导入或看板启动时会再次发布") from exc
 
 
 def publish(db_path=None) -> Path:
@@ -147,6 +157,24 @@ def publish(db_path=None) -> Path:
     _fsync_dir(folder)
     _prune(folder, target)
     return target
+
+
+def _log_failed_publish(path: Path, who: str, exc: OSError) -> None:
+    """A line in the import history (import_log) for the failed publish, and no half file left behind."""
+    for half in versions_dir(path).glob("*.tmp"):
+        half.unlink(missing_ok=True)
+    try:
+        con = db.connect(path)
+    except Exception:  # noqa: BLE001 - the error being reported matters more than its log line
+        return
+    try:
+        con.execute("insert into import_log (import_id, imported_at, file_name, status, message, imported_by) "
+                    "values (nextval('import_id_seq'), $at, '（发布新版本）', '发布失败', $msg, $who)",
+                    {"at": dt.datetime.now(), "msg": f"未能发布新版本：{exc.strerror or exc}；看板仍显示上一版本",
+                     "who": who[:200]})
+        con.execute("checkpoint")
+    finally:
+        con.close()
 
 
 def _prune(folder: Path, newest: Path) -> None:

@@ -188,3 +188,27 @@ def test_an_acknowledged_audit_row_survives_kill_9(tmp_path, monkeypatch):
     from tests.test_audit import rows
 
     assert [r[2] for r in rows(state.Store(f"sqlite:///{tmp_path}/k.state.sqlite"))] == [f"p{i}" for i in map(int, seen)]
+
+
+def test_a_publish_that_fails_leaves_no_half_file_and_a_line_in_the_history(data, tmp_path, monkeypatch, capsys):
+    current, sha = publish.current(data), digest(publish.current(data))
+
+    def full_disk(src, dst, *a, **k):
+        with open(dst, "wb") as d:                      # a part written, then the disk is full
+            d.write(b"x" * 1000)
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(shutil, "copyfile", full_disk)
+    code = cli.main(["import", str(one_record_csv(tmp_path / "r.csv", "PUB-F")), "--db", str(data)])
+    assert code == 4
+    assert capsys.readouterr().err.strip() == ("数据已导入，但未能发布新版本（No space left on device）：看板仍显示上一版本的数据，"
+                                               "下一次导入或看板启动时会再次发布")
+    assert publish.current(data) == current and digest(current) == sha
+    assert [p.name for p in publish.versions_dir(data).iterdir() if p.name != publish.CURRENT] == [current.name]
+    monkeypatch.undo()
+    reader = publish.Readers(data).get()              # a server starting now publishes what was imported
+    assert reader.path != current
+    history = reader.execute("select file_name, status, message from import_log order by import_id desc limit 2").fetchall()
+    assert history[0] == ("（发布新版本）", "发布失败", "未能发布新版本：No space left on device；看板仍显示上一版本")
+    assert history[1][0].endswith("r.csv") and history[1][1] == "已处理"
+    assert reader.execute("select count(*) from service_records where record_id = 'PUB-F'").fetchone()[0] == 1

@@ -246,6 +246,9 @@ def run_import(previews: list[Preview], db_path=None, progress=None, imported_by
         elif "report" in event:
             i = event["index"]
             results[id(ordered[i])] = Result(ordered[i].file, report_from_json(event["report"]), event["import_id"])
+        elif "not_published" in event:      # imported, but the new version could not be written
+            for r in results.values():
+                r.report.notes.append(event["not_published"])
     stderr = proc.stderr.read()
     proc.wait()
     for pv in ordered:       # the importer died before reporting on it: said so, nothing of it shown as done
@@ -272,13 +275,24 @@ def report_from_json(data: dict) -> ingest.Report:
 def import_job(job: dict, db_path, store) -> int:
     """`python -m dangqun import-job`: the import run_import hands over, in this process. Writes JSON lines:
     {"waiting": message} while another import holds the lock, {"start": i} before file i, {"index": i,
-    "report": …, "import_id": …} after it; the version is published after the last file."""
+    "report": …, "import_id": …} after it; the version is published after the last file ({"not_published":
+    message} when that failed: the files are imported, the servers show the version before)."""
     from dangqun import audit, publish
 
     def _say(event: dict) -> None:
         print(json.dumps(event, ensure_ascii=False, default=str), flush=True)
 
     user = job.get("imported_by") or audit.cli_user()
+    try:
+        _import_each(job, db_path, store, user, _say)
+    except publish.PublishFailed as exc:
+        _say({"not_published": str(exc)})
+    return 0
+
+
+def _import_each(job: dict, db_path, store, user: str, _say) -> None:
+    from dangqun import audit, publish
+
     with publish.importing(db_path, who=f"{user} · 数据导入页",
                            on_wait=lambda info: _say({"waiting": publish.busy_message(info)})) as con:
         for i, f in enumerate(job["files"]):
@@ -296,7 +310,6 @@ def import_job(job: dict, db_path, store) -> int:
                 cur.close()
             audit.record_import(store, user, report)
             _say({"index": i, "report": dataclasses.asdict(report), "import_id": import_id})
-    return 0
 
 
 def _import_id(con, report, file_name: str) -> int | None:
