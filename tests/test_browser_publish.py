@@ -12,8 +12,8 @@ import time
 
 import pytest
 
-from tests.test_browser import (ARTIFACTS, CHROMIUM, ROOT, browser, expect, open_logged_in, serve,  # noqa: F401
-                                wait_ready)
+from tests.test_browser import (ARTIFACTS, CHROMIUM, ROOT, browser, expect, open_logged_in, page,  # noqa: F401
+                                serve, wait_ready)
 
 CENTER = "ZX210681117000"            # a 东港 center of the demo
 OVERVIEW = "/?county=210681000000&start=2022-12-01&end=2022-12-31"
@@ -45,15 +45,6 @@ def served(demo_db, accounts_file, tmp_path_factory):
     shutil.copy(demo_db, db_path)
     with serve(db_path, folder.parent / "streamlit.log") as (url, proc):
         yield url, db_path, proc
-
-
-@pytest.fixture()
-def page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
-    pg = context.new_page()
-    pg.set_default_timeout(60_000)
-    yield pg
-    context.close()
 
 
 def test_an_import_from_another_process_reaches_the_open_page(served, page, tmp_path):
