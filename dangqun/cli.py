@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import logging
 import sys
 from pathlib import Path
 
@@ -37,6 +38,7 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("inbox", help="导入收件箱中等待的文件 / import the files waiting in the inbox")
     p.add_argument("--db")
     p.add_argument("--once", action="store_true", help="只检查一次（看板进程定时这样调用）")
+    p.add_argument("--file", metavar="NAME", help="只导入收件箱中的这一个文件（看板进程逐个文件这样调用）")
 
     p = sub.add_parser("backup", help="备份：当前发布版本的数据库与操作库 / back up while the dashboard runs")
     p.add_argument("--out", required=True, metavar="DIR", help="备份目录（新建）")
@@ -119,6 +121,10 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     args = _parser().parse_args(argv)
+    # the command line says in its own lines what went wrong; the library's log (a reader's crash, a parser's
+    # traceback) is for a server's log, not for the operator's terminal
+    logging.getLogger("dangqun").addHandler(logging.NullHandler())
+    logging.getLogger("dangqun").propagate = False
     try:
         if args.command == "demo":
             return _demo(args)
@@ -340,10 +346,10 @@ def _dry_run(args) -> int:
 def _map(args) -> int:
     import duckdb
 
-    from dangqun.ingest import mapping, read
+    from dangqun.ingest import mapping, read, sandbox
 
     try:
-        sheet = read.read_any(args.file)
+        sheet = sandbox.read_any(args.file)
     except read.Rejected as exc:
         print(f"✗ {args.file}：{exc}", file=sys.stderr)
         return 2
@@ -523,9 +529,30 @@ def _import_job(args) -> int:
 
 
 def _inbox(args) -> int:
+    """Without --file: one pass over the inbox, each file by an importer of its own (so a file that kills
+    its importer is set aside instead of being retried forever); with --file: that importer. A failure is
+    logged (dangqun.inbox's log) and said in one line, never as a traceback."""
+    import logging
+
     from dangqun import inbox
 
-    reports = inbox.run_once(args.db, _store(args))
-    for report in reports:
-        print(report.summary_zh())
+    if args.file is not None and (Path(args.file).name != args.file or args.file in (".", "..")):
+        print("--file 只接受收件箱中的文件名（不含目录）", file=sys.stderr)
+        return 2
+    try:
+        if args.file is None:
+            lines = inbox.poll_once(inbox.directory(args.db), args.db)
+        else:
+            lines = [r.summary_zh() for r in inbox.run_once(args.db, _store(args), [args.file])]
+    except inbox.NotStarted as exc:
+        print(f"未执行：{exc}", file=sys.stderr)
+        return inbox.EXIT_BUSY
+    except publish.PublishFailed:
+        raise                    # main() says it: exit 4
+    except Exception:  # noqa: BLE001 - see the docstring
+        logging.getLogger(inbox.__name__).exception("inbox: the run failed")
+        print("收件箱导入未完成：出现意外错误，详见日志", file=sys.stderr)
+        return 1
+    for line in lines:
+        print(line)
     return 0

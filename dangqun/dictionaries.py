@@ -105,7 +105,7 @@ def _pad_code(code: str) -> str | None:
 
 def import_dictionary(con, table: str, path: str):
     """Validate and insert or replace one dictionary file; returns an ingest.Report (kind = table)."""
-    from dangqun.ingest import Problem, Report, _file_name, _log, read
+    from dangqun.ingest import Problem, Report, _file_name, _log, sandbox
     from dangqun.ingest.normalise import norm_header
     from dangqun.ingest.read import Rejected
 
@@ -113,7 +113,7 @@ def import_dictionary(con, table: str, path: str):
     sheet = None
     headers = HEADERS[table]
     try:
-        sheet = read.read_any(str(path))
+        sheet = sandbox.read_any(str(path))
         report.encoding = sheet.encoding
         report.notes += sheet.notes
         have = {norm_header(h): i for i, h in enumerate(sheet.headers)}

@@ -60,7 +60,7 @@ import pyarrow as pa
 
 from dangqun import db, privacy
 from dangqun.contract import KINDS
-from dangqun.ingest import normalise, read, validate, write
+from dangqun.ingest import normalise, read, sandbox, validate, write
 from dangqun.ingest.read import Rejected
 
 __all__ = ["Problem", "Report", "import_files", "import_file", "preview"]
@@ -150,7 +150,7 @@ def import_files(con, paths, kind: str | None = None, db_path=None, mapping=None
         rank = 1
         if len(paths) > 1:   # only a run of several files needs ordering (a workbook's header costs a parse)
             try:
-                m, _, _ = normalise.detect(read.read_any(str(p), head_only=True).headers, kind)
+                m, _, _ = normalise.detect(sandbox.read_any(str(p), head_only=True).headers, kind)
                 rank = 0 if m and m.kind.name == "centers" else 1
             except Rejected:
                 pass
@@ -187,7 +187,7 @@ def import_file(con, path: str, kind: str | None = None, salt: str = "", mapping
     normalise.install(con)
     sheet = raw_sheet = profile = None
     try:
-        sheet = raw_sheet = read.read_any(path, head_only=False)
+        sheet = raw_sheet = sandbox.read_any(path, head_only=False)
         report.encoding = sheet.encoding
         report.notes += sheet.notes
         if mapping is not None:
@@ -430,7 +430,7 @@ def preview(path, n: int = 20):
     """(kind, encoding, first n rows with canonical Chinese headers and personal fields masked, notes)
     for the upload page; nothing is written. kind is None when the file would be rejected."""
     try:
-        sheet = read.read_any(str(path), max_rows=n)
+        sheet = sandbox.read_any(str(path), max_rows=n)
     except Rejected as exc:
         return None, None, pd.DataFrame(), [str(exc)]
     m, notes, message = normalise.detect(sheet.headers)

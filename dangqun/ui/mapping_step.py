@@ -9,7 +9,7 @@ import streamlit as st
 from dangqun import audit
 from dangqun.contract import KINDS
 from dangqun.i18n import t
-from dangqun.ingest import mapping, read
+from dangqun.ingest import mapping, sandbox
 from dangqun.ui.data import account, connection, state
 from dangqun.views import data_import as view
 
@@ -27,7 +27,7 @@ def mapping_step(pv, lang: str, key: str) -> None:
               "再点「开始导入」按此配置导入。", lang))
     sheets = st.session_state.setdefault(_SHEETS, {})
     if path not in sheets:
-        sheets[path] = read.read_any(path)
+        sheets[path] = sandbox.read_any(path)
     sheet = sheets[path]
     kind = st.selectbox(t("文件类型", lang), list(KINDS), format_func=lambda k: view.kind_label(k, lang),
                         key=f"map_kind_{key}")
