@@ -288,6 +288,8 @@ def read_file(path, level: str, known: dict[str, tuple[str, str]]) -> tuple[list
     except json.JSONDecodeError as exc:
         raise BoundaryFileError(
             f"{path.name}：不是有效的 GeoJSON（第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}）") from None
+    except RecursionError:      # brackets nested thousands deep: no boundary is shaped like that
+        raise BoundaryFileError(f"{path.name}：不是有效的 GeoJSON（括号嵌套过深）") from None
     if isinstance(data, dict) and data.get("type") == "Feature":
         data = {"type": "FeatureCollection", "features": [data]}
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection" or not isinstance(data.get("features"), list):

@@ -214,3 +214,13 @@ def test_the_command_line(con, tmp_path, capsys):
     assert cli.main(["boundaries", "import", str(path), "--level", "county", "--db", db_path]) == 2
     err = capsys.readouterr().err
     assert "是乡镇街道级区划，不是县（市、区）" in err and "数据库未改变" in err
+
+
+def test_brackets_nested_deep_are_one_line_not_a_traceback(tmp_path, capsys):
+    deep = tmp_path / "deep.geojson"
+    deep.write_text("[" * 200_000 + "]" * 200_000, encoding="utf-8")
+    dbp = tmp_path / "b.duckdb"
+    db.connect(dbp).close()
+    assert cli.main(["boundaries", "import", str(deep), "--level", "town", "--db", str(dbp)]) == 2
+    err = capsys.readouterr().err
+    assert err.splitlines()[0] == "deep.geojson：不是有效的 GeoJSON（括号嵌套过深）" and "Traceback" not in err
