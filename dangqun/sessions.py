@@ -73,9 +73,16 @@ def touch(store, sid: str, at: dt.datetime | None = None) -> None:
     """Note use of the session. Written at most every twentieth of the idle time (a run is a write
     otherwise)."""
     at = at or auth.now()
+    due = at - auth.IDLE_TIME / 20
+    # read first: most runs come within the twentieth, and a write takes SQLite's write lock for every process
+    with store.reading() as conn:
+        last = conn.execute(sa.select(table.c.last_seen).where(table.c.session_id == sid,
+                                                               table.c.ended_at.is_(None))).scalar()
+    if last is None or last >= due:
+        return
     with store.writing() as conn:
         conn.execute(sa.update(table).where(table.c.session_id == sid, table.c.ended_at.is_(None),
-                                            table.c.last_seen < at - auth.IDLE_TIME / 20).values(last_seen=at))
+                                            table.c.last_seen < due).values(last_seen=at))
 
 
 def end(store, sid: str, reason: str, at: dt.datetime | None = None) -> bool:
