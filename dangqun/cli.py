@@ -532,18 +532,25 @@ def _inbox(args) -> int:
     """Without --file: one pass over the inbox, each file by an importer of its own (so a file that kills
     its importer is set aside instead of being retried forever); with --file: that importer. A failure is
     logged (dangqun.inbox's log) and said in one line, never as a traceback."""
-    import logging
-
     from dangqun import inbox
 
     if args.file is not None and (Path(args.file).name != args.file or args.file in (".", "..")):
         print("--file 只接受收件箱中的文件名（不含目录）", file=sys.stderr)
         return 2
+    library = logging.getLogger("dangqun")
+    if args.file is not None and not any(getattr(h, "inbox_child", False) for h in library.handlers):
+        # the importer of a server's pass: its standard error is read into the server's log
+        # (dangqun.inbox._log_child), so the library's log goes there after all
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setLevel(logging.WARNING)
+        handler.inbox_child = True
+        library.addHandler(handler)
     try:
         if args.file is None:
             lines = inbox.poll_once(inbox.directory(args.db), args.db)
         else:
-            lines = [r.summary_zh() for r in inbox.run_once(args.db, _store(args), [args.file])]
+            # one file of a pass: the pass publishes once at its end (inbox.poll_once)
+            lines = [r.summary_zh() for r in inbox.run_once(args.db, _store(args), [args.file], publish_after=False)]
     except inbox.NotStarted as exc:
         print(f"未执行：{exc}", file=sys.stderr)
         return inbox.EXIT_BUSY

@@ -116,9 +116,11 @@ def locked(db_path=None, who: str = "", wait: float | None = None, on_wait=None)
 
 
 @contextlib.contextmanager
-def importing(db_path=None, who: str = "", wait: float | None = None, on_wait=None):
-    """The working copy opened read-write under the lock; on a normal exit it is checkpointed and published.
-    An exception publishes nothing (what the block committed goes out with the next publish)."""
+def importing(db_path=None, who: str = "", wait: float | None = None, on_wait=None, publish_after: bool = True):
+    """The working copy opened read-write under the lock; on a normal exit it is checkpointed and published
+    (publish_after=False: only checkpointed, for a run of importers that publish once at its end with
+    publish_pending). An exception publishes nothing (what the block committed goes out with the next
+    publish)."""
     path = db.resolve_path(db_path)
     with locked(path, who, wait, on_wait):
         con = db.connect(path)
@@ -128,8 +130,27 @@ def importing(db_path=None, who: str = "", wait: float | None = None, on_wait=No
             con.execute("checkpoint")
         finally:
             con.close()
+        if not publish_after:
+            return
         try:
             publish(path)
+        except OSError as exc:
+            _log_failed_publish(path, who, exc)
+            raise PublishFailed(f"数据已导入，但未能发布新版本（{exc.strerror or exc}）：看板仍显示上一版本的数据，"
+                                "下一次导入或看板启动时会再次发布") from exc
+
+
+def publish_pending(db_path=None, who: str = "") -> Path | None:
+    """Publish the working copy if it changed since the current version (importers that left publishing to
+    the end of their run, dangqun.inbox); the new version, or None when there was nothing to publish. Only
+    copies a file: no database is opened."""
+    path = db.resolve_path(db_path)
+    with locked(path, who):
+        version = current(path)
+        if version is not None and not _newer(path, version):
+            return None
+        try:
+            return publish(path)
         except OSError as exc:
             _log_failed_publish(path, who, exc)
             raise PublishFailed(f"数据已导入，但未能发布新版本（{exc.strerror or exc}）：看板仍显示上一版本的数据，"

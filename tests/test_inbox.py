@@ -117,6 +117,17 @@ def test_a_file_dropped_while_the_server_runs_is_imported(served, capsys):
     assert [p.name[16:] for p in (folder / "done").iterdir()] == ["nightly.csv"]
     assert not (folder / "nightly.csv").exists()
     assert proc.poll() is None                              # the server serves on
+
+    def published_log():      # the file is moved to done/ before the pass publishes: wait for the version
+        reader = db.Reader(publish.current(db_path))
+        try:
+            return reader.execute("select file_name, rows_read, imported, quarantined, status, imported_by "
+                                  "from import_log where file_name = 'nightly.csv'").fetchall()
+        finally:
+            reader.close()
+
+    while time.time() < deadline and not published_log():
+        time.sleep(0.5)
     con = db.Reader(publish.current(db_path))               # the version published last
     assert con.execute("select file_name, rows_read, imported, quarantined, status, imported_by from import_log "
                        "where file_name = 'nightly.csv'").fetchall() == [("nightly.csv", 3, 2, 1, "已处理", "收件箱")]

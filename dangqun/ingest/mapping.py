@@ -24,8 +24,11 @@ cells …) blocks the file with one line instead of producing a row error per ro
 from __future__ import annotations
 
 import csv
+import errno
 import io
+import os
 import re
+import stat
 import tomllib
 from collections import Counter
 from contextlib import contextmanager
@@ -41,6 +44,9 @@ from dangqun.ingest.read import Rejected, Sheet, decode
 from dangqun.ingest.validate import q
 
 PROFILE_DIR = Path(__file__).resolve().parent.parent.parent / "config" / "mappings"
+PROJECT_DIR = PROFILE_DIR.parent.parent
+LOOKUP_MAX_BYTES = 10 * 1024 * 1024   # a lookup table is a short list of categories or places
+SHOWN_CELL_MAX = 40                   # a lookup cell quoted in a message is cut to this many characters
 TODO = "TODO"
 MIN_PARSE_RATE = 0.8   # below this share of a date column's cells, the format is wrong, not the rows
 SPEC_KEYS = {"header", "constant", "derive", "format", "prefix", "pad", "lookup", "key", "value", "match",
@@ -225,35 +231,120 @@ def _spec(name: str, col: Column, raw, base: Path) -> Spec:
 
 
 def _lookup(name: str, col: Column, raw: dict, base: Path) -> Lookup:
-    path = (base / raw["lookup"]) if not Path(raw["lookup"]).is_absolute() else Path(raw["lookup"])
     match = raw.get("match", "exact")
     if match not in ("exact", "contains"):
         raise _err(name, f"列「{col.name}」的 match 应为 exact（整值对照）或 contains（关键词），而不是「{match}」")
+    path, data = _read_lookup(name, col, raw["lookup"], base)
     try:
-        text, _ = decode(path.read_bytes())
-    except OSError as exc:
-        raise _err(name, f"列「{col.name}」的对照表 {path.name} 无法读取：{exc.strerror or exc}") from exc
-    rows = [r for r in csv.reader(io.StringIO(text)) if any(c.strip() for c in r)]
+        text, _ = decode(data)
+        rows = [r for r in csv.reader(io.StringIO(text)) if any(c.strip() for c in r)]
+    except (Rejected, UnicodeDecodeError, csv.Error) as exc:
+        # never the reader's own words: they may quote the file
+        raise _err(name, f"列「{col.name}」的对照表 {path.name} 不是可读的 CSV 文件（UTF-8 或 GBK 编码，逗号分隔）") from exc
     header = [h.strip() for h in rows[0]] if rows else []
     key, value = raw.get("key") or (header[0] if header else ""), raw.get("value") or col.header
     for what, h in (("查找列", key), ("结果列", value)):
         if h not in header:
-            raise _err(name, f"列「{col.name}」的对照表 {path.name} 没有{what}「{h}」（表头：{'、'.join(header) or '空'}）")
+            raise _err(name, f"列「{col.name}」的对照表 {path.name} 没有{what}「{_shown(h)}」（{_header_shown(header)}）")
     ki, vi = header.index(key), header.index(value)
     pairs, seen = [], {}
     for n, r in enumerate(rows[1:], start=2):
         k, v = (r[ki].strip() if ki < len(r) else ""), (r[vi].strip() if vi < len(r) else "")
         if not k or not v:
-            raise _err(name, f"对照表 {path.name} 第 {n} 行的「{key}」或「{value}」为空")
+            raise _err(name, f"对照表 {path.name} 第 {n} 行的「{_shown(key)}」或「{_shown(value)}」为空")
         if k in seen and match == "exact":
-            raise _err(name, f"对照表 {path.name} 第 {n} 行的「{k}」在第 {seen[k]} 行已出现")
+            raise _err(name, f"对照表 {path.name} 第 {n} 行的「{_shown(k)}」在第 {seen[k]} 行已出现")
         seen.setdefault(k, n)
         pairs.append((k, v))
     if col.enum:
         bad = [v for _, v in pairs if v not in col.enum]
         if bad:
-            raise _err(name, f"对照表 {path.name} 的结果「{bad[0]}」不是「{col.header}」的可选值")
+            raise _err(name, f"对照表 {path.name} 的结果「{_shown(bad[0])}」不是「{col.header}」的可选值")
     return Lookup(path, key, value, match, pairs, raw.get("unmatched"))
+
+
+def _shown(text) -> str:
+    """A lookup cell or name as quoted in a one-line message: control characters out, cut to SHOWN_CELL_MAX."""
+    text = re.sub(r"[\x00-\x1f\x7f]+", " ", str(text))
+    return text if len(text) <= SHOWN_CELL_MAX else text[:SHOWN_CELL_MAX] + "…"
+
+
+def _header_shown(header: list[str]) -> str:
+    """A lookup's header row for a message: its column names when it looks like one (a lookup has a key and a
+    value column: two or more short names), else only their count — a file's lines never reach a message."""
+    if not header:
+        return "表头：空"
+    if 2 <= len(header) <= 30 and all(len(h) <= SHOWN_CELL_MAX and not re.search(r"[\x00-\x1f\x7f]", h) for h in header):
+        return f"表头：{'、'.join(header)}"
+    return f"首行不像表头，共 {len(header)} 列，未显示"
+
+
+def _lookup_root(base: Path) -> Path:
+    """The directory a profile's lookups must stay inside: config/mappings for a profile kept there (in any
+    of its subdirectories), else the directory of the profile file itself."""
+    base = Path(os.path.realpath(base))
+    home = Path(os.path.realpath(PROFILE_DIR))
+    return home if base == home or home in base.parents else base
+
+
+def _read_lookup(name: str, col: Column, given, base: Path) -> tuple[Path, bytes]:
+    """(path, bytes) of a lookup table: a plain regular file of at most LOOKUP_MAX_BYTES inside the profile's
+    directory (_lookup_root), reached without a symbolic link. Anything else is refused with one line naming
+    the profile, the column and the path as written — never a byte of what the path points at."""
+    if not isinstance(given, str) or not given.strip() or re.search(r"[\x00-\x1f\x7f]", given):
+        raise _err(name, f"列「{col.name}」的 lookup 应为对照表 CSV 文件名（相对于映射配置所在目录）")
+    shown = _shown(given)
+    refused = lambda why: _err(name, f"列「{col.name}」的 lookup「{shown}」{why}，未读取")  # noqa: E731
+    root = _lookup_root(base)
+    # joined and normalised as text: what is checked below is exactly what is opened
+    path = Path(os.path.normpath(os.path.join(os.path.realpath(base), given)))
+    if root not in path.parents:
+        try:
+            where = root.relative_to(os.path.realpath(PROJECT_DIR)).as_posix()
+        except ValueError:
+            where = str(root)
+        raise refused(f"不在配置目录 {where} 内")
+    # no symbolic link anywhere below the root (the last component is checked again by O_NOFOLLOW)
+    step = root
+    for part in path.relative_to(root).parts:
+        step = step / part
+        try:
+            st = os.lstat(step)
+        except FileNotFoundError:
+            break   # reported by open below as the missing file it is
+        except OSError as exc:
+            raise _err(name, f"列「{col.name}」的对照表 {path.name} 无法读取：{exc.strerror or exc}") from exc
+        if stat.S_ISLNK(st.st_mode):
+            raise refused("是符号链接或经过符号链接")
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)   # O_NONBLOCK: a FIFO opens at once (and is refused below) instead of waiting
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise refused("是符号链接或经过符号链接") from exc
+        raise _err(name, f"列「{col.name}」的对照表 {path.name} 无法读取：{exc.strerror or exc}") from exc
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise refused("是目录，不是对照表文件")
+        if not stat.S_ISREG(st.st_mode):
+            raise refused("不是普通文件（设备、管道或套接字）")
+        if st.st_size > LOOKUP_MAX_BYTES:
+            raise refused(f"超过 {LOOKUP_MAX_BYTES // (1024 * 1024)} MB")
+        chunks, left = [], LOOKUP_MAX_BYTES + 1   # at most one byte past the limit, whatever the file does meanwhile
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        if left <= 0:
+            raise refused(f"超过 {LOOKUP_MAX_BYTES // (1024 * 1024)} MB")
+    except OSError as exc:
+        raise _err(name, f"列「{col.name}」的对照表 {path.name} 无法读取：{exc.strerror or exc}") from exc
+    finally:
+        os.close(fd)
+    return path, b"".join(chunks)
 
 
 # ── finding a profile for a file ─────────────────────────────────────────────────────────────────────
