@@ -5,6 +5,7 @@ import argparse
 import contextlib
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -178,7 +179,25 @@ def main(argv=None) -> int:
     except publish.PublishFailed as exc:
         print(str(exc), file=sys.stderr)
         return 4
+    except Exception as exc:  # noqa: BLE001 - an operator gets one line; the traceback goes to the log file
+        log_file = _log_traceback(args)
+        print(f"出现意外错误（{type(exc).__name__}），命令未完成；详情已写入 {log_file}", file=sys.stderr)
+        return 1
     return 1
+
+
+def _log_traceback(args) -> Path:
+    """The traceback of a failed command, appended to logs/dangqun-cli.log beside the database (0600)."""
+    import datetime as dt
+    import traceback
+
+    folder = db.resolve_path(getattr(args, "db", None)).parent / "logs"
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path = folder / "dangqun-cli.log"
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    with os.fdopen(fd, "a", encoding="utf-8") as f:
+        f.write(f"── {dt.datetime.now():%Y-%m-%d %H:%M:%S} {' '.join(sys.argv[1:])[:500]}\n{traceback.format_exc()}\n")
+    return path
 
 
 def _importing(args, what: str):

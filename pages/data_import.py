@@ -25,6 +25,7 @@ previews = []
 if "import_dir" in st.session_state:
     previews = view.preview_files(view.save_uploads(pending, st.session_state["import_dir"]),
                                   mappings=st.session_state.get(ui.MAPPINGS))
+    ui.audit_unreadable(previews)
 if "_mapping_saved" in st.session_state:
     st.success(st.session_state.pop("_mapping_saved"))
 if previews:

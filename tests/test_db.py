@@ -85,3 +85,17 @@ def test_locked_database_is_reported_in_one_line(tmp_path):
         assert "\n" not in str(info.value)
     finally:
         holder.kill()
+
+
+def test_an_unexpected_error_in_a_command_is_one_line_and_a_log_entry(tmp_path, monkeypatch, capsys):
+    from dangqun import cli, dictionaries
+
+    def broken(*a, **k):
+        raise KeyError("no such thing")
+
+    monkeypatch.setattr(dictionaries, "load", broken)
+    assert cli.main(["init", "--db", str(tmp_path / "x.duckdb")]) == 1
+    err = capsys.readouterr().err
+    log = tmp_path / "logs" / "dangqun-cli.log"
+    assert err == f"出现意外错误（KeyError），命令未完成；详情已写入 {log}\n"
+    assert "Traceback" in log.read_text(encoding="utf-8") and (log.stat().st_mode & 0o777) == 0o600

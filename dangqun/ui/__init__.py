@@ -5,7 +5,7 @@ queries (`ui.query`) and draws their frames with `ui.chart` / `ui.table`, which 
 - login: the login form and the session; sidebar: navigation and filter widgets;
 - frame: what every page calls first; mapping_step: 数据导入's grids for a foreign file;
 - widgets: charts, tables, downloads and what a click does."""
-from dangqun.ui.data import (RUN_VERSION, SESSION, Context, account, alert_store, alerts_of, connection, context,
+from dangqun.ui.data import (RUN_VERSION, SESSION, Context, account, alert_store, alerts_of, audit_unreadable, connection, context,
                              data_version, deferred_query, live_query, query, read_data_version, state,
                              region_shapes)
 from dangqun.ui.frame import Frame, frame
@@ -17,7 +17,7 @@ from dangqun.ui.widgets import (ASKED, ask_button, asked, card, card_row, chart,
                                 file_uploader, follow, no_data, no_survey, open_records, table)
 
 __all__ = ["ASKED", "MAPPINGS", "RUN_VERSION", "SESSION", "STATE", "Context", "Frame", "account", "alert_store", "alerts_of", "ask_button", "asked",
-           "audit_shown", "card", "card_row", "chart", "clicked_code", "connection", "context", "data_version",
+           "audit_shown", "audit_unreadable", "card", "card_row", "chart", "clicked_code", "connection", "context", "data_version",
            "deferred_query", "downloads", "downloads_lazy", "drill_to", "file_uploader", "follow",
            "forget_mapping", "frame", "keep_alive", "live_query", "mapping_step", "no_data", "no_survey", "open_records", "query",
            "read_data_version", "region_shapes", "report_downloads", "set_category", "set_filters", "table"]

@@ -121,6 +121,20 @@ def deferred_query(name: str, params: dict | None = None):
     return _run
 
 
+def audit_unreadable(previews) -> None:
+    """An audit row for each upload the reader refused as unsafe to read (dangqun.ingest.sandbox), once per
+    file: the page previews on every run."""
+    from dangqun.ingest import sandbox
+
+    seen = st.session_state.setdefault("_audited_unreadable", set())
+    for pv in previews:
+        refusal = next((n for n in pv.notes if n.startswith(sandbox.UNSAFE)), None)
+        if refusal and str(pv.path) not in seen:
+            seen.add(str(pv.path))
+            audit.record(state(), account().name, "import", target=pv.file, detail=f"预览：{refusal}",
+                         result="rejected")
+
+
 @dataclasses.dataclass(frozen=True)
 class Context:
     index: filters.RegionIndex
