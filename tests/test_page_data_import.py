@@ -127,3 +127,29 @@ def test_page_lists_what_is_loaded(open_page):
     assert {label: counts[label] for label in want} == want
     records = shown[shown["数据表"] == "服务记录"].iloc[0]
     assert (records["起始日期"], records["结束日期"]) == (first.isoformat(), last.isoformat())
+
+
+def test_an_upload_unsafe_to_read_is_refused_in_one_line_and_audited(open_page, tmp_path, monkeypatch):
+    """A workbook whose far cell makes the reader ask for 512 GiB, the text checks switched off (safety must
+    not depend on them): the page's preview (parsed in a child process) says so in one line, the server lives
+    on, and the refusal is audited once."""
+    import sys
+
+    from dangqun import ui
+    from dangqun.ingest import sandbox
+    from dangqun.markup import md
+    from tests.test_audit import rows
+    from tests.test_sandbox_reader import WORKBOOKS
+
+    monkeypatch.setattr(sandbox, "CHILD", [sys.executable, "-c", "from dangqun.ingest import limits, sandbox; "
+                                           "limits.check_file = lambda *a, **k: None; sandbox.main()"])
+    data = WORKBOOKS["single_quotes"](tmp_path / "x.xlsx").read_bytes()
+    at = open_page(PAGE)
+    at.file_uploader(key="import_files").set_value([("坏表.xlsx", data, "application/vnd.ms-excel")]).run()
+    assert not at.exception
+    assert [w.value for w in at.warning] == ["无法识别该文件，导入时将被拒绝。"]
+    assert [c.value for c in at.caption if c.value.startswith("注：")] == [    # as Markdown, escaped (md)
+        "注：" + md("文件过大或结构异常，无法安全读取：读取所需内存超过上限 1.5 GB")]
+    at.run()                                   # a rerun previews again (from the cache): no second audit row
+    assert [(r[2], r[3], r[4]) for r in rows(ui.state(), "import") if r[2] == "坏表.xlsx"] == [
+        ("坏表.xlsx", "预览：文件过大或结构异常，无法安全读取：读取所需内存超过上限 1.5 GB", "rejected")]
