@@ -327,28 +327,43 @@ def login(store, name: str, password: str, demo_db: bool,
 
     Attempts on one name run one at a time, from reading the lockout state to writing their rows, in
     every process at once: otherwise a burst of simultaneous submissions each passes the "locked?" check
-    before any failure is written, and far more than LOCK_FAILURES passwords get tried. The attempt's
-    transaction locks the name's row of login_guard (SQLite: the whole store, BEGIN IMMEDIATE)."""
+    before any failure is written, and far more than LOCK_FAILURES passwords get tried. On PostgreSQL the
+    attempt's transaction locks the name's row of login_guard; on SQLite, whose write lock is the whole
+    store's, a lock file of the name's (state.Store.name_lock) keeps attempts on one name in turn, and the
+    password is checked outside any transaction, so a slow hash holds up nobody else's writes."""
     at = at or now()
     name = str(name or "").strip()[:64]
     password = str(password or "")
     acc = load_accounts(store).get(name)
+    if store.sqlite:
+        with store.name_lock(name):
+            with store.reading() as conn:
+                state = login_state(conn, name)
+            result, rows = _attempt(name, password, acc, demo_db, state, at)
+            if rows:
+                audit.record_rows(store, rows)
+            return result
     _guard_row(store, name)
     with store.writing() as conn:
         conn.execute(sa.select(login_guard.c.user_name).where(login_guard.c.user_name == name).with_for_update())
-        state = login_state(conn, name)
-        if _is_locked(state, at):
-            _record_refused(store, conn, name, state, at)
-            return None, LOCKED
-        if _verify(acc.password_hash if usable(acc, demo_db) else None, password):
-            audit.record_rows(store, [audit.row(name, "login_ok", target=acc.role, detail=acc.region, at=at)], conn)
-            return acc, ""
-        failures = state.failures + 1
-        rows = [audit.row(name, "login_failed", result="bad_credentials", at=at)]
-        if failures >= LOCK_FAILURES:
-            rows.append(audit.row(name, "lockout", detail=f"{failures} 次失败", at=at))
-        audit.record_rows(store, rows, conn)
-        return None, LOCKED if failures >= LOCK_FAILURES else WRONG_CREDENTIALS
+        result, rows = _attempt(name, password, acc, demo_db, login_state(conn, name), at)
+        if rows:
+            audit.record_rows(store, rows, conn)
+        return result
+
+
+def _attempt(name: str, password: str, acc: Account | None, demo_db: bool, state: LoginState,
+             at: dt.datetime) -> tuple[tuple[Account | None, str], list[dict]]:
+    """The outcome of one attempt on `name` in `state` and the audit rows it writes (called in the name's turn)."""
+    if _is_locked(state, at):
+        return (None, LOCKED), _refused_rows(name, state, at)
+    if _verify(acc.password_hash if usable(acc, demo_db) else None, password):
+        return (acc, ""), [audit.row(name, "login_ok", target=acc.role, detail=acc.region, at=at)]
+    failures = state.failures + 1
+    rows = [audit.row(name, "login_failed", result="bad_credentials", at=at)]
+    if failures >= LOCK_FAILURES:
+        rows.append(audit.row(name, "lockout", detail=f"{failures} 次失败", at=at))
+    return (None, LOCKED if failures >= LOCK_FAILURES else WRONG_CREDENTIALS), rows
 
 
 def _guard_row(store, name: str) -> None:
@@ -374,20 +389,19 @@ REFUSED_EVERY = dt.timedelta(minutes=1)
 _unrecorded: dict[str, tuple[tuple, int]] = {}
 
 
-def _record_refused(store, conn, name: str, state: LoginState, at: dt.datetime) -> None:
-    # called inside the name's locked transaction
+def _refused_rows(name: str, state: LoginState, at: dt.datetime) -> list[dict]:
+    # called in the name's turn
     if state.refused_rows < REFUSED_ROWS:
-        audit.record_rows(store, [audit.row(name, "login_failed", result="locked", at=at)], conn)
-        return
+        return [audit.row(name, "login_failed", result="locked", at=at)]
     last = state.last_refused_at
     since = (state.locked_at, last)     # a count belongs to the row it follows, in this store
     seen, count = _unrecorded.pop(name, (since, 0))
     count = (count if seen == since else 0) + 1
     if at - last < REFUSED_EVERY:
         _unrecorded[name] = (since, count)
-        return
-    audit.record_rows(store, [audit.row(name, "login_failed", detail=f"锁定期间 {count} 次尝试（自 {last:%H:%M:%S} 起）",
-                                        result="locked", at=at)], conn)
+        return []
+    return [audit.row(name, "login_failed", detail=f"锁定期间 {count} 次尝试（自 {last:%H:%M:%S} 起）",
+                      result="locked", at=at)]
 
 
 _DUMMY_HASH = _hasher.hash("not a password of anyone")

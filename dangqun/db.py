@@ -165,7 +165,8 @@ def scoped_cursor(con, scope: str | None):
     if scope is None:
         return cur
     pre = regions.prefix(scope)  # digits only: validated, so safe inside DDL
-    if isinstance(con, Reader):
+    if hasattr(con, "OWN_TABLES"):      # a Reader (by its shape: a module reloaded under a running server
+                                        # makes a new class, and the process's open versions are of the old one)
         base, own = f"{Reader.DATA}.main", f"{Reader.OWN}.main"
     else:
         base = own = f'"{cur.execute("select current_database()").fetchone()[0]}".main'

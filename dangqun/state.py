@@ -131,8 +131,9 @@ class Store:
     def __init__(self, url: str):
         self.url = normalise_url(url)
         self.sqlite = self.url.startswith("sqlite")
+        self.path = None
         if self.sqlite:
-            path = Path(self.url.split("///", 1)[1])
+            path = self.path = Path(self.url.split("///", 1)[1])
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             made = not path.exists()
             self.engine = sa.create_engine(self.url, connect_args={"timeout": 30})
@@ -166,6 +167,23 @@ class Store:
         with self.engine.connect().execution_options(immediate=True) as conn:
             with conn.begin():
                 yield conn
+
+    @contextlib.contextmanager
+    def name_lock(self, name: str):
+        """Login attempts on one name take turns across the processes of this machine (SQLite's store is one
+        machine's): an exclusive lock on one of 256 files beside the store, chosen by the name's hash."""
+        import fcntl
+        import hashlib
+
+        folder = self.path.with_name(self.path.name + ".locks")
+        folder.mkdir(mode=0o700, exist_ok=True)
+        bucket = hashlib.sha256(name.encode("utf-8", "replace")).hexdigest()[:2]
+        fd = os.open(folder / bucket, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)          # closing lets go of the lock
 
     def get_meta(self, key: str, default: str | None = None) -> str | None:
         with self.reading() as conn:

@@ -139,7 +139,7 @@ def test_the_admin_sees_every_city_and_the_admin_pages(open_page):
     at = open_page("app.py")
     assert at.sidebar.selectbox(key="f_city").options == ["全部", "大连市", "抚顺市", "丹东市", "铁岭市", "朝阳市"]
     nav = [link.label for link in at.sidebar.get("page_link")]
-    assert nav[-2:] == ["数据导入", "审计日志"]
+    assert nav[-3:] == ["数据导入", "审计日志", "账号管理"]
 
 
 @pytest.mark.parametrize("user, query", [
