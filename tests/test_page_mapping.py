@@ -139,8 +139,8 @@ def test_map_try_save_and_import_a_foreign_csv(open_page, app_db, edit, profiles
 
     audited = [r[1:4] for r in rows(ui.state()) if r[1] in ("mapping", "import")]
     assert audited[-1] == ("import", "其他平台.csv", "读取 3，新增 2，更新 0，重复 0，隔离 0，跳过 1；映射配置 某平台")
-    assert audited[1][:2] == ("mapping", "某平台.toml")
-    assert audited[1][2].startswith("为 其他平台.csv 保存映射配置：映射配置 某平台")
+    assert audited[-2][:2] == ("mapping", "某平台.toml")
+    assert audited[-2][2].startswith("为 其他平台.csv 保存映射配置：映射配置 某平台")
     history = frame_with(at, ["时间", "文件"])
     assert history.iloc[0][["文件", "导入人"]].tolist() == ["其他平台.csv", "admin"]
 
