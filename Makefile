@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DB ?= data/dangqun.duckdb
 
-.PHONY: setup run demo test test-fast bench bench-import clean
+.PHONY: setup run serve demo test test-fast bench bench-import clean
 
 setup: $(STAMP)
 
@@ -23,6 +23,11 @@ demo: $(STAMP)
 
 run: $(STAMP) $(DB)
 	DANGQUN_DB=$(DB) $(BIN)/streamlit run serve.py --server.port 8501 --server.address 127.0.0.1 --server.headless true
+
+# several processes behind HAProxy (apt-get install haproxy): README 多个进程; WORKERS=2 by default
+WORKERS ?= 2
+serve: $(STAMP) $(DB)
+	DANGQUN_DB=$(DB) $(BIN)/python -m dangqun serve --workers $(WORKERS) --port 8501 --host 127.0.0.1
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

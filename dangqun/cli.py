@@ -41,6 +41,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--once", action="store_true", help="只检查一次（看板进程定时这样调用）")
     p.add_argument("--file", metavar="NAME", help="只导入收件箱中的这一个文件（看板进程逐个文件这样调用）")
 
+    p = sub.add_parser("serve", help="多个进程在一个端口上提供看板（HAProxy） / several server processes behind one port")
+    p.add_argument("--workers", type=int, default=2, help="Streamlit 进程数（默认 2，约每核一个）")
+    p.add_argument("--port", type=int, default=8501, help="看板的端口（默认 8501）")
+    p.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1，由 nginx 对外提供 HTTPS）")
+    p.add_argument("--worker-port", type=int, default=None, help="各进程的本机端口从这里起（默认 --port 加 1）")
+    p.add_argument("--db")
+
     p = sub.add_parser("backup", help="备份：当前发布版本的数据库与操作库 / back up while the dashboard runs")
     p.add_argument("--out", required=True, metavar="DIR", help="备份目录（新建）")
     p.add_argument("--db")
@@ -137,6 +144,14 @@ def main(argv=None) -> int:
             return _import_job(args)
         if args.command == "inbox":
             return _inbox(args)
+        if args.command == "serve":
+            from dangqun import supervisor
+
+            try:
+                return supervisor.Supervisor(args.workers, args.host, args.port, args.worker_port, args.db).run()
+            except supervisor.ServeError as exc:
+                print(f"未启动：{exc}", file=sys.stderr)
+                return 2
         if args.command in ("backup", "restore"):
             from dangqun import backup
 

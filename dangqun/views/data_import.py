@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -84,10 +85,17 @@ class Saved(NamedTuple):
 
 
 def upload_root() -> Path:
-    """uploads/ beside the database, readable by the app's user only."""
+    """uploads/ beside the database, readable by the app's user only; under `dangqun serve --workers N` each
+    worker has its own folder in it ($DANGQUN_WORKER), since a process's first sweep deletes every folder it
+    did not make, and the other workers' live uploads are not its to delete."""
     root = db.resolve_path().resolve().parent / "uploads"
-    root.mkdir(parents=True, exist_ok=True, mode=0o700)
-    root.chmod(0o700)
+    folders = [root]
+    if os.environ.get("DANGQUN_WORKER"):
+        root = root / f"worker-{os.environ['DANGQUN_WORKER']}"
+        folders.append(root)
+    for folder in folders:
+        folder.mkdir(exist_ok=True, mode=0o700)
+        folder.chmod(0o700)
     return root
 
 
