@@ -110,10 +110,14 @@ def extras_note(m: Match, headers: list[str]) -> str | None:
     have = {c.name for c in m.columns.values()}
     known = [c.header for c in m.kind.columns if c.name not in have]   # suggest only columns still missing
     names = []
-    for i in m.extras:
-        near = difflib.get_close_matches(headers[i].strip(), known, n=1, cutoff=0.6)
-        names.append(f"{headers[i].strip()}（是否为「{near[0]}」？）" if near else headers[i].strip())
-    return f"以下列不在「{m.kind.label}」的数据规范中，已忽略（未导入）：{'、'.join(names)}"
+    for i in m.extras[:EXTRAS_NAMED]:
+        near = difflib.get_close_matches(headers[i].strip()[:100], known, n=1, cutoff=0.6)
+        names.append(f"{headers[i].strip()[:40]}（是否为「{near[0]}」？）" if near else headers[i].strip()[:40])
+    more = f" 等 {len(m.extras):,} 列" if len(m.extras) > EXTRAS_NAMED else ""
+    return f"以下列不在「{m.kind.label}」的数据规范中，已忽略（未导入）：{'、'.join(names)}{more}"
+
+
+EXTRAS_NAMED = 20     # a file of 10,000 columns gets one readable line, not 70,000 characters
 
 
 # ---- cell normalisation: trimming (pyarrow), then parsing (SQL macros) ------------------------------

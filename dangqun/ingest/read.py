@@ -100,6 +100,16 @@ def _head(data: bytes) -> bytes:
     return data[:cut + 1] if cut > 0 else data[:200_000]
 
 
+def csv_problem(exc: Exception) -> str:
+    """A CSV parser's complaint in an official's words."""
+    said = str(exc)
+    if "field larger than field limit" in said or "straddl" in said:
+        return "CSV 文件中有极长的单元格，或某个引号没有闭合（其后的内容都被当成一个单元格），请检查后另存再导入"
+    if "new-line character" in said:
+        return "CSV 文件的换行符无法识别，请在 Excel 中另存为「CSV UTF-8（逗号分隔）」后再导入"
+    return "CSV 文件的格式无法解析（引号或分隔符有误），请在 Excel 中另存为 CSV 后再导入"
+
+
 def read_csv(data: bytes, head_only: bool = False) -> Sheet:
     utf8 = None   # the file as UTF-8 bytes when known without decoding all of it
     if data.startswith(codecs.BOM_UTF8):
@@ -122,7 +132,11 @@ def read_csv(data: bytes, head_only: bool = False) -> Sheet:
     if not head_text.strip() and not utf8.strip():
         raise Rejected("文件为空")
     delim = _delimiter(head_text.splitlines()[:HEADER_SEARCH_ROWS])
-    rows = list(csv.reader(io.StringIO(head_text), delimiter=delim))[:HEADER_SEARCH_ROWS + 1]
+    # newline=None: a file saved with CR alone between lines ("CSV (Mac)" of Excel) reads like any other
+    try:
+        rows = list(csv.reader(io.StringIO(head_text, newline=None), delimiter=delim))[:HEADER_SEARCH_ROWS + 1]
+    except csv.Error as exc:
+        raise Rejected(csv_problem(exc)) from None
     h = find_header(rows)
     # trailing empty header cells (a trailing delimiter) stay: every data line has them too
     headers = list(rows[h]) if h < len(rows) else []
@@ -138,7 +152,7 @@ def read_csv(data: bytes, head_only: bool = False) -> Sheet:
             sheet.table, sheet.bad_lines = _arrow_csv(utf8, headers, header_line, delim, block_size=len(utf8) + 1)
             return sheet
         if encoding != "utf-8" or "utf8" not in str(exc).lower().replace("-", ""):
-            raise Rejected(f"无法解析 CSV 文件：{exc}") from exc
+            raise Rejected(f"无法解析 CSV 文件：{csv_problem(exc)}") from exc
         # valid UTF-8 at the top, not further down: decode the whole file after all
         text, sheet.encoding = decode(data)
         sheet.table, sheet.bad_lines = _arrow_csv(text.encode("utf-8"), headers, header_line, delim)
@@ -304,7 +318,7 @@ def _csv_head(data: bytes, max_rows: int) -> Sheet | None:
     cut = data.rfind(b"\n")
     try:
         sheet = read_csv(data[:cut + 1] if cut > 0 else data)
-    except Rejected:
+    except (Rejected, UnicodeDecodeError):     # cut inside a character (UTF-16): read the whole file
         return None
     # the last row parsed may be cut short: only the rows before it are sure
     if sheet.table.num_rows - 1 < max_rows:

@@ -14,6 +14,7 @@ page's reruns do not start a child each time.
 """
 from __future__ import annotations
 
+import csv
 import json
 import logging
 import os
@@ -75,7 +76,8 @@ def read_any(path: str, head_only: bool = False, max_rows: int | None = None) ->
                 if key in _cache:
                     _cache.move_to_end(key)
                     return _copy(_cache[key])
-    sheet = _read_in_child(str(path), real, head_only, max_rows)
+    # the child starts in the project's folder: a relative path is the caller's
+    sheet = _read_in_child(os.path.abspath(str(path)), real, head_only, max_rows)
     if key is not None:
         with _cache_lock:
             _cache[key] = sheet
@@ -172,6 +174,8 @@ def _child(request: dict) -> dict:
         raise
     except RecursionError:
         return {"rejected": f"{UNSAFE}：结构嵌套过深"}
+    except csv.Error as exc:
+        return {"rejected": read.csv_problem(exc)}
     except (UnicodeError, ValueError, OSError, EOFError, LookupError) as exc:
         # a parser's own complaint about the bytes: one line, without the server's paths
         log.warning("reading %s failed", request["path"], exc_info=True)
