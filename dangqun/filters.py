@@ -209,6 +209,26 @@ def breadcrumb(f: Filters, index: RegionIndex) -> list[tuple[str, str]]:
     return [(code, index.name(code)) for code in index.path(f.region(index.root))]
 
 
+def known_region(code, index: RegionIndex, scope: str | None) -> str | None:
+    """`code` when it is a region the official may be taken to: a 12-digit code of the region index
+    under its root and inside the account's `scope` (None: everything); else None. A widget value or
+    a chart selection comes from the browser and may be forged: this is checked before it is used."""
+    if not isinstance(code, str) or not re.fullmatch(r"\d{12}", code):
+        return None
+    if code not in index.names or not index.path(code) or (scope and not regions.contains(scope, code)):
+        return None
+    return code
+
+
+def drill_target(code, f: Filters, index: RegionIndex, scope: str | None) -> str | None:
+    """The region a click on a chart's unit drills into from `f`: a known_region strictly below the
+    current one (a chart draws the units below it); None for anything else — garbage, a region
+    elsewhere, or the current region itself, whose drill would change nothing and rerun for ever."""
+    code = known_region(code, index, scope)
+    current = f.region(index.root)
+    return code if code and code != current and current in index.path(code) else None
+
+
 def click_action(code: str | None, child_digits: int) -> tuple[str, str] | None:
     """What a click on a child unit's bar or marker does: ('records', center_id) below a village
     (the units are centers), otherwise ('drill', region code); None without a click."""

@@ -38,7 +38,7 @@ else:
     event = ui.chart(charts.category_bars(cats, fr.lang), cats, fr.t("各大类受理量"), "categories", fr,
                      selectable=True)
     clicked = ui.clicked_code(event)
-    if clicked:
+    if clicked in fr.ctx.categories:      # a forged selection names no category: ignored
         ui.set_category(clicked)
         st.rerun()
 

@@ -20,8 +20,11 @@ def set_filters(f: filters.Filters) -> None:
 
 
 def drill_to(code: str, ctx: Context) -> None:
-    """Make `code` the current region (a click on a chart or a breadcrumb step)."""
-    set_filters(st.session_state[STATE].with_region(code, ctx.index))
+    """Make `code` the current region (a click on a chart, a breadcrumb step, a sidebar choice). A code
+    that is no region of the account's scope (a forged widget value) is ignored."""
+    code = filters.known_region(code, ctx.index, account().scope)
+    if code:
+        set_filters(st.session_state[STATE].with_region(code, ctx.index))
 
 
 def set_category(code: str) -> None:
@@ -31,6 +34,14 @@ def set_category(code: str) -> None:
 
 def _update(**changes) -> None:
     set_filters(dataclasses.replace(st.session_state[STATE], **changes))
+
+
+def _choose(key: str, field: str, allowed) -> None:
+    """A sidebar choice (事项大类, 受理渠道, 语言) written back from its widget. Streamlit hands a value
+    that is none of the options (a forged widget state) through as it came: such a value is ignored."""
+    value = st.session_state[key]
+    if isinstance(value, str) and value in allowed:
+        _update(**{field: value})
 
 
 def navigation(lang: str) -> None:
@@ -65,6 +76,8 @@ def _on_period_change(ctx: Context) -> None:
 def _on_compare_change() -> None:
     f = st.session_state[STATE]
     mode = st.session_state["f_compare"]
+    if mode not in periods.COMPARE_MODES:     # a forged widget value: the choice stays as it was
+        return
     if mode == "custom":
         start = st.session_state.get("f_cmp_start") or f.period.start.replace(year=f.period.start.year - 1)
         end = st.session_state.get("f_cmp_end") or periods.comparison_period(f.period, "yoy").end
@@ -122,13 +135,13 @@ def filter_widgets(ctx: Context) -> None:
     st.session_state["f_category"] = f.category if f.category in ctx.categories else ""
     st.selectbox(t("事项大类", lang), [""] + list(ctx.categories), key="f_category",
                  format_func=lambda c: all_label if not c else f"{c} {ctx.categories[c]}",
-                 on_change=lambda: _update(category=st.session_state["f_category"]))
+                 on_change=_choose, args=("f_category", "category", ["", *ctx.categories]))
     st.session_state["f_channel"] = f.channel if f.channel in ctx.channels else ""
     st.selectbox(t("受理渠道", lang), [""] + list(ctx.channels), key="f_channel",
                  format_func=lambda c: all_label if not c else c,
-                 on_change=lambda: _update(channel=st.session_state["f_channel"]))
+                 on_change=_choose, args=("f_channel", "channel", ["", *ctx.channels]))
 
     st.session_state["lang"] = f.lang
     st.radio(t("语言", lang), filters.LANGS, key="lang", horizontal=True,
              format_func=lambda l: {"zh": "中文", "en": "English"}[l],
-             on_change=lambda: _update(lang=st.session_state["lang"]))
+             on_change=_choose, args=("lang", "lang", filters.LANGS))

@@ -2,18 +2,22 @@
 a costly result, and what a click on a chart does."""
 from __future__ import annotations
 
+import functools
+
 import pandas as pd
 import streamlit as st
 
-from dangqun import export, filters, metrics, server_guard, sessions, web_session
+from dangqun import export, filters, metrics, regions, server_guard, sessions, web_session
 from dangqun.charts import OFFLINE_CONFIG
 from dangqun.i18n import t
-from dangqun.ui.data import Context, account, session_id, state
+from dangqun.ui.data import Context, account, query, session_id, state
 from dangqun.ui.frame import Frame
-from dangqun.ui.sidebar import drill_to
+from dangqun.ui.sidebar import STATE, drill_to
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ASKED = "_asked"      # {name: parameters}: costly results the official asked for by a button, per view
+CLICKED = "_clicked"  # keys of the charts whose selection changed since the last run (their on_select)
+CODE_MAX = 64         # a unit's code, center id or category code is short; a longer "code" is forged
 
 
 def asked(name: str, params: dict) -> bool:
@@ -37,14 +41,23 @@ def _remember_ask(name: str, key: tuple) -> None:
 
 def follow(action: tuple[str, str] | None, ctx: Context) -> None:
     """Carry out a chart click: ('drill', region code) drills and reruns, ('records', center_id)
-    opens that center's records."""
+    opens that center's records. The code comes from the browser: a region that is not below the
+    current one inside the account's scope, or a center not under the current region, is ignored
+    (no rerun: the page stays as it is)."""
     if not action:
         return
     kind, code = action
+    f, scope = st.session_state[STATE], account().scope
     if kind == "records":
-        open_records(center_id=code)
-    else:
-        drill_to(code, ctx)
+        # the query is scoped: no row for an unknown center or one outside the scope
+        center = query("record_center", {"center_id": code}) if isinstance(code, str) else None
+        if center is not None and len(center) and regions.contains(f.region(ctx.index.root),
+                                                                   center.region_code.iloc[0]):
+            open_records(center_id=code)
+        return
+    target = filters.drill_target(code, f, ctx.index, scope)
+    if target:
+        drill_to(target, ctx)
         st.rerun()
 
 
@@ -160,9 +173,11 @@ def chart(fig, data, name: str, key: str, fr: Frame, selectable: bool = False, s
     if data is None or len(data) == 0:
         no_data(fr.lang)
         return None
+    widget_key = f"chart_{key}"
     # no Plotly toolbar: it lay over the chart titles (on a phone over most of them), and an official
     # needs none of its zoom and pan; Streamlit's own toolbar still offers full screen
-    event = st.plotly_chart(fig, key=f"chart_{key}", on_select="rerun" if selectable else "ignore",
+    event = st.plotly_chart(fig, key=widget_key,
+                            on_select=functools.partial(_note_click, widget_key) if selectable else "ignore",
                             selection_mode="points",
                             # scrollZoom off: scrolling the page over the 地图 would zoom the map instead
                             config={"displayModeBar": False, "responsive": screen, "scrollZoom": False,
@@ -170,7 +185,25 @@ def chart(fig, data, name: str, key: str, fr: Frame, selectable: bool = False, s
                             theme=None if screen else "streamlit", height="stretch" if screen else "content")
     if not screen:
         downloads(data, name, key, fr)
+    if selectable:
+        # A selection is a click only in the run right after it changed. The browser sends the same
+        # selection with every later run while the chart stays the same; acted on again, a click that
+        # changes nothing (a forged code, the current region) would rerun the page for ever.
+        return event if _take_click(widget_key) else None
     return event
+
+
+def _note_click(widget_key: str) -> None:
+    """on_select of a selectable chart: Streamlit calls it once, before the run, when the selection changed."""
+    st.session_state[CLICKED] = st.session_state.get(CLICKED, frozenset()) | {widget_key}
+
+
+def _take_click(widget_key: str) -> bool:
+    clicked = st.session_state.get(CLICKED, frozenset())
+    if widget_key not in clicked:
+        return False
+    st.session_state[CLICKED] = clicked - {widget_key}
+    return True
 
 
 def table(data, name: str, key: str, fr: Frame, column_config: dict | None = None, height="auto",
@@ -213,14 +246,18 @@ def _number_column(fmt):
 
 
 def clicked_code(event, field: str = "customdata") -> str | None:
-    """The first clicked point's code (charts put the unit's code in customdata[0])."""
-    if not event:
-        return None
-    points = event.get("selection", {}).get("points", []) if isinstance(event, dict) else event.selection.points
-    for point in points:
-        value = point.get(field)
+    """The first clicked point's code (charts put the unit's code in customdata[0]). The selection is
+    JSON from the browser, so its shape is checked: only a short text or whole number is a code, and
+    the caller still checks that it names something the chart drew."""
+    selection = event.get("selection") if isinstance(event, dict) else None
+    points = selection.get("points") if isinstance(selection, dict) else None
+    for point in points if isinstance(points, list) else ():
+        value = point.get(field) if isinstance(point, dict) else None
         if isinstance(value, (list, tuple)):
             value = value[0] if value else None
-        if value:
-            return str(value)
+        if isinstance(value, bool) or not isinstance(value, (str, int)):
+            continue
+        value = str(value)
+        if value and len(value) <= CODE_MAX:
+            return value
     return None
