@@ -138,14 +138,10 @@ def import_users_file(store, path: str | os.PathLike | None = None, by: str = "u
             if added:
                 audit.record_rows(store, [audit.row(by, "account", target=n, detail=f"自账号文件 {file} 导入")
                                           for n in added], conn)
-            store.set_meta(USERS_FILE_KEY, f"{file} · {auth_now_text()}", conn)
+            store.set_meta(USERS_FILE_KEY, f"{file} · {now():%Y-%m-%d %H:%M:%S}", conn)
     except sa.exc.IntegrityError:     # PostgreSQL: two first starts at once; the other one's rows stand
         return []
     return added
-
-
-def auth_now_text() -> str:
-    return now().strftime("%Y-%m-%d %H:%M:%S")
 
 
 def _insert(conn, acc: Account) -> None:
@@ -155,6 +151,9 @@ def _insert(conn, acc: Account) -> None:
 
 def _account(row) -> Account:
     return Account(**{f.name: getattr(row, f.name) for f in dataclasses.fields(Account)})
+
+
+_imported: set[str] = set()      # the stores whose takeover of the accounts file this process has seen done
 
 
 def load_accounts(store) -> dict[str, Account]:
@@ -170,9 +169,6 @@ def load_accounts(store) -> dict[str, Account]:
 
 def get_account(store, name: str) -> Account | None:
     return load_accounts(store).get(name or "")
-
-
-_imported: set[str] = set()
 
 
 # ── account changes (the `user` command and the 账号管理 page) ──────────────────────────────────

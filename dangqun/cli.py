@@ -111,8 +111,14 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--db")
 
     p = sub.add_parser("bench", help="基准测试 / benchmarks")
-    p.add_argument("what", nargs="?", choices=["pages", "import", "report"], default="pages",
-                   help="pages：各页面响应时间（默认）；import：导入速度；report：生成一份县级月度通报（Word、PDF）的耗时")
+    p.add_argument("what", nargs="?", choices=["pages", "import", "report", "load"], default="pages",
+                   help="pages：各页面响应时间（默认）；import：导入速度；report：生成一份县级月度通报（Word、PDF）的耗时；"
+                        "load：多名官员同时使用（dangqun serve 的多个进程）")
+    p.add_argument("--users", default="50", help="load：模拟官员数，可写多个（50,100,150）")
+    p.add_argument("--think", type=float, default=10.0, help="load：两次操作之间的平均思考时间（秒，指数分布）")
+    p.add_argument("--minutes", type=float, default=5.0, help="load：每一轮的时长（分钟）")
+    p.add_argument("--workers", default="1,2", help="load：进程数，可写多个（1,2）")
+    p.add_argument("--browsers", type=int, default=3, help="load：同时用 Chromium 点击的官员数")
     p.add_argument("--rows", type=int, default=1_000_000, help="import：CSV 行数")
     p.add_argument("--xlsx-rows", type=int, default=100_000, help="import：XLSX 行数")
     p.add_argument("--records", type=int, default=None,
@@ -175,6 +181,12 @@ def main(argv=None) -> int:
                 from dangqun.bench import mapped
 
                 return mapped.run(rows=args.rows)
+            if args.what == "load":
+                from dangqun.bench import load
+
+                return load.main([int(u) for u in args.users.split(",")], args.think, args.minutes,
+                                 [int(w) for w in args.workers.split(",")], args.records or 20_000_000,
+                                 args.browsers, args.json)
             if args.what == "report":
                 from dangqun.bench import report as report_bench
 

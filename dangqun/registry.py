@@ -48,6 +48,10 @@ PAGES: tuple[Page, ...] = (
 )
 
 
+def by_slug(slug: str) -> Page:
+    return next(p for p in PAGES if p.slug == slug)
+
+
 def by_title(title: str) -> Page:
     return next(p for p in PAGES if p.title == title)
 

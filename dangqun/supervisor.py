@@ -64,7 +64,7 @@ def worker_ports(first: int, workers: int) -> list[int]:
 
 class Supervisor:
     def __init__(self, workers: int, host: str = "127.0.0.1", port: int = 8501, worker_port: int | None = None,
-                 db_path=None, run_dir: Path | None = None):
+                 db_path=None, run_dir: Path | None = None, log=None):
         if workers < 1:
             raise ServeError("--workers 至少为 1")
         self.haproxy = shutil.which("haproxy") or ("/usr/sbin/haproxy" if Path("/usr/sbin/haproxy").exists() else None)
@@ -79,6 +79,7 @@ class Supervisor:
         self.procs: dict[int, subprocess.Popen] = {}
         self.proxy: subprocess.Popen | None = None
         self.stopping = False
+        self.log = log            # a file the workers and the proxy write to (None: this process's own output)
 
     def _worker(self, i: int) -> subprocess.Popen:
         env = {**os.environ, "DANGQUN_DB": str(self.db_path), "DANGQUN_WORKER": str(i)}
@@ -87,7 +88,7 @@ class Supervisor:
         return subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "serve.py", "--server.port", str(self.ports[i - 1]),
              "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-            cwd=db.ROOT, env=env)
+            cwd=db.ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT if self.log else None)
 
     def _proxy(self) -> subprocess.Popen:
         self.run_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -96,7 +97,8 @@ class Supervisor:
         check = subprocess.run([self.haproxy, "-c", "-q", "-f", str(cfg)], capture_output=True, text=True)
         if check.returncode != 0:
             raise ServeError(f"HAProxy 配置无效：{(check.stderr or check.stdout).strip()[:300]}")
-        return subprocess.Popen([self.haproxy, "-W", "-db", "-f", str(cfg)])
+        return subprocess.Popen([self.haproxy, "-W", "-db", "-q", "-f", str(cfg)],      # -q: alerts only
+                                stdout=self.log, stderr=subprocess.STDOUT if self.log else None)
 
     def start(self) -> None:
         from dangqun import publish
@@ -106,18 +108,20 @@ class Supervisor:
             self.procs[i] = self._worker(i)
         self._wait_healthy()
         self.proxy = self._proxy()
+        self._wait_healthy(30, [self.port], self.host if self.host not in ("0.0.0.0", "::") else "127.0.0.1")
         print(f"党群服务数据看板：http://{self.host}:{self.port}（{len(self.ports)} 个进程："
               f"{', '.join(map(str, self.ports))}）", flush=True)
 
-    def _wait_healthy(self, seconds: float = 90) -> None:
-        """The workers answering /_stcore/health before the proxy opens (its checks would mark them down)."""
+    def _wait_healthy(self, seconds: float = 90, ports=None, host: str = "127.0.0.1") -> None:
+        """The workers answering /_stcore/health before the proxy opens (its checks would mark them down), and
+        the proxy answering before start() returns."""
         import urllib.request
 
         deadline = time.monotonic() + seconds
-        for port in self.ports:
+        for port in ports or self.ports:
             while time.monotonic() < deadline:
                 try:
-                    urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2)
+                    urllib.request.urlopen(f"http://{host}:{port}/_stcore/health", timeout=2)
                     break
                 except OSError:
                     time.sleep(0.5)

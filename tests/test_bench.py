@@ -61,3 +61,23 @@ def test_sessions_bench_reads_through_an_import(tmp_path):
     # the version each run's queries used: every run begun after the publish uses the new one
     assert imp["runs_after_commit"] > 0
     assert imp["runs_after_commit"] == imp["runs_after_commit_on_new_version"]
+
+
+def test_load_bench_serves_officials_through_the_proxy(tmp_path):
+    """Three simulated officials and one in Chromium for 20 s, with 1 and then 2 workers behind HAProxy."""
+    env = dict(os.environ, DANGQUN_BENCH_DIR=str(tmp_path))
+    env.pop("DANGQUN_DB", None)
+    env.pop("DANGQUN_USERS", None)
+    done = subprocess.run([sys.executable, "-m", "dangqun", "bench", "load", "--records", "20000", "--json",
+                           "--users", "3", "--think", "2", "--minutes", "0.35", "--workers", "1,2", "--browsers", "1"],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:] + done.stdout[-2000:]
+    one, two = (json.loads(line) for line in done.stdout.strip().splitlines())
+    assert (one["workers"], two["workers"]) == (1, 2) and one["users"] == two["users"] == 3
+    for r in (one, two):
+        assert r["errors"] == 0, r["first_errors"]
+        assert r["runs"] == sum(p["runs"] for p in r["pages"].values()) > 3
+        assert r["pages"]["登录"]["runs"] == 3
+        assert all(0 < p["p50_ms"] <= p["p95_ms"] <= p["max_ms"] for p in r["pages"].values())
+        assert len(r["cpu_percent_per_worker"]) == r["workers"]
+        assert all(t["runs"] > 0 for t in r["browser_pages"].values())

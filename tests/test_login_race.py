@@ -15,7 +15,7 @@ import pytest
 
 from dangqun import auth, state
 
-from tests.stclient import Served
+from dangqun.bench.stclient import Served
 
 T0 = dt.datetime(2024, 3, 1, 9, 0)
 PASSWORD = "correct-horse-1"

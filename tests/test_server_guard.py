@@ -14,7 +14,7 @@ import requests
 
 from dangqun import auth, cli, db, demo, server_guard
 
-from tests.stclient import Served, clear_cache_msg
+from dangqun.bench.stclient import Served, clear_cache_msg
 
 MB = 1024 * 1024
 

@@ -1,5 +1,5 @@
-"""A bare Streamlit client for the served-app tests: what a script (not a browser) can send to
-`streamlit run` over HTTP and the websocket on 127.0.0.1 — open a session, fill and submit the login
+"""A bare Streamlit client for the served-app tests and the load bench (dangqun.bench.load): what a script
+(not a browser) can send to `streamlit run` over HTTP and the websocket — open a session, fill and submit the login
 form, send any BackMsg, PUT a file to the upload endpoint. It speaks the protocol of Streamlit 1.67
 (protobuf BackMsg / ForwardMsg on /_stcore/stream) and nothing of the app's own code."""
 from __future__ import annotations
@@ -32,6 +32,7 @@ class Session:
         self.session_id = None
         self.widgets: dict[str, str] = {}        # user key → widget id, from the last run's elements
         self.texts: list[str] = []              # alert texts of the last run
+        self.exceptions: list[str] = []         # exception messages the last run showed
         self.widgets_seen: set[str] = set()     # user keys of the widgets of the last run
 
     def close(self):
@@ -51,7 +52,7 @@ class Session:
 
     def wait_run(self) -> list[str]:
         """Read messages until the run ends (through any st.rerun it makes); its alert texts."""
-        self.texts, self.widgets_seen = [], set()
+        self.texts, self.widgets_seen, self.exceptions = [], set(), []
         deadline = time.time() + self.timeout
         while time.time() < deadline:
             fwd = ForwardMsg()
@@ -78,6 +79,8 @@ class Session:
             self.widgets_seen.add(key)
         if kind == "alert":
             self.texts.append(inner.body)
+        elif kind == "exception":
+            self.exceptions.append(inner.message)
 
     def login_states(self, user: str, password: str):
         from streamlit.proto.WidgetStates_pb2 import WidgetState
@@ -117,7 +120,7 @@ class Served:
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
-        root = Path(__file__).resolve().parent.parent
+        root = Path(__file__).resolve().parents[2]
         self.db_path = db_path
         self.log = open(log_path, "w")
         self.proc = subprocess.Popen(
