@@ -6,8 +6,8 @@ $DANGQUN_INBOX). A thread of each server process looks into it every $DANGQUN_IN
 (`python -m dangqun inbox --once --file=NAME`, a process apart: the server only reads, and a file that
 crashes a reader cannot take the server with it). The importer takes the importer's lock
 (dangqun.publish), imports the file with the ordinary pipeline (a profile from config/mappings is found by
-the file's headers), logs it in import_log and the audit log as imported by 收件箱, moves it to
-inbox/done/ or inbox/rejected/ (timestamp prefixed) and publishes the new version.
+the file's headers), logs it in import_log and the audit log as imported by 收件箱 and moves it to
+inbox/done/ or inbox/rejected/ (timestamp prefixed); the pass publishes the new version once, at its end.
 `python -m dangqun inbox --once` from a timer (systemd, cron) runs the same pass without a dashboard.
 
 A file must never be imported twice, nor block the files after it: when its importer dies (killed for
