@@ -177,7 +177,29 @@ def publish(db_path=None) -> Path:
     os.replace(pointer, folder / CURRENT)
     _fsync_dir(folder)
     _prune(folder, target)
+    _after_publish(target, folder / CURRENT)
     return target
+
+
+def _after_publish(version: Path, pointer: Path) -> None:
+    """$DANGQUN_AFTER_PUBLISH, when set, is run with the new version's file and the pointer as its last two
+    arguments: servers on other machines get their copy this way (e.g. a script that rsyncs the version, then
+    the pointer; README 多个进程). Its failure is logged: the version is published here all the same."""
+    import logging
+    import shlex
+    import subprocess
+
+    command = os.environ.get("DANGQUN_AFTER_PUBLISH", "").strip()
+    if not command:
+        return
+    try:
+        done = subprocess.run([*shlex.split(command), str(version), str(pointer)], capture_output=True, text=True,
+                              timeout=3600)
+        if done.returncode != 0:
+            logging.getLogger(__name__).error("after publish: %s ended with %s: %s", command, done.returncode,
+                                              done.stderr[-2000:])
+    except (OSError, subprocess.SubprocessError):
+        logging.getLogger(__name__).exception("after publish: %s could not run", command)
 
 
 def _log_failed_publish(path: Path, who: str, exc: OSError) -> None:

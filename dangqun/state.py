@@ -23,6 +23,7 @@ import contextlib
 import datetime as dt
 import os
 import threading
+import time
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -139,14 +140,24 @@ class Store:
             self.engine = sa.create_engine(self.url, connect_args={"timeout": 30})
             sa.event.listen(self.engine, "connect", _sqlite_connect)
             sa.event.listen(self.engine, "begin", _sqlite_begin)
-            metadata.create_all(self.engine)
+            # BEGIN IMMEDIATE: two processes making the store at once would otherwise both read, then one fail
+            # to write ("database is locked" at once: SQLite does not wait for a reader turned writer)
+            with self.writing() as conn:
+                metadata.create_all(conn)
             if made:
                 for name in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
                     if name.exists():
                         name.chmod(0o600)      # accounts' hashes and the audit log: the owner only
         else:
             self.engine = sa.create_engine(self.url, pool_pre_ping=True)
-            metadata.create_all(self.engine)
+            for attempt in range(3):
+                try:
+                    metadata.create_all(self.engine)
+                    break
+                except sa.exc.DBAPIError:      # another server creating the same tables at the same moment
+                    if attempt == 2:
+                        raise
+                    time.sleep(0.5)
 
     def __repr__(self) -> str:
         return f"Store({self.engine.url.render_as_string(hide_password=True)})"

@@ -110,7 +110,8 @@ def test_two_imports_at_the_same_moment_queue(published, tmp_path):
         t.join(120)
     assert errors == []
     reports = sorted((r.report for r in results), key=lambda r: r.imported)
-    assert [(r.rejected, r.imported, r.duplicates) for r in reports] == [(False, 0, rows), (False, rows, 0)]
+    assert [(r.rejected, r.imported, r.duplicates) for r in reports] == [(False, 0, rows), (False, rows, 0)], \
+        [r.message for r in reports]
     assert published.con.execute("select count(*) from import_log").fetchone()[0] == before + 2
 
 

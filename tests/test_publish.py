@@ -212,3 +212,12 @@ def test_a_publish_that_fails_leaves_no_half_file_and_a_line_in_the_history(data
     assert history[0] == ("（发布新版本）", "发布失败", "未能发布新版本：No space left on device；看板仍显示上一版本")
     assert history[1][0].endswith("r.csv") and history[1][1] == "已处理"
     assert reader.execute("select count(*) from service_records where record_id = 'PUB-F'").fetchone()[0] == 1
+
+
+def test_a_command_after_each_publish_gets_the_version_and_the_pointer(data, tmp_path, monkeypatch):
+    said = tmp_path / "said.txt"
+    monkeypatch.setenv("DANGQUN_AFTER_PUBLISH", f"{sys.executable} -c \"import sys; open({str(said)!r}, 'w')"
+                                                f".write(' '.join(sys.argv[1:]))\"")
+    assert cli.main(["import", str(one_record_csv(tmp_path / "r.csv", "PUB-A")), "--db", str(data)]) == 0
+    version = publish.current(data)
+    assert said.read_text() == f"{version} {publish.versions_dir(data) / publish.CURRENT}"

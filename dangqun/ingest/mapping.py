@@ -289,15 +289,18 @@ def _lookup_root(base: Path) -> Path:
 
 def _read_lookup(name: str, col: Column, given, base: Path) -> tuple[Path, bytes]:
     """(path, bytes) of a lookup table: a plain regular file of at most LOOKUP_MAX_BYTES inside the profile's
-    directory (_lookup_root), reached without a symbolic link. Anything else is refused with one line naming
+    directory (_lookup_root) or config/mappings, reached without a symbolic link. Anything else is refused with one line naming
     the profile, the column and the path as written — never a byte of what the path points at."""
     if not isinstance(given, str) or not given.strip() or re.search(r"[\x00-\x1f\x7f]", given):
         raise _err(name, f"列「{col.name}」的 lookup 应为对照表 CSV 文件名（相对于映射配置所在目录）")
     shown = _shown(given)
     refused = lambda why: _err(name, f"列「{col.name}」的 lookup「{shown}」{why}，未读取")  # noqa: E731
-    root = _lookup_root(base)
+    # the profile's own directory, or config/mappings, whose shipped lookups a drafted profile kept elsewhere may
+    # name (the platforms' category tables)
+    roots = [_lookup_root(base), Path(os.path.realpath(PROFILE_DIR))]
     # joined and normalised as text: what is checked below is exactly what is opened
     path = Path(os.path.normpath(os.path.join(os.path.realpath(base), given)))
+    root = next((r for r in roots if r in path.parents), roots[0])
     if root not in path.parents:
         try:
             where = root.relative_to(os.path.realpath(PROJECT_DIR)).as_posix()

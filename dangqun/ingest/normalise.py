@@ -112,7 +112,7 @@ def extras_note(m: Match, headers: list[str]) -> str | None:
     names = []
     for i in m.extras[:EXTRAS_NAMED]:
         near = difflib.get_close_matches(headers[i].strip()[:100], known, n=1, cutoff=0.6)
-        names.append(f"{headers[i].strip()[:40]}（是否为「{near[0]}」？）" if near else headers[i].strip()[:40])
+        names.append(f"{headers[i].strip()[:100]}（是否为「{near[0]}」？）" if near else headers[i].strip()[:100])
     more = f" 等 {len(m.extras):,} 列" if len(m.extras) > EXTRAS_NAMED else ""
     return f"以下列不在「{m.kind.label}」的数据规范中，已忽略（未导入）：{'、'.join(names)}{more}"
 

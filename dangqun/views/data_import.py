@@ -93,6 +93,7 @@ def upload_root() -> Path:
     if os.environ.get("DANGQUN_WORKER"):
         root = root / f"worker-{os.environ['DANGQUN_WORKER']}"
         folders.append(root)
+    folders[0].parent.mkdir(parents=True, exist_ok=True)     # the data folder (a database not made yet)
     for folder in folders:
         folder.mkdir(exist_ok=True, mode=0o700)
         folder.chmod(0o700)
