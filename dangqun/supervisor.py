@@ -50,6 +50,13 @@ def _free(host: str, port: int) -> bool:
     return True
 
 
+def free_port() -> int:
+    """A port of 127.0.0.1 nobody listens on now (the load bench's and the tests' servers)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 def worker_ports(first: int, workers: int) -> list[int]:
     """`workers` free local ports from `first` on."""
     ports, port = [], first

@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -25,12 +24,6 @@ if not shutil.which("haproxy") and not Path("/usr/sbin/haproxy").exists():
     if os.environ.get("CI"):
         raise RuntimeError("CI needs Debian's haproxy for the workers' tests (.ci/run installs it)")
     pytest.skip("Debian's haproxy is not installed (apt-get install haproxy)", allow_module_level=True)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def healthy(port: int) -> bool:
@@ -58,7 +51,7 @@ def served(demo_db, accounts_file, tmp_path_factory):
     folder = tmp_path_factory.mktemp("workers")
     db_path = folder / "dangqun.duckdb"
     shutil.copy(demo_db, db_path)
-    port, first = free_port(), free_port() + 10
+    port, first = supervisor.free_port(), supervisor.free_port() + 10
     log = open(folder / "serve.log", "w")
     proc = subprocess.Popen([sys.executable, "-m", "dangqun", "serve", "--workers", "2", "--port", str(port),
                              "--worker-port", str(first), "--db", str(db_path)],

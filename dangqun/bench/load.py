@@ -15,7 +15,6 @@ import contextlib
 import json
 import os
 import random
-import socket
 import sys
 import threading
 import time
@@ -38,12 +37,6 @@ ACCOUNTS = {
 PERIODS = ["", "start=2022-12-01&end=2022-12-31", "start=2022-10-01&end=2022-12-31",
            "start=2022-01-01&end=2022-12-31", "start=2022-12-01&end=2022-12-31&compare=mom"]
 ACTIONS = {"page": 6, "period": 2, "drill": 2}
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -160,11 +153,11 @@ def _pct(values: list[float], q: float) -> float:
 def run_once(path: Path, workers: int, users: int, think: float, minutes: float, browsers: int, seed: int) -> dict:
     from dangqun import supervisor
 
-    port = _free_port()
+    port = supervisor.free_port()
     run_dir = path.parent / "run-load"
     run_dir.mkdir(exist_ok=True)
     log = open(run_dir / "servers.log", "a")
-    sup = supervisor.Supervisor(workers, "127.0.0.1", port, _free_port() + 20, path, run_dir=run_dir, log=log)
+    sup = supervisor.Supervisor(workers, "127.0.0.1", port, supervisor.free_port() + 20, path, run_dir=run_dir, log=log)
     with contextlib.redirect_stdout(sys.stderr):      # the supervisor's lines: stdout is the results'
         sup.start()
     url = f"http://127.0.0.1:{port}"
