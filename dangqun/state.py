@@ -221,11 +221,22 @@ class Store:
 def _sqlite_connect(dbapi_connection, _record):
     # SQLAlchemy's own transaction control (the "begin" event below) instead of pysqlite's, which defers
     # BEGIN and cannot say IMMEDIATE; WAL lets readers go on while one process writes
+    import sqlite3
+
     dbapi_connection.isolation_level = None
     cur = dbapi_connection.cursor()
-    cur.execute("pragma journal_mode = wal")
-    cur.execute("pragma synchronous = full")     # an acknowledged audit row survives a power cut too
     cur.execute("pragma busy_timeout = 30000")
+    cur.execute("pragma synchronous = full")     # an acknowledged audit row survives a power cut too
+    # WAL is a property of the file, set once; switching takes the file alone, which SQLite does not wait
+    # for: two processes opening a new store at once retry instead of failing ("database is locked")
+    deadline = time.monotonic() + 30
+    while cur.execute("pragma journal_mode").fetchone()[0].lower() != "wal":
+        try:
+            cur.execute("pragma journal_mode = wal")
+        except sqlite3.OperationalError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
     cur.close()
 
 

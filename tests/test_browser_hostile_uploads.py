@@ -147,6 +147,8 @@ def test_hostile_uploads_while_another_official_works(served, browser, uploads):
             for name, path in uploads.items():
                 admin.goto(url + "/data_import")          # a new session of the same login (its cookie)
                 wait_ready(admin)
+                # the page of a new session on a loaded machine: the uploader may take a while to be drawn
+                expect(admin.locator('[data-testid="stFileUploaderDropzoneInput"]')).to_have_count(1, timeout=120_000)
                 t0 = time.monotonic()
                 admin.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
                 warned = admin.get_by_text("无法识别该文件，导入时将被拒绝。")

@@ -221,3 +221,23 @@ def test_a_command_after_each_publish_gets_the_version_and_the_pointer(data, tmp
     assert cli.main(["import", str(one_record_csv(tmp_path / "r.csv", "PUB-A")), "--db", str(data)]) == 0
     version = publish.current(data)
     assert said.read_text() == f"{version} {publish.versions_dir(data) / publish.CURRENT}"
+
+
+def test_several_processes_opening_a_new_operational_store_at_once(tmp_path, monkeypatch):
+    """Importers and servers starting together on a new installation: each opens the SQLite store and
+    writes (SQLite does not wait for a switch to WAL or for a reader turned writer: they must not fail)."""
+    monkeypatch.delenv("DANGQUN_STATE_URL", raising=False)
+    dbp = tmp_path / "n.duckdb"
+    script = textwrap.dedent(f"""
+        import sys
+        from dangqun import audit, state
+        audit.record(state.open_store(db_path={str(dbp)!r}), "p" + sys.argv[1], "page_view")
+        print("ok", flush=True)
+    """)
+    procs = [subprocess.Popen([sys.executable, "-c", script, str(i)], cwd=ROOT, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for i in range(8)]
+    outs = [p.communicate(timeout=120) for p in procs]
+    assert [o.strip() for o, _ in outs] == ["ok"] * 8, [e[-500:] for _, e in outs]
+    from tests.test_audit import rows
+
+    assert sorted(r[0] for r in rows(state.Store(f"sqlite:///{tmp_path}/n.state.sqlite"))) == [f"p{i}" for i in range(8)]
