@@ -11,17 +11,20 @@ fr = ui.frame("总览")
 f = fr.filters
 
 now = ui.query("kpi_summary", fr.params()).iloc[0].to_dict()
-before = (ui.query("kpi_summary", fr.params(f.compare_period)).iloc[0].to_dict()
-          if f.compare_period else None)
+before_params = fr.compare_params()
+before = ui.query("kpi_summary", before_params).iloc[0].to_dict() if before_params else None
 
 if now["received"] == 0 and now["centers"] == 0:
     ui.no_data(fr.lang)
     st.stop()
 
-cards = view.cards(now, before, fr.lang, period=f.period, compare=f.compare_period)
+note = view.vintage_note(fr.vintage, f.compare, fr.lang)
+cards = view.cards(now, before, fr.lang, period=f.period, compare=f.compare_period, vintage_note=note)
 row = ui.card_row()
 for card in cards:
     ui.card(row, **dataclasses.asdict(card))
+if before and note:
+    st.caption(note)
 
 trend = metrics.add_rates(ui.query("monthly_trend", fr.params()))
 ui.chart(charts.monthly_trend(trend, fr.lang, through=fr.ctx.latest), trend, fr.t("月度趋势"), "monthly_trend", fr)

@@ -193,7 +193,7 @@ def backlog_alerts(cases: pd.DataFrame, period: str, as_of: dt.date, cfg: AlertC
                    escalated=escalated)
         out.append(_alert(
             "backlog", "高" if escalated else "中", code, name, "", "", period,
-            "{n} 件，最长超期 {oldest} 个工作日",
+            "{n} 件超期未办结，最长超期 {oldest} 个工作日",
             "截至 {as_of} 有 {n} 件已过截止日期仍未办结，最长超期 {oldest} 个工作日；"
             "其中 {escalated} 件超期超过 {days} 个工作日（超过即升为“高”）。",
             "pages/services.py", code, args=fmt))
@@ -227,7 +227,7 @@ def satisfaction_alerts(units: pd.DataFrame, period: str, cfg: AlertConfig,
                            alpha=f"{cfg.sat_alpha:g}")
                 out.append(_alert(
                     "satisfaction", "高", row.unit_code, row.unit_name, "", "", period,
-                    "本月 {rate}（{valid} 件）/ 前 {months} 个月 {base}",
+                    "本月满意率 {rate}，前 {months} 个月为 {base}",
                     "本月满意率 {rate}（有效回访 {valid} 件），前 {months} 个月为 {base}（{base_valid} 件）；"
                     "按前 {months} 个月的满意率，{valid} 件中折算满意不多于 {k} 件的概率 p = {p}（单侧二项检验），"
                     "低于 {alpha}；p 控制图下限为 {lcl}。",
@@ -237,7 +237,7 @@ def satisfaction_alerts(units: pd.DataFrame, period: str, cfg: AlertConfig,
                        line=metrics.fmt_pct(mcfg.yellow_below, 0))
             out.append(_alert(
                 "yellow", "中", row.unit_code, row.unit_name, "", "", period,
-                "满意率 {rate}（{valid} 件）",
+                "本月满意率 {rate}，低于黄榜线 {line}",
                 "本月满意率 {rate}（有效回访 {valid} 件），低于黄榜线 {line}。",
                 "pages/satisfaction.py", row.unit_code, args=fmt))
     return out
@@ -275,7 +275,7 @@ def repeat_alerts(cases: pd.DataFrame, period: str, cfg: AlertConfig) -> list:
         out.append(_alert(
             "repeat", "高" if row.n > cfg.repeat_min_count else "中", row.unit_code, row.unit_name,
             f"{row.resident_hash[:16]}:{row.item_code}", f"{row.who} · {row.item_name}", period,
-            "{n} 件，{first} 至 {last}",
+            "{first} 至 {last} 共 {n} 次",
             "服务对象 {who} 就“{item}”在 {first} 至 {last} 共 {n} 次诉求，"
             "{days} 天内达到 {min_count} 次及以上。",
             "pages/records.py", row.unit_code, row.item_code, args=fmt))
@@ -316,13 +316,15 @@ def spike_alerts(counts: pd.DataFrame, period: str, months: int, cfg: AlertConfi
         if p >= cfg.spike_alpha:
             continue
         limit = stats.poisson_upper_limit(float(row.expected), cfg.spike_alpha)
-        fmt = dict(n=n, item=row.item_name, months=months, mean=metrics.fmt_num(row.mean, 1),
+        # against the adjusted baseline: what this town's month would be without a rise of its own
+        first_line, ratio = rise_words(n, float(row.expected))
+        fmt = dict(n=n, item=row.item_name, months=months, mean=metrics.fmt_num(row.mean, 1), ratio=ratio,
                    factor=metrics.fmt_num(row.factor, 2), season=metrics.fmt_num(row.season, 2),
                    expected=metrics.fmt_num(row.expected, 1),
                    limit=limit, p=fmt_p(p), alpha=f"{cfg.spike_alpha:g}")
         out.append(_alert(
             "spike", "高" if p < cfg.spike_alpha / 1000 else "中", row.unit_code, row.unit_name, row.item_code,
-            row.item_name, period, "本月 {n} 件 / 基线 {expected} 件，上限 {limit}",
+            row.item_name, period, first_line,
             "“{item}”本月 {n} 件；前 {months} 个月月均 {mean} 件，按本单位其他事项本月的增减（× {factor}）"
             "和该事项在其他乡镇街道本月的增减（× {season}）"
             "调整后基线为 {expected} 件，泊松分布上限 {limit} 件（超过它的概率不到 {alpha}），"
@@ -354,7 +356,7 @@ def hotspot_alerts(counts: pd.DataFrame, period: str, cfg: AlertConfig,
                    if before else "—", p=fmt_p(p), alpha=f"{cfg.hot_alpha:g}")
         out.append(_alert(
             "hotspot", "低", row.unit_code, row.unit_name, row.item_code, row.item_name, period,
-            "本月 {now} 件 / 上月 {before} 件",
+            "本月 {now} 件，上月 {before} 件",
             "“{item}”本月 {now} 件，上月 {before} 件（增加 {rise}）；若两月发生率相同，"
             "出现这样增幅的概率 p = {p}（单侧条件二项检验），低于 {alpha}。",
             "pages/records.py", row.unit_code, row.item_code, p_value=p, args=fmt))
@@ -397,12 +399,24 @@ def keyword_alerts(texts: pd.DataFrame, period: str, cfg: AlertConfig,
                    n_before=metrics.fmt_int(row.n_before), p=fmt_p(p), alpha=f"{cfg.kw_alpha:g}")
         out.append(_alert(
             "hotspot", "低", unit_code, unit_name, f"词:{word}", f"“{word}”", period,
-            "含“{word}”本月 {now} 件 / 上月 {before} 件",
+            "含“{word}”的诉求本月 {now} 件，上月 {before} 件",
             "诉求内容含“{word}”的诉求本月 {now} 件（本月有诉求内容的共 {n_now} 件），上月 {before} 件"
             "（共 {n_before} 件）；若两月含该词的比例相同，出现这样增幅的概率 p = {p}（单侧条件二项检验），"
             "低于 {alpha}。",
             "pages/records.py", unit_code, p_value=p, args=fmt))
     return out
+
+
+def rise_words(n: int, mean: float) -> tuple[str, str]:
+    """The first line of a 诉求突增 (its template, and the ratio as written): the month's count against what
+    the month would usually bring (`mean`, the adjusted baseline) in words an official reads at a glance;
+    how the baseline is adjusted and the test stay in the explanation behind it."""
+    if mean <= 0:
+        return "本月 {n} 件，此前 {months} 个月没有", ""
+    ratio = n / mean
+    if ratio < 2:
+        return "本月 {n} 件，比平时（{expected} 件）多 {ratio}", metrics.fmt_pct(ratio - 1, 0)
+    return "本月 {n} 件，约为平时的 {ratio} 倍", metrics.fmt_num(ratio, 0 if ratio >= 10 else 1)
 
 
 def fmt_p(p: float) -> str:
@@ -481,7 +495,7 @@ def _day(value) -> dt.date | None:
 
 # the rules' definitions and sentences: raise it with a change to either, and every stored month is found
 # anew when next asked (a change of config/alerts.toml or config/metrics.toml does the same by itself)
-VERSION = "3"
+VERSION = "4"
 _STORE_LOCK = threading.Lock()
 
 

@@ -74,11 +74,20 @@ class Filters:
                 return getattr(self, key)
         return root
 
-    def params(self, period: periods.Period | None = None, root: str = regions.PROVINCE) -> dict:
-        """Bound parameters shared by the filtered queries (see dangqun/sql/)."""
+    def params(self, period: periods.Period | None = None, root: str = regions.PROVINCE,
+               as_of: dt.date | None = None) -> dict:
+        """Bound parameters shared by the filtered queries (see dangqun/sql/); `as_of` is the day a
+        comparison period's cases are counted to (periods.vintage), None for the period itself."""
         period = period or self.period
         return {"region": regions.prefix(self.region(root)), "start": period.start, "end": period.end,
-                "category": self.category, "channel": self.channel}
+                "category": self.category, "channel": self.channel, "as_of": as_of}
+
+    def compare_params(self, data_through: dt.date | None, root: str = regions.PROVINCE) -> dict | None:
+        """params() of the comparison period counted like with like (periods.vintage); None: no comparison."""
+        if self.compare_period is None:
+            return None
+        cut = periods.vintage(self.period, self.compare_period, data_through)
+        return self.params(self.compare_period, root, cut.as_of if cut else None)
 
     def with_region(self, code: str, index: RegionIndex) -> "Filters":
         """Drill (or step back) to `code`: every level on its path set, the levels below cleared."""

@@ -173,7 +173,8 @@ def _zero_if_missing(x):
 
 
 def per_wan(count, amount_wan):
-    """每万元服务量 = 受理量 / 投入(万元) over the same scope."""
+    """每万元服务量 = 受理量 / 投入(万元) over the same scope and period (the funds' part falling in the
+    period: filtered_funds' period_wan)."""
     return ratio(count, amount_wan)
 
 

@@ -154,3 +154,24 @@ def comparison_period(period: Period, mode: str, start: date | None = None,
             raise ValueError("自定义对比需要开始和结束日期")
         return Period(start, end)
     raise ValueError(f"未知的对比方式：{mode}")
+
+
+@dataclass(frozen=True)
+class Vintage:
+    """How a comparison period is counted so that it is compared like with like (README「同口径对比」).
+    The data end `days` days after the period's end; the comparison period's cases are counted as they
+    stood `days` days after its own end, on `as_of`: closings, deadlines and 回访 after that day had not
+    happened yet when the period now shown was as old as it is now."""
+    days: int
+    as_of: date
+
+
+def vintage(period: Period, compare: Period | None, data_through: date | None) -> Vintage | None:
+    """The cutoff of `compare` against `period`, or None when there is nothing to cut: no comparison, no
+    data, or a comparison period that ends no earlier than `period` (its cases have not had longer).
+    A period running past the data (the latest month, quarter-to-date) counts as ending on data_through."""
+    if compare is None or data_through is None or compare.end >= period.end:
+        return None
+    days = max(0, (data_through - period.end).days)
+    as_of = compare.end + timedelta(days=days)
+    return None if as_of >= data_through else Vintage(days, as_of)

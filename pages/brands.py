@@ -5,6 +5,7 @@ from dangqun import metrics, ui
 from dangqun.charts import brands as charts
 from dangqun.markup import md
 from dangqun.views import brands as view
+from dangqun.views import overview as overview_view
 
 fr = ui.frame("品牌矩阵")
 f = fr.filters
@@ -13,7 +14,8 @@ now = ui.query("brand_scorecard", fr.params())
 if now.empty:
     st.info(fr.t("该范围内没有党建品牌社区"))
     st.stop()
-before = ui.query("brand_scorecard", fr.params(f.compare_period)) if f.compare_period else None
+before_params = fr.compare_params()
+before = ui.query("brand_scorecard", before_params) if before_params else None
 df = view.with_ranks(now, before)
 
 row = ui.card_row()
@@ -23,8 +25,9 @@ row.metric(fr.t("活动场次"), metrics.fmt_int(df["activities"].sum()), border
 row.metric(fr.t("投入(万元)"), metrics.fmt_wan(df["funds_wan"].sum()), border=True)
 st.caption(fr.t("服务量为统计周期内受理的服务记录数；投入为统计周期所含年度的资金；排名按综合成绩，有效回访不足 {min_valid} 件的不排名。",
                 min_valid=metrics.load_config().min_valid))
-st.caption(fr.t("名次变化对比：{label}", label=f.compare_period.label(fr.lang)) if f.compare_period
-           else fr.t("未选择对比周期，名次变化显示为 —"))
+st.caption(" ".join(filter(None, [fr.t("名次变化对比：{label}", label=f.compare_period.label(fr.lang)),
+                                   overview_view.vintage_note(fr.vintage, f.compare, fr.lang)]))
+           if f.compare_period else fr.t("未选择对比周期，名次变化显示为 —"))
 
 scorecard = view.table(df)
 ui.table(scorecard, fr.t("品牌成绩表"), "brand_table", fr)   # numbers formatted by ui.table

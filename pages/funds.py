@@ -23,13 +23,17 @@ received = centers["received"].sum()
 row = ui.card_row()
 row.metric(fr.t(view.total_label(f.period)), metrics.fmt_wan(total_wan), border=True)
 row.metric(fr.t("受理量"), metrics.fmt_int(received), border=True)
-row.metric(fr.t("每万元服务量"), metrics.fmt_num(metrics.per_wan(received, total_wan), 2), border=True)
-row.metric(fr.t("单件成本(元/件)"), metrics.fmt_num(metrics.unit_cost_yuan(total_wan, received), 2),
+period_wan = centers["period_wan"].sum()
+row.metric(fr.t("每万元服务量"), metrics.fmt_num(metrics.per_wan(received, period_wan), 2), border=True)
+row.metric(fr.t("单件成本(元/件)"), metrics.fmt_num(metrics.unit_cost_yuan(period_wan, received), 2),
            border=True)
 years = f"{f.period.start.year}–{f.period.end.year}" if f.period.start.year != f.period.end.year \
     else str(f.period.start.year)
 st.caption(fr.t("资金按年度统计：计入统计周期所含年度（{years}）的全部资金，不按拨付日期截取；受理量、满意率按统计周期内的服务记录。",
                 years=years))
+if not view.whole_years(f.period):
+    st.caption(fr.t("每万元服务量和单件成本按本期分摊的资金计算：年度资金按统计周期在该年度中的天数折算（本期 {share} 万元），与本期受理量相除。",
+                    share=metrics.fmt_wan(period_wan)))
 
 for col, (data, label_col, key) in zip(st.columns(3), (
         (by_source, "fund_source", "按资金来源"), (by_purpose, "purpose", "按资金用途"),
@@ -43,7 +47,7 @@ event = ui.chart(charts.treemap(tiles, fr.lang), tiles, fr.t("资金分布"), "f
 # fields only for treemaps), so the tile is read by id
 action = view.tile_action(ui.clicked_code(event, "id"), tiles, fr.region)
 
-table = centers[["center_name", "center_type", "build_type", "funds_wan", "received", "closed", "per_wan",
+table = centers[["center_name", "center_type", "build_type", "funds_wan", "period_wan", "received", "closed", "per_wan",
                  "unit_cost_yuan", "satisfaction_rate", "composite_score", "valid", "satisfied_weighted",
                  "center_id"]]
 table = table.assign(satisfaction_rate=table["satisfaction_rate"].map(metrics.fmt_pct))
@@ -51,7 +55,7 @@ ui.table(table, fr.t("各中心投入与成效"), "funds_centers", fr)   # numbe
 
 child_digits = filters.child_digits(fr.region)
 units = view.add_costs(ui.query("funds_by_unit", dict(params, child_digits=child_digits)))
-drawn = units[["unit_code", "unit_name", "funds_wan", "received", "per_wan", "unit_cost_yuan"]]
+drawn = units[["unit_code", "unit_name", "funds_wan", "period_wan", "received", "per_wan", "unit_cost_yuan"]]
 left, right = st.columns(2)
 with left:
     per_wan = drawn.dropna(subset=["per_wan"])

@@ -43,13 +43,15 @@ else:
 st.subheader(fr.t("下级单位考核排名"))
 child_digits = filters.child_digits(fr.region)
 now = ui.query("unit_scores", dict(fr.params(), child_digits=child_digits))
-before = (ui.query("unit_scores", dict(fr.params(f.compare_period), child_digits=child_digits))
-          if f.compare_period else None)
+before_params = fr.compare_params()
+before = ui.query("unit_scores", dict(before_params, child_digits=child_digits)) if before_params else None
 ranking = view.ranking(now, before, cfg)
 flagged = int(ranking["flagged_yellow"].sum())
 if len(ranking):
     st.caption(fr.t("共 {units} 个单位，{flagged} 个上黄榜（三率任一项低于 {pct}，表中标 ⚠ 并高亮）",
                     units=len(ranking), flagged=flagged, pct=metrics.fmt_pct(cfg.yellow_below, 0)))
+    if before is not None and (note := overview_view.vintage_note(fr.vintage, f.compare, fr.lang)):
+        st.caption(fr.t("名次变化对比：{label}", label=f.compare_period.label(fr.lang)) + " " + note)
 shown = view.for_display(ranking, fr.lang, cfg)
 ui.table(shown, fr.t("下级单位考核排名"), "ranking", fr, style=lambda s: view.style(s, fr.lang, cfg))
 

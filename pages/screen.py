@@ -6,6 +6,7 @@ from dangqun import filters, metrics, ui
 from dangqun.charts import screen as charts
 from dangqun.views import alerts as alerts_view
 from dangqun.views import map as map_view
+from dangqun.views import overview as overview_view
 from dangqun.views import screen as view
 
 fr = ui.frame("大屏")
@@ -14,8 +15,8 @@ cfg = view.load_config()
 TICK = "_screen_tick"   # refreshes since the page opened: which panel is up
 
 now = ui.query("kpi_summary", fr.params()).iloc[0].to_dict()
-before = (ui.query("kpi_summary", fr.params(f.compare_period)).iloc[0].to_dict()
-          if f.compare_period else None)
+before_params = fr.compare_params()
+before = ui.query("kpi_summary", before_params).iloc[0].to_dict() if before_params else None
 
 # the link's column holds "Back to the dashboard" whole at 1920 px (at 6 : 1 it was cut)
 head, back = st.columns([4, 1], vertical_alignment="bottom")
@@ -30,6 +31,8 @@ if now["received"] == 0 and now["centers"] == 0:
 row = st.container(key="screen_cards")
 for card in view.headline(now, before, fr.lang, cfg):
     row.metric(card.label, card.value, card.delta, border=True)
+if before and (note := overview_view.vintage_note(fr.vintage, f.compare, fr.lang)):
+    st.caption(note)
 
 
 @st.fragment(run_every=cfg.rotate_seconds)

@@ -1,7 +1,8 @@
--- name: brand_scorecard(region, start, end, category, channel)
+-- name: brand_scorecard(region, start, end, category, channel, as_of)
 -- The brand communities of the region (centers with a 党建品牌): what each delivered in the window
 -- (受理量, 活动场次, 志愿服务时长 and the counts behind 满意率 and 综合成绩) and what it was given
 -- (资金 of the window's fiscal years). 事项大类 and 受理渠道 filter records only.
+-- as_of: null, or the day a comparison period's records are counted to (record_counts_as_of).
 -- grain: one row per center with a brand_name in the region
 -- key: center_id
 with
@@ -21,7 +22,7 @@ window_funds as (
 ),
 
 record_totals as (
-    select * from center_record_counts(:region, :start, :end, :category, :channel)
+    select * from center_record_counts(:region, :start, :end, :category, :channel, p_as_of := :as_of)
 ),
 
 activity_counts as (

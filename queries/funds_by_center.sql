@@ -1,6 +1,7 @@
 -- name: funds_by_center(region, start, end, category, channel)
 -- What each center of the region was given (资金 of the window's fiscal years) and what it delivered
--- in the window: 受理量, 办结量 and the counts behind 满意率 and 综合成绩, for 每万元服务量 and 单件成本.
+-- in the window: 受理量, 办结量 and the counts behind 满意率 and 综合成绩, for 每万元服务量 and 单件成本,
+-- which divide by period_wan, the funds' part falling in the window (filtered_funds).
 -- 事项大类 and 受理渠道 filter records only.
 -- grain: one row per center of the region with funds or records in the window
 -- key: center_id
@@ -19,7 +20,8 @@ record_totals as (
 ),
 
 fund_totals as (
-    select center_id, sum(amount_wan)::decimal(18, 2) as funds_wan
+    select center_id, sum(amount_wan)::decimal(18, 2) as funds_wan,
+        sum(period_wan) as period_wan
     from window_funds
     group by center_id
 ),
@@ -32,6 +34,7 @@ final as (
         c.build_type,
         c.region_code,
         coalesce(f.funds_wan, 0)::decimal(18, 2) as funds_wan,
+        coalesce(f.period_wan, 0) as period_wan,
         coalesce(r.received, 0) as received,
         coalesce(r.closed, 0) as closed,
         coalesce(r.valid, 0) as valid,

@@ -1,12 +1,13 @@
--- name: unit_scores(region, start, end, category, channel, child_digits)
+-- name: unit_scores(region, start, end, category, channel, child_digits, as_of)
 -- The units one level below the region (towns of a county, villages of a town …; the centers of a
 -- village when child_digits = 0) with the counts behind 办结率, the 三率 and 综合成绩, for rankings.
+-- as_of: null, or the day a comparison period's records are counted to (record_counts_as_of).
 -- grain: one row per child unit with records in the window
 -- key: unit_code
 with
 
 unit_counts as (
-    select * from unit_record_counts(:region, :start, :end, :category, :channel, :child_digits)
+    select * from unit_record_counts(:region, :start, :end, :category, :channel, :child_digits, p_as_of := :as_of)
 ),
 
 final as (

@@ -77,7 +77,7 @@ def test_spike_30_against_a_mean_of_10_is_flagged_and_10_is_not():
     found = alerts.spike_alerts(frame, "2022-10", 12, CFG)
     assert [(a["unit_code"], a["subject"]) for a in found] == [("210681001000", "0101")]
     assert found[0]["p_value"] == pytest.approx(exact_poisson_sf(30, 10), rel=1e-9)
-    assert found[0]["numbers"] == "本月 30 件 / 基线 10.0 件，上限 21"
+    assert found[0]["numbers"] == "本月 30 件，约为平时的 3.0 倍"      # 30 against a usual month of 10
     assert "泊松分布上限 21 件" in found[0]["explanation"] and "p = 2.5e-07" in found[0]["explanation"]
 
 
@@ -92,7 +92,7 @@ def test_a_rise_of_the_season_in_every_town_is_no_spike():
     # are expected of 甲镇, and its 60 are its own rise (乙镇's 30 are under the 32.7 expected of it)
     frame.loc[0, "received"] = 60
     found = alerts.spike_alerts(frame, "2022-10", 12, CFG)
-    assert [(a["unit_code"], a["numbers"]) for a in found] == [("210681001000", "本月 60 件 / 基线 22.5 件，上限 38")]
+    assert [(a["unit_code"], a["numbers"]) for a in found] == [("210681001000", "本月 60 件，约为平时的 2.7 倍")]
     assert found[0]["p_value"] == pytest.approx(exact_poisson_sf_dec(60, Decimal("22.5")), rel=1e-9)
 
 
@@ -198,8 +198,8 @@ def test_the_planted_fall_in_satisfaction_is_found_in_its_town_and_month(alerts_
     assert (fall["unit_name"], fall["period"], fall["severity"]) == ("凤凰城街道", "2022-10", "高")
     assert fall["p_value"] == pytest.approx(exact_binom_cdf(k, valid, str(base_rate)), rel=1e-6)
     assert fall["p_value"] < 1e-6
-    assert fall["numbers"] == (f"本月 {float(weighted / valid) * 100:.1f}%（{valid} 件）/ "
-                               f"前 12 个月 {float(base_rate) * 100:.1f}%")
+    assert fall["numbers"] == (f"本月满意率 {float(weighted / valid) * 100:.1f}%，"
+                               f"前 12 个月为 {float(base_rate) * 100:.1f}%")
     # above the 黄榜 line: only the fall against its own past finds it
     assert A.FALL_TOWN not in {a["unit_code"] for a in rule_alerts(alerts_con, "yellow", "2022-10")}
     # one month: neither September nor November alerts the town
@@ -238,7 +238,7 @@ def test_the_planted_repeat_resident_is_found_once_with_four_cases(alerts_con, d
     rep = found[0]
     assert (rep["unit_code"], rep["unit_name"], rep["severity"]) == (A.REPEAT_TOWN, "孤山镇", "高")
     assert rep["subject_name"] == "赵*（139****0414） · 医疗费用报销代办"
-    assert rep["numbers"] == f"4 件，{days[0]:%Y-%m-%d} 至 {days[-1]:%Y-%m-%d}"
+    assert rep["numbers"] == f"{days[0]:%Y-%m-%d} 至 {days[-1]:%Y-%m-%d} 共 4 次"
     # before October only two fell in a window; in November none is new
     for period in ("2022-09", "2022-11"):
         assert not [a for a in rule_alerts(alerts_con, "repeat", period) if a["subject"].startswith(A.REPEAT_HASH)]
@@ -268,7 +268,8 @@ def test_the_planted_spike_is_found_in_its_town_item_and_month(alerts_con, demo_
     assert (spike["unit_name"], spike["subject_name"], spike["period"]) == ("庆云堡镇", "路灯设施报修", "2022-10")
     exact = 1 - sum(expected ** i / factorial(i) for i in range(now)) * (-expected).exp()
     assert spike["p_value"] == pytest.approx(float(exact), rel=1e-6)
-    assert spike["numbers"].startswith(f"本月 {now} 件 / 基线 {float(expected):.1f} 件")
+    # the first line in words: the count against the adjusted baseline, as a multiple
+    assert spike["numbers"] == f"本月 {now} 件，约为平时的 {now / float(expected):.0f} 倍"
     # the planted records replaced as many of the county's month: the demo keeps its size
     assert len(demo_raw["service_records"]) == demo.DEFAULT_RECORDS
     assert not [a for a in rule_alerts(alerts_con, "spike", "2022-09") if a["unit_code"] == town]
@@ -295,7 +296,7 @@ def test_three_cases_on_one_item_within_90_days_make_exactly_one_alert(scratch_c
     add_cases(scratch_con, "bbbbbbbbbbbbbbbbbbbb", "0101", ["2022-07-01", "2022-08-20", "2022-10-12"])  # 103 days
     found, cases = repeat_alerts_of(scratch_con, "2022-10", "aaaaaaaaaaaaaaaaaaaa")
     assert len(found) == 1
-    assert found[0]["numbers"] == "3 件，2022-08-20 至 2022-10-12"
+    assert found[0]["numbers"] == "2022-08-20 至 2022-10-12 共 3 次"
     assert found[0]["subject_name"] == "李*（138****0000） · " + found[0]["subject_name"].split(" · ")[1]
     assert repeat_alerts_of(scratch_con, "2022-10", "bbbbbbbbbbbbbbbbbbbb")[0] == []
     # the third case fell in October: November has no new alert for the same resident
@@ -495,7 +496,7 @@ def test_rising_words_in_the_requests_text_are_the_hotspots(scratch_con):
         now = sum(word in x for x in OCTOBER_TEXTS)
         before = sum(word in x for x in SEPTEMBER_TEXTS)
         assert (now, before) == ((12, 0) if word == "路灯" else (9, 0))
-        assert alert["numbers"] == f"含“{word}”本月 {now} 件 / 上月 {before} 件"
+        assert alert["numbers"] == f"含“{word}”的诉求本月 {now} 件，上月 {before} 件"
         exact = sum(comb(now + before, i) * share ** i * (1 - share) ** (now + before - i)
                     for i in range(now, now + before + 1))
         assert alert["p_value"] == pytest.approx(float(exact), rel=1e-9)

@@ -15,7 +15,7 @@ from dangqun import alerts, audit, auth, backup, cli, db, privacy, publish, stat
 from tests.conftest import fresh_store
 
 T0 = dt.datetime(2024, 3, 1, 9, 0, 0, 123456)
-KPI = {"region": "210681", "start": dt.date(2022, 1, 1), "end": dt.date(2022, 12, 31), "category": "", "channel": ""}
+KPI = {"region": "210681", "start": dt.date(2022, 1, 1), "end": dt.date(2022, 12, 31), "category": "", "channel": "", "as_of": None}
 AUDIT_COLUMNS = ("user_name", "action", "target", "detail", "result", "logged_at")
 
 

@@ -124,5 +124,5 @@ def test_child_digits(code, digits):
 def test_params_bind_the_region_prefix_and_the_window():
     f = parse(county="210681", cat="11", ch="电话")
     assert f.params() == {"region": "210681", "start": D(2022, 1, 1), "end": D(2022, 12, 31),
-                          "category": "11", "channel": "电话"}
+                          "category": "11", "channel": "电话", "as_of": None}
     assert f.params(f.compare_period)["start"] == D(2021, 1, 1)

@@ -10,7 +10,7 @@ from dangqun.i18n import t
 
 PAGE = "pages/brands.py"
 KAZUO = "211324000000"
-YEAR = dict(start=dt.date(2022, 1, 1), end=dt.date(2022, 12, 31), category="", channel="")
+YEAR = dict(start=dt.date(2022, 1, 1), end=dt.date(2022, 12, 31), category="", channel="", as_of=None)
 BEFORE = dict(YEAR, start=dt.date(2021, 1, 1), end=dt.date(2021, 12, 31))
 
 

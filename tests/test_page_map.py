@@ -18,7 +18,7 @@ from dangqun.views import map as view
 
 PAGE = "pages/map.py"
 YEAR = (dt.date(2022, 1, 1), dt.date(2022, 12, 31))
-PARAMS = dict(start=YEAR[0], end=YEAR[1], category="", channel="")
+PARAMS = dict(start=YEAR[0], end=YEAR[1], category="", channel="", as_of=None)
 NO_DATA = charts.NO_DATA
 
 

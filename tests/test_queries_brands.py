@@ -32,7 +32,7 @@ def expected_scorecard(raw, prefix, start, end, category="", channel=""):
 def test_brand_scorecard_matches_pandas_in_kazuo(demo_con, demo_raw, category, channel):
     start, end = dt.date(2021, 7, 1), dt.date(2022, 6, 30)
     got = db.run(demo_con, "brand_scorecard", {"region": "211324", "start": start, "end": end,
-                                               "category": category, "channel": channel})
+                                               "category": category, "channel": channel, "as_of": None})
     want = expected_scorecard(demo_raw, "211324", start, end, category, channel)
     assert len(got) == 14 == len(want)
     got = got.set_index("center_id").sort_index()
@@ -46,7 +46,8 @@ def test_brand_scorecard_matches_pandas_in_kazuo(demo_con, demo_raw, category, c
 
 def test_brand_scorecard_names_the_report_communities(demo_con):
     got = db.run(demo_con, "brand_scorecard", {"region": "211324", "start": dt.date(2022, 1, 1),
-                                               "end": dt.date(2022, 12, 31), "category": "", "channel": ""})
+                                               "end": dt.date(2022, 12, 31), "category": "", "channel": "",
+                                               "as_of": None})
     brands = dict(zip(got.region_name, got.brand_name))
     assert brands["新华社区"] == "功能型网格党支部"
     assert brands["古塔社区"] == "雷锋志愿服务社区"
@@ -56,6 +57,7 @@ def test_brand_scorecard_names_the_report_communities(demo_con):
 
 def test_brand_scorecard_is_empty_without_brands(demo_con):
     got = db.run(demo_con, "brand_scorecard", {"region": "210682", "start": dt.date(2022, 1, 1),
-                                               "end": dt.date(2022, 12, 31), "category": "", "channel": ""})
+                                               "end": dt.date(2022, 12, 31), "category": "", "channel": "",
+                                               "as_of": None})
     assert got.empty
     assert "brand_name" in got.columns

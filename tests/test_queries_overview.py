@@ -15,7 +15,8 @@ def records(demo_raw):
     return window(demo_raw["service_records"], "210681", START, END, "11", "电话")
 
 
-PARAMS = {"region": "210681", "start": START, "end": END, "category": "11", "channel": "电话"}
+PARAMS = {"region": "210681", "start": START, "end": END, "category": "11", "channel": "电话",
+          "as_of": None}
 
 
 def test_kpi_summary(demo_con, records):
@@ -61,7 +62,7 @@ def test_unit_scores_below_a_village_are_its_centers(demo_con):
     village = demo_con.execute("""select region_code from centers where region_code like '210681%'
                                   and right(region_code, 3) <> '000' order by 1 limit 1""").fetchone()[0]
     got = db.run(demo_con, "unit_scores", {"region": village, "start": dt.date(2021, 1, 1),
-                                           "end": dt.date(2022, 12, 31), "category": "", "channel": "",
+                                           "end": dt.date(2022, 12, 31), "category": "", "channel": "", "as_of": None,
                                            "child_digits": 0})
     want = demo_con.execute("""select c.center_id, c.center_name, count(*) from service_records s join centers c
                                using (center_id) where c.region_code = $v group by all order by 1""",

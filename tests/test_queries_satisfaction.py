@@ -9,7 +9,8 @@ from dangqun.views import satisfaction
 from expected import rates, valid, window
 
 START, END = dt.date(2022, 3, 1), dt.date(2022, 10, 31)
-PARAMS = {"region": "210682", "start": START, "end": END, "category": "03", "channel": "窗口"}
+PARAMS = {"region": "210682", "start": START, "end": END, "category": "03", "channel": "窗口",
+          "as_of": None}
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +63,7 @@ def expected_town_scores(records, prefix, start, end):
 
 def test_ranking_composite_equals_pandas_for_donggang_towns_2022(demo_con, demo_raw):
     p = {"region": "210681", "start": dt.date(2022, 1, 1), "end": dt.date(2022, 12, 31), "category": "",
-         "channel": "", "child_digits": 9}
+         "channel": "", "as_of": None, "child_digits": 9}
     before = db.run(demo_con, "unit_scores", dict(p, start=dt.date(2021, 1, 1), end=dt.date(2021, 12, 31)))
     table = satisfaction.ranking(db.run(demo_con, "unit_scores", p), before)
     want = expected_town_scores(demo_raw["service_records"], "210681", dt.date(2022, 1, 1), dt.date(2022, 12, 31))
@@ -79,7 +80,7 @@ def test_ranking_composite_equals_pandas_for_donggang_towns_2022(demo_con, demo_
 
 def test_a_town_below_seventy_percent_is_flagged_and_rectified(demo_con):
     p = {"region": "210682", "start": dt.date(2022, 1, 1), "end": dt.date(2022, 12, 31), "category": "",
-         "channel": "", "child_digits": 9}
+         "channel": "", "as_of": None, "child_digits": 9}
     table = satisfaction.ranking(db.run(demo_con, "unit_scores", p))
     low = table[table.unit_name == "蓝旗镇"].iloc[0]
     assert low.solve_rate < 0.7 and low.satisfaction_rate < 0.7 and low.response_rate >= 0.7

@@ -13,7 +13,7 @@ from expected import flag, hours_between, median_p90, window, workdays_between
 from expected import overdue as expected_overdue
 
 START, END = dt.date(2022, 2, 1), dt.date(2022, 9, 30)
-PARAMS = {"region": "210681", "start": START, "end": END, "category": "02", "channel": ""}
+PARAMS = {"region": "210681", "start": START, "end": END, "category": "02", "channel": "", "as_of": None}
 
 
 @pytest.fixture(scope="module")

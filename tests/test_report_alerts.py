@@ -48,10 +48,23 @@ def test_month_counts_and_units_equal_the_alert_page(october, alerts_con):
     assert counts["repeat"] >= 1 and counts["backlog"] >= 1
     named = "、".join(f"{alerts.RULES[r]}{n}条" for r, n in counts.items() if n)
     assert f"10月共有预警{len(found)}条：{named}。各条预警的数字与判定依据见看板「预警」页。" in paras(october)
-    # the severest unit first: the planted repeat resident's 孤山镇, with the page's explanation of it
+    # the units named: those with a 高 alert or two alerts and more, by 高 count, then count, then code
+    units = [(-int((g["severity"] == "高").sum()), -len(g), code, g) for code, g in
+             found[found["rule"] != "hotspot"].groupby("unit_code")]
+    units = sorted(u for u in units if u[0] < 0 or u[1] <= -2)
+    assert units, "the planted repeat resident's 高 alert names its town"
+    i = next(k for k, t in enumerate(paras(october)) if t.startswith("需要重点关注的单位"))
+    assert paras(october)[i] == (f"需要重点关注的单位{len(units)}个（{view.ALERT_UNITS_RULE}）"
+                                 + (f"，下面列出前{view.ALERT_UNITS}个" if len(units) > view.ALERT_UNITS else "") + "：")
+    # the first: the planted repeat resident's 孤山镇, in plain words: who, what, how often (no test statistics)
+    assert units[0][2] == A.REPEAT_TOWN
     repeat = found[found["subject"].str.startswith(A.REPEAT_HASH)].iloc[0]
-    i = paras(october).index("按预警条数，需要重点关注的单位5个：")
-    assert paras(october)[i + 1] == f"孤山镇（{(found['unit_code'] == A.REPEAT_TOWN).sum()}条）。重复诉求：{repeat['explanation'].replace(' ', '')}"
+    first = paras(october)[i + 1]
+    if units[0][1] == -1:
+        assert first == "孤山镇（重复诉求）：赵*（139****0414）就“医疗费用报销代办”2022-08-17至2022-10-25共4次。"
+    else:
+        assert first.startswith(f"孤山镇（{-units[0][1]}条）：") and "最突出的是重复诉求：赵*（139****0414）" in first
+    assert repeat["numbers"] == "2022-08-17 至 2022-10-25 共 4 次"
     headings = [b.text for b in october.blocks if b.kind == "heading1"]
     assert headings == ["一、基本情况", "二、考核排名", "三、热点问题", "四、预警情况", "五、资金投入", "六、下步工作", "附件"]
 
@@ -104,3 +117,7 @@ def test_the_section_is_in_the_word_file(october):
     i = texts.index("四、预警情况")
     assert doc.paragraphs[i].style.name == "Heading 1"
     assert texts[i + 1].startswith("10月共有预警") and texts[i + 3].startswith("孤山镇（")
+    # a 公文 states no test statistics: they stay on the 预警 page
+    body = "\n".join(texts)
+    for word in ("p =", "p=", "泊松", "二项", "控制图", "×", "基线", "检验"):
+        assert word not in body, word

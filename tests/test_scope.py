@@ -17,7 +17,7 @@ EMPTY_SCOPE = "220381000000"
 NOT_REGIONAL = {"category_options", "import_history", "audit_login_state", "audit_page", "audit_users"}
 WRITES = {"audit_record", "alert_status_set"}
 PARAMS = {"region": "21", "start": dt.date(2021, 1, 1), "end": dt.date(2022, 12, 31), "category": "",
-          "channel": "", "child_digits": 4, "center_id": "", "id_prefix": "", "item_text": "", "limit": 1000,
+          "channel": "", "as_of": None, "child_digits": 4, "center_id": "", "id_prefix": "", "item_text": "", "limit": 1000,
           "offset": 0, "max_rows": 1000, "import_id": 1, "user_name": "", "action": "",
           # 预警 (queries/alert_*.sql)
           "as_of": dt.date(2022, 12, 31), "base_start": dt.date(2021, 1, 1), "base_end": dt.date(2021, 12, 31),
@@ -110,7 +110,7 @@ def kpi_values(demo_con, scope: str):
     from dangqun.regions import prefix
 
     params = {"region": prefix(scope), "start": dt.date(2022, 1, 1), "end": dt.date(2022, 12, 31),
-              "category": "", "channel": ""}
+              "category": "", "channel": "", "as_of": None}
     now = db.run(demo_con, "kpi_summary", params, scope=scope).iloc[0].to_dict()
     before = db.run(demo_con, "kpi_summary", dict(params, start=dt.date(2021, 1, 1), end=dt.date(2021, 12, 31)),
                     scope=scope).iloc[0].to_dict()

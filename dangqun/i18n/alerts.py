@@ -37,26 +37,28 @@ EN = {
     "处理人": "Updated by",
     "处理时间": "Updated at",
     # the alerts' figures and sentences
-    "{n} 件，最长超期 {oldest} 个工作日": "{n} cases, up to {oldest} working days late",
+    "{n} 件超期未办结，最长超期 {oldest} 个工作日": "{n} cases open past their deadline, up to {oldest} working days late",
     "截至 {as_of} 有 {n} 件已过截止日期仍未办结，最长超期 {oldest} 个工作日；"
     "其中 {escalated} 件超期超过 {days} 个工作日（超过即升为“高”）。":
         "On {as_of}, {n} cases were open past their deadline, the oldest {oldest} working days late; "
         "{escalated} more than {days} working days late (which makes the alert high).",
-    "本月 {rate}（{valid} 件）/ 前 {months} 个月 {base}": "{rate} this month ({valid}) / {base} over {months} months",
+    "本月满意率 {rate}，前 {months} 个月为 {base}": "Satisfaction {rate} this month, {base} over the {months} months before",
     "本月满意率 {rate}（有效回访 {valid} 件），前 {months} 个月为 {base}（{base_valid} 件）；"
     "按前 {months} 个月的满意率，{valid} 件中折算满意不多于 {k} 件的概率 p = {p}（单侧二项检验），"
     "低于 {alpha}；p 控制图下限为 {lcl}。":
         "Satisfaction rate {rate} this month ({valid} valid follow-ups) against {base} over the previous {months} "
         "months ({base_valid}); at that rate, at most {k} satisfied answers of {valid} has probability p = {p} "
         "(one-sided binomial test), below {alpha}; the p-chart's lower limit is {lcl}.",
-    "满意率 {rate}（{valid} 件）": "Satisfaction rate {rate} ({valid})",
+    "本月满意率 {rate}，低于黄榜线 {line}": "Satisfaction {rate} this month, under the yellow-list line {line}",
     "本月满意率 {rate}（有效回访 {valid} 件），低于黄榜线 {line}。":
         "Satisfaction rate {rate} this month ({valid} valid follow-ups), below the yellow-list line {line}.",
-    "{n} 件，{first} 至 {last}": "{n} cases, {first} to {last}",
+    "{first} 至 {last} 共 {n} 次": "{n} times from {first} to {last}",
     "服务对象 {who} 就“{item}”在 {first} 至 {last} 共 {n} 次诉求，{days} 天内达到 {min_count} 次及以上。":
         "Resident {who} asked about “{item}” {n} times from {first} to {last}: {min_count} or more times "
         "within {days} days.",
-    "本月 {n} 件 / 基线 {expected} 件，上限 {limit}": "{n} this month / baseline {expected}, limit {limit}",
+    "本月 {n} 件，此前 {months} 个月没有": "{n} this month, none in the {months} months before",
+    "本月 {n} 件，比平时（{expected} 件）多 {ratio}": "{n} this month, {ratio} more than usual ({expected})",
+    "本月 {n} 件，约为平时的 {ratio} 倍": "{n} this month, about {ratio} times the usual month",
     "“{item}”本月 {n} 件；前 {months} 个月月均 {mean} 件，按本单位其他事项本月的增减（× {factor}）"
     "和该事项在其他乡镇街道本月的增减（× {season}）"
     "调整后基线为 {expected} 件，泊松分布上限 {limit} 件（超过它的概率不到 {alpha}），本月件数出现的概率 p = {p}。":
@@ -64,12 +66,12 @@ EN = {
         "how the unit's other items moved this month (× {factor}) and how the item moved in the other towns "
         "(× {season}); the Poisson upper limit is {limit} (exceeded "
         "with probability under {alpha}), and this month's count has probability p = {p}.",
-    "本月 {now} 件 / 上月 {before} 件": "{now} this month / {before} last month",
+    "本月 {now} 件，上月 {before} 件": "{now} this month, {before} last month",
     "“{item}”本月 {now} 件，上月 {before} 件（增加 {rise}）；若两月发生率相同，"
     "出现这样增幅的概率 p = {p}（单侧条件二项检验），低于 {alpha}。":
         "“{item}”: {now} this month, {before} last month (up {rise}); were both months' rates equal, a rise "
         "like this has probability p = {p} (one-sided conditional binomial test), below {alpha}.",
-    "含“{word}”本月 {now} 件 / 上月 {before} 件": "“{word}”: {now} this month / {before} last month",
+    "含“{word}”的诉求本月 {now} 件，上月 {before} 件": "Requests mentioning “{word}”: {now} this month, {before} last month",
     "诉求内容含“{word}”的诉求本月 {now} 件（本月有诉求内容的共 {n_now} 件），上月 {before} 件"
     "（共 {n_before} 件）；若两月含该词的比例相同，出现这样增幅的概率 p = {p}（单侧条件二项检验），"
     "低于 {alpha}。":

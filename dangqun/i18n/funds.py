@@ -25,6 +25,9 @@ EN = {
     "资金按年度统计：计入统计周期所含年度（{years}）的全部资金，不按拨付日期截取；受理量、满意率按统计周期内的服务记录。":
         "Funds count by fiscal year: all funds of the years the period touches ({years}), not cut by "
         "disbursement date; cases and satisfaction are the records of the period.",
+    "每万元服务量和单件成本按本期分摊的资金计算：年度资金按统计周期在该年度中的天数折算（本期 {share} 万元），与本期受理量相除。":
+        "Cases per 10k yuan and cost per case use the funds falling in the period: each year's funds in proportion "
+        "to the period's days in that year ({share} in 10k yuan), against the period's cases.",
     # fund sources and purposes (DESIGN §3)
     "财政专项": "Special fiscal funds",
     "党费": "Party dues",

@@ -29,9 +29,17 @@ create or replace macro filtered_records(p_region, p_start, p_end, p_category, p
 create or replace macro region_centers(p_region) as table
     select * from centers where region_code like p_region || '%';
 
--- grain: one row per fund project of a center in the region whose fiscal year meets the window
+-- grain: one row per fund project of a center in the region whose fiscal year meets the window.
+-- period_wan: the part of the project's amount that falls in the window, by days (a quarter of a year's
+-- 90 万元 is about 22.19): what 每万元服务量 and 单件成本 divide by, so a month's cases are set against a
+-- month's money (README「资金与服务量」). The amount itself (amount_wan) is what the funds totals show.
 create or replace macro filtered_funds(p_region, p_start, p_end) as table
-    select f.*, c.region_code, c.center_name, c.center_type
+    select
+        f.*, c.region_code, c.center_name, c.center_type,
+        f.amount_wan::double
+            * (least(p_end::date, make_date(f.fiscal_year, 12, 31))
+               - greatest(p_start::date, make_date(f.fiscal_year, 1, 1)) + 1)
+            / (make_date(f.fiscal_year, 12, 31) - make_date(f.fiscal_year, 1, 1) + 1) as period_wan
     from funds f
     join centers c using (center_id)
     where c.region_code like p_region || '%'

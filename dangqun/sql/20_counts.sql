@@ -61,14 +61,46 @@ create or replace macro record_counts(p_region, p_start, p_end, p_category, p_ch
       and c.region_code like p_region || '%'
       and u.month between p_start::date and p_end::date;
 
+-- grain: as record_counts, with every count as it stood at the end of day p_as_of (a date; null: as
+-- exported, which is record_counts itself). What a comparison period is counted by, so that it has had as
+-- long to finish its cases as the period it is compared with (README「同口径对比」): a case closed after
+-- p_as_of counts as still open then (超期 if its deadline fell in the window), and its 回访 as not yet made
+-- (the data hold no 回访 date, and a 回访 follows the closing). Always read from the records: the
+-- rollups keep no closing dates.
+create or replace macro record_counts_as_of(p_region, p_start, p_end, p_category, p_channel, p_as_of) as table
+    select * from record_counts(p_region, p_start, p_end, p_category, p_channel)
+    where p_as_of is null
+    union all by name
+    select
+        center_id, region_code, center_name, center_type, month,
+        case when is_unsatisfied and not later then dissatisfaction_reason end as unsatisfied_reason,
+        1 as received,
+        (is_closed and not later)::int as closed,
+        (is_on_time and not later)::int as closed_on_time,
+        overdue_at(is_closed_late and not later, is_open or later, due_on, p_end)::int as overdue,
+        (is_valid and not later)::int as valid,
+        (is_contacted and not later)::int as contacted,
+        (is_solved and not later)::int as solved,
+        (is_satisfied and not later)::int as satisfied,
+        (is_basic and not later)::int as basic,
+        (is_unsatisfied and not later)::int as unsatisfied,
+        is_proxy_case::int as proxy,
+        is_proactive::int as proactive
+    from (
+        -- later: closed after p_as_of (a closed case without a closing time counts as closed in time)
+        select *, coalesce(is_closed and closed_at >= (p_as_of::date + 1)::timestamp, false) as later
+        from filtered_records(p_region, p_start, p_end, p_category, p_channel)
+        where p_as_of is not null
+    );
+
 -- grain: one row per center of the region with records in the window: every count of record_counts
--- summed per center (the unit most rankings and cost tables start from)
-create or replace macro center_record_counts(p_region, p_start, p_end, p_category, p_channel) as table
+-- summed per center (the unit most rankings and cost tables start from); p_as_of as in record_counts_as_of
+create or replace macro center_record_counts(p_region, p_start, p_end, p_category, p_channel, p_as_of := null) as table
     select
         center_id,
         any_value(region_code) as region_code,
         sum(columns(* exclude (center_id, region_code, center_name, center_type, month, unsatisfied_reason)))::bigint
-    from record_counts(p_region, p_start, p_end, p_category, p_channel)
+    from record_counts_as_of(p_region, p_start, p_end, p_category, p_channel, p_as_of)
     group by center_id;
 
 -- The child unit a center counts under: its region code cut to p_digits and padded back to 12
@@ -78,12 +110,12 @@ create or replace macro unit_of(p_center_id, p_region_code, p_digits) as
 
 -- grain: one row per child unit (unit_of with p_digits) of the region with records in the window:
 -- center_record_counts summed per unit (rankings, funds per unit)
-create or replace macro unit_record_counts(p_region, p_start, p_end, p_category, p_channel, p_digits) as table
+create or replace macro unit_record_counts(p_region, p_start, p_end, p_category, p_channel, p_digits, p_as_of := null) as table
     select
         unit_of(center_id, region_code, p_digits) as unit_code,
         -- every count of center_record_counts, under its own name
         sum(columns(* exclude (center_id, region_code)))::bigint
-    from center_record_counts(p_region, p_start, p_end, p_category, p_channel)
+    from center_record_counts(p_region, p_start, p_end, p_category, p_channel, p_as_of := p_as_of)
     group by 1;
 
 -- grain: one row per unit code a child unit can have (unit_of with p_digits): regions by their code,

@@ -36,6 +36,14 @@ class Frame:
     def params(self, period: periods.Period | None = None) -> dict:
         return self.filters.params(period, self.ctx.index.root)
 
+    def compare_params(self) -> dict | None:
+        """The comparison period's parameters, counted like with like (README「同口径对比」); None: none."""
+        return self.filters.compare_params(self.ctx.data_through, self.ctx.index.root)
+
+    @property
+    def vintage(self) -> periods.Vintage | None:
+        return periods.vintage(self.filters.period, self.filters.compare_period, self.ctx.data_through)
+
     def t(self, key: str, **fmt) -> str:
         return t(key, self.lang, **fmt)
 

@@ -39,10 +39,11 @@ def comparable(period, compare) -> bool:
 
 def add_costs(df: pd.DataFrame) -> pd.DataFrame:
     """A funds_by_center / funds_by_unit frame with the 三率, 综合成绩, 每万元服务量 (per_wan) and
-    单件成本(元/件) (unit_cost_yuan); NaN where the denominator is empty."""
+    单件成本(元/件) (unit_cost_yuan), both over the funds' part falling in the period (period_wan); NaN
+    where the denominator is empty."""
     out = metrics.add_rates(df)
-    out["per_wan"] = metrics.per_wan(out["received"], out["funds_wan"])
-    out["unit_cost_yuan"] = metrics.unit_cost_yuan(out["funds_wan"], out["received"])
+    out["per_wan"] = metrics.per_wan(out["received"], out["period_wan"])
+    out["unit_cost_yuan"] = metrics.unit_cost_yuan(out["period_wan"], out["received"])
     return out
 
 

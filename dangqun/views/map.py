@@ -73,8 +73,8 @@ def with_metrics(scores: pd.DataFrame, funds: pd.DataFrame | None = None,
         on_time = scores.set_index("unit_code")["closed_on_time"]
         out["closed_on_time"] = out["unit_code"].map(on_time).fillna(0).astype("int64")
     out["on_time_rate"] = metrics.ratio(out["closed_on_time"], out["closed"])
-    if "funds_wan" in out:
-        out["per_wan"] = metrics.per_wan(out["received"], out["funds_wan"])
+    if "period_wan" in out:
+        out["per_wan"] = metrics.per_wan(out["received"], out["period_wan"])
     if found is not None:
         out["alerts"] = pd.Series(alert_counts(out["unit_code"], found), index=out.index, dtype="int64")
     return out

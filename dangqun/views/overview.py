@@ -49,6 +49,23 @@ def _points_delta(now, before, lang) -> str | None:
     return ("" if diff.startswith("-") else "+") + diff + t(" 分", lang)
 
 
+# the word for a comparison in the notes (同比 / 环比; an explicit period is 对比)
+MODE_WORDS = {"yoy": "同比", "mom": "环比", "custom": "对比"}
+
+
+def vintage_note(v, mode: str, lang: str = "zh") -> str | None:
+    """What a comparison counts, said where its numbers are (README「同口径对比」); `v` a periods.Vintage or
+    None (nothing cut: no note)."""
+    if v is None:
+        return None
+    mode = t(MODE_WORDS.get(mode, "对比"), lang)
+    if not v.days:
+        return t("{mode}按同口径：本期数据截至期末，对比期的办结、超期和回访也只统计到其期末（{as_of}）", lang,
+                 mode=mode, as_of=metrics.fmt_date(v.as_of))
+    return t("{mode}按同口径：本期数据截至期末后 {days} 天，对比期的办结、超期和回访也只统计到其期末后 {days} 天（{as_of}）",
+             lang, mode=mode, days=v.days, as_of=metrics.fmt_date(v.as_of))
+
+
 def _years(period) -> str:
     s, e = period.start.year, period.end.year
     return str(s) if s == e else f"{s}–{e}"
@@ -59,11 +76,12 @@ def _rates(row, cfg: metrics.MetricsConfig) -> dict:
 
 
 def cards(now: dict, before: dict | None, lang: str = "zh", cfg: metrics.MetricsConfig | None = None,
-          targets: dict | None = None, period=None, compare=None) -> list[Card]:
+          targets: dict | None = None, period=None, compare=None, vintage_note: str | None = None) -> list[Card]:
     """`now`/`before`: one row of the kpi_summary query as a dict (before None: no comparison);
     `cfg`: the weights and factors (config/metrics.toml), which the help texts state; `targets`:
     metric → target (default metrics.targets()), judged on the rate and score cards; `period` and
-    `compare` (periods.Period): the funds card is named and compared by fiscal year (views.funds)."""
+    `compare` (periods.Period): the funds card is named and compared by fiscal year (views.funds);
+    `vintage_note`: how the comparison period was counted, added to the help of the cards it changes."""
     cfg = cfg or metrics.load_config()
     targets = metrics.targets() if targets is None else targets
     r_now = _rates(now, cfg)
@@ -73,26 +91,27 @@ def cards(now: dict, before: dict | None, lang: str = "zh", cfg: metrics.Metrics
     b = before or {}
     delta = (lambda f, *a: f(*a) if before else None)
     sat_parts = metrics.satisfied_weighted(now["satisfied"], now["basic"], cfg)
+    later = (lambda text: f"{text}。{vintage_note}" if vintage_note and before else text)   # cards the cutoff changes
     return [
         Card(t("受理量", lang), metrics.fmt_int(now["received"]),
              delta(_count_delta, now["received"], b.get("received")),
              t("期内受理的服务记录数", lang)),
         Card(t("办结率", lang), metrics.fmt_pct(closed_rate),
              delta(_rate_delta, closed_rate, metrics.ratio(b.get("closed"), b.get("received")), lang),
-             t("办结 / 受理：{parts}", lang, parts=metrics.fmt_ratio_hover(now["closed"], now["received"])),
+             later(t("办结 / 受理：{parts}", lang, parts=metrics.fmt_ratio_hover(now["closed"], now["received"]))),
              **target_fields("close_rate", closed_rate, targets, lang)),
         Card(t("按期办结率", lang), metrics.fmt_pct(on_time_rate),
              delta(_rate_delta, on_time_rate, metrics.ratio(b.get("closed_on_time"), b.get("closed")), lang),
-             t("按期办结 / 办结：{parts}", lang,
-               parts=metrics.fmt_ratio_hover(now["closed_on_time"], now["closed"])),
+             later(t("按期办结 / 办结：{parts}", lang,
+                     parts=metrics.fmt_ratio_hover(now["closed_on_time"], now["closed"]))),
              **target_fields("on_time_rate", on_time_rate, targets, lang)),
         Card(t("满意率", lang), metrics.fmt_survey_pct(r_now["satisfaction_rate"], now["valid"], lang),
              delta(_rate_delta, r_now["satisfaction_rate"], r_before.get("satisfaction_rate"), lang),
-             metrics.satisfaction_formula(metrics.fmt_ratio_hover(sat_parts, now["valid"]), lang, cfg),
+             later(metrics.satisfaction_formula(metrics.fmt_ratio_hover(sat_parts, now["valid"]), lang, cfg)),
              **target_fields("satisfaction_rate", r_now["satisfaction_rate"], targets, lang)),
         Card(t("综合成绩", lang), metrics.fmt_survey_score(r_now["composite_score"], now["valid"], lang),
              delta(_points_delta, r_now["composite_score"], r_before.get("composite_score"), lang),
-             metrics.composite_formula(lang, cfg), **target_fields("composite_score", r_now["composite_score"], targets, lang)),
+             later(metrics.composite_formula(lang, cfg)), **target_fields("composite_score", r_now["composite_score"], targets, lang)),
         Card(t(funds_view.total_label(period), lang), metrics.fmt_wan(now["funds_wan"]),
              delta(_count_delta, float(now["funds_wan"]), float(b.get("funds_wan") or 0))
              if period is None or funds_view.comparable(period, compare) else None,

@@ -260,14 +260,19 @@ def build(run, region: str, region_name: str, rp: ReportPeriod, compare: str = "
     alerts (alerts.ensure on a connection that may write) and returns its alerts.Stored."""
     cfg = cfg or metrics.load_config()
     config = config or load_config()
-    issuer = config.get("issuer", {})
+    issuer = issuer_of(region, region_name, config)
     prefix = regions.prefix(region)
     level = regions.level_of(region)
     p = rp.period
     before_p = periods.comparison_period(p, compare) if compare != "none" else None
-    base = {"region": prefix, "category": "", "channel": ""}
+    base = {"region": prefix, "category": "", "channel": "", "as_of": None}
     params = dict(base, start=p.start, end=p.end)
-    before_params = dict(base, start=before_p.start, end=before_p.end) if before_p else None
+    # the comparison period counted like with like: its cases as they stood as long after its end as the
+    # data run after this period's end (README「同口径对比」)
+    last = run("data_span", {})["last_day"].iloc[0]
+    vintage = periods.vintage(p, before_p, pd.Timestamp(last).date() if pd.notna(last) else None)
+    before_params = (dict(base, start=before_p.start, end=before_p.end, as_of=vintage.as_of if vintage else None)
+                     if before_p else None)
     child = filters.child_digits(region)
 
     now = run("kpi_summary", params).iloc[0].to_dict()
@@ -301,6 +306,7 @@ def build(run, region: str, region_name: str, rp: ReportPeriod, compare: str = "
     blocks += alert_blocks(found, rp)
     blocks += funds_blocks(by_source, by_purpose, unit_funds, level)
     blocks += [Block("heading1", "下步工作"), Block("placeholder", FUTURE_WORK)]
+    blocks += notes_blocks(compare if before else "none", vintage, rp, _years(p))
     number_headings(blocks)
     blocks += [Block("heading1", "附件"), Block("para", f"{region_name}{rp.title_label}下级单位考核排名"),
                Block("table", rows=annex_rows(ranking))]
@@ -315,10 +321,36 @@ def build(run, region: str, region_name: str, rp: ReportPeriod, compare: str = "
                "alerts": alert_counts(found), "repeats": len(repeats)}
     return Report(
         title=f"{region_name}{rp.title_label}村（社区）党群服务中心运行情况通报",
-        organ=issuer.get("organ", ""), date=issuer.get("date") or cn_date(today or dt.date.today()),
+        organ=issuer["organ"], date=issuer.get("date") or cn_date(today or dt.date.today()),
         region=region, region_name=region_name, period=rp, compare=compare if before else "none",
         blocks=blocks, numbers=numbers, red_header=issuer.get("red_header", ""),
         doc_number=issuer.get("doc_number", ""))
+
+
+def issuer_of(region: str, region_name: str, config: dict) -> dict:
+    """Who signs the report of `region`: its organization department by the region dictionary's name (中共东港市委
+    组织部, 中共辽宁省委组织部), unless config/report.toml's [issuer.regions.<code>] says otherwise; the date,
+    red header and document number likewise per region, the date falling back to [issuer] date."""
+    issuer = config.get("issuer", {})
+    own = next((v for k, v in issuer.get("regions", {}).items() if str(k).ljust(12, "0") == region), {})
+    return {"organ": own.get("organ") or f"中共{region_name}委组织部",
+            "date": own.get("date") or issuer.get("date", ""),
+            "red_header": own.get("red_header", ""), "doc_number": own.get("doc_number", "")}
+
+
+def notes_blocks(compare: str, vintage, rp: ReportPeriod, years: str) -> list[Block]:
+    """说明: what the figures count, where a reader could take them otherwise."""
+    notes = ["本通报统计全部事项大类和受理渠道的服务记录，按受理时间计入统计周期。"]
+    if vintage is not None:
+        word = "同比" if compare == "yoy" else "环比"
+        after = f"期末后{vintage.days}天" if vintage.days else "期末"
+        notes.append(f"{word}按同口径：本期数据截至{after}，对比期的办结、按期办结、超期和回访也只统计到其{after}"
+                     f"（{cn_date(vintage.as_of)}）。")
+    if rp.kind != "year":
+        notes.append(f"资金按年度统计（{years}年度）；每万元服务量按本期分摊的资金计算，"
+                     "即年度资金按本期天数占全年天数的比例折算。")
+    notes.append("预警的判定依据见看板「预警」页。")
+    return [Block("para", "说明：" + "".join(f"{i}. {n}" for i, n in enumerate(notes, 1)))]
 
 
 def _survey_ready(items: pd.DataFrame) -> pd.DataFrame:
@@ -423,24 +455,46 @@ def alert_counts(found: pd.DataFrame) -> dict[str, int]:
     return {rule: int((found["rule"] == rule).sum()) for rule in alerts.RULES}
 
 
+# the rule that picks the units 预警情况 names, stated in the text as it is applied in alert_units
+ALERT_UNITS_RULE = "有“高”级预警或预警2条及以上的单位，先按“高”级预警条数、再按预警总条数排列，同等的按区划代码"
+
+
 def alert_units(found: pd.DataFrame) -> pd.DataFrame:
-    """The units with the most alerts (热点 excluded: its unit is the region itself), the severest first
-    where counts tie; with each unit's severest alert (evaluate's order: severity, rule)."""
+    """The units that need attention (ALERT_UNITS_RULE; 热点 excluded: its unit is the region itself), in
+    that rule's order: unit_code, unit_name, n (alerts), high (of them 高), by_rule ('诉求突增2条、超期积压1条',
+    every alert of the unit counted by rule) and the fields of its severest alert (evaluate's order:
+    severity, rule), whose first line (numbers) says what happened."""
     mine = found[found["rule"] != "hotspot"]
     if mine.empty:
-        return mine.assign(n=pd.Series(dtype=int))
+        return mine.assign(n=pd.Series(dtype=int), high=pd.Series(dtype=int), by_rule=pd.Series(dtype=str))
     rank = {s: i for i, s in enumerate(alerts.SEVERITIES)}
     ordered = mine.assign(_s=mine["severity"].map(rank)).sort_values(["_s", "period", "unit_code"], kind="stable")
     first = ordered.drop_duplicates("unit_code").set_index("unit_code")
-    n = mine.groupby("unit_code").size().rename("n")
-    units = first.join(n).reset_index()
-    return (units.sort_values(["n", "_s", "unit_code"], ascending=[False, True, True]).drop(columns="_s")
+    groups = mine.groupby("unit_code")
+    n = groups.size().rename("n")
+    high = groups["severity"].agg(lambda s: int((s == alerts.SEVERITIES[0]).sum())).rename("high")
+    by_rule = groups["rule"].agg(lambda rules: "、".join(
+        f"{alerts.RULES[r]}{int((rules == r).sum())}条" for r in alerts.RULES if (rules == r).any())).rename("by_rule")
+    units = first.join(n).join(high).join(by_rule).reset_index()
+    units = units[(units["high"] > 0) | (units["n"] >= 2)]
+    return (units.sort_values(["high", "n", "unit_code"], ascending=[False, False, True]).drop(columns="_s")
             .reset_index(drop=True))
 
 
+def alert_line(r) -> str:
+    """What an alert says in a 公文: its subject and its first line, numbers run in (no spaces)."""
+    if " · " in r.subject_name:          # 重复诉求: the resident · the 事项
+        who, item = r.subject_name.split(" · ", 1)
+        text = f"{who}就“{item}”{r.numbers}"
+    else:
+        text = (f"“{r.subject_name.strip('“”')}”" if r.subject_name else "") + r.numbers
+    return re.sub(r"\s+", "", text)
+
+
 def alert_blocks(found: pd.DataFrame, rp: ReportPeriod) -> list[Block]:
-    """预警情况, only when the period has alerts: how many by rule and the units with the most, each with
-    the explanation of its severest alert."""
+    """预警情况, only when the period has alerts: how many by rule, and the units that need attention
+    (ALERT_UNITS_RULE), each with all its alerts counted by rule and what its severest one says, in plain
+    words: the statistics behind an alert are on the 预警 page, never in the body of a 公文."""
     if found.empty:
         return []
     counts = alert_counts(found)
@@ -450,13 +504,20 @@ def alert_blocks(found: pd.DataFrame, rp: ReportPeriod) -> list[Block]:
     out = [Block("heading1", "预警情况"),
            Block("para", f"{rp.text_label}共有预警{metrics.fmt_int(len(found))}条{how}：{parts}。"
                          "各条预警的数字与判定依据见看板「预警」页。")]
-    units = alert_units(found).head(ALERT_UNITS)
-    if len(units):
-        out.append(Block("para", f"按预警条数，需要重点关注的单位{len(units)}个："))
-        for r in units.itertuples():
-            when = "" if rp.kind == "month" else f"{r.period}，"
-            # the page's sentence spaces numbers off for the screen; a 公文 runs them in
-            out.append(Block("para", f"{r.unit_name}（{r.n}条）。{when}{r.rule_name}：" + re.sub(r"\s+", "", r.explanation)))
+    units = alert_units(found)
+    if units.empty:
+        out.append(Block("para", f"没有需要重点关注的单位（{ALERT_UNITS_RULE.split('，')[0]}）。"))
+    else:
+        shown = units.head(ALERT_UNITS)
+        more = f"，下面列出前{len(shown)}个" if len(units) > len(shown) else ""
+        out.append(Block("para", f"需要重点关注的单位{len(units)}个（{ALERT_UNITS_RULE}）{more}："))
+        for r in shown.itertuples():
+            when = "" if rp.kind == "month" else f"{int(r.period[5:7])}月的"
+            if r.n == 1:
+                out.append(Block("para", f"{r.unit_name}（{when}{r.rule_name}）：{alert_line(r)}。"))
+            else:
+                out.append(Block("para", f"{r.unit_name}（{r.n}条）：{r.by_rule}；"
+                                         f"最突出的是{when}{r.rule_name}：{alert_line(r)}。"))
     return out
 
 
@@ -486,7 +547,7 @@ def funds_blocks(by_source: pd.DataFrame, by_purpose: pd.DataFrame, units: pd.Da
         hi, lo = rated.iloc[0], rated.iloc[-1]
         unit_word = regions.LEVEL_NAMES[level + 1] if level < 4 else "中心"
         out.append(Block("para", (
-            f"每万元服务量（受理量 ÷ 投入万元）最高的{unit_word}是{hi['unit_name']}（{metrics.fmt_num(hi['per_wan'], 2)}件），"
+            f"每万元服务量（本期受理量 ÷ 本期分摊的资金）最高的{unit_word}是{hi['unit_name']}（{metrics.fmt_num(hi['per_wan'], 2)}件），"
             f"最低的是{lo['unit_name']}（{metrics.fmt_num(lo['per_wan'], 2)}件）。")))
     return out
 
