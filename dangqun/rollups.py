@@ -17,7 +17,7 @@ ROLLUPS_SQL = SQL_DIR / "rollups.sql"
 DEFINED_BY = (SQL_DIR / "00_flags.sql", ROLLUPS_SQL)
 # in refresh order: rollup_center_month_total is summed from rollup_center_month
 TABLES = ("rollup_center_month", "rollup_center_month_total", "rollup_center_month_item", "rollup_center_month_group",
-          "rollup_late_records")
+          "rollup_late_records", "rollup_late_closings")
 META_KEY = "rollup_version"
 
 

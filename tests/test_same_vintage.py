@@ -50,15 +50,27 @@ def test_the_comparison_counts_closings_by_its_own_end(demo_con, demo_raw, prefi
     assert exported.closed > before.closed
 
 
-def test_every_count_as_of_a_day_matches_pandas(demo_con, demo_raw):
-    """Each count of record_counts_as_of for 东港 Q4 2021 as of 2021-12-31, against the raw records: a case
-    closed later is open then (超期 when its deadline fell before the window's end), its 回访 not yet made."""
-    start, end, as_of = D(2021, 10, 1), D(2021, 12, 31), D(2021, 12, 31)
-    got = db.run(demo_con, "kpi_summary", {"region": "210681", "start": start, "end": end, "category": "",
-                                            "channel": "", "as_of": as_of}).iloc[0]
+@pytest.mark.parametrize("region, start, end, as_of, category, channel", [
+    # whole months, cut on or after their end: the rollups minus rollup_late_closings
+    ("210681", D(2021, 10, 1), D(2021, 12, 31), D(2021, 12, 31), "", ""),
+    ("2106", D(2021, 6, 1), D(2021, 8, 31), D(2021, 9, 15), "", "电话"),
+    ("21", D(2021, 12, 1), D(2021, 12, 31), D(2021, 12, 31), "03", ""),
+    # any other window: the records themselves
+    ("210681", D(2021, 10, 5), D(2021, 12, 20), D(2021, 12, 20), "", ""),
+    ("21", D(2021, 12, 1), D(2021, 12, 31), D(2021, 12, 10), "", ""),
+])
+def test_every_count_as_of_a_day_matches_pandas(demo_con, demo_raw, region, start, end, as_of, category, channel):
+    """Each count of record_counts_as_of against the raw records: a case closed after as_of is open then
+    (超期 when its deadline fell before the window's end), its 回访 not yet made."""
+    got = db.run(demo_con, "kpi_summary", {"region": region, "start": start, "end": end, "category": category,
+                                            "channel": channel, "as_of": as_of}).iloc[0]
     r = demo_raw["service_records"]
-    r = r[r["region_code"].str.startswith("210681") & (r["received_at"] >= pd.Timestamp(start))
+    r = r[r["region_code"].str.startswith(region) & (r["received_at"] >= pd.Timestamp(start))
           & (r["received_at"] < pd.Timestamp(end) + pd.Timedelta(days=1))]
+    if category:
+        r = r[r["item_code"].str[:2] == category]
+    if channel:
+        r = r[r["channel"] == channel]
     cut = pd.Timestamp(as_of) + pd.Timedelta(days=1)
     later = (r["status"] == "已办结") & r["closed_at"].notna() & (r["closed_at"] >= cut)
     closed = (r["status"] == "已办结") & ~later

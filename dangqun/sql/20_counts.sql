@@ -64,12 +64,40 @@ create or replace macro record_counts(p_region, p_start, p_end, p_category, p_ch
 -- grain: as record_counts, with every count as it stood at the end of day p_as_of (a date; null: as
 -- exported, which is record_counts itself). What a comparison period is counted by, so that it has had as
 -- long to finish its cases as the period it is compared with (README「同口径对比」): a case closed after
--- p_as_of counts as still open then (超期 if its deadline fell in the window), and its 回访 as not yet made
--- (the data hold no 回访 date, and a 回访 follows the closing). Always read from the records: the
--- rollups keep no closing dates.
+-- p_as_of counts as still open then (超期 if its deadline fell before the window's end), and its 回访 as not
+-- yet made (the data hold no 回访 date, and a 回访 follows the closing). A closed case without a closing
+-- time counts as closed in time: nothing says otherwise.
+-- Whole months with p_as_of on or after the window's end (every comparison period): the counts as exported
+-- minus, for each case closed after p_as_of, what its closing added; those cases all closed after the month
+-- they came in, so rollup_late_closings has them. Any other window counts the records themselves.
 create or replace macro record_counts_as_of(p_region, p_start, p_end, p_category, p_channel, p_as_of) as table
     select * from record_counts(p_region, p_start, p_end, p_category, p_channel)
-    where p_as_of is null
+    where p_as_of is null or (whole_months(p_start, p_end) and p_as_of::date >= p_end::date)
+    union all by name
+    select
+        l.center_id, c.region_code, c.center_name, c.center_type, l.month,
+        l.unsatisfied_reason,
+        0 as received,
+        -1 as closed,
+        -(l.is_on_time::int) as closed_on_time,
+        -- it was open then: 超期 by its deadline, not by its late closing
+        coalesce(l.due_on < p_end::date, false)::int - l.is_closed_late::int as overdue,
+        -(l.is_valid::int) as valid,
+        -(l.is_contacted::int) as contacted,
+        -(l.is_solved::int) as solved,
+        -(l.is_satisfied::int) as satisfied,
+        -(l.is_basic::int) as basic,
+        -(l.is_unsatisfied::int) as unsatisfied,
+        0 as proxy,
+        0 as proactive
+    from rollup_late_closings l
+    join centers c using (center_id)
+    where p_as_of is not null and whole_months(p_start, p_end) and p_as_of::date >= p_end::date
+      and c.region_code like p_region || '%'
+      and l.month between p_start::date and p_end::date
+      and l.closed_on > p_as_of::date
+      and (p_category = '' or l.category_code = p_category)
+      and (p_channel = '' or l.channel = p_channel)
     union all by name
     select
         center_id, region_code, center_name, center_type, month,
@@ -87,10 +115,10 @@ create or replace macro record_counts_as_of(p_region, p_start, p_end, p_category
         is_proxy_case::int as proxy,
         is_proactive::int as proactive
     from (
-        -- later: closed after p_as_of (a closed case without a closing time counts as closed in time)
+        -- later: closed after p_as_of
         select *, coalesce(is_closed and closed_at >= (p_as_of::date + 1)::timestamp, false) as later
         from filtered_records(p_region, p_start, p_end, p_category, p_channel)
-        where p_as_of is not null
+        where p_as_of is not null and not (whole_months(p_start, p_end) and p_as_of::date >= p_end::date)
     );
 
 -- grain: one row per center of the region with records in the window: every count of record_counts
