@@ -19,7 +19,8 @@ if now["received"] == 0 and now["centers"] == 0:
     st.stop()
 
 note = view.vintage_note(fr.vintage, f.compare, fr.lang)
-cards = view.cards(now, before, fr.lang, period=f.period, compare=f.compare_period, vintage_note=note)
+cards = view.cards(now, before, fr.lang, period=f.period, compare=f.compare_period, vintage_note=note,
+                   records_filtered=bool(filters.in_force(f, fr.ctx.categories)))
 row = ui.card_row()
 for card in cards:
     ui.card(row, **dataclasses.asdict(card))

@@ -112,6 +112,7 @@ class Heading:
     data_through: date | None    # the latest day with service records (None: no records)
     user: str
     exported_at: datetime | None = None
+    filters: str = ""            # the record filters in force, '事项大类 医疗保障；受理渠道 电话' ('' for none)
 
     def lines(self, lang: str = "zh") -> list[str]:
         at = self.exported_at or datetime.now()
@@ -119,6 +120,7 @@ class Heading:
         return [self.title,
                 t("地区：{value}", lang, value=self.region),
                 t("统计周期：{value}", lang, value=self.period),
+                *([t("筛选：{value}（只筛选服务记录）", lang, value=self.filters)] if self.filters else []),
                 t("数据截至：{value}", lang, value=through),
                 t("导出时间：{at}　导出人：{user}", lang, at=at.strftime("%Y-%m-%d %H:%M"), user=self.user)]
 

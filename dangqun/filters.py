@@ -213,6 +213,17 @@ def to_query(f: Filters) -> dict[str, str]:
     return query
 
 
+# the filters beside region and period, which narrow the service records only: field → its i18n label
+RECORD_FILTERS = {"category": "事项大类", "channel": "受理渠道"}
+
+
+def in_force(f: Filters, categories: Mapping[str, str]) -> list[tuple[str, str, str]]:
+    """The record filters in force, as every page shows them under its title, downloads in their title
+    rows and the 通报 in its 说明: (field, label key, value shown)."""
+    return [(field, label, categories.get(value, value) if field == "category" else value)
+            for field, label in RECORD_FILTERS.items() if (value := getattr(f, field))]
+
+
 def breadcrumb(f: Filters, index: RegionIndex) -> list[tuple[str, str]]:
     """(code, name) from the scope root down to the current region, each a step back."""
     return [(code, index.name(code)) for code in index.path(f.region(index.root))]

@@ -11,7 +11,8 @@ from dangqun.i18n import t
 PAGE = "pages/brands.py"
 KAZUO = "211324000000"
 YEAR = dict(start=dt.date(2022, 1, 1), end=dt.date(2022, 12, 31), category="", channel="", as_of=None)
-BEFORE = dict(YEAR, start=dt.date(2021, 1, 1), end=dt.date(2021, 12, 31))
+# the comparison counted like with like: 2021 as it stood at its end (the data end at 2022's)
+BEFORE = dict(YEAR, start=dt.date(2021, 1, 1), end=dt.date(2021, 12, 31), as_of=dt.date(2021, 12, 31))
 
 
 def titles(at):
@@ -47,7 +48,8 @@ def test_kazuo_shows_its_14_brand_communities_ranked(open_page, demo_con):
                           "各社区指标对比（按列最小–最大归一化，0–1）", "品牌对比（归一化指标）"]
     # the radar starts with the top three by 综合成绩
     assert at.multiselect(key="brand_pick").value == brands.default_pick(want)
-    assert "名次变化对比：2021年" in [c.value for c in at.caption]
+    assert ("名次变化对比：2021年 同比按同口径：本期数据截至期末，对比期的办结、超期和回访也只统计到其期末（2021-12-31）"
+            in [c.value for c in at.caption])
     # every figure and the table carry their downloads
     assert len(at.get("download_button")) == 2 * 4
 

@@ -11,7 +11,7 @@ from dangqun import db, filters, metrics
 from dangqun.views import funds
 
 PAGE = "pages/funds.py"
-YEAR = dict(start=dt.date(2022, 1, 1), end=dt.date(2022, 12, 31), category="", channel="")
+YEAR = dict(start=dt.date(2022, 1, 1), end=dt.date(2022, 12, 31), category="", channel="", as_of=None)
 CAPTION = ("资金按年度统计：计入统计周期所含年度（{years}）的全部资金，不按拨付日期截取；"
            "受理量、满意率按统计周期内的服务记录。")
 
@@ -76,8 +76,10 @@ def test_a_county_shows_its_centers_and_towns(open_page, demo_con):
     params = dict(YEAR, region="211324")
     assert cards(at) == expected_cards(demo_con, params)
     table = at.dataframe[0].value
-    assert list(table.columns[:10]) == ["中心名称", "中心类型", "建设方式", "投入总额(万元)", "受理量", "办结量",
-                                        "每万元服务量", "单件成本(元/件)", "满意率", "综合成绩"]
+    # a whole year: the funds falling in the period are the year's
+    assert list(table.columns[:11]) == ["中心名称", "中心类型", "建设方式", "投入总额(万元)", "本期分摊资金(万元)", "受理量",
+                                        "办结量", "每万元服务量", "单件成本(元/件)", "满意率", "综合成绩"]
+    assert (table["本期分摊资金(万元)"].round(2) == table["投入总额(万元)"].round(2)).all()
     want = funds.add_costs(db.run(demo_con, "funds_by_center", params))
     assert len(table) == len(want)
     first = want.iloc[0]
@@ -188,7 +190,9 @@ def test_clicks_drill_into_regions_and_open_centers():
 
 
 def test_costs_per_wan_and_per_case():
-    df = pd.DataFrame({"funds_wan": [10.0, 0.0, 5.0], "received": [250, 40, 0], "valid": [10, 0, 0],
+    # per_wan and the cost divide by the funds falling in the period (period_wan), not the year's (funds_wan)
+    df = pd.DataFrame({"funds_wan": [40.0, 0.0, 20.0], "period_wan": [10.0, 0.0, 5.0], "received": [250, 40, 0],
+                       "valid": [10, 0, 0],
                        "contacted": [10, 0, 0], "solved": [9, 0, 0], "satisfied": [8, 0, 0], "basic": [1, 0, 0]})
     out = funds.add_costs(df)
     assert out.per_wan.iloc[0] == 25.0 and pd.isna(out.per_wan.iloc[1])

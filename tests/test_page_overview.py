@@ -146,3 +146,22 @@ def test_card_help_states_the_formulas_of_the_config(monkeypatch):
     assert helps()["满意率"] == "(满意 + 0.8 × 基本满意) / 有效回访：76.0%（7.6 / 10）"
     assert helps("en")["Composite score"] == "100 × (0.2 × response + 0.3 × solved + 0.5 × satisfaction)"
     assert helps("en")["Satisfaction rate"] == "(satisfied + 0.8 × fairly satisfied) / valid surveys: 76.0%（7.6 / 10）"
+
+
+def test_a_category_filter_shows_as_a_chip_and_hides_what_it_cannot_filter(open_page, demo_raw):
+    """After a click on 医疗保障 on 服务办理 (the sidebar's 事项大类 follows it), 总览 says the filter is on, leaves
+    out 投入 and 活动场次 (not records: no 事项大类), and one click on the chip clears it."""
+    at = open_page("pages/services.py")
+    at.selectbox(key="f_category").select("03").run()     # what set_category does on a bar click
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    chip = at.button(key="chip_category")
+    assert chip.label.startswith("事项大类：医疗保障")
+    assert "只筛选服务记录：投入、活动场次和中心数不随之变化" in [c.value for c in at.caption]
+    cards = shown_cards(at)
+    assert "投入总额(万元)" not in cards and "活动场次" not in cards
+    r = window(demo_raw["service_records"], "21", dt.date(2022, 1, 1), dt.date(2022, 12, 31))
+    assert cards["受理量"] == f"{int((r.item_code.str[:2] == '03').sum()):,}"
+    chip.click().run()
+    assert not [b for b in at.button if b.key == "chip_category"]
+    assert shown_cards(at) == expected_cards(demo_raw, "21", dt.date(2022, 1, 1), dt.date(2022, 12, 31))

@@ -19,7 +19,7 @@ def test_county_account_sees_its_december_report(open_page, demo_con, alerts_con
     at.selectbox(key="report_period").set_value("2022-12").run()
     assert [h.value for h in at.header] == ["东港市2022年12月村（社区）党群服务中心运行情况通报"]
     now = db.run(demo_con, "kpi_summary", dict(region="210681", start=dt.date(2022, 12, 1), end=dt.date(2022, 12, 31),
-                                               category="", channel="")).iloc[0]
+                                               category="", channel="", as_of=None)).iloc[0]
     first = next(t for t in texts(at) if t.startswith("12月全市共受理群众诉求"))
     assert first.startswith(f"12月全市共受理群众诉求{metrics.fmt_int(now['received'])}件，同比")
     assert [s.value for s in at.subheader][:7] == ["一、基本情况", "二、考核排名", "三、热点问题", "四、预警情况",

@@ -12,7 +12,7 @@ from dangqun.i18n import t
 from dangqun.markup import md
 from dangqun.ui.data import Context, account, context, read_data_version, state
 from dangqun.ui.login import gate, url_lang
-from dangqun.ui.sidebar import STATE, drill_to, filter_widgets, navigation, set_filters
+from dangqun.ui.sidebar import STATE, clear_filter, drill_to, filter_widgets, navigation, set_filters
 
 
 # a file served by the app itself: a ':material/…:' page icon makes the browser fetch the icon from
@@ -203,6 +203,14 @@ def _header(title_key: str, f: filters.Filters, ctx: Context) -> None:
         for code, name in crumbs:
             row.button(md(name), key=f"crumb_{code}", on_click=drill_to, args=(code, ctx),
                        disabled=code == f.region(ctx.index.root), width="content")
+    chips = filters.in_force(f, ctx.categories)
+    if chips:
+        # every record filter in force, under the title on every page, each cleared with one click
+        row = st.container(horizontal=True, gap="small", vertical_alignment="center", key="filter_chips")
+        for field, label, value in chips:
+            row.button(f"{t(label, lang)}：{md(t(value, lang))}  ✕", key=f"chip_{field}", on_click=clear_filter,
+                       args=(field,), help=t("清除此筛选", lang), width="content")
+        row.caption(t("只筛选服务记录：投入、活动场次和中心数不随之变化", lang), width="content")
     for notice in f.notices:
         st.warning(t("链接中的参数无效，已恢复默认: {detail}", lang, detail=md(notice)))
     if f.notices:

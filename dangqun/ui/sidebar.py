@@ -32,6 +32,12 @@ def set_category(code: str) -> None:
     _update(category=code)
 
 
+def clear_filter(field: str) -> None:
+    """A filter chip's ✕: the 事项大类 or 受理渠道 filter cleared (the sidebar follows on the next run)."""
+    if field in filters.RECORD_FILTERS:
+        _update(**{field: ""})
+
+
 def _update(**changes) -> None:
     set_filters(dataclasses.replace(st.session_state[STATE], **changes))
 

@@ -104,13 +104,16 @@ def downloads_lazy(make_frame, row_count: int, name: str, key: str, fr: Frame) -
     replaced by the XlsxTooLarge sentence."""
     lang = fr.lang
     place = fr.ctx.index.name(fr.region)
-    parts = (place, fr.filters.period)
+    in_force = filters.in_force(fr.filters, fr.ctx.categories)
+    # the CSV has no title rows: its name carries the filters in force, as the XLSX's heading does
+    parts = (place, fr.filters.period, *(t(value, lang) for _, _, value in in_force))
     # a wrapping row: in a narrow column the buttons keep their labels and stack instead of shrinking
     con, acc, sid = state(), account(), session_id()
     user = acc.name
     heading = export.Heading(title=name, region=" › ".join(n for _, n in filters.breadcrumb(fr.filters, fr.ctx.index)),
                              period=fr.filters.period.label(lang), data_through=fr.ctx.data_through,
-                             user=f"{acc.display_name}（{acc.name}）")
+                             user=f"{acc.display_name}（{acc.name}）",
+                             filters="；".join(f"{t(label, lang)} {t(value, lang)}" for _, label, value in in_force))
     row = st.container(horizontal=True, gap="small")
     csv_name = export.download_name(name, "csv", *parts)
     row.download_button(t("下载 CSV", lang),

@@ -76,12 +76,15 @@ def _rates(row, cfg: metrics.MetricsConfig) -> dict:
 
 
 def cards(now: dict, before: dict | None, lang: str = "zh", cfg: metrics.MetricsConfig | None = None,
-          targets: dict | None = None, period=None, compare=None, vintage_note: str | None = None) -> list[Card]:
+          targets: dict | None = None, period=None, compare=None, vintage_note: str | None = None,
+          records_filtered: bool = False) -> list[Card]:
     """`now`/`before`: one row of the kpi_summary query as a dict (before None: no comparison);
     `cfg`: the weights and factors (config/metrics.toml), which the help texts state; `targets`:
     metric → target (default metrics.targets()), judged on the rate and score cards; `period` and
     `compare` (periods.Period): the funds card is named and compared by fiscal year (views.funds);
-    `vintage_note`: how the comparison period was counted, added to the help of the cards it changes."""
+    `vintage_note`: how the comparison period was counted, added to the help of the cards it changes;
+    `records_filtered`: a 事项大类 or 受理渠道 filter is on, which funds and activities cannot follow, so their
+    cards are left out rather than shown unfiltered beside filtered ones."""
     cfg = cfg or metrics.load_config()
     targets = metrics.targets() if targets is None else targets
     r_now = _rates(now, cfg)
@@ -92,7 +95,7 @@ def cards(now: dict, before: dict | None, lang: str = "zh", cfg: metrics.Metrics
     delta = (lambda f, *a: f(*a) if before else None)
     sat_parts = metrics.satisfied_weighted(now["satisfied"], now["basic"], cfg)
     later = (lambda text: f"{text}。{vintage_note}" if vintage_note and before else text)   # cards the cutoff changes
-    return [
+    out = [
         Card(t("受理量", lang), metrics.fmt_int(now["received"]),
              delta(_count_delta, now["received"], b.get("received")),
              t("期内受理的服务记录数", lang)),
@@ -124,3 +127,5 @@ def cards(now: dict, before: dict | None, lang: str = "zh", cfg: metrics.Metrics
              delta(_count_delta, now["activities"], b.get("activities")),
              t("期内开展的活动次数", lang)),
     ]
+    unfiltered = (t(funds_view.total_label(period), lang), t("活动场次", lang))
+    return [c for c in out if not (records_filtered and c.label in unfiltered)]
