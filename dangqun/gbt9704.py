@@ -7,13 +7,21 @@ block, odd pages right and even pages left, one character in.
 
 The official fonts are named in the document (config/report.toml [fonts], first name): a Windows
 machine of an organ has them. For the PDF, LibreOffice is told through fontconfig to draw each missing
-one with the first installed fallback in its list, and embeds the fonts it used."""
+one with the first installed fallback in its list, and embeds the fonts it used (仿宋 by LXGW WenKai, 楷体 by
+AR PL UKai CN where the official fonts are missing: see config/report.toml).
+
+The title is broken into its lines here, between its parts (title_lines), as neither Word nor LibreOffice
+knows Chinese words; the 附件 table's columns are measured from their content and fixed (column_widths), so
+that no number or header wraps."""
 from __future__ import annotations
 
 import io
+import itertools
 import os
+import re
 import subprocess
 import tempfile
+import unicodedata
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -34,11 +42,140 @@ SIZE_TITLE, SIZE_BODY, SIZE_PAGE_NO, SIZE_TABLE = Pt(22), Pt(16), Pt(14), Pt(10.
 LINE = Pt(28.95)          # 225 mm / 22 lines
 STYLES = {"title": "Title", "body": "Normal", "heading1": "Heading 1", "heading2": "Heading 2"}
 SOFFICE = ("soffice", "libreoffice")
-ANNEX_WIDTHS_MM = (10, 26, 14, 14, 17, 17, 17, 16, 13, 12)   # the 附件 table's columns, 156 mm in all
+CELL_PAD = Mm(1)          # a table cell's left and right margins (Word's default is 1.9 mm)
+# the title's parts that no line may split, each with how good a line break before it is (lower is better);
+# the best one, between the region and period and what the title is about, is added by title_lines
+TITLE_PHRASES = (("运行情况", 1), ("党群服务中心", 3), ("村（社区）", 3), ("通报", 4))
 
 
 class PdfError(RuntimeError):
     pass
+
+
+# ── measuring text ──────────────────────────────────────────────────────────────────────────
+
+def em_width(text: str) -> float:
+    """How wide `text` sets, in ems of its font size: CJK characters and full-width punctuation one em (and
+    the ambiguous ones, — “” ·, which Chinese fonts set full width), digits, letters and the like a little
+    over half (0.6: the fallbacks' digits are 0.5–0.6 em), % 0.9."""
+    out = 0.0
+    for ch in text:
+        if unicodedata.east_asian_width(ch) in ("W", "F", "A"):
+            out += 1.0
+        elif ch == "%":
+            out += 0.9
+        else:
+            out += 0.6
+    return out
+
+
+def _pt(length) -> float:
+    return length / 12700       # EMU → pt
+
+
+_OPENING, _CLOSING = "（《“‘〔【(", "）》”’〕】)，。、；：！？,.;:!?%"
+
+
+def _title_units(title: str, region_name: str = "", period_label: str = "") -> list[tuple[str, int]]:
+    """The title cut into pieces no line may split, each with the rank of a break before it (see
+    TITLE_PHRASES): the region, the period (rank 2 between them), then known phrases, then jieba's words
+    (rank 5; a number stays with its 年/月). A break right after the region and period ranks 0. Without
+    them given, the period is found as 2022年, 2022年第四季度 or 2022年12月 and the region is what precedes it."""
+    units: list[tuple[str, int]] = []
+    rest = title
+    if not period_label:
+        found = re.search(r"[0-9]{4}年(?:第[一二三四]季度|[0-9]{1,2}月)?", title)
+        period_label = found.group() if found else ""
+        region_name = title[:found.start()] if found else ""
+    if region_name and period_label and title.startswith(region_name + period_label):
+        units = [(region_name, 0), (period_label, 2)]
+        rest = title[len(region_name + period_label):]
+    elif period_label and period_label in title:
+        head, rest = title.split(period_label, 1)
+        units = [(head, 0)] if head else []
+        units.append((period_label, 5 if head else 0))
+    first_of_rest = bool(units)
+    while rest:
+        for phrase, rank in TITLE_PHRASES:
+            if rest.startswith(phrase):
+                units.append((phrase, 0 if first_of_rest else rank))
+                rest = rest[len(phrase):]
+                break
+        else:
+            nxt = min((i for i in (rest.find(p) for p, _ in TITLE_PHRASES) if i > 0), default=len(rest))
+            units += [(w, 0 if first_of_rest and k == 0 else 5) for k, w in enumerate(_words(rest[:nxt]))]
+            rest = rest[nxt:]
+        first_of_rest = False
+    # no line opens with closing punctuation or ends with opening punctuation
+    out: list[tuple[str, int]] = []
+    for text, rank in units:
+        if out and (text[0] in _CLOSING or out[-1][0][-1] in _OPENING):
+            out[-1] = (out[-1][0] + text, out[-1][1])
+        else:
+            out.append((text, rank))
+    return out
+
+
+def _words(text: str) -> list[str]:
+    """jieba's words of `text`, a number kept with the 年/月/日/季度 after it."""
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    out: list[str] = []
+    for w in jieba.lcut(text, HMM=False):
+        if out and re.fullmatch(r"[0-9０-９]+", out[-1]) and re.match(r"(年|月|日|季度|号|个|件)", w):
+            out[-1] += w
+        else:
+            out.append(w)
+    return out
+
+
+def title_lines(title: str, region_name: str = "", period_label: str = "", width_em: float | None = None,
+                max_lines: int = 3) -> list[str]:
+    """The title in lines as GB/T 9704 wants them (回行时词意完整，排列对称): the fewest lines that each fit the
+    text block, broken only between the title's parts, the best-ranked breaks first (region and period |
+    村（社区）党群服务中心运行情况通报), then the most even lengths."""
+    width = width_em if width_em is not None else _pt(TEXT_W) / _pt(SIZE_TITLE) - 0.5   # a little room
+    if em_width(title) <= width:
+        return [title]
+    units = _title_units(title, region_name, period_label)
+    best = None
+    for n in range(1, min(max_lines, len(units))):
+        for cuts in itertools.combinations(range(1, len(units)), n):
+            bounds = (0, *cuts, len(units))
+            lines = ["".join(t for t, _ in units[a:b]) for a, b in zip(bounds, bounds[1:])]
+            widths = [em_width(line) for line in lines]
+            if max(widths) > width:
+                continue
+            key = (sorted((units[c][1] for c in cuts), reverse=True), max(widths) - min(widths))
+            if best is None or key < best[0]:
+                best = (key, lines)
+        if best:
+            return best[1]
+    return [title]      # nothing fits: left to the word processor
+
+
+def column_widths(rows: list[list[str]], size=None, total=None, pad=None) -> list[int]:
+    """Each column's width (EMU) from its widest cell set in `size` (the header in bold: the same widths),
+    plus the cells' margins, so that no number or header wraps; the table then spread to `total` (the text
+    block). Where the columns are wider than that, the widest text column (names: any column not all numbers)
+    gives way and wraps, never down below its header or four characters."""
+    size, total, pad = size or SIZE_TABLE, total or TEXT_W, pad if pad is not None else CELL_PAD
+    cols = len(rows[0])
+    need = [max(em_width(r[j]) for r in rows) * size + 2 * pad + Pt(1) for j in range(cols)]
+    number = re.compile(r"[\d.,%\-—–+]*")
+    text_cols = [j for j in range(cols) if not all(number.fullmatch(r[j].strip()) for r in rows[1:])]
+    over = sum(need) - total
+    if over > 0 and text_cols:
+        j = max(text_cols, key=lambda k: need[k])
+        floor = max(em_width(rows[0][j]), 4) * size + 2 * pad + Pt(1)
+        need[j] = max(floor, need[j] - over)
+    spare = total - sum(need)
+    if spare > 0:
+        need = [w + spare / cols for w in need]
+    return [int(w) for w in need]
 
 
 def _set_font(rpr_owner, name: str, size=None, bold: bool = False, color=None) -> None:
@@ -142,17 +279,32 @@ def _red_header(doc, report: Report, fonts: dict) -> None:
 
 
 def _table(doc, rows: list[list[str]], body_font: str) -> None:
+    """A ruled table with fixed column widths measured from its content (column_widths): LibreOffice and
+    Word both keep them, so a number or a header never wraps; only a name may."""
     table = doc.add_table(rows=len(rows), cols=len(rows[0]))
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
-    widths = ANNEX_WIDTHS_MM if len(rows[0]) == len(ANNEX_WIDTHS_MM) else (156 / len(rows[0]),) * len(rows[0])
+    table.autofit = False                                 # w:tblLayout w:type="fixed"
+    widths = column_widths(rows)
+    tbl_pr = table._tbl.tblPr
+    layout = tbl_pr.get_or_add_tblLayout()               # autofit = False has written it; made sure of
+    layout.set(qn("w:type"), "fixed")
+    tbl_w = tbl_pr.find(qn("w:tblW"))
+    tbl_w.set(qn("w:type"), "dxa")
+    tbl_w.set(qn("w:w"), str(round(sum(widths) / 635)))  # EMU → twips
+    margins = OxmlElement("w:tblCellMar")                # the margins column_widths counted
+    for side in ("left", "right"):
+        el = OxmlElement(f"w:{side}")
+        el.set(qn("w:w"), str(round(CELL_PAD / 635)))
+        el.set(qn("w:type"), "dxa")
+        margins.append(el)
+    layout.addnext(margins)                              # the schema's order: tblLayout, tblCellMar, tblLook
     for column, width in zip(table.columns, widths):
-        column.width = Mm(width)      # the grid LibreOffice lays out by; the cells' widths are Word's
+        column.width = width          # the grid LibreOffice lays out by; the cells' widths are Word's
     for i, row in enumerate(rows):
         for j, value in enumerate(row):
             cell = table.cell(i, j)
-            cell.width = Mm(widths[j])
+            cell.width = widths[j]
             p = cell.paragraphs[0]
             p.paragraph_format.first_line_indent = Pt(0)
             p.paragraph_format.line_spacing = Pt(16)
@@ -175,7 +327,13 @@ def to_docx(report: Report, images: dict[str, bytes], fonts: dict) -> bytes:
         body._p.getparent().remove(body._p)
     if report.red_header:
         _red_header(doc, report, fonts)
-    doc.add_paragraph(report.title, style=STYLES["title"])
+    # the title broken into its lines here, between words (Word and LibreOffice would break inside one)
+    title = doc.add_paragraph(style=STYLES["title"])
+    lines = title_lines(report.title, report.region_name, report.period.title_label)
+    for k, line in enumerate(lines):
+        run = title.add_run(line)
+        if k < len(lines) - 1:
+            run.add_break(WD_BREAK.LINE)
     doc.add_paragraph(style=STYLES["body"])            # one empty line under the title (标题下空一行)
     for block in report.blocks:
         if block.kind == "heading1" and block.text == "附件":

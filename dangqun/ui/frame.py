@@ -91,10 +91,11 @@ header[data-testid="stHeader"], [data-testid="stSidebar"], [data-testid="stSideb
 .st-key-screen_cards [data-testid="stMetricLabel"] p { font-size: 2.4vh; color: #B8C2D0; }
 /* a long label (English "On-time closure rate") wraps instead of ending in an ellipsis */
 .st-key-screen_cards [data-testid="stMetricLabel"] * { white-space: normal !important; overflow: visible; text-overflow: clip; }
+/* sized by the height on a wide screen, by the width on a narrower one (a 1400 px window cut 56,321 to 56,…) */
 .st-key-screen_cards [data-testid="stMetricValue"], .st-key-screen_cards [data-testid="stMetricValue"] * {
-  font-size: 6vh; color: #FFFFFF; line-height: 1.2; }
+  font-size: min(6vh, 3.4vw); color: #FFFFFF; line-height: 1.2; }
 .st-key-screen_cards [data-testid="stMetricDelta"], .st-key-screen_cards [data-testid="stMetricDelta"] * {
-  font-size: 2.2vh; }
+  font-size: min(2.2vh, 1.25vw); }
 /* the rotating panel (in its fragment's wrapper) takes the height left under the heading and the cards */
 [data-testid="stLayoutWrapper"]:has(.st-key-screen_panel) { flex: 1 1 0 !important; min-height: 0; }
 @media (max-width: 640px) {   /* opened on a phone: cards two a row, type by width, the page scrolls */
