@@ -236,6 +236,39 @@ def test_four_clicks_from_a_city_to_a_villages_records(server, page):
     page.screenshot(path=str(ARTIFACTS / "four_clicks_records.png"), full_page=True)
 
 
+def test_a_category_clicked_on_services_shows_as_a_chip_on_the_overview(server, page):
+    """A click on the 医疗保障 bar of 服务办理 filters the records; 总览 then says so under its title, leaves out
+    投入 and 活动场次 (not records), and a click on the chip clears the filter everywhere."""
+    open_logged_in(page, f"{server}/services")
+    for _ in range(5):
+        try:
+            chart = page.locator(".js-plotly-plot").nth(0)
+            chart.scroll_into_view_if_needed()
+            labels = chart.evaluate("el => el.data[0].x")
+            chart.locator("g.point path").nth(labels.index("医疗保障")).click(force=True)
+            break
+        except PlaywrightError:
+            page.wait_for_timeout(1000)
+    page.wait_for_function("() => location.search.includes('cat=03')", timeout=30_000)
+    wait_ready(page)
+    page.locator('[data-testid="stSidebar"]').get_by_role("link", name="总览").click()
+    wait_ready(page)
+    chip = page.get_by_role("button", name="事项大类：医疗保障 ✕")
+    expect(chip).to_be_visible()
+    expect(page.get_by_text("只筛选服务记录：投入、活动场次和中心数不随之变化")).to_be_visible()
+    labels = page.locator('[data-testid="stMetricLabel"]')
+    expect(labels.filter(has_text="受理量")).to_have_count(1)
+    expect(labels.filter(has_text="活动场次")).to_have_count(0)
+    expect(labels.filter(has_text="投入总额")).to_have_count(0)
+    page.screenshot(path=str(ARTIFACTS / "filter_chip.png"), full_page=True)
+    chip.click()
+    wait_ready(page)
+    expect(chip).to_have_count(0)
+    expect(labels.filter(has_text="活动场次")).to_have_count(1)
+    assert "cat=" not in page.url
+    no_error_box(page)
+
+
 LOCAL_PREFIXES = ("http://127.0.0.1", "http://localhost", "ws://127.0.0.1", "ws://localhost", "data:", "blob:")
 
 
