@@ -47,6 +47,7 @@ FOUND_COLUMNS = COLUMNS + ("numbers_text", "explanation_text", "args")
 class AlertConfig:
     backlog_min_cases: int
     backlog_escalate_days: int
+    backlog_high_cases: int
     sat_base_months: int
     sat_min_valid: int
     sat_min_base_valid: int
@@ -80,6 +81,7 @@ def _load_config(path: str) -> AlertConfig:
                         raw["keywords"])
     return AlertConfig(
         backlog_min_cases=int(b["min_cases"]), backlog_escalate_days=int(b["escalate_days"]),
+        backlog_high_cases=int(b["high_cases"]),
         sat_base_months=int(s["base_months"]), sat_min_valid=int(s["min_valid"]),
         sat_min_base_valid=int(s["min_base_valid"]), sat_alpha=float(s["alpha"]),
         yellow_min_valid=int(s["yellow_min_valid"]),
@@ -182,20 +184,25 @@ def backlog_cases(cases: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
 
 
 def backlog_alerts(cases: pd.DataFrame, period: str, as_of: dt.date, cfg: AlertConfig) -> list:
+    """超期积压 where it is worth an official's attention (config/alerts.toml [backlog]): a town with min_cases
+    cases or more open past their deadline, or any of them more than escalate_days working days past it;
+    高 with high_cases or more, or with such a long-overdue case. Fewer, fresher cases stay on 服务办理's
+    超期件 list."""
     out = []
     aged = backlog_cases(cases, as_of)
     for (code, name), g in aged.groupby(["unit_code", "unit_name"], sort=True):
-        if len(g) < cfg.backlog_min_cases:
-            continue
         oldest = int(g["workdays_overdue"].max())
         escalated = int((g["workdays_overdue"] > cfg.backlog_escalate_days).sum())
+        if len(g) < cfg.backlog_min_cases and not escalated:
+            continue
         fmt = dict(n=len(g), as_of=metrics.fmt_date(as_of), oldest=oldest, days=cfg.backlog_escalate_days,
-                   escalated=escalated)
+                   escalated=escalated, min_cases=cfg.backlog_min_cases, high=cfg.backlog_high_cases)
         out.append(_alert(
-            "backlog", "高" if escalated else "中", code, name, "", "", period,
+            "backlog", "高" if escalated or len(g) >= cfg.backlog_high_cases else "中", code, name, "", "", period,
             "{n} 件超期未办结，最长超期 {oldest} 个工作日",
             "截至 {as_of} 有 {n} 件已过截止日期仍未办结，最长超期 {oldest} 个工作日；"
-            "其中 {escalated} 件超期超过 {days} 个工作日（超过即升为“高”）。",
+            "其中 {escalated} 件超期超过 {days} 个工作日。积压达到 {min_cases} 件或有件超期超过 {days} 个工作日即预警，"
+            "达到 {high} 件或有件超期超过 {days} 个工作日为“高”。",
             "pages/services.py", code, args=fmt))
     return out
 
@@ -445,24 +452,38 @@ def evaluate(frames: dict[str, pd.DataFrame], period: str, latest: dt.date, firs
     return localise(find(frames, period, latest, first_day, cfg, mcfg), lang)
 
 
+def alert_size(args) -> int:
+    """How many cases (or 有效回访) an alert is about, from its values: what orders alerts of one severity."""
+    a = args if isinstance(args, dict) else json.loads(args)
+    for name in ("n", "now", "valid"):
+        if name in a:
+            try:
+                return int(str(a[name]).replace(",", ""))
+            except ValueError:
+                return 0
+    return 0
+
+
 def ordered(alerts: pd.DataFrame) -> pd.DataFrame:
-    """Severest first, then by rule (the cards' order), unit and subject."""
+    """Severest first, then the biggest (alert_size), then by rule (the cards' order), unit and subject."""
     order = {s: i for i, s in enumerate(SEVERITIES)}
     rules = {r: i for i, r in enumerate(RULES)}
-    alerts = alerts.assign(_s=alerts["severity"].map(order), _r=alerts["rule"].map(rules))
-    return (alerts.sort_values(["_s", "_r", "unit_code", "subject"], kind="stable").drop(columns=["_s", "_r"])
-            .reset_index(drop=True))
+    size = alerts["size"] if "size" in alerts else alerts["args"].map(alert_size)
+    alerts = alerts.assign(_s=alerts["severity"].map(order), _n=-size, _r=alerts["rule"].map(rules))
+    return (alerts.sort_values(["_s", "_n", "_r", "unit_code", "subject"], kind="stable")
+            .drop(columns=["_s", "_n", "_r"]).reset_index(drop=True))
 
 
 def localise(found: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     """Alerts with templates (FOUND_COLUMNS; args as a dict or as stored, JSON) as read: rule name,
-    figures and explanation in `lang`, the columns of COLUMNS."""
+    figures and explanation in `lang`, the columns of COLUMNS and the size ordered() sorts by."""
     args = [a if isinstance(a, dict) else json.loads(a) for a in found["args"]]
     out = found.assign(
         rule_name=found["rule"].map(RULES), p_value=pd.to_numeric(found["p_value"]).astype("float64"),
         numbers=[t(text, lang, **a) for text, a in zip(found["numbers_text"], args)],
-        explanation=[t(text, lang, **a) for text, a in zip(found["explanation_text"], args)])
-    return out[list(COLUMNS)].reset_index(drop=True)
+        explanation=[t(text, lang, **a) for text, a in zip(found["explanation_text"], args)],
+        size=[alert_size(a) for a in args])
+    return out[[*COLUMNS, "size"]].reset_index(drop=True)
 
 
 def gather(run, region: str, period: str) -> tuple[dict[str, pd.DataFrame], dt.date, dt.date | None]:
@@ -495,7 +516,7 @@ def _day(value) -> dt.date | None:
 
 # the rules' definitions and sentences: raise it with a change to either, and every stored month is found
 # anew when next asked (a change of config/alerts.toml or config/metrics.toml does the same by itself)
-VERSION = "4"
+VERSION = "5"
 _STORE_LOCK = threading.Lock()
 
 

@@ -121,19 +121,57 @@ def test_satisfaction_falling_from_95_to_70_percent_on_200_follow_ups_is_flagged
 # ── the rules on the demo database, against independent computations ─────────────────────────────
 
 def test_backlog_matches_an_independent_count(demo_con, demo_raw):
-    as_of = dt.date(2022, 10, 31)
-    got = db.run(demo_con, "alert_backlog", {"region": "210681", "as_of": as_of})
+    as_of = dt.date(2022, 12, 31)
+    got = db.run(demo_con, "alert_backlog", {"region": "21", "as_of": as_of})
     r = demo_raw["service_records"]
-    r = r[r["region_code"].str.startswith("210681")]
     due = pd.to_datetime(r["due_on"])
     closed_after = r["closed_at"].notna() & (r["closed_at"].dt.normalize() > pd.Timestamp(as_of))
     still_open = r["status"].isin(metrics.OPEN_STATUSES) | ((r["status"] == "已办结") & closed_after)
     late = r[still_open & (due < pd.Timestamp(as_of)) & (r["received_at"] < pd.Timestamp(as_of) + pd.Timedelta(days=1))]
     assert sorted(got["record_id"]) == sorted(late["record_id"])
     assert len(got) > 0
-    found = alerts.backlog_alerts(got, "2022-10", as_of, CFG)
-    towns = late.assign(town=late["region_code"].str[:9] + "000").groupby("town").size().to_dict()
-    assert {a["unit_code"]: int(a["numbers"].split(" 件")[0]) for a in found} == towns
+    found = alerts.backlog_alerts(got, "2022-12", as_of, CFG)
+    towns = late.assign(town=late["region_code"].str[:9] + "000").groupby("town").size()
+    # no demo case is more than 10 working days late: the towns with 5 cases or more are the alerts
+    assert CFG.backlog_min_cases == 5
+    want = towns[towns >= 5].to_dict()
+    assert want and len(towns) > 5 * len(want)      # most towns' one or two late cases are no alert
+    assert {a["unit_code"]: int(a["numbers"].split(" 件")[0]) for a in found} == want
+
+
+def backlog_frame(days_late: list[int], as_of: dt.date = dt.date(2022, 10, 31)) -> pd.DataFrame:
+    """One town's cases open past their deadline, each so many working days late at as_of."""
+    import numpy as np
+
+    from dangqun import workdays
+
+    def due_for(d):
+        day = as_of
+        while True:
+            day -= dt.timedelta(days=1)
+            late = workdays.workdays_between_many(np.array([day], dtype="datetime64[D]"), np.datetime64(as_of))[0]
+            if late == d:
+                return day
+
+    due = [due_for(d) for d in days_late]
+    return pd.DataFrame({"record_id": [f"R{i}" for i in range(len(days_late))], "unit_code": "210681001000",
+                         "unit_name": "甲镇", "center_name": "甲镇中心", "item_code": "0101",
+                         "received_at": pd.Timestamp("2022-09-01"), "due_on": due, "status": "办理中"})
+
+
+@pytest.mark.parametrize("days_late, severity", [
+    ([1, 1, 2, 2], None),                     # four fresh cases: the 超期件 list, not 预警
+    ([1, 1, 2, 2, 3], "中"),                  # five: worth an official's attention
+    ([1] * 9 + [3], "高"),                    # ten: 高
+    ([12], "高"),                             # one case more than ten working days late: 高 on its own
+    ([10], None),                             # ten is not more than ten
+])
+def test_backlog_alerts_from_the_configured_line(days_late, severity):
+    as_of = dt.date(2022, 10, 31)
+    frame = backlog_frame(days_late, as_of)
+    assert alerts.backlog_cases(frame, as_of)["workdays_overdue"].tolist() == days_late
+    found = alerts.backlog_alerts(frame, "2022-10", as_of, CFG)
+    assert [a["severity"] for a in found] == ([severity] if severity else [])
 
 
 def test_item_counts_match_pandas(demo_con, demo_raw):
@@ -416,7 +454,8 @@ def test_cli_json_and_refusals(demo_db, tmp_path, accounts_file, capsys):
                      "--user", "donggang"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert (out["region"], out["region_name"], out["period"]) == ("210681000000", "东港市", "2022-10")
-    assert out["counts"]["backlog"] == sum(a["rule"] == "backlog" for a in out["alerts"]) > 0
+    assert out["counts"]["repeat"] == sum(a["rule"] == "repeat" for a in out["alerts"]) > 0
+    assert out["counts"]["backlog"] == sum(a["rule"] == "backlog" for a in out["alerts"])
     assert all(a["unit_code"].startswith("210681") for a in out["alerts"])
     assert cli.main(["alerts", "--db", str(path), "--region", "210600", "--user", "donggang"]) == 2
     assert "账号 donggang 无权查看区划 210600000000" in capsys.readouterr().err
@@ -517,10 +556,28 @@ def test_the_records_behind_an_alert_are_stored_with_it(alerts_con, demo_raw):
     mine = r[r["resident_hash"] == A.REPEAT_HASH].sort_values("received_at")
     assert cases["record_id"].tolist() == mine["record_id"].tolist()
     assert set(cases["resident_name"]) == {"赵*"} and set(cases["item_name"]) == {"医疗费用报销代办"}
-    # a town's backlog: its cases open past their deadline at the month's end, the longest overdue first
+    # a town's backlog (December: towns with five cases and more): its cases open past their deadline at
+    # the month's end, the longest overdue first
+    stored = alerts.ensure(alerts_con, "2022-12")
+    run = lambda name, params: db.run(alerts_con, name, params)  # noqa: E731
+    found = alerts.listing(run, "210000000000", stored)
     late = found[found["rule"] == "backlog"].iloc[0].to_dict()
     cases = view.cases_of(late, run, stored)
     want = db.run(alerts_con, "alert_backlog", {"region": regions.prefix(late["unit_code"]), "as_of": stored.as_of})
     assert sorted(cases["record_id"]) == sorted(want["record_id"]) and len(cases) > 0
     assert cases["workdays_overdue"].is_monotonic_decreasing
     assert int(late["numbers"].split(" 件")[0]) == len(cases)
+
+
+@pytest.mark.parametrize("period", ["2021-03", "2021-11", "2022-10", "2022-12"])
+def test_a_province_month_reads_short(alerts_con, period):
+    """The months of the demo with the most alerts still list about 15 at most: one or two fresh late cases
+    stay on 服务办理's 超期件 list, and only the five strongest 热点 are listed; the severest come first, the
+    bigger before the smaller within a severity."""
+    found = alerts.run_all(alerts_con, "210000000000", period, scope=None)
+    assert 0 < len(found) <= 15
+    assert (found["rule"] == "hotspot").sum() <= 5
+    rank = found["severity"].map({s: i for i, s in enumerate(alerts.SEVERITIES)})
+    assert rank.is_monotonic_increasing
+    for _, same in found.groupby("severity"):
+        assert same["size"].is_monotonic_decreasing

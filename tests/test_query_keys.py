@@ -46,7 +46,7 @@ def con(demo_db, tmp_path_factory):
     (report,) = ingest.import_files(c, [upload])
     assert (report.imported, report.quarantined) == (1, 2)
     at = dt.datetime(2022, 6, 1, 9)  # within every case's window
-    alerts.ensure(c, "2022-06")     # alert_list's month (params)
+    alerts.ensure(c, "2022-10")     # alert_list's month (params): the planted repeat resident's, with cases in 东港
     # imported boundaries (region_shapes): a city's (the province case's unit), 东港市's own and a town's
     square = '{"type":"Polygon","coordinates":[[[124,39.9],[124.1,39.9],[124.1,40],[124,40],[124,39.9]]]}'
     c.executemany("insert into boundaries values (?, ?, ?, ?, 'test.geojson', ?, 'dg')",
@@ -67,13 +67,13 @@ def params(case: str, con, name: str = "") -> dict:
         "logged_at": dt.datetime(2022, 6, 1, 9), "target": "", "detail": "", "result": "ok",
         # 预警 (queries/alert_*.sql): the month before the window's end against the months before it
         "as_of": end, "base_start": dt.date(2021, 1, 1), "base_end": dt.date(2021, 12, 31), "digits": 9,
-        "window_days": 90, "min_count": 2, "period": "2022-06", "alert_key": f"test|{case}", "rule": "backlog",
+        "window_days": 90, "min_count": 2, "period": "2022-10", "alert_key": f"test|{case}", "rule": "backlog",
         "unit_code": region, "subject": "", "status": "已核实", "note": "", "updated_by": "dg",
         "updated_at": dt.datetime(2022, 6, 1, 9),
-        "run_key": con.execute("select run_key from alert_run where period = '2022-06'").fetchone()[0],
+        "run_key": con.execute("select run_key from alert_run where period = '2022-10'").fetchone()[0],
         # alert_cases: the month's stored alert with the most records behind it (alert_key above is the
         # written status's: a new key for each case)
-        **({"alert_key": con.execute("select alert_key from alert_case where period = '2022-06' and "
+        **({"alert_key": con.execute("select alert_key from alert_case where period = '2022-10' and "
                                      "region_code like $r || '%' group by 1 order by count(*) desc, 1 limit 1",
                                      {"r": region}).fetchone()[0]}
            if name == "alert_cases" else {}),

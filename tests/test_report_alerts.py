@@ -45,7 +45,7 @@ def paras(report):
 def test_month_counts_and_units_equal_the_alert_page(october, alerts_con):
     counts, found = page_counts(alerts_con, DONGGANG, ["2022-10"])
     assert october.numbers["alerts"] == counts
-    assert counts["repeat"] >= 1 and counts["backlog"] >= 1
+    assert counts["repeat"] >= 1
     named = "、".join(f"{alerts.RULES[r]}{n}条" for r, n in counts.items() if n)
     assert f"10月共有预警{len(found)}条：{named}。各条预警的数字与判定依据见看板「预警」页。" in paras(october)
     # the units named: those with a 高 alert or two alerts and more, by 高 count, then count, then code

@@ -158,7 +158,8 @@ def test_pdf_text_pages_and_fonts(dec_report, dec_pdf):
     assert "—1—" in flat
     # the 预警 section with the month's count by rule, as the 预警 page shows them
     counts = dec_report.numbers["alerts"]
-    assert "四、预警情况" in flat and f"12月共有预警{sum(counts.values())}条：超期积压{counts['backlog']}条" in flat
+    named = "、".join(f"{alerts.RULES[rule]}{n}条" for rule, n in counts.items() if n)
+    assert "四、预警情况" in flat and f"12月共有预警{sum(counts.values())}条：{named}。" in flat
     pages = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
     count = int(next(l for l in pages.splitlines() if l.startswith("Pages:")).split()[1])
     assert 4 <= count <= 9
