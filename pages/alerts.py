@@ -21,6 +21,7 @@ rules = left.multiselect(fr.t("规则"), list(alerts.RULES.values()), key="alert
 statuses = right.multiselect(fr.t("状态"), list(alerts.STATUSES), key="alert_statuses",
                              format_func=fr.t, placeholder=fr.t("全部"))
 shown = view.select(found, rules, statuses)
+ui.table(view.labelled(view.by_unit(shown, lang), lang, view.UNIT_COLUMNS), fr.t("按单位"), "alert_units", fr)
 ui.table(view.labelled(shown, lang), fr.t("预警清单"), "alerts", fr,
          column_config={fr.t("处理时间"): st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")})
 if shown.empty:

@@ -23,14 +23,20 @@ def test_cards_and_table_for_the_province(open_page, expected):
     assert cards == {name: f"{(want['rule'] == rule).sum():,}" for rule, name in alerts.RULES.items()}
     assert f"预警月份 2022-10（统计周期的最后一个月），超期计至 2022-10-31；共 {len(want)} 条预警。" in \
         [c.value for c in at.caption]
-    table = at.dataframe[0].value
+    # one line per unit first, however many rules fired there, severest first then the biggest
+    units = at.dataframe[0].value
+    assert units.columns.tolist() == ["严重程度", "单位", "预警条数", "预警", "涉及件数"]
+    assert len(units) == want["unit_code"].nunique() and units["预警条数"].sum() == len(want)
+    first = want[want["severity"] == "高"]
+    assert units.iloc[0]["严重程度"] == "高" and units.iloc[0]["单位"] in set(first["unit_name"])
+    table = at.dataframe[1].value
     assert table.columns.tolist() == ["严重程度", "规则", "单位", "对象", "数字", "说明", "状态", "备注", "处理人",
                                       "处理时间"]
     assert table["说明"].tolist() == want["explanation"].tolist()
     # the filter by rule keeps that rule's rows only
     at.multiselect(key="alert_rules").select("诉求突增").run()
-    assert set(at.dataframe[0].value["规则"]) == {"诉求突增"}
-    assert len(at.dataframe[0].value) == (want["rule"] == "spike").sum() > 0
+    assert set(at.dataframe[1].value["规则"]) == {"诉求突增"}
+    assert len(at.dataframe[1].value) == (want["rule"] == "spike").sum() > 0
     # one or two fresh late cases are no alert (the 超期件 list of 服务办理 has them): the month reads short
     assert (want["rule"] == "backlog").sum() == 0 and len(want) <= 15
 
@@ -39,14 +45,14 @@ def test_a_county_account_sees_its_county_and_a_status_is_kept(open_page, expect
     at = open_page(PAGE, user="donggang", **OCTOBER)
     assert not at.exception
     want = expected["210681000000"]
-    table = at.dataframe[0].value
+    table = at.dataframe[1].value
     assert table["说明"].tolist() == want["explanation"].tolist()
     assert set(table["单位"]) == set(want["unit_name"])
     first = want.iloc[0]
     # the severest first: the repeat resident planted in 孤山镇 (dangqun.demo.anomalies), its four records listed
     assert (first["rule"], first["unit_name"]) == ("repeat", "孤山镇")
     assert at.selectbox(key="alert_pick").value == 0
-    cases = at.dataframe[1].value
+    cases = at.dataframe[2].value
     assert len(cases) == 4 and set(cases["服务对象"]) == {"赵*"} and set(cases["事项"]) == {"医疗费用报销代办"}
     form = next(k for k in [f.key for f in at.get("form")] if k)
     assert form == f"alert_form_{first['alert_key']}"
@@ -56,12 +62,12 @@ def test_a_county_account_sees_its_county_and_a_status_is_kept(open_page, expect
     at.run()
     assert not at.exception
     at.run()     # recomputed on the next run: the status comes back from DuckDB
-    table = at.dataframe[0].value
+    table = at.dataframe[1].value
     assert (table.loc[0, "状态"], table.loc[0, "备注"], table.loc[0, "处理人"]) == \
         ("已处理", "已督办，11 月 3 日前办结", "donggang")
     assert (table.loc[1:, "状态"] == "待处理").all()
     at.multiselect(key="alert_statuses").select("已处理").run()
-    assert len(at.dataframe[0].value) == 1
+    assert len(at.dataframe[1].value) == 1
 
 
 def test_the_drill_opens_the_unit_in_services(open_page, alerts_con):
