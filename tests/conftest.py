@@ -23,6 +23,7 @@ SLOW_MODULES = {
     "test_inbox", "test_login_race", "test_server_guard", "test_report_files",  # serve, render
     "test_backup", "test_publish", "test_upgrade", "test_inbox_hostile",      # run the CLI, publish versions
     "test_sandbox_reader", "test_mapping_lookup_hostile", "test_forged_selections", "test_fuzz_corpus",
+    "test_load_downloads",                                                    # serves the app
 }
 APP_FIXTURES = {"open_page", "app_db"}
 

@@ -3,11 +3,12 @@
 Simulated officials speak Streamlit's own websocket protocol (dangqun.bench.stclient: the protobuf messages of
 the installed streamlit package) through the proxy: each logs in through the login form with a demo account
 (province, city, county or town, in a province's proportions), then until the end opens pages of
-registry.PAGES in a realistic mix, changes the period, drills into a region of its scope, and thinks between
-actions for an exponential time of the given mean. Latency: from the message that starts a run to the
-message that says the script finished. Beside them, Chromium officials (Playwright) click through the same
-pages; their time runs from the click to the last chart drawn. Reported for each number of workers in one
-run: per page P50 / P95 / max, errors, runs served, and the CPU each worker used.
+registry.PAGES in a realistic mix, changes the period, drills into a region of its scope, now and then downloads
+the CSV or Excel of something the page shows, and thinks between actions for an exponential time of the given
+mean. Latency: from the message that starts a run to the message that says the script finished; for a
+download (下载), from asking for the file to its last byte. Beside them, Chromium officials (Playwright) click
+through the same pages; their time runs from the click to the last chart drawn. Reported for each number of
+workers in one run: per page (and for 下载) P50 / P95 / max, errors, runs served, and the CPU each worker used.
 """
 from __future__ import annotations
 
@@ -36,7 +37,8 @@ ACCOUNTS = {
 }
 PERIODS = ["", "start=2022-12-01&end=2022-12-31", "start=2022-10-01&end=2022-12-31",
            "start=2022-01-01&end=2022-12-31", "start=2022-12-01&end=2022-12-31&compare=mom"]
-ACTIONS = {"page": 6, "period": 2, "drill": 2}
+ACTIONS = {"page": 6, "period": 2, "drill": 2, "download": 1}
+DOWNLOAD = "下载"        # the label downloads are timed under, beside the pages' titles
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -72,18 +74,25 @@ class Official(threading.Thread):
             return
         mix = dict(PAGE_MIX, **(ADMIN_MIX if self.user == "admin" else {}))
         page, period, region = "", "", ""
+        doing = page
         try:
             while time.monotonic() < self.stop_at:
                 time.sleep(min(self.rng.expovariate(1 / self.think), max(0.0, self.stop_at - time.monotonic())))
                 if time.monotonic() >= self.stop_at:
                     break
                 action = self.rng.choices(list(ACTIONS), weights=list(ACTIONS.values()))[0]
-                if action == "page":
+                buttons = sorted(k for k in s.downloads if k.startswith(("csv_", "xlsx_")))
+                if action == "download" and buttons:
+                    doing = DOWNLOAD
+                    self._download(s, self.rng.choice(buttons))
+                    continue
+                if action in ("page", "download"):      # a page without a download button: open another
                     page = self.rng.choices(list(mix), weights=list(mix.values()))[0]
                 elif action == "period":
                     period = self.rng.choice(PERIODS)
                 else:
                     region = self.rng.choice(ACCOUNTS[self.user][1])
+                doing = page
                 msg = BackMsg()
                 msg.rerun_script.page_name = page
                 msg.rerun_script.query_string = "&".join(q for q in (region, period) if q)
@@ -92,9 +101,21 @@ class Official(threading.Thread):
                 s.wait_run()
                 self._note(registry.by_slug(page).title, t0, s)
         except Exception as exc:  # noqa: BLE001
-            self.out["errors"].append(f"{self.user} {page}: {exc!r}"[:300])
+            self.out["errors"].append(f"{self.user} {doing}: {exc!r}"[:300])
         finally:
             s.close()
+
+    def _download(self, s, key: str) -> None:
+        from dangqun.bench.stclient import DownloadFailed
+
+        t0 = time.perf_counter()
+        try:
+            s.download(key)
+        except DownloadFailed as exc:
+            # a refused download is a finding, not a broken session: the official goes on
+            self.out["errors"].append(f"{self.user} {DOWNLOAD} {key}: {exc}"[:300])
+            return
+        self.out["times"][DOWNLOAD].append((time.perf_counter() - t0) * 1000)
 
     def _note(self, label: str, t0: float, s) -> None:
         self.out["times"][label].append((time.perf_counter() - t0) * 1000)

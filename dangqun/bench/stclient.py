@@ -1,12 +1,14 @@
 """A bare Streamlit client for the served-app tests and the load bench (dangqun.bench.load): what a script
 (not a browser) can send to `streamlit run` over HTTP and the websocket — open a session, fill and submit the login
-form, send any BackMsg, PUT a file to the upload endpoint. It speaks the protocol of Streamlit 1.67
-(protobuf BackMsg / ForwardMsg on /_stcore/stream) and nothing of the app's own code."""
+form, send any BackMsg, PUT a file to the upload endpoint, fetch what a download button offers. It speaks the
+protocol of Streamlit 1.67 (protobuf BackMsg / ForwardMsg on /_stcore/stream) and nothing of the app's own code;
+of the page's JavaScript it does only what a browser would do with a plain fetch() call in an st.html script."""
 from __future__ import annotations
 
+import re
 import time
 import uuid
-from urllib.parse import urlparse
+from urllib.parse import urljoin, urlparse
 
 import requests
 from streamlit.proto.BackMsg_pb2 import BackMsg
@@ -14,6 +16,13 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from websockets.sync.client import connect
 
 XSRF_COOKIE = "_streamlit_xsrf"
+# fetch('path', {method: 'POST', ..., headers: {'Name': 'value'}}) in an st.html script allowed to run JavaScript
+FETCH = re.compile(r"fetch\('([^']+)',\s*\{[^{}]*?method:\s*'(\w+)'[^{}]*?headers:\s*\{([^{}]*)\}")
+FETCH_HEADER = re.compile(r"'([\w-]+)':\s*'([^']*)'")
+
+
+class DownloadFailed(RuntimeError):
+    """The server would not build or hand over a download."""
 
 
 class Session:
@@ -26,14 +35,19 @@ class Session:
         self.http.get(f"{url}/_stcore/health", timeout=10).raise_for_status()
         self.xsrf = self.http.cookies.get(XSRF_COOKIE)
         host = urlparse(url).netloc
+        # every cookie, not only the XSRF one: behind the proxy of `dangqun serve` its stickiness cookie takes
+        # the websocket to the worker the HTTP requests go to, which alone holds this session's downloads
+        cookies = "; ".join(f"{k}={v}" for k, v in self.http.cookies.items())
         self.ws = connect(f"ws://{host}/_stcore/stream", subprotocols=["streamlit", self.xsrf],
-                          additional_headers={"Origin": url, "Cookie": f"{XSRF_COOKIE}={self.xsrf}"},
+                          additional_headers={"Origin": url, "Cookie": cookies},
                           max_size=None, open_timeout=timeout, legacy=True)
         self.session_id = None
         self.widgets: dict[str, str] = {}        # user key → widget id, from the last run's elements
         self.texts: list[str] = []              # alert texts of the last run
         self.exceptions: list[str] = []         # exception messages the last run showed
         self.widgets_seen: set[str] = set()     # user keys of the widgets of the last run
+        # user key → ("deferred", file id) or ("url", /media/ URL): the download buttons of the last run
+        self.downloads: dict[str, tuple[str, str]] = {}
 
     def close(self):
         self.ws.close()
@@ -50,21 +64,25 @@ class Session:
         self.send(msg)
         return self.wait_run()
 
+    def _recv(self, deadline: float) -> ForwardMsg:
+        fwd = ForwardMsg()
+        fwd.ParseFromString(self.ws.recv(timeout=max(0.1, deadline - time.time())))
+        if fwd.WhichOneof("type") == "new_session":
+            self.session_id = fwd.new_session.initialize.session_id
+        return fwd
+
     def wait_run(self) -> list[str]:
         """Read messages until the run ends (through any st.rerun it makes); its alert texts."""
-        self.texts, self.widgets_seen, self.exceptions = [], set(), []
+        self.texts, self.widgets_seen, self.exceptions, self.downloads = [], set(), [], {}
         deadline = time.time() + self.timeout
         while time.time() < deadline:
-            fwd = ForwardMsg()
-            fwd.ParseFromString(self.ws.recv(timeout=max(0.1, deadline - time.time())))
+            fwd = self._recv(deadline)
             kind = fwd.WhichOneof("type")
-            if kind == "new_session":
-                self.session_id = fwd.new_session.initialize.session_id
-            elif kind == "delta" and fwd.delta.WhichOneof("type") == "new_element":
+            if kind == "delta" and fwd.delta.WhichOneof("type") == "new_element":
                 self._note(fwd.delta.new_element)
             elif kind == "script_finished":
                 if fwd.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
-                    self.texts, self.widgets_seen = [], set()
+                    self.texts, self.widgets_seen, self.downloads = [], set(), {}
                 else:
                     return self.texts
         raise TimeoutError("the run did not finish")
@@ -81,6 +99,23 @@ class Session:
             self.texts.append(inner.body)
         elif kind == "exception":
             self.exceptions.append(inner.message)
+        elif kind == "download_button":
+            # a download built on click (data given as a callable) has no URL until it is asked for
+            self.downloads[key] = (("deferred", inner.deferred_file_id) if inner.HasField("deferred_file_id")
+                                   else ("url", inner.url))
+        elif kind == "html" and inner.unsafe_allow_javascript:
+            self._run_fetches(inner.body)
+
+    def _run_fetches(self, body: str) -> None:
+        # The browser runs these at once; the app hands a new login its session cookie this way, and
+        # without that cookie the server refuses the session's downloads. A failure is as silent as
+        # in the browser: what needed the cookie fails later, where it can say so.
+        for path, method, headers in FETCH.findall(body):
+            try:
+                self.http.request(method, urljoin(self.url + "/", path), headers=dict(FETCH_HEADER.findall(headers)),
+                                  timeout=self.timeout)
+            except requests.RequestException:
+                pass
 
     def login_states(self, user: str, password: str):
         from streamlit.proto.WidgetStates_pb2 import WidgetState
@@ -96,6 +131,41 @@ class Session:
         return self.http.put(f"{self.url}/_stcore/upload_file/{self.session_id}/{file_id}",
                              files={"file": (name, data, "text/csv")},
                              headers={"X-Xsrftoken": self.xsrf}, timeout=self.timeout)
+
+    def download(self, key: str) -> bytes:
+        """The file behind the download button `key` of the last run, as a click fetches it: a button
+        whose data is built on click is first asked for over the websocket (backend_operation_request),
+        whose answer is the URL to GET; raises DownloadFailed when the server refuses."""
+        if key not in self.downloads:
+            raise KeyError(f"no download button {key!r} in the last run (it had {sorted(self.downloads)})")
+        kind, ref = self.downloads[key]
+        url = ref if kind == "url" else self._deferred_url(key, ref)
+        r = self.http.get(urljoin(self.url + "/", url.lstrip("/")), timeout=self.timeout)
+        if r.status_code != 200:
+            raise DownloadFailed(f"download {key!r}: GET {url} answered HTTP {r.status_code}")
+        return r.content
+
+    def _deferred_url(self, key: str, file_id: str) -> str:
+        msg = BackMsg()
+        request = msg.backend_operation_request
+        request.request_id = uuid.uuid4().hex
+        # the server refuses a request naming another session (its answer is then an error)
+        request.session_id = self.session_id or ""
+        request.deferred_file.file_id = file_id
+        self.send(msg)
+        deadline = time.time() + self.timeout
+        while time.time() < deadline:
+            # other messages (a status change, a heartbeat's answer) may come first; they change nothing here
+            fwd = self._recv(deadline)
+            if fwd.WhichOneof("type") == "backend_operation_response" \
+                    and fwd.backend_operation_response.request_id == request.request_id:
+                answer = fwd.backend_operation_response
+                if answer.error_msg or not answer.deferred_file.url:
+                    reason = f" ({answer.error_reason})" if answer.error_reason else ""
+                    raise DownloadFailed(f"download {key!r}: the server answered "
+                                         f"{answer.error_msg or 'no URL'!r}{reason}")
+                return answer.deferred_file.url
+        raise TimeoutError(f"download {key!r}: no answer to the request within {self.timeout:g} s")
 
 
 def clear_cache_msg() -> BackMsg:
