@@ -2,6 +2,7 @@
 set-wise in DuckDB: one pass builds the stage, one pass lists the reasons."""
 from __future__ import annotations
 
+from dangqun import privacy
 from dangqun.contract import COORDINATE_RANGES, Column
 from dangqun.ingest.normalise import PARSERS, Match
 
@@ -78,7 +79,7 @@ def stage_sql(m: Match) -> list[str]:
 def typed_columns(m: Match, cols) -> list[str]:
     values = [f"{value_expr(c)} as v_{c.name}" for c in cols if value_expr(c)]
     if any(c.name == "phone" for c in cols):
-        values.append("regexp_replace(t_phone, '\\D', '', 'g') as phone_digits")   # for resident_hash
+        values.append(privacy.PHONE_DIGITS_SQL.format(p="t_phone") + " as phone_digits")   # for resident_hash
     return values or ["null as _none"]
 
 
