@@ -81,3 +81,40 @@ def test_load_bench_serves_officials_through_the_proxy(tmp_path):
         assert all(0 < p["p50_ms"] <= p["p95_ms"] <= p["max_ms"] for p in r["pages"].values())
         assert len(r["cpu_percent_per_worker"]) == r["workers"]
         assert all(t["runs"] > 0 for t in r["browser_pages"].values())
+
+
+def test_bench_db_spans_five_years_from_50m_records(tmp_path, monkeypatch):
+    """No build here: which database a size gets, under which name (the 20M cache keeps its old one)."""
+    from dangqun.bench import pages
+
+    built = []
+
+    def fake_build(path, records, years):
+        built.append((path.name, records, years))
+        path.write_bytes(b"x")
+
+    monkeypatch.setattr(pages, "BENCH_DIR", tmp_path)
+    monkeypatch.setattr(pages, "_build_apart", fake_build)
+    assert pages.bench_db(20_000_000).name == "demo-20000000.duckdb"
+    assert pages.bench_db(pages.FIVE_YEAR_RECORDS).name == f"demo-{pages.FIVE_YEAR_RECORDS}-5y.duckdb"
+    assert pages.bench_db(100_000_000).name == "demo-100000000-5y.duckdb"
+    pages.bench_db(100_000_000)     # cached: not built again
+    assert built == [("demo-20000000.duckdb", 20_000_000, 2), (f"demo-{pages.FIVE_YEAR_RECORDS}-5y.duckdb",
+                     pages.FIVE_YEAR_RECORDS, 5), ("demo-100000000-5y.duckdb", 100_000_000, 5)]
+
+
+def test_no_pandas_comparison_above_20m_records(tmp_path, monkeypatch, capsys):
+    """pandas_way holds every record in one DataFrame: at 100M that does not fit, so it is not run."""
+    from dangqun.bench import pages
+
+    def no_pandas(*args):
+        raise AssertionError("pandas comparison run above PANDAS_MAX_RECORDS")
+
+    monkeypatch.setattr(pages, "bench_db", lambda records: tmp_path / "demo.duckdb")
+    monkeypatch.setattr(pages, "time_pages",
+                        lambda path, files, rounds: ({"app.py": [10.0, 20.0]}, {"app.py": []}, 1.0))
+    monkeypatch.setattr(pages, "time_pandas", no_pandas)
+    result = pages.run_pages_bench(100_000_000, pages=("app.py",), rounds=1)
+    assert result["pages"]["overview"]["pandas_median_ms"] is None and result["pages"]["overview"]["ratio"] is None
+    pages.print_table(result)
+    assert "—" in capsys.readouterr().out

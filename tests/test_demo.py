@@ -305,3 +305,29 @@ def test_cli_records_option(tmp_path):
     with duckdb.connect(str(path), read_only=True) as c:
         assert c.execute("select count(*) from service_records").fetchone()[0] == 50_000
     assert not list(tmp_path.glob("*.building*"))
+
+
+def test_five_years_2018_to_2022(tmp_path):
+    """years=5 (the page bench's province from 50M records): `records` spread over 2018–2022, each county's
+    earlier years a little below its 2021, no record or activity at a center before it opened, funds every year."""
+    path = tmp_path / "five.duckdb"
+    counts = demo.build(path, records=200_000, years=5)
+    assert counts["service_records"] == 200_000
+    with duckdb.connect(str(path), read_only=True) as c:
+        per_year = dict(c.execute("select year(received_at), count(*) from service_records group by 1").fetchall())
+        assert sorted(per_year) == [2018, 2019, 2020, 2021, 2022] and sum(per_year.values()) == 200_000
+        assert all(0.8 * per_year[2021] <= per_year[y] <= per_year[2021] for y in (2018, 2019, 2020))
+        assert one(c, "select count(*) from service_records r join centers c using (center_id) "
+                      "where r.received_at::date < c.opened_on") == 0
+        assert one(c, "select count(*) from activities a join centers c using (center_id) "
+                      "where a.activity_date < c.opened_on") == 0
+        assert one(c, "select count(*) - count(distinct record_id) from service_records") == 0
+        funds = dict(c.execute("select fiscal_year, count(*) from funds group by 1").fetchall())
+        assert sorted(funds) == [2018, 2019, 2020, 2021, 2022] and min(funds.values()) > 100
+        acts = {r[0] for r in c.execute("select distinct year(activity_date) from activities").fetchall()}
+        assert acts == {2018, 2019, 2020, 2021, 2022}
+        # open cases only at the snapshot's end, as in two years
+        first_open = one(c, "select min(received_at) from service_records where status in ('待受理', '办理中', '延期')")
+        assert str(first_open) >= "2022-11-01"
+    with pytest.raises(ValueError):
+        demo.build(tmp_path / "one.duckdb", records=1000, years=1)

@@ -2,7 +2,8 @@
 
 `build(path)` writes regions, catalog, centers, service records, funds and activities into a
 fresh DuckDB file; the same seed gives the same database. The figures it reproduces are the
-constants of `dangqun.demo.figures`, re-exported here.
+constants of `dangqun.demo.figures`, re-exported here. `build(path, years=5)` spans 2018–2022 instead
+(the page bench's province): the same figures in 2021–2022, ordinary records and ledgers before.
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from dangqun import alerts, contract, db, rollups
 from dangqun.demo.figures import *  # noqa: F401,F403  (the figures are this module's API)
 from dangqun.demo import anomalies
 from dangqun.demo import figures as F
-from dangqun.demo.centers import CENTER_COLUMNS, build_centers, place_centers
+from dangqun.demo.centers import CENTER_COLUMNS, backdate_towns, build_centers, place_centers
 from dangqun.demo.ledgers import build_activities, build_funds
 from dangqun.demo.records import RecordGenerator
 from dangqun.demo.regions import build_regions
@@ -24,8 +25,11 @@ from dangqun.demo.regions import build_regions
 CATALOG_CSV = db.ROOT / "sample_data" / "catalog.csv"
 
 
-def build(path, records: int | None = None, seed: int = F.DEFAULT_SEED) -> dict[str, int]:
-    """Build the demo database at `path` (replaced whole at the end); returns table → row count."""
+def build(path, records: int | None = None, seed: int = F.DEFAULT_SEED,
+          years: int = F.DEFAULT_YEARS) -> dict[str, int]:
+    """Build the demo database at `path` (replaced whole at the end); returns table → row count. `records`
+    is the total over all `years` calendar years, which end with 2022."""
+    F.first_day(years)     # a wrong number of years fails here, before the old file is touched
     path = Path(path)
     tmp = path.with_name(path.name + ".building")
     for stale in (tmp, Path(str(tmp) + ".wal")):
@@ -33,7 +37,7 @@ def build(path, records: int | None = None, seed: int = F.DEFAULT_SEED) -> dict[
     con = db.connect(tmp)
     try:
         con.execute(f"set memory_limit = '{MEMORY_LIMIT}'")
-        counts = _fill(con, records or F.DEFAULT_RECORDS, seed)
+        counts = _fill(con, records or F.DEFAULT_RECORDS, seed, years)
         con.execute("checkpoint")
     finally:
         con.close()
@@ -42,7 +46,7 @@ def build(path, records: int | None = None, seed: int = F.DEFAULT_SEED) -> dict[
     return counts
 
 
-def _fill(con, records: int, seed: int) -> dict[str, int]:
+def _fill(con, records: int, seed: int, years: int = F.DEFAULT_YEARS) -> dict[str, int]:
     # one generator per part, so changing one part's draws does not reshuffle the others
     rngs = [np.random.default_rng([seed, part]) for part in range(6)]
     regions = build_regions(rngs[0])
@@ -50,15 +54,18 @@ def _fill(con, records: int, seed: int) -> dict[str, int]:
     centers = build_centers(regions, rngs[1])
     # positions from a generator of their own (part 5): the other parts' draws stay as they were
     centers = place_centers(centers, np.random.default_rng([seed, 5]))
+    if years > F.DEFAULT_YEARS:
+        # a generator of its own (part 6), used only here: the two-year demo draws nothing new
+        centers = backdate_towns(centers, F.first_day(years), np.random.default_rng([seed, 6]))
     con.execute("begin")
     _insert(con, "regions", pd.DataFrame([(r.code, r.name, r.level, r.parent) for r in regions],
                                          columns=list(contract.REGION_HEADERS)))
     _insert(con, "catalog", catalog)
     _insert(con, "centers", centers[list(CENTER_COLUMNS)])
-    _insert(con, "funds", build_funds(centers, rngs[2]))
-    _insert(con, "activities", build_activities(centers, rngs[3]))
+    _insert(con, "funds", build_funds(centers, rngs[2], years))
+    _insert(con, "activities", build_activities(centers, rngs[3], years))
     con.execute("commit")
-    _insert_records(con, RecordGenerator(centers, catalog, records, rngs[4], plant_rng=rngs[5]))
+    _insert_records(con, RecordGenerator(centers, catalog, records, rngs[4], plant_rng=rngs[5], years=years))
     anomalies.plant(con)      # the 预警 rules' planted cases (README, 演示数据中的预警)
     rollups.rebuild(con)
     db.set_meta(con, "demo", "true")
@@ -87,9 +94,11 @@ COMMIT_ROWS = 1_000_000
 # bounded so a 20-million-record build stays within a few GB on a small machine
 MEMORY_LIMIT = "1500MB"
 
+# lpad cuts a longer string to its width: past 100M records (a 9-digit seq) the ids would repeat
 RECORD_INSERT = """
 insert into service_records by name
-select county || strftime(received_at, '%Y%m%d') || lpad(seq::varchar, 8, '0') as record_id,
+select county || strftime(received_at, '%Y%m%d')
+       || lpad(seq::varchar, greatest(8, length(seq::varchar))::integer, '0') as record_id,
        * exclude (seq, county)
 from _demo_block
 """

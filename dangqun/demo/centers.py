@@ -181,6 +181,18 @@ def _posts(by_code: dict[str, Region], rng) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def backdate_towns(df: pd.DataFrame, start: dt.date, rng) -> pd.DataFrame:
+    """For a demo starting before 2021: every town center opened before `start` (a copy). The records of a
+    village or community center not yet open go to its town's center (dangqun.demo.records), which therefore
+    must be open itself; a town center drawn as opened later is given a day between 2008 and `start`. Drawn
+    from a generator of its own, and only for such demos: the two-year demo's centers stay as they were."""
+    out = df.copy()
+    late = (out.kind == TOWN) & (out.opened_on >= start)
+    out.loc[late, "opened_on"] = [_day(rng, dt.date(2008, 1, 1), start - dt.timedelta(days=1))
+                                  for _ in range(int(late.sum()))]
+    return out
+
+
 def place_centers(df: pd.DataFrame, rng) -> pd.DataFrame:
     """经度/纬度 for every center, inside its county's shipped boundary (dangqun.boundaries): each town gets
     a point of the county, its town center sits there and its village and community centers around it

@@ -8,6 +8,11 @@ import datetime as dt
 
 START = dt.date(2021, 1, 1)
 END = dt.date(2022, 12, 31)
+# The demo may span more years, all ending with END's: the figures stay those of START's and END's years,
+# the years before get ordinary records and ledgers (the page bench's five-year province).
+DEFAULT_YEARS = 2
+# the demo's centers opened from 2008 on, so a longer span would start with most of them not yet open
+MAX_YEARS = 10
 # Export snapshot: anything later than this has not happened yet (open cases at year end).
 SNAPSHOT = dt.datetime(2023, 1, 1)
 DEFAULT_SEED = 20221231
@@ -71,3 +76,20 @@ RECORDS_PER_YEAR = {
     KAIYUAN: (14_500, 15_500),
 }
 DEFAULT_RECORDS = sum(sum(v) for v in RECORDS_PER_YEAR.values())
+# Years before 2021 (a demo of more than two years): each county's 2021 count, this much smaller for every
+# year further back, as use of the centers grew (2021 → 2022 above grows by a few per cent too)
+EARLIER_YEAR_FACTOR = 0.95
+
+
+def first_day(years: int) -> dt.date:
+    """1 January of the first of `years` calendar years ending with END's."""
+    if not DEFAULT_YEARS <= years <= MAX_YEARS:
+        raise ValueError(f"years must be {DEFAULT_YEARS}–{MAX_YEARS}, not {years}")
+    return dt.date(END.year - years + 1, 1, 1)
+
+
+def records_per_year(county: str, year: int) -> float:
+    """The county's records of `year` at the default size (RECORDS_PER_YEAR, extended backwards)."""
+    if year >= START.year:
+        return RECORDS_PER_YEAR[county][year - START.year]
+    return RECORDS_PER_YEAR[county][0] * EARLIER_YEAR_FACTOR ** (START.year - year)

@@ -37,10 +37,12 @@ def _project(rows, center_id, year, source, purpose, cents, day, rng) -> None:
                      purpose=purpose, disbursed_on=day))
 
 
-def build_funds(centers: pd.DataFrame, rng) -> pd.DataFrame:
+def build_funds(centers: pd.DataFrame, rng, years: int = F.DEFAULT_YEARS) -> pd.DataFrame:
     rows: list[dict] = []
     _dandong(rows, centers, rng)
     _elsewhere(rows, centers, rng)
+    # after 2021–2022's draws, so those years' projects are the same whatever the number of years
+    _earlier(rows, centers, rng, F.first_day(years).year)
     df = pd.DataFrame(rows).sort_values(["fiscal_year", "disbursed_on", "center_id"], kind="stable")
     df["project_id"] = [f"XM{y}{c[2:8]}{i:05d}" for i, (y, c) in enumerate(zip(df.fiscal_year, df.center_id), 1)]
     df["amount_wan"] = df.amount_cents / 100
@@ -79,20 +81,34 @@ def _elsewhere(rows, centers, rng) -> None:
                 _project(rows, c.center_id, year, "党费", "宣传阵地", int(F.GUTA_WINDOWS_WAN * 100),
                          dt.date(2022, 4, 18), rng)
                 continue
-            if c.kind == STATION:
-                _project(rows, c.center_id, year, "党费", "运行经费", _cents(rng, 0.3, 1.0),
-                         _disbursed(rng, year), rng)
-            elif c.kind == TOWN:
-                _project(rows, c.center_id, year, "财政专项", "运行经费", _cents(rng, 10, 40),
-                         _disbursed(rng, year), rng)
-            elif c.kind == POST:
-                if c.opened_on.year <= year:
-                    _project(rows, c.center_id, year, "党费", "活动经费", _cents(rng, 2, 6),
-                             _disbursed(rng, year), rng)
-            elif rng.random() < 0.5:
-                purpose = str(rng.choice(("设备购置", "运行经费", "活动经费")))
-                _project(rows, c.center_id, year, str(rng.choice(SMALL_SOURCES, p=SMALL_SOURCES_P)),
-                         purpose, _cents(rng, 3, 20), _disbursed(rng, year), rng)
+            _running(rows, c, year, rng)
+
+
+def _earlier(rows, centers, rng, first_year: int) -> None:
+    """Years before 2021: every center open by the year's end, 丹东's too (its 2,500 万 are the campaign of
+    2021–2022), gets the yearly projects of its kind."""
+    for year in range(first_year, F.START.year):
+        for c in centers.itertuples():
+            if c.opened_on.year <= year:
+                _running(rows, c, year, rng)
+
+
+def _running(rows, c, year: int, rng) -> None:
+    """A center's yearly running, activity or equipment project, by its kind."""
+    if c.kind == STATION:
+        _project(rows, c.center_id, year, "党费", "运行经费", _cents(rng, 0.3, 1.0),
+                 _disbursed(rng, year), rng)
+    elif c.kind == TOWN:
+        _project(rows, c.center_id, year, "财政专项", "运行经费", _cents(rng, 10, 40),
+                 _disbursed(rng, year), rng)
+    elif c.kind == POST:
+        if c.opened_on.year <= year:
+            _project(rows, c.center_id, year, "党费", "活动经费", _cents(rng, 2, 6),
+                     _disbursed(rng, year), rng)
+    elif rng.random() < 0.5:
+        purpose = str(rng.choice(("设备购置", "运行经费", "活动经费")))
+        _project(rows, c.center_id, year, str(rng.choice(SMALL_SOURCES, p=SMALL_SOURCES_P)),
+                 purpose, _cents(rng, 3, 20), _disbursed(rng, year), rng)
 
 
 # --- activities ----------------------------------------------------------------------------------
@@ -115,16 +131,39 @@ VENUE_RURAL = {   # 室内 广场院落 田间地头 大棚车间
 PARTICIPANTS = (30, 60, 40, 35, 15, 80, 25, 40, 5)
 
 
-def build_activities(centers: pd.DataFrame, rng) -> pd.DataFrame:
-    days = np.arange(np.datetime64(F.START), np.datetime64(F.END) + 1, dtype="datetime64[D]")
+def build_activities(centers: pd.DataFrame, rng, years: int = F.DEFAULT_YEARS) -> pd.DataFrame:
+    df = _activities(centers, rng, F.START, F.END, 2)
+    start = F.first_day(years)
+    if start < F.START:
+        # drawn after 2021–2022's, so those years' activities are the same whatever the number of years
+        earlier = _activities(centers, rng, start, F.START - dt.timedelta(days=1), F.START.year - start.year,
+                              open_share=True)
+        df = pd.concat([earlier, df], ignore_index=True)
+    df = df.sort_values(["activity_date", "center_id"], kind="stable").reset_index(drop=True)
+    ym = df.activity_date.dt.strftime("%Y%m")
+    df.insert(0, "activity_id", [f"HD{m}{i:06d}" for i, m in enumerate(ym, 1)])
+    return df
+
+
+def _activities(centers: pd.DataFrame, rng, start: dt.date, end: dt.date, years: int,
+                open_share: bool = False) -> pd.DataFrame:
+    """The activities of `years` years from `start` to `end`, none before a center opened. With `open_share`
+    a center opening within the span has its count cut to the share of the span it was open (none if it
+    opened after); without, it holds the span's count in its open months (2021–2022, as the demo always did)."""
+    days = np.arange(np.datetime64(start), np.datetime64(end) + 1, dtype="datetime64[D]")
     months = days.astype("datetime64[M]").astype(int) % 12
-    lam = np.array([PER_YEAR[k] for k in centers.kind], float) * 2
+    opened = pd.to_datetime(centers.opened_on).to_numpy().astype("datetime64[D]")
+    lam = np.array([PER_YEAR[k] for k in centers.kind], float) * years
+    share = np.ones(len(centers))
+    if open_share:
+        share = np.clip((days[-1] + 1 - np.maximum(opened, days[0])).astype(int) / len(days), 0, 1)
+        lam = lam * share[:, None]
     counts = rng.poisson(lam)
     guta = centers.center_name.str.endswith("古塔社区党群服务中心").to_numpy()
-    counts[guta, TYPES.index("志愿服务")] = F.GUTA_VOLUNTEER_ACTIVITIES
+    # the report's 1,030 volunteer activities are 2021–2022's; earlier years at the same yearly rate
+    counts[guta, TYPES.index("志愿服务")] = np.round(F.GUTA_VOLUNTEER_ACTIVITIES * years / 2 * share[guta])
     center = np.repeat(np.arange(len(centers)), counts.sum(axis=1))
     atype = np.concatenate([np.repeat(np.arange(len(TYPES)), row) for row in counts])
-    opened = pd.to_datetime(centers.opened_on).to_numpy().astype("datetime64[D]")
     first = np.clip((opened - days[0]).astype(int), 0, len(days) - 1)[center]
 
     day = np.empty(len(center), np.int64)
@@ -150,7 +189,4 @@ def build_activities(centers: pd.DataFrame, rng) -> pd.DataFrame:
     df = pd.DataFrame({"center_id": centers.center_id.to_numpy()[center], "activity_date": days[day],
                        "activity_type": np.asarray(TYPES)[atype], "venue": np.asarray(contract.VENUES)[venue],
                        "participants": participants, "volunteers": volunteers, "volunteer_hours": hours})
-    df = df.sort_values(["activity_date", "center_id"], kind="stable").reset_index(drop=True)
-    ym = df.activity_date.dt.strftime("%Y%m")
-    df.insert(0, "activity_id", [f"HD{m}{i:06d}" for i, m in enumerate(ym, 1)])
     return df

@@ -1,4 +1,4 @@
-"""Service records, generated vectorised one (county, month) block at a time.
+"""Service records, generated vectorised one (county, month) block at a time, over the demo's years.
 
 Every block is drawn with numpy into small integer codes and inserted through Arrow, so memory stays
 bounded at any size. Figures of the report are planted as quotas (so many rows of item X at
@@ -22,7 +22,6 @@ from dangqun.demo.centers import COMMUNITY, POST, STATION, TOWN, VILLAGE
 
 DAY = 86_400
 HOUR = 3_600
-EPOCH_DAY0 = int((np.datetime64(F.START, "D") - np.datetime64("1970-01-01", "D")).astype(int))
 SNAP = int((np.datetime64(F.SNAPSHOT, "s") - np.datetime64("1970-01-01T00:00:00", "s")).astype(int))
 
 # Category mix (大类 01–12) by center kind: villages farm and pay insurance, communities live in town.
@@ -90,8 +89,8 @@ class Quota:
     per_block: dict = field(default_factory=dict)
 
 
-def _calendar():
-    days = np.arange(np.datetime64(F.START), np.datetime64(F.END) + 1, dtype="datetime64[D]")
+def _calendar(start: dt.date = F.START):
+    days = np.arange(np.datetime64(start), np.datetime64(F.END) + 1, dtype="datetime64[D]")
     cal_days, _, work = workdays._calendar()
     work = work[(days[0] - cal_days[0]).astype(int):][: len(days)]
     dates = [d.item() for d in days]
@@ -111,17 +110,23 @@ def _largest_remainder(total: int, weights) -> np.ndarray:
 
 
 class RecordGenerator:
-    def __init__(self, centers: pd.DataFrame, catalog: pd.DataFrame, total: int, rng, plant_rng=None):
+    def __init__(self, centers: pd.DataFrame, catalog: pd.DataFrame, total: int, rng, plant_rng=None,
+                 years: int = F.DEFAULT_YEARS):
         self.rng = rng
         # the planted 诉求突增 (dangqun.demo.anomalies) draws from its own generator
         self.plant_rng = plant_rng if plant_rng is not None else np.random.default_rng(0)
         self.total = total
-        self.scale = total / F.DEFAULT_RECORDS
-        self.days, self.day_weight = _calendar()
+        start = F.first_day(years)
+        self.years = tuple(range(start.year, F.END.year + 1))
+        self.days, self.day_weight = _calendar(start)
+        self.epoch_day0 = int((self.days[0] - np.datetime64("1970-01-01", "D")).astype(int))
         self._catalog(catalog)
         self._centers(centers)
         self._towns(rng)
         self.blocks = self._plan_blocks()
+        # the report's figures are counts of 2021–2022: scaled by the records those two years got, so with
+        # more years (`total` spread over all of them) a figure keeps its share of a month's records
+        self.scale = sum(b[3] for b in self.blocks if b[1] >= F.START.year) / F.DEFAULT_RECORDS
         self.quotas = self._quotas()
         self._spread_quotas()
         self.residents = {c: self._resident_pool(c) for c in F.DEMO_COUNTIES}
@@ -144,7 +149,7 @@ class RecordGenerator:
         self.county = c.county.to_numpy()
         self.weight = c.weight.to_numpy().astype(float)
         opened = pd.to_datetime(c.opened_on).to_numpy().astype("datetime64[D]")
-        self.open_day = (opened - np.datetime64(F.START)).astype(np.int64)
+        self.open_day = (opened - self.days[0]).astype(np.int64)
         index = {cid: i for i, cid in enumerate(c.center_id)}
         town_of = ("ZX" + c.region_code.str[:9] + "000").map(index)
         parent = c.parent_center_id.map(index)
@@ -170,8 +175,8 @@ class RecordGenerator:
 
     def _plan_blocks(self) -> list[tuple[str, int, int, int]]:
         """(county, year, month, rows): county-year counts scaled, then spread over months."""
-        keys = [(c, y) for c in F.DEMO_COUNTIES for y in (2021, 2022)]
-        base = [F.RECORDS_PER_YEAR[c][y - 2021] for c, y in keys]
+        keys = [(c, y) for c in F.DEMO_COUNTIES for y in self.years]
+        base = [F.records_per_year(c, y) for c, y in keys]
         per_year = _largest_remainder(self.total, base)
         blocks = []
         for (county, year), n in zip(keys, per_year):
@@ -205,8 +210,13 @@ class RecordGenerator:
         return p / p.sum()
 
     def _quotas(self) -> list[Quota]:
-        def n(x):
-            return int(round(x * self.scale))
+        # a quota is spread over all of its county's blocks (_spread_quotas): with years before 2021 it grows
+        # by the county's records of those years, so the planted items are as common in every year
+        recent = {c: sum(b[3] for b in self.blocks if b[0] == c and b[1] >= F.START.year) for c in F.DEMO_COUNTIES}
+        span = {c: sum(b[3] for b in self.blocks if b[0] == c) / max(recent[c], 1) for c in F.DEMO_COUNTIES}
+
+        def n(x, county):
+            return int(round(x * self.scale * span[county]))
 
         def centers_where(mask):
             return list(np.flatnonzero(mask))
@@ -218,12 +228,12 @@ class RecordGenerator:
         cat05 = [i for i, c in enumerate(self.item_codes) if c.startswith("05")]
         ix = self.item_index
         return [
-            Quota(F.XIGANG, n(F.XIGANG_HEALTH_PACKS), [ix["0601"]], xigang_comm),
-            Quota(F.XIGANG, n(F.XIGANG_HOME_CHECKS), [ix["0602"]], bayilu, [GT["老年人"]], CH["上门"]),
-            Quota(F.WANGHUA, n(F.WANGHUA_DISPUTES), [ix["1101"]], closed=True),
-            Quota(F.KAZUO, n(F.AOMULUN_HARDSHIPS), cat05, aomulun,
+            Quota(F.XIGANG, n(F.XIGANG_HEALTH_PACKS, F.XIGANG), [ix["0601"]], xigang_comm),
+            Quota(F.XIGANG, n(F.XIGANG_HOME_CHECKS, F.XIGANG), [ix["0602"]], bayilu, [GT["老年人"]], CH["上门"]),
+            Quota(F.WANGHUA, n(F.WANGHUA_DISPUTES, F.WANGHUA), [ix["1101"]], closed=True),
+            Quota(F.KAZUO, n(F.AOMULUN_HARDSHIPS, F.KAZUO), cat05, aomulun,
                   [GT["低保"], GT["老年人"], GT["残疾人"]], closed=True),
-            Quota(F.KAZUO, n(F.AOMULUN_DISPUTES), [ix["1101"]], aomulun, closed=True),
+            Quota(F.KAZUO, n(F.AOMULUN_DISPUTES, F.KAZUO), [ix["1101"]], aomulun, closed=True),
         ]
 
     def _spread_quotas(self) -> None:
@@ -304,9 +314,13 @@ class RecordGenerator:
             center = np.full(n, fixed_center, np.int64)
 
         q_rows, q_items, q_groups, q_channels, forced = self._quota_rows(b, n, center)
-        # a center not yet open sends its residents to the town center (or a station to its community)
-        early = self.open_day[center] > day
-        center[early] = self.fallback[center[early]]
+        # a center not yet open sends its residents to the town center (or a station to its community, and
+        # on to the town's if that is not open either: over years before 2021 it may not be)
+        for _ in range(3):
+            early = self.open_day[center] > day
+            if not early.any():
+                break
+            center[early] = self.fallback[center[early]]
         kind = self.kind[center]
 
         item = np.empty(n, np.int64)
@@ -405,7 +419,7 @@ class RecordGenerator:
     def _workflow(self, day, channel, item, center, forced) -> dict:
         rng = self.rng
         n = len(day)
-        day_sec = (EPOCH_DAY0 + day) * DAY
+        day_sec = (self.epoch_day0 + day) * DAY
         online = np.isin(channel, (CH["网上"], CH["12345转办"]))
         office = np.where(rng.random(n) < 0.6, rng.normal(9.75, 1.1, n), rng.normal(14.75, 1.1, n))
         office = np.clip(office, 8.0, 17.5)
