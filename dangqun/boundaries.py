@@ -181,14 +181,14 @@ def shapes(region: str, stored, scope: str | None) -> Shapes:
 
 
 def _ground(region: str, imported: dict, scope: str | None) -> tuple[str, dict] | None:
-    """For a region without a shape of its own: the nearest region above it (its town, its county), within
-    `scope`, that has one, as (code, geometry) simplified for a map of `region`."""
+    """For a region without a shape of its own: the nearest region above it (its town, its county) that has
+    one, as (code, geometry) simplified for a map of `region`. An imported shape only within `scope` (it is a
+    department's own); a shipped one also above it — the public outline of a town official's county, under the
+    centres of a town without imported shapes, shows no data of the county."""
     level = regions.level_of(region)
     for up in range(level - 1, 1, -1):
         code = region[:regions.LEVEL_DIGITS[up]].ljust(12, "0")
-        if not in_scope(code, scope):
-            continue
-        if code in imported:
+        if code in imported and in_scope(code, scope):
             return code, _stored(imported[code][1], level)
         if up in PACKAGE_FILES and (geometry := shipped(code, level)) is not None:
             return code, geometry

@@ -41,7 +41,9 @@ if centers is not None and unplaced is not None and len(unplaced):
     notes.append(fr.t("{n} 个中心没有经纬度（服务中心表的「经度」「纬度」列），未在图上标出。",
                       n=metrics.fmt_int(len(unplaced))))
 if centers is not None and shapes.ground is None:
-    notes.append(fr.t("本区域没有边界数据，只画出各中心的位置；管理员可用 dangqun boundaries import 导入乡镇街道边界。"))
+    notes.append(fr.t("本区域没有边界数据，只画出各中心的位置。"))
+elif centers is not None and shapes.ground[0] != fr.region:
+    notes.append(fr.t("本区域没有自己的边界数据，底图是{name}的轮廓。", name=fr.ctx.index.name(shapes.ground[0])))
 st.caption(" ".join(notes))
 
 if centers is not None and child_digits:

@@ -240,3 +240,13 @@ def test_the_table_rounds_scores_half_up_like_the_cards(open_page, demo_raw):
         score = 100 * (Decimal("0.1") * counts[0] + Decimal("0.5") * counts[1] + Decimal("0.4") * counts[2]) / n
         shown = table.loc[table["单位编码"] == code, "综合成绩"].iloc[0]
         assert shown == float(score.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)), (code, score, shown)
+
+
+def test_a_town_without_shapes_stands_on_its_countys_outline(open_page):
+    """The demo's 利州街道 account: no town shapes are shipped or imported, so its centres are drawn on the
+    county's shipped outline, and the page says so in words for the official, with no command for operators."""
+    at = open_page("pages/map.py", user="lizhou")
+    assert not at.exception
+    captions = " ".join(c.value for c in at.caption)
+    assert "本区域没有自己的边界数据，底图是" in captions and "的轮廓" in captions
+    assert "dangqun" not in captions and "import" not in captions

@@ -20,9 +20,8 @@ EN = {
         "The map shows statistical areas, not legal administrative boundaries.",
     "{n} 个中心没有经纬度（服务中心表的「经度」「纬度」列），未在图上标出。":
         "{n} centers have no longitude/latitude (the 经度/纬度 columns of the centers file) and are not on the map.",
-    "本区域没有边界数据，只画出各中心的位置；管理员可用 dangqun boundaries import 导入乡镇街道边界。":
-        "No boundary for this area: only the centers' positions are drawn; an administrator can import town "
-        "boundaries with `dangqun boundaries import`.",
+    "本区域没有边界数据，只画出各中心的位置。": "No boundaries for this area: only the centres' positions are drawn.",
+    "本区域没有自己的边界数据，底图是{name}的轮廓。": "No boundaries of this area's own: the ground is the outline of {name}.",
     # the centers' types on hover, and the position columns of the downloads
     "村级党群服务中心": "Village service center",
     "社区党群服务中心": "Community service center",
