@@ -41,3 +41,13 @@ def test_audit_frame_labels_results_targets_and_details():
     en = audit_frame(rows, "en", NAMES, CATS)
     assert en["Result"].tolist() == ["OK", "OK", "Wrong user name or password", "Refused", "Idle timeout"]
     assert en["Target"].tolist()[0] == "Overview"
+
+
+def test_no_english_leaks_into_the_chinese_audit_log():
+    """A view that chose only the comparison reads in words, and a resumed session's detail is Chinese."""
+    from dangqun.views import audit as view
+
+    assert view.describe_view("compare=yoy", {}, {}) == "对比=同比"
+    assert view.describe_view("lang=zh", {}, {}) == "默认视图"
+    assert view._detail("session_resume", "app.py", "session 64ce12ab", {}, {}, "zh") == "会话 64ce12ab"
+    assert view._detail("session_resume", "app.py", "session 64ce12ab", {}, {}, "en") == "Session 64ce12ab"

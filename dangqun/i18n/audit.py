@@ -24,5 +24,7 @@ EN = {
     "超时退出": "Idle timeout",
     "账号已停用": "Account disabled",
     "地区": "Region",
+    "会话 {id}": "Session {id}",
+    "默认视图": "Default view",
     "周期": "Period",
 }

@@ -62,7 +62,7 @@ def _resume(store) -> dict | None:
     name, status = sessions.check(store, sid)
     acc = auth.get_account(store, name or "")
     if status == sessions.LIVE and auth.usable(acc, auth.is_demo_db(connection())):
-        audit.record(store, acc.name, "session_resume", target=_page_path(), detail=f"session {sid[:8]}")
+        audit.record(store, acc.name, "session_resume", target=_page_path(), detail=f"session {sid[:8]}")   # shown as 会话 … (views.audit)
         session = {"account": acc, "seen": auth.now(), "sid": sid}
         st.session_state[SESSION] = session
         return session

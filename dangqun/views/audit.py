@@ -34,13 +34,17 @@ def _period(start: str, end: str, lang: str) -> str | None:
         return None
 
 
+# the URL parameters of a view besides the region levels (filters.to_query)
+VIEW_KEYS = ("compare", "cat", "ch", "lang")
+
+
 def describe_view(detail: str, names: Mapping[str, str], categories: Mapping[str, str],
                   lang: str = "zh") -> str:
     """A page view's URL parameters (filters.to_query, as frame() logs them) in words:
     'city=210600000000&county=210681000000&start=2022-12-01&end=2022-12-31&compare=yoy' →
     '地区=东港市；周期=2022年12月；对比=同比'. Text that is no such query comes back unchanged."""
     query = dict(parse_qsl(detail or "", keep_blank_values=False))
-    if not query or not ({"start", "end"} <= query.keys() or any(k in query for k in LEVEL_KEYS)):
+    if not query or not ({"start", "end"} <= query.keys() or any(k in query for k in (*LEVEL_KEYS, *VIEW_KEYS))):
         return detail
     parts = []
     region = next((query[k] for k in reversed(LEVEL_KEYS) if query.get(k)), None)
@@ -58,12 +62,16 @@ def describe_view(detail: str, names: Mapping[str, str], categories: Mapping[str
         parts.append((t("事项大类", lang), categories.get(query["cat"], query["cat"])))
     if query.get("ch"):
         parts.append((t("受理渠道", lang), query["ch"]))
+    if not parts:                 # only the language: the page as it opens
+        return t("默认视图", lang)
     return ("；" if lang == "zh" else "; ").join(f"{k}={v}" for k, v in parts)
 
 
 def _detail(action: str, target: str, detail: str, names, categories, lang: str) -> str:
     if action == "page_view":
         return describe_view(detail, names, categories, lang)
+    if action == "session_resume" and detail.startswith("session "):   # as older releases wrote it
+        return t("会话 {id}", lang, id=detail.removeprefix("session "))
     if action == "login_ok":      # the account's region code (empty for an administrator)
         return names.get(detail, detail)
     return detail
