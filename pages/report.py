@@ -21,7 +21,8 @@ if span["last_day"] != span["last_day"]:      # NaT: no records at all
 options = view.period_options(span["last_day"], span["first_day"])
 left, right = st.columns(2)
 code = left.selectbox(fr.t("通报周期"), options, key="report_period",
-                      format_func=lambda c: view.parse_period(c).title_label)
+                      format_func=lambda c: view.parse_period(c).title_label if fr.lang == "zh"
+                      else view.parse_period(c).period.label(fr.lang))
 compare_modes = {"yoy": "同比", "mom": "环比", "none": "无"}
 compare = right.radio(fr.t("对比"), list(compare_modes), horizontal=True, format_func=lambda k: fr.t(compare_modes[k]),
                       index=list(compare_modes).index(fr.filters.compare) if fr.filters.compare in compare_modes else 0,
@@ -33,6 +34,9 @@ ui.audit_shown(rep)
 ui.report_downloads(rep, fr.lang)
 report_charts.warm_up()      # the charts' Chromium starts while the official reads the report
 st.caption(fr.t("Word 按 GB/T 9704-2012 排版；图表与 PDF 在点击下载时生成，约需半分钟。"))
+if fr.lang != "zh":
+    # a 公文 goes upward in Chinese: the page around it follows the interface, the document does not
+    st.info(fr.t("通报是上报的公文，正文和下载文件都是中文。"))
 
 st.header(rep.title, divider="red")
 for block in rep.blocks:

@@ -55,3 +55,11 @@ def test_town_account_is_told_reports_are_for_counties(open_page):
     at = open_page(PAGE, user="lizhou")
     assert [i.value for i in at.info] == ["通报按县（市、区）及以上地区生成，请选择县（市、区）、市或全省"]
     assert not at.get("download_button")
+
+
+def test_in_english_the_page_says_the_report_stays_chinese(open_page):
+    at = open_page(PAGE, county="210681000000", lang="en")
+    assert not at.exception
+    assert "The report is an official document sent upward: its text and its files are in Chinese." in \
+        [i.value for i in at.info]
+    assert at.selectbox(key="report_period").format_func("2022Q4") == "2022 Q4"
