@@ -205,6 +205,16 @@ def open_page(app_db, accounts_file):
     return _open
 
 
+@pytest.fixture
+def page_con(app_db):
+    """The published version the pages under test read (dangqun.ui.data.connection), for checking a page
+    against the same computation on its own data: page tests import into app_db, so the demo's copies
+    (demo_con, alerts_con) may differ from it by then."""
+    from dangqun.ui import data
+
+    return data.connection()
+
+
 @pytest.fixture(scope="session")
 def demo_con(demo_db):
     """A read-only connection to demo_db for the whole session (closed at its end): for running the

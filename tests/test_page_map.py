@@ -176,7 +176,7 @@ def test_a_county_account_receives_only_its_county(open_page):
     assert fengcheng not in spec
 
 
-def test_alerts_on_the_map_are_the_alerts_pages_per_county(open_page, alerts_con):
+def test_alerts_on_the_map_are_the_alerts_pages_per_county(open_page, page_con):
     from dangqun import alerts
 
     at = open_page(PAGE, city="210600000000")
@@ -185,7 +185,7 @@ def test_alerts_on_the_map_are_the_alerts_pages_per_county(open_page, alerts_con
     assert not at.exception
     shown = shown_values(figure(at), "alerts")
     # the 预警 page's own computation for 丹东市 in 2022-12, counted by county …
-    found = alerts.run_all(alerts_con, "210600000000", "2022-12", scope=None)
+    found = alerts.run_all(page_con, "210600000000", "2022-12", scope=None)
     assert len(found) > 0
     want = {code: sum(str(u).startswith(code[:6]) for u in found["unit_code"]) for code in shown}
     assert shown == want

@@ -13,7 +13,7 @@ def texts(at):
     return [re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", m.value) for m in at.markdown]
 
 
-def test_county_account_sees_its_december_report(open_page, demo_con, alerts_con):
+def test_county_account_sees_its_december_report(open_page, demo_con, page_con):
     at = open_page(PAGE, user="donggang")
     assert not at.exception
     at.selectbox(key="report_period").set_value("2022-12").run()
@@ -26,7 +26,7 @@ def test_county_account_sees_its_december_report(open_page, demo_con, alerts_con
                                                    "五、资金投入", "六、下步工作", "附件"]
     assert [w.value for w in at.warning] == ["【下步工作：此处由起草人填写，系统不生成内容。】"]
     # 预警情况: the month's alerts as the 预警 page counts them for the same account
-    found = alerts.run_all(alerts_con, "210681000000", "2022-12", scope="210681000000")
+    found = alerts.run_all(page_con, "210681000000", "2022-12", scope="210681000000")
     named = "、".join(f"{name}{(found['rule'] == rule).sum()}条" for rule, name in alerts.RULES.items()
                       if (found["rule"] == rule).any())
     assert f"12月共有预警{len(found)}条：{named}。各条预警的数字与判定依据见看板「预警」页。" in texts(at)
