@@ -20,7 +20,9 @@ rules = left.multiselect(fr.t("规则"), list(alerts.RULES.values()), key="alert
                          format_func=fr.t, placeholder=fr.t("全部"))
 statuses = right.multiselect(fr.t("状态"), list(alerts.STATUSES), key="alert_statuses",
                              format_func=fr.t, placeholder=fr.t("全部"))
-shown = view.select(found, rules, statuses)
+# above the county a town's name alone is ambiguous (several are called 光明街道): its city and county lead it,
+# in both tables and the picker below
+shown = view.with_places(view.select(found, rules, statuses), fr.ctx.index, fr.region)
 ui.table(view.labelled(view.by_unit(shown, lang), lang, view.UNIT_COLUMNS), fr.t("按单位"), "alert_units", fr)
 ui.table(view.labelled(shown, lang), fr.t("预警清单"), "alerts", fr,
          column_config={fr.t("处理时间"): st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")})

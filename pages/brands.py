@@ -33,10 +33,15 @@ scorecard = view.table(df)
 ui.table(scorecard, fr.t("品牌成绩表"), "brand_table", fr)   # numbers formatted by ui.table
 
 costly, x_med, y_med = view.costly_low_scoring(df)
-drawn = df[["center_id", "brand_name", "center_name", "funds_wan", "composite_score", "received",
-            "satisfied_weighted", "valid"]].assign(costly_low_score=costly)
-event = ui.chart(charts.cost_score(df, costly, x_med, y_med, fr.lang), drawn, fr.t("投入与综合成绩"),
-                 "brand_cost_score", fr, selectable=True)
+# a brand without 综合成绩 (no valid follow-ups) has no place on the score axis: left out, and said so
+scored = df["composite_score"].notna()
+drawn = df.loc[scored, ["center_id", "brand_name", "center_name", "funds_wan", "composite_score", "received",
+                        "satisfied_weighted", "valid"]].assign(costly_low_score=costly[scored])
+figure = charts.cost_score(df[scored], costly[scored], x_med, y_med, fr.lang) if scored.any() else None
+event = ui.chart(figure, drawn, fr.t("投入与综合成绩"), "brand_cost_score", fr, selectable=True)
+if not scored.all():
+    st.caption(fr.t("{n} 个品牌社区没有有效回访，不列出" if not scored.any() else "另有 {n} 个品牌社区没有有效回访，不列出",
+                    n=int((~scored).sum())))
 if costly.any():
     names = "、".join(md(n) for n in df.loc[costly, "brand_name"])
     st.warning(fr.t("{n} 个品牌社区落在高投入低成绩区间（投入高于中位数、综合成绩低于中位数）：{names}",
@@ -45,8 +50,21 @@ clicked = ui.clicked_code(event)
 ui.follow(("records", clicked) if clicked else None, fr.ctx)
 
 normalised = view.normalise(df, [c for c, _ in view.INDICATORS])
+compared = view.compared(normalised)
+# min–max over one brand, or over brands alike in everything, would draw every cell 1 (the best)
+if len(df) < 2:
+    st.caption(fr.t("只有一个品牌社区，不作归一化比较"))
+    st.stop()
+if not compared:
+    st.caption(fr.t("各品牌社区的各项指标都相同或没有数据，不作归一化比较"))
+    st.stop()
 heat = view.heat_frame(df, normalised, fr.t)
 ui.chart(charts.indicator_heatmap(df, normalised, fr.lang), heat, fr.t("各社区指标对比"), "brand_heatmap", fr)
+if note := view.not_compared_note(df, normalised, fr.t):
+    st.caption(note)
+# a radar of one or two axes is a point or a line, and compares nothing the heatmap does not show
+if len(compared) < 3:
+    st.stop()
 
 options = df["center_id"].tolist()
 labels = dict(zip(df["center_id"], df["brand_name"] + "（" + df["center_name"] + "）"))

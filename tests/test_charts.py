@@ -99,9 +99,10 @@ def test_score_axes_fit_the_scores_and_the_yellow_line_only_where_it_matters():
     fig = overview_charts.unit_ranking(units, yellow_below=0.7)
     lo, hi = fig.layout.xaxis.range
     assert 85 <= lo < 90.8 and 94.2 < hi <= 101     # 90.8 and 94.2 far apart, not two bars of ~92% width
-    bars = fig.data[0]                              # drawn from the axis' left end to the score
-    assert bars.base == lo and [lo + v for v in bars.x] == pytest.approx([90.8, 94.2])
-    assert list(bars.text) == ["90.80", "94.20"]
+    dots = fig.data[0]       # dots, read by their place: no bar whose length from lo would double a 2-point gap
+    assert dots.type == "scatter" and list(dots.x) == pytest.approx([90.8, 94.2])
+    assert list(dots.text) == ["90.80", "94.20"]
+    assert fig.layout.xaxis.title.text == f"综合成绩（分，横轴从 {lo:.0f} 起）"
     assert fig.layout.shapes == ()                  # 70 is far below every score: no line
     units["composite_score"] = [72.0, 94.2]
     fig = overview_charts.unit_ranking(units, yellow_below=0.7)
@@ -232,3 +233,76 @@ def test_a_legend_stays_inside_its_figure():
         legend = _legend(fig)
         assert fig.layout.showlegend is not False
         assert legend.get("yref") != "container" or 0 <= legend["y"] <= 1, legend
+
+
+# ---------------------------------------------------------------- value labels, scatter names, no normalising over one value
+
+def test_bar_labels_keep_a_readable_size_and_room_beside_the_bar():
+    """Plotly shrank an 'outside' label wider than its bar to about 6 px (the largest amount): labels
+    are never drawn below 10 px (one that would need less is left to the hover), and bars across leave
+    room for the widest label even on a phone."""
+    sources = pd.DataFrame({"fund_source": ["财政专项", "党费", "整合项目资金"], "amount_wan": [2823.93, 991.71, 133.42],
+                            "count": [40, 12, 3]})
+    fig = fund_charts.totals(sources, "fund_source", "按资金来源(万元)", across=True)
+    bar = fig.data[0]
+    assert bar.orientation == "h" and list(bar.y) == ["整合项目资金", "党费", "财政专项"]     # largest on top
+    assert list(bar.text) == ["133.42", "991.71", "2,823.93"] and bar.textposition == "outside"
+    assert fig.layout.xaxis.title.text == "投入(万元)" and fig.layout.xaxis.range[1] >= 2823.93 * 1.25
+    years = pd.DataFrame({"fiscal_year": [2021, 2022], "amount_wan": [2500.0, 2530.42], "count": [9, 9]})
+    units = pd.DataFrame({"unit_code": ["a", "b"], "unit_name": ["甲", "乙"], "unit_cost_yuan": [612.96, 12345.67],
+                          "received": [100, 200], "funds_wan": [1.0, 2.0]})
+    for fig in (fund_charts.totals(sources, "fund_source", "按资金来源(万元)", across=True),
+                fund_charts.totals(years, "fiscal_year", "按年度(万元)"), fund_charts.unit_bars(units, "unit_cost_yuan")):
+        assert fig.layout.uniformtext.minsize >= 10 and fig.layout.uniformtext.mode == "hide"
+    # "12,345.67" beside the longest bar in a phone's plot area of ~240 px
+    assert fund_charts.unit_bars(units, "unit_cost_yuan").layout.xaxis.range[1] >= 12345.67 * 1.4
+
+
+def test_the_funds_scatter_names_only_the_most_funded_units():
+    n = 12
+    units = pd.DataFrame({"unit_code": [f"u{i}" for i in range(n)], "unit_name": [f"单位{i}" for i in range(n)],
+                          "funds_wan": [0.0] * 4 + [float(i) for i in range(1, n - 3)],
+                          "composite_score": [92.0 + 0.1 * i for i in range(n)], "received": [100] * n,
+                          "per_wan": [1.0] * n, "valid": [10] * n, "satisfied_weighted": [9.0] * n})
+    fig = fund_charts.outcome_scatter(units)
+    named = [text for text in fig.data[0].text if text]
+    assert 0 < len(named) <= fund_charts.NAMED_UNITS
+    most_funded = units.sort_values("funds_wan", ascending=False)["unit_name"].head(fund_charts.NAMED_UNITS)
+    assert set(named) <= set(most_funded)
+    assert len(fig.data[0].hovertemplate) and all(c[1].startswith("单位") for c in fig.data[0].customdata)
+
+
+def test_the_brand_scatter_names_the_costly_low_scoring_brands_only():
+    n = 8
+    df = pd.DataFrame({"center_id": list("ABCDEFGH"), "brand_name": [f"品牌{i}" for i in range(n)],
+                       "region_name": ["某社区"] * n, "funds_wan": [float(i) for i in range(n)],
+                       "composite_score": [95.0, 94.0, 93.0, 92.0, 95.0, 91.0, 96.0, 90.0], "received": [100] * n,
+                       "satisfied_weighted": [9.0] * n, "valid": [10] * n, "satisfaction_rate": [0.9] * n})
+    costly = [False, False, False, False, False, True, False, True]
+    fig = brand_charts.cost_score(df, costly, 3.5, 93.5, "zh")
+    named = {text for text in fig.data[0].text if text}
+    assert named and named <= {"品牌5", "品牌7"}
+    # a brand alone: named, and no medians of one value
+    one = df.head(1)
+    fig = brand_charts.cost_score(one, [False], None, None, "zh")
+    assert list(fig.data[0].text) == ["品牌0"] and fig.layout.shapes == () and fig.layout.annotations == ()
+
+
+def test_a_column_of_equal_values_is_dashed_in_the_heatmap_and_off_the_radar():
+    from dangqun.views import brands
+
+    df = pd.DataFrame({"center_id": ["A", "B", "C"], "brand_name": ["甲", "乙", "丙"], "region_name": ["东港市"] * 3,
+                       "received": [100, 50, 70], "activities": [3, 4, 5], "volunteer_hours": [10.0, 20.0, 5.0],
+                       "satisfied_weighted": [8.0, 6.0, 7.0], "valid": [10, 10, 10], "satisfaction_rate": [0.8, 0.6, 0.7],
+                       "composite_score": [80.0, 60.0, 70.0], "funds_wan": [0.0, 0.0, 0.0]})
+    normalised = brands.normalise(df, [c for c, _ in brands.INDICATORS])
+    fig = brand_charts.indicator_heatmap(df, normalised)
+    funds_col = [t for _, t in brands.INDICATORS].index("投入")
+    z = fig.data[0].z
+    assert all(pd.isna(row[funds_col]) for row in z)                 # not 1 for every brand
+    assert all(not pd.isna(row[0]) for row in z)
+    dashes = fig.data[1]
+    assert [row[funds_col] for row in dashes.text] == ["—"] * 3 and dashes.texttemplate == "%{text}"
+    assert all(text == "" for row in dashes.text for i, text in enumerate(row) if i != funds_col)
+    radar = brand_charts.radar(df, normalised, ["A", "B"])
+    assert "投入" not in radar.data[0].theta and len(set(radar.data[0].theta)) == 5

@@ -14,7 +14,7 @@ def expected(alerts_con):
             for scope, region in ((None, "210000000000"), ("210681000000", "210681000000"))}
 
 
-def test_cards_and_table_for_the_province(open_page, expected):
+def test_cards_and_table_for_the_province(open_page, expected, demo_con):
     at = open_page(PAGE, **OCTOBER)
     assert not at.exception
     assert at.title[0].value == "预警"
@@ -28,7 +28,13 @@ def test_cards_and_table_for_the_province(open_page, expected):
     assert units.columns.tolist() == ["严重程度", "单位", "预警条数", "预警", "涉及件数"]
     assert len(units) == want["unit_code"].nunique() and units["预警条数"].sum() == len(want)
     first = want[want["severity"] == "高"]
-    assert units.iloc[0]["严重程度"] == "高" and units.iloc[0]["单位"] in set(first["unit_name"])
+    assert units.iloc[0]["严重程度"] == "高" and units.iloc[0]["单位"].split(" ")[-1] in set(first["unit_name"])
+    # in the province a town is named with its city and county (several towns are called 光明街道)
+    code = first.iloc[0]["unit_code"]
+    city, county = (demo_con.execute("select region_name from regions where region_code = ?",
+                                     [code[:d].ljust(12, "0")]).fetchone()[0] for d in (4, 6))
+    assert f"{city}{county} {first.iloc[0]['unit_name']}" in set(units["单位"])
+    assert f"{city}{county} {first.iloc[0]['unit_name']}" in set(at.dataframe[1].value["单位"])
     table = at.dataframe[1].value
     assert table.columns.tolist() == ["严重程度", "规则", "单位", "对象", "数字", "说明", "状态", "备注", "处理人",
                                       "处理时间"]

@@ -3,10 +3,12 @@ import datetime as dt
 import json
 
 import pandas as pd
+import pytest
 
 from dangqun import db, metrics
 from dangqun.views import brands
 from dangqun.i18n import t
+from dangqun.charts import full_title
 
 PAGE = "pages/brands.py"
 KAZUO = "211324000000"
@@ -16,11 +18,30 @@ BEFORE = dict(YEAR, start=dt.date(2021, 1, 1), end=dt.date(2021, 12, 31), as_of=
 
 
 def titles(at):
-    return [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
+    return [full_title(json.loads(c.proto.spec)["layout"]) for c in at.get("plotly_chart")]
 
 
 def cards(at):
     return {m.label: m.value for m in at.metric}
+
+
+@pytest.fixture()
+def offered(monkeypatch):
+    """{name: make_frame} of the downloads the page offers (every CSV/XLSX button passes through
+    widgets.downloads_lazy)."""
+    from dangqun import ui
+    from dangqun.ui import widgets
+
+    seen = {}
+    real = widgets.downloads_lazy
+
+    def spy(make_frame, row_count, name, key, fr):
+        seen[name] = make_frame
+        return real(make_frame, row_count, name, key, fr)
+
+    monkeypatch.setattr(widgets, "downloads_lazy", spy)
+    monkeypatch.setattr(ui, "downloads_lazy", spy)
+    return seen
 
 
 # ── the page ────────────────────────────────────────────────────────────────────────────────
@@ -128,8 +149,62 @@ def test_normalise_is_min_max_per_column():
     df = pd.DataFrame({"a": [10, 20, 30], "b": [5.0, 5.0, None], "c": [0.9, 0.8, 0.85]})
     out = brands.normalise(df, ["a", "b", "c"])
     assert out.a.tolist() == [0.0, 0.5, 1.0]
-    assert out.b.tolist()[:2] == [1.0, 1.0] and pd.isna(out.b.iloc[2])
     assert out.c.round(6).tolist() == [1.0, 0.0, 0.5]
+    # one distinct value compares nothing: no 1 ('the best') for every row, but no value at all
+    assert out.b.isna().all()
+    assert brands.normalise(df.head(1), ["a", "c"]).isna().all().all()
+
+
+def test_the_indicators_not_compared_are_named_with_their_value():
+    df = pd.DataFrame({"received": [10, 20], "activities": [3, 3], "volunteer_hours": [1.0, 2.0],
+                       "satisfaction_rate": [None, None], "composite_score": [90.0, 91.0], "funds_wan": [0.0, 0.0]})
+    normalised = brands.normalise(df, [c for c, _ in brands.INDICATORS])
+    assert brands.compared(normalised) == ["received", "volunteer_hours", "composite_score"]
+    zh = lambda key, **fmt: t(key, "zh", **fmt)   # noqa: E731
+    assert brands.not_compared_note(df, normalised, zh) == (
+        "活动场次各品牌社区相同（3）、满意率没有数据、投入各品牌社区相同（0.00 万元），"
+        "不作归一化：热力图中显示为 —，雷达图不含该项。")
+    every = pd.DataFrame({c: [1.0, 2.0] for c, _ in brands.INDICATORS})
+    assert brands.not_compared_note(every, brands.normalise(every, list(every)), zh) is None
+
+
+def test_one_brand_is_not_normalised(open_page, demo_con, offered):
+    """东港市 has one brand community: no heatmap or radar of 1s (its 投入 0.00 drawn as 'best'), one
+    line saying why; the scatter draws it without medians of one value."""
+    at = open_page(PAGE, user="donggang")
+    assert not at.exception
+    assert cards(at)["品牌社区数"] == "1"
+    assert "只有一个品牌社区，不作归一化比较" in [c.value for c in at.caption]
+    assert titles(at) == ["投入与综合成绩（气泡大小为服务量；点击查看该中心明细）"]
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert not spec["layout"].get("shapes") and not spec["layout"].get("annotations")
+    assert not at.get("multiselect")
+    # no download carries a normalised column, let alone one of 1s
+    assert {"品牌成绩表", "投入与综合成绩"} <= set(offered)      # (the 总览 the login lands on offers its own)
+    assert not {"各社区指标对比", "品牌对比"} & set(offered)
+    for make_frame in offered.values():
+        frame = make_frame()
+        assert not [c for c in frame.columns if "归一化" in str(c)]
+
+
+def test_no_column_of_equal_values_is_normalised_to_one(open_page, offered):
+    """A year without data: every brand alike (0 services, no surveys, no funds), so nothing is compared."""
+    at = open_page(PAGE, county=KAZUO, start="2020-01-01", end="2020-12-31")
+    assert not at.exception
+    captions = [c.value for c in at.caption]
+    assert "各品牌社区的各项指标都相同或没有数据，不作归一化比较" in captions
+    assert "14 个品牌社区没有有效回访，不列出" in captions
+    assert titles(at) == []
+    assert [i.value for i in at.info] == ["该范围内没有数据"]
+    for make_frame in offered.values():
+        frame = make_frame()
+        for col in [c for c in frame.columns if "归一化" in str(c)]:
+            assert not (frame[col] == 1.0).all(), col
+
+
+def test_the_costly_low_scoring_quadrant_needs_two_brands():
+    mask, x_med, y_med = brands.costly_low_scoring(pd.DataFrame({"funds_wan": [0.0], "composite_score": [94.7]}))
+    assert not mask.any() and x_med is None and y_med is None
 
 
 def test_costly_low_scoring_is_above_median_funds_and_below_median_score():

@@ -9,6 +9,7 @@ import pytest
 
 from dangqun import db, filters, metrics
 from dangqun.views import funds
+from dangqun.charts import full_title
 
 PAGE = "pages/funds.py"
 YEAR = dict(start=dt.date(2022, 1, 1), end=dt.date(2022, 12, 31), category="", channel="", as_of=None)
@@ -28,7 +29,7 @@ def cards(at):
 
 
 def titles(at):
-    return [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
+    return [full_title(json.loads(c.proto.spec)["layout"]) for c in at.get("plotly_chart")]
 
 
 def expected_cards(con, params):
@@ -105,8 +106,11 @@ def test_breakdowns_download_what_they_draw(open_page, demo_con):
     assert not at.exception
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]
     want = db.run(demo_con, "funds_by_source", {"region": "210681", "start": YEAR["start"], "end": YEAR["end"]})
-    assert spec["x"] == want.fund_source.tolist()
-    assert [round(y, 2) for y in numbers(spec["y"])] == want.amount_wan.round(2).tolist()
+    # bars across, the largest on top (Plotly draws the first bar at the foot)
+    assert spec["orientation"] == "h"
+    drawn = dict(zip(spec["y"], [round(x, 2) for x in numbers(spec["x"])]))
+    assert drawn == dict(zip(want.fund_source, want.amount_wan.astype(float).round(2)))
+    assert list(drawn.values()) == sorted(drawn.values())
 
 
 def test_a_village_without_records(open_page, demo_con):
@@ -127,6 +131,90 @@ def test_a_village_without_records(open_page, demo_con):
         assert [i.value for i in at.info] == ["该范围内没有数据"]
 
 
+@pytest.fixture()
+def offered(monkeypatch):
+    """{name: make_frame} of the downloads the page offers (every CSV/XLSX button passes through
+    widgets.downloads_lazy)."""
+    from dangqun import ui
+    from dangqun.ui import widgets
+
+    seen = {}
+    real = widgets.downloads_lazy
+
+    def spy(make_frame, row_count, name, key, fr):
+        seen[name] = make_frame
+        return real(make_frame, row_count, name, key, fr)
+
+    monkeypatch.setattr(widgets, "downloads_lazy", spy)
+    monkeypatch.setattr(ui, "downloads_lazy", spy)
+    return seen
+
+
+DONGGANG = dict(city="210600000000", county="210681000000")
+
+
+def test_a_center_without_funds_has_no_cost_and_reads_dash(open_page, offered):
+    """No funds in the period: no 每万元服务量 and no 单件成本, shown — (not None, not 0.00), and
+    empty cells in the downloads."""
+    import io
+
+    from python_calamine import CalamineWorkbook
+
+    from dangqun import export
+
+    at = open_page(PAGE, **DONGGANG)
+    assert not at.exception
+    grid = at.dataframe[0]
+    assert grid.proto.placeholder == "—"          # what the browser draws in a cell without a value
+    table = grid.value
+    unfunded = table["本期分摊资金(万元)"] == 0
+    assert unfunded.any() and (~unfunded).any()
+    for col in ("每万元服务量", "单件成本(元/件)"):
+        assert table.loc[unfunded, col].isna().all(), col      # drawn as the placeholder, —
+        assert table.loc[~unfunded, col].notna().all(), col
+    assert not table.isin(["None", "nan", "NaN"]).any().any()
+    # the downloads: empty cells where the page shows —
+    frame = offered["各中心投入与成效"]()
+    csv = pd.read_csv(io.BytesIO(export.to_csv_bytes(frame)), encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    rows = csv[csv["中心编码"].isin(frame.loc[frame.period_wan == 0, "center_id"])]
+    assert len(rows) == int(unfunded.sum())
+    assert set(rows["每万元服务量"]) == {""} and set(rows["单件成本(元/件)"]) == {""}
+    sheet = CalamineWorkbook.from_filelike(io.BytesIO(export.to_xlsx_bytes(frame, "zh", "各中心投入与成效")))
+    lines = sheet.get_sheet_by_index(0).to_python()
+    header = next(line for line in lines if line[0] == "中心名称")
+    cells = [dict(zip(header, line)) for line in lines if line[header.index("中心编码")] in set(rows["中心编码"])]
+    assert len(cells) == len(rows)
+    assert all(c["每万元服务量"] == "" and c["单件成本(元/件)"] == "" for c in cells)    # no cell written
+
+
+def test_a_town_without_funds_shows_no_cost(open_page, demo_con):
+    town = demo_con.execute("""
+        select substr(c.region_code, 1, 9) || '000' from centers c
+        left join funds f on f.center_id = c.center_id and f.fiscal_year = 2022
+        where c.region_code like '210681%' and substr(c.region_code, 7, 3) <> '000'
+        group by 1 having coalesce(sum(f.amount_wan), 0) = 0 order by 1 limit 1""").fetchone()[0]
+    at = open_page(PAGE, **DONGGANG, town=town)
+    assert not at.exception
+    assert cards(at)["投入总额(万元)"] == "0.00" and cards(at)["受理量"] != "0"
+    assert cards(at)["每万元服务量"] == "—" and cards(at)["单件成本(元/件)"] == "—"
+    units = db.run(demo_con, "funds_by_unit", dict(YEAR, region=town[:9], child_digits=12))
+    left_out = f"{len(units)} 个下级单位没有本期资金，不列出"
+    assert [c.value for c in at.caption].count(left_out) == 2       # under both cost charts, drawing none
+
+
+def test_unit_charts_leave_out_the_towns_without_a_value_and_say_how_many(open_page, demo_con):
+    at = open_page(PAGE, **DONGGANG)
+    assert not at.exception
+    units = funds.add_costs(db.run(demo_con, "funds_by_unit", dict(YEAR, region="210681", child_digits=9)))
+    charts = {full_title(json.loads(c.proto.spec)["layout"]): json.loads(c.proto.spec)["data"][0]
+              for c in at.get("plotly_chart")}
+    cost = charts["单件成本(元/件)（按下级单位，点击进入）"]
+    assert {c[0] for c in cost["customdata"]} == set(units.loc[units.period_wan > 0, "unit_code"])
+    assert "0.00" not in cost["text"]
+    no_funds = int((units.period_wan == 0).sum())
+    assert no_funds and f"另有 {no_funds} 个乡镇街道没有本期资金，不列出" in [c.value for c in at.caption]
+
+
 def test_english(open_page):
     at = open_page(PAGE, county="211324000000", lang="en")
     assert not at.exception
@@ -135,7 +223,7 @@ def test_english(open_page):
                                "Cost per case (yuan)"]
     assert titles(at)[0] == "Funds by source (10k yuan)"
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]
-    assert "Special fiscal funds" in spec["x"]
+    assert "Special fiscal funds" in spec["y"]
     assert list(at.dataframe[0].value.columns[:3]) == ["Center", "Center type", "Construction"]
 
 
@@ -198,3 +286,25 @@ def test_costs_per_wan_and_per_case():
     assert out.per_wan.iloc[0] == 25.0 and pd.isna(out.per_wan.iloc[1])
     assert out.unit_cost_yuan.iloc[0] == 400.0 and pd.isna(out.unit_cost_yuan.iloc[2])
     assert metrics.fmt_num(out.unit_cost_yuan.iloc[2], 2) == "—"
+    # no funds in the period: no cost either (0 万元 over 40 cases is not 0.00 元 a case)
+    assert pd.isna(out.unit_cost_yuan.iloc[1])
+    assert funds.costs(250, 10.0) == (25.0, 400.0)
+    assert funds.costs(40, 0.0) == (None, None)
+
+
+def test_left_out_names_how_many_and_why():
+    from dangqun.i18n import t
+
+    df = funds.add_costs(pd.DataFrame({
+        "period_wan": [10.0, 0.0, 0.0, 5.0], "funds_wan": [10.0, 0.0, 0.0, 5.0], "received": [250, 40, 0, 0],
+        "valid": [10, 0, 3, 0], "contacted": [10, 0, 3, 0], "solved": [9, 0, 3, 0], "satisfied": [8, 0, 3, 0],
+        "basic": [1, 0, 0, 0]}))
+    zh = lambda key, **fmt: t(key, "zh", **fmt)   # noqa: E731
+    assert funds.left_out(df, "per_wan", 2, zh) == "另有 2 个乡镇街道没有本期资金，不列出"
+    assert funds.left_out(df, "unit_cost_yuan", 2, zh) == "另有 2 个乡镇街道没有本期资金、1 个乡镇街道本期没有受理，不列出"
+    assert funds.left_out(df, "composite_score", 1, zh) == "另有 2 个县（市、区）没有有效回访，不列出"
+    assert funds.left_out(df.iloc[:1], "per_wan", 2, zh) is None
+    assert funds.left_out(df.iloc[1:3], "per_wan", 3, zh) == "2 个下级单位没有本期资金，不列出"
+    en = lambda key, **fmt: t(key, "en", **fmt)   # noqa: E731
+    assert funds.left_out(df, "unit_cost_yuan", 2, en) == \
+        "Not shown: 2 towns/subdistricts without funds in the period; 1 towns/subdistricts without cases in the period"

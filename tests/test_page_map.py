@@ -15,6 +15,7 @@ import expected as E
 from dangqun import boundaries, db, metrics
 from dangqun.charts import map as charts
 from dangqun.views import map as view
+from dangqun.charts import full_title
 
 PAGE = "pages/map.py"
 YEAR = (dt.date(2022, 1, 1), dt.date(2022, 12, 31))
@@ -193,7 +194,7 @@ def test_alerts_on_the_map_are_the_alerts_pages_per_county(open_page, page_con):
     page = open_page("pages/alerts.py", city="210600000000")
     assert sum(int(m.value.replace(",", "")) for m in page.metric) == sum(shown.values())
     assert legend(figure(at)) == "预警（条）"
-    assert figure(at)["layout"]["title"]["text"] == "2022-12 预警（按下级单位，点击进入）"
+    assert full_title(figure(at)["layout"]) == "2022-12 预警（按下级单位，点击进入）"
 
 
 def test_alerts_are_offered_where_the_units_are_cities_or_counties():
@@ -217,7 +218,7 @@ def test_english_map(open_page):
     at = open_page(PAGE, city="210600000000", lang="en")
     assert not at.exception
     fig = figure(at)
-    assert fig["layout"]["title"]["text"] == "Composite score by unit below (click a unit to drill in)"
+    assert full_title(fig["layout"]) == "Composite score by unit below (click a unit to drill in)"
     tr = next(d for d in fig["data"] if d["type"] == "choropleth" and d.get("showscale", True) is not False)
     assert tr["colorbar"]["title"]["text"] == "Composite score (points)"
 

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from dangqun import metrics
+from dangqun.charts import full_title
 from expected import flag, hours_between, median_p90, window, workdays_between
 from expected import overdue as expected_overdue
 
@@ -30,7 +31,7 @@ def plotly_array(value):
 
 
 def figure_titles(at):
-    return [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
+    return [full_title(json.loads(c.proto.spec)["layout"]) for c in at.get("plotly_chart")]
 
 
 def test_defaults(open_page, demo_raw):

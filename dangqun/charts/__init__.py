@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from urllib.parse import quote
 
 import pandas as pd
@@ -74,11 +75,38 @@ def style(fig: go.Figure, title: str | None = None, height: int = 380, look: str
     page gives it)."""
     fig.layout.template = LOOKS[look]
     fig.layout.height = height if look == "page" else None
-    if title:
-        fig.layout.title = dict(text=title, x=0, font=dict(size=16 if look == "page" else 30))
+    if title and look == "page":
+        main, note = split_title(title)
+        # the note, smaller, on a line of its own under the title: on a phone's 360 px one line cut it off
+        fig.layout.title = dict(text=main, x=0, font=dict(size=16),
+                                subtitle=dict(text=note, font=dict(size=12, color="#6B7280")) if note else None)
+        if note:
+            fig.layout.margin.t = 72
+    elif title:
+        fig.layout.title = dict(text=title, x=0, font=dict(size=30))
     else:
         fig.layout.margin.t = 20
     return fig
+
+
+TITLE_NOTE = re.compile(r"^(?P<main>.+?)(?:（(?P<zh>[^（]+)）| \((?P<en>[^(]+)\))$")
+
+
+def split_title(title: str) -> tuple[str, str | None]:
+    """'各社区指标对比（按列最小–最大归一化，0–1）' → ('各社区指标对比', '按列最小–最大归一化，0–1'): a chart's
+    title and the note in its closing brackets (full-width, or ' (…)' in English); a unit in half-width
+    brackets, 投入(万元), stays in the title."""
+    m = TITLE_NOTE.match(title)
+    return (m["main"], m["zh"] or m["en"]) if m else (title, None)
+
+
+def full_title(layout) -> str:
+    """The title as written before split_title, from a figure's layout (a dict, as sent to the browser)."""
+    title = layout.get("title") or {}
+    note = (title.get("subtitle") or {}).get("text")
+    if not note:
+        return title.get("text", "")
+    return f"{title['text']}（{note}）" if re.search(r"[\u4e00-\u9fff]", note) else f"{title['text']} ({note})"
 
 
 def plain(values):

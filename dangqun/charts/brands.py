@@ -1,6 +1,7 @@
 """Figures of the 品牌矩阵 page; frames from brand_scorecard after views.brands.with_ranks."""
 from __future__ import annotations
 
+import pandas as pd
 import plotly.graph_objects as go
 
 from dangqun import metrics
@@ -9,17 +10,17 @@ from dangqun.i18n import t
 from dangqun.views import brands
 
 
+# where the scatter places its names: the narrowest plot it gets (a phone), so a name that finds room
+# there finds it on every screen
+NARROW_PLOT_PX = 300
+ALL_NAMED = 3       # a scatter of this many brands or fewer names every one of them
+
+
 def _raw(row, col: str, lang: str) -> str:
     """An indicator's value as an official reads it (rates with their parts)."""
     if col == "satisfaction_rate":
         return metrics.fmt_ratio_hover(row["satisfied_weighted"], row["valid"])
-    if col == "funds_wan":
-        return f"{metrics.fmt_wan(row[col])} {t('万元', lang)}"
-    if col == "composite_score":
-        return metrics.fmt_score(row[col])
-    if col == "volunteer_hours":
-        return metrics.fmt_num(row[col], 1)
-    return metrics.fmt_int(row[col])
+    return brands.fmt_indicator(col, row[col], lambda key, **fmt: t(key, lang, **fmt))
 
 
 def _label(row) -> str:
@@ -27,8 +28,10 @@ def _label(row) -> str:
 
 
 def cost_score(df, costly, x_med, y_med, lang: str = "zh") -> go.Figure:
-    """投入(万元) against 综合成绩, marker size by 服务量, dashed medians, the 高投入低成绩 quadrant
-    named and its points in red. customdata[0] is the center, so a click opens its records."""
+    """投入(万元) against 综合成绩, marker size by 服务量, dashed medians (none when x_med is None), the
+    高投入低成绩 quadrant named and its points in red. Only those points carry their brand's name (every
+    point when there are at most ALL_NAMED), where it finds room on a phone: a name by every bubble ran
+    into its neighbours; the hover names each. customdata[0] is the center, so a click opens its records."""
     hover = [
         f"{_label(r)}<br>{t('投入', lang)}：{_raw(r, 'funds_wan', lang)}"
         f"<br>{t('综合成绩', lang)}：{_raw(r, 'composite_score', lang)}"
@@ -43,12 +46,15 @@ def cost_score(df, costly, x_med, y_med, lang: str = "zh") -> go.Figure:
     x_pad = max(float(funds.max() - funds.min()) * 0.08, 1.0) if len(df) else 1.0
     x_range = [float(funds.min()) - x_pad, float(funds.max()) + x_pad] if len(df) else [0, 1]
     y_range = fit_range(df["composite_score"], step=1.0, top=100)
-    # names where they find room: the flagged brands first, then the most used
-    order = sorted(range(len(df)), key=lambda i: (not bool(list(costly)[i]), -float(size.iloc[i])))
+    flags = [bool(c) for c in costly]
+    named = [flag or len(df) <= ALL_NAMED for flag in flags]
+    # the named brands first, then the most used (their markers are still kept clear of the names)
+    order = sorted(range(len(df)), key=lambda i: (not named[i], -float(size.iloc[i])))
     radii = [max(6.0, (2 * float(v) / sizeref) ** 0.5) / 2 for v in size]
+    names = plain([df["brand_name"].iloc[i] if named[i] else "" for i in order])
     texts, positions = place_labels([df["funds_wan"].iloc[i] for i in order], [df["composite_score"].iloc[i] for i in order],
-                                    plain([df["brand_name"].iloc[i] for i in order]), x_range, y_range,
-                                    width_px=950, height_px=320, radii=[radii[i] for i in order])
+                                    names, x_range, y_range, width_px=NARROW_PLOT_PX, height_px=320,
+                                    radii=[radii[i] for i in order])
     text, textposition = [""] * len(df), ["top center"] * len(df)
     for i, label, pos in zip(order, texts, positions):
         text[i], textposition[i] = label, pos
@@ -70,33 +76,48 @@ def cost_score(df, costly, x_med, y_med, lang: str = "zh") -> go.Figure:
     fig.update_layout(xaxis=dict(title=t("投入(万元)", lang), range=x_range, tickmode="array",
                                  tickvals=ticks_from_zero(x_range[1])),
                       yaxis=dict(title=t("综合成绩", lang), range=y_range))
-    return style(fig, t("投入与综合成绩（气泡大小为服务量，虚线为中位数；点击查看该中心明细）", lang), height=460)
+    title = ("投入与综合成绩（气泡大小为服务量，虚线为中位数；点击查看该中心明细）" if x_med is not None
+             else "投入与综合成绩（气泡大小为服务量；点击查看该中心明细）")
+    return style(fig, t(title, lang), height=460)
 
 
 def indicator_heatmap(df, normalised, lang: str = "zh") -> go.Figure:
-    """Communities × indicators, each column min–max normalised (colour) with the raw value in hover."""
+    """Communities × indicators, each column min–max normalised (colour) with the raw value in hover;
+    a column normalise left blank (every brand alike) shows — in its cells."""
     cols = [c for c, _ in brands.INDICATORS]
     labels = [t(key, lang) for _, key in brands.INDICATORS]
     rows = [_label(r) for _, r in df.iterrows()]
-    raw = [[_raw(r, c, lang) for c in cols] for _, r in df.iterrows()]
+    z = normalised[cols].to_numpy()
+    level = t("相对水平", lang)
+    hover = [[f"{_raw(r, c, lang)}<br>{level}：{metrics.fmt_num(v, 2)}" for c, v in zip(cols, zs)]
+             for (_, r), zs in zip(df.iterrows(), z)]
+    # the blank cells get their — from a transparent layer of 0s: a heatmap writes no text in a cell
+    # without a value; the hover of either layer tells the same
+    blank = [[metrics.DASH if pd.isna(v) else "" for v in zs] for zs in z]
     fig = go.Figure(go.Heatmap(
-        z=normalised[cols].to_numpy(), x=labels, y=rows, customdata=raw, zmin=0, zmax=1,
+        z=z, x=labels, y=rows, customdata=hover, zmin=0, zmax=1,
         colorscale=[[0, "#F4F6F8"], [1, PALETTE[0]]],
-        colorbar=dict(title=t("相对水平", lang), tickvals=[0, 1], ticktext=["0", "1"], thickness=12),
-        hovertemplate="%{y}<br>%{x}：%{customdata}<br>" + t("相对水平", lang) + "：%{z:.2f}<extra></extra>",
+        colorbar=dict(title=level, tickvals=[0, 1], ticktext=["0", "1"], thickness=12),
+        hovertemplate="%{y}<br>%{x}：%{customdata}<extra></extra>",
     ))
-    fig.update_layout(yaxis=dict(autorange="reversed"), xaxis=dict(side="top"))
+    if any(any(row) for row in blank):
+        fig.add_heatmap(z=[[0 if text else None for text in row] for row in blank], x=labels, y=rows,
+                        text=blank, texttemplate="%{text}", textfont=dict(size=14, color="#555"),
+                        customdata=hover, hovertemplate="%{y}<br>%{x}：%{customdata}<extra></extra>",
+                        colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], showscale=False,
+                        hoverongaps=False)
+    # the column names under the grid: above it, on a phone, they stood upright and ran into the title
+    fig.update_layout(yaxis=dict(autorange="reversed"), xaxis=dict(side="bottom"))
     fig = style(fig, t("各社区指标对比（按列最小–最大归一化，0–1）", lang), height=max(340, 30 * len(df) + 150))
-    # the column labels sit on top, under the title: a top margin tall enough for both (the title
-    # centres in its upper part, the labels stand on the plot)
-    fig.update_layout(margin=dict(t=100))
     return fig
 
 
 def radar(df, normalised, picked, lang: str = "zh") -> go.Figure:
-    """The picked brands' normalised indicators as closed outlines, raw values in hover."""
-    cols = [c for c, _ in brands.INDICATORS]
-    labels = [t(key, lang) for _, key in brands.INDICATORS]
+    """The picked brands' normalised indicators as closed outlines, raw values in hover; only the
+    indicators normalise could compare (brands.compared) are axes."""
+    cols = brands.compared(normalised)
+    keys = dict(brands.INDICATORS)
+    labels = [t(keys[c], lang) for c in cols]
     fig = go.Figure()
     for i, center in enumerate(picked):
         hit = df.index[df["center_id"] == center]

@@ -56,9 +56,13 @@ def monthly_trend(df, lang: str = "zh", through: dt.date | None = None, look: st
 
 
 def unit_ranking(df, lang: str = "zh", yellow_below: float | None = None, look: str = "page") -> go.Figure:
-    """Horizontal bars of 综合成绩 by unit, best on top; yellow-flagged units in red. customdata[0] is
-    the unit code, so a click drills into it. The score axis is fitted to the scores (0–100 would make
-    90.8 and 94.2 look alike); the 黄榜 line is drawn when the lowest score comes near it."""
+    """A dot per unit at its 综合成绩, best on top; yellow-flagged units in red. customdata[0] is the unit
+    code, so a click drills into it. The 黄榜 line is drawn when the lowest score comes near it.
+
+    Dots, not bars: the scores lie within a few points of each other (88–98) and those points decide the
+    order. Bars from 0 would make them all look alike, and bars from 85 made 93.06 look twice 91.32. A dot
+    is read by its place on the axis, not by a length, so the axis may start near the scores; its title
+    says where it starts, and a faint line across each row leads the eye from the name to its dot."""
     yellow_below = metrics.load_config().yellow_below if yellow_below is None else yellow_below
     df = df.sort_values("composite_score", ascending=True, na_position="first")
     colors = [BAD if flag else PALETTE[1] for flag in df["flagged_yellow"]]
@@ -71,29 +75,28 @@ def unit_ranking(df, lang: str = "zh", yellow_below: float | None = None, look: 
         for name, score, c, s, w, v, n in zip(plain(df["unit_name"]), df["composite_score"], df["contacted"],
                                               df["solved"], df["satisfied_weighted"], df["valid"], df["received"])
     ]
-    fig = go.Figure(go.Bar(
-        x=df["composite_score"], y=plain(df["unit_name"]), orientation="h", marker_color=colors,
+    screen = look == "screen"
+    fig = go.Figure(go.Scatter(
+        x=df["composite_score"].astype("float64"), y=plain(df["unit_name"]), mode="markers+text",
+        marker=dict(color=colors, size=20 if screen else 13, line=dict(width=0)), showlegend=False,
         customdata=list(zip(df["unit_code"], hover)), hovertemplate="%{customdata[1]}<extra></extra>",
-        text=[metrics.fmt_score(s) for s in df["composite_score"]], textposition="outside",
+        text=[metrics.fmt_score(s) for s in df["composite_score"]], textposition="middle right",
     ))
     scores = df["composite_score"].astype("float64").dropna()
     line = yellow_below * 100
     near = len(scores) > 0 and float(scores.min()) - line <= YELLOW_LINE_NEAR
     goals = target_lines(["composite_score"], lang)
     lo, hi = fit_range(scores, top=100, include=([line] if near else []) + [v for v, _ in goals])
-    # each bar starts at the axis' left end, not at 0 far outside it: what is drawn is what is clicked
-    bar = fig.data[0]
-    bar.base = lo
-    bar.x = df["composite_score"].astype("float64") - lo
-    # room on the right for the labels of the longest bars
-    fig.update_layout(xaxis=dict(title=t("综合成绩", lang), range=[lo, hi + (hi - lo) * 0.12]),
-                      yaxis=dict(title=None, type="category"))
+    # room on the right for the label beside the highest dot
+    fig.update_layout(xaxis=dict(title=t("综合成绩（分，横轴从 {lo} 起）", lang, lo=metrics.fmt_num(lo, 0)),
+                                 range=[lo, hi + (hi - lo) * 0.12], zeroline=False),
+                      yaxis=dict(title=None, type="category", showgrid=True))
     if near:
         fig.add_shape(type="line", xref="x", x0=line, x1=line, yref="y domain", y0=0, y1=1,
                       line=dict(color=WARN, dash="dash", width=1))
         fig.add_annotation(xref="x", x=line, xanchor="left", yref="paper", y=1, yanchor="bottom", showarrow=False,
                            text=t("黄榜线 {pct}", lang, pct=metrics.fmt_pct(yellow_below, 0)))
     draw_targets(fig, goals, axis="x", look=look)
-    if look == "screen":   # nothing to click on a wall display
+    if screen:   # nothing to click on a wall display
         return style(fig, t("下级单位综合成绩排名", lang), look=look)
-    return style(fig, t("下级单位综合成绩排名（点击条形进入该单位）", lang), height=max(300, 28 * len(df) + 80))
+    return style(fig, t("下级单位综合成绩排名（点击圆点进入该单位）", lang), height=max(300, 28 * len(df) + 80))

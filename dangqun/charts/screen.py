@@ -13,7 +13,15 @@ from dangqun.i18n import t
 def panel(name: str, data, lang: str = "zh", font_px: int = SCREEN_FONT_PX) -> go.Figure:
     """The figure of the trend or ranking panel (views.screen.PANELS) drawn from its query's frame."""
     draw = {"trend": overview.monthly_trend, "ranking": overview.unit_ranking}[name]
-    return scaled(draw(data, lang, look="screen"), font_px)
+    return scaled(legend_below(draw(data, lang, look="screen")), font_px)
+
+
+def legend_below(fig: go.Figure) -> go.Figure:
+    """The legend at the figure's foot, under the axis (Plotly makes room for it there). The screen look
+    puts it top right, beside the title: on a phone (390 px) its entries wrap onto a second line and
+    ran over the title."""
+    fig.update_layout(legend=dict(orientation="h", yref="container", y=0, yanchor="bottom", xanchor="left", x=0))
+    return fig
 
 
 def map_panel(units, shapes, m, lang: str = "zh", font_px: int = SCREEN_FONT_PX, centers=None) -> go.Figure:
@@ -56,8 +64,10 @@ def scaled(fig: go.Figure, font_px: int) -> go.Figure:
     for note in fig.layout.annotations:
         note.font.size = round((note.font.size or SCREEN_FONT_PX) * scale)
     fig.update_traces(textfont_size=font_px, selector=dict(type="bar"))
-    for trace in fig.select_traces(selector=dict(mode="text")):
-        trace.textfont.size = (trace.textfont.size or SCREEN_FONT_PX) * scale
+    # labels beside markers (the ranking's scores) as well as text-only traces
+    for trace in fig.data:
+        if trace.type in ("scatter", "scattergeo") and "text" in (trace.mode or "").split("+"):
+            trace.textfont.size = (trace.textfont.size or SCREEN_FONT_PX) * scale
     for line in fig.select_traces(selector=dict(type="scatter")):
         line.line.width, line.marker.size = (line.line.width or 2) * scale, (line.marker.size or 6) * scale
     for shape in fig.layout.shapes:

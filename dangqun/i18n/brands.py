@@ -15,6 +15,8 @@ EN = {
     "投入与综合成绩": "Funds and composite score",
     "投入与综合成绩（气泡大小为服务量，虚线为中位数；点击查看该中心明细）":
         "Funds vs composite score (bubble size = services, dashed lines = medians; click to see the center's records)",
+    "投入与综合成绩（气泡大小为服务量；点击查看该中心明细）":
+        "Funds vs composite score (bubble size = services; click to see the center's records)",
     "各社区指标对比": "Indicators by community",
     "各社区指标对比（按列最小–最大归一化，0–1）": "Indicators by community (min–max normalised per column, 0–1)",
     "品牌对比": "Brand comparison",
@@ -27,6 +29,15 @@ EN = {
     "未选择对比周期，名次变化显示为 —": "No comparison period chosen: rank change shows —",
     "{n} 个品牌社区落在高投入低成绩区间（投入高于中位数、综合成绩低于中位数）：{names}":
         "{n} brand communities are in the high-cost, low-score quadrant (funds above the median, score below it): {names}",
+    "另有 {n} 个品牌社区没有有效回访，不列出": "Not shown: {n} brand communities without valid follow-ups",
+    "{n} 个品牌社区没有有效回访，不列出": "Not shown: {n} brand communities without valid follow-ups",
+    "只有一个品牌社区，不作归一化比较": "Only one brand community: nothing to normalise against",
+    "各品牌社区的各项指标都相同或没有数据，不作归一化比较":
+        "The brand communities do not differ in any indicator, or have no data: nothing to normalise",
+    "{indicator}各品牌社区相同（{value}）": "{indicator} is the same for every brand community ({value})",
+    "{indicator}没有数据": "{indicator} has no data",
+    "{items}，不作归一化：热力图中显示为 —，雷达图不含该项。":
+        "{items}: not normalised (— in the heatmap, not on the radar).",
     # brand categories of the demo and the sample files
     "组织建设型": "Organisation building",
     "志愿服务型": "Volunteering",

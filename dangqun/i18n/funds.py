@@ -28,6 +28,18 @@ EN = {
     "每万元服务量和单件成本按本期分摊的资金计算：年度资金按统计周期在该年度中的天数折算（本期 {share} 万元），与本期受理量相除。":
         "Cases per 10k yuan and cost per case use the funds falling in the period: each year's funds in proportion "
         "to the period's days in that year ({share} in 10k yuan), against the period's cases.",
+    # the note under a chart by unit naming the units it leaves out (views.funds.left_out)
+    "另有 {items}，不列出": "Not shown: {items}",
+    "{items}，不列出": "Not shown: {items}",
+    "、": "; ",
+    "{n} {unit}没有本期资金": "{n} {unit} without funds in the period",
+    "{n} {unit}本期没有受理": "{n} {unit} without cases in the period",
+    "{n} {unit}没有有效回访": "{n} {unit} without valid follow-ups",
+    "个市": "cities",
+    "个县（市、区）": "counties",
+    "个乡镇街道": "towns/subdistricts",
+    "个下级单位": "units",
+    "个中心": "centers",
     # fund sources and purposes (DESIGN §3)
     "财政专项": "Special fiscal funds",
     "党费": "Party dues",

@@ -68,10 +68,21 @@ STYLE = """<style>
 # Streamlit's download button says "Failed to generate file for download" (English, under the button,
 # for 5 s) when the file could not be made: in dangqun that is a session ended by logout or idle
 # (ui.deferred_query, sessions.logged_download). In the Chinese interface Chinese is shown in its place.
+# Likewise the "No results" of a selectbox or multiselect whose typed filter matches nothing (the 预警
+# picker, the sidebar's regions): Streamlit 1.67 writes it in English and has no parameter for it. The
+# list marks itself data-empty when it has nothing to offer, and then holds only that sentence. A full
+# multiselect (品牌矩阵's five, max_selections) says "You can only select up to 5 options" in the same
+# place, so the multiselect's words fit both: nothing left to choose.
 ZH_STYLE = """<style>
 [data-testid="stDownloadButtonError"], [data-testid="stDownloadButtonError"] * { font-size: 0 !important; }
 [data-testid="stDownloadButtonError"]::after { content: "下载失败：登录已结束，请刷新页面重新登录";
   font-size: 0.875rem; display: block; white-space: normal; }
+:is([data-testid="stSelectboxVirtualDropdown"], [data-testid="stMultiSelectDropdown"])
+  [role="listbox"][data-empty="true"] [role="option"] > span { font-size: 0 !important; }
+[data-testid="stSelectboxVirtualDropdown"] [role="listbox"][data-empty="true"] [role="option"] > span::after
+  { content: "没有匹配的选项"; font-size: 0.875rem; }
+[data-testid="stMultiSelectDropdown"] [role="listbox"][data-empty="true"] [role="option"] > span::after
+  { content: "没有可选的选项"; font-size: 0.875rem; }
 </style>"""
 
 # chrome=False (the 大屏): no Streamlit header or sidebar, a dark ground and type sized by the screen's
@@ -91,13 +102,22 @@ header[data-testid="stHeader"], [data-testid="stSidebar"], [data-testid="stSideb
 .st-key-screen_cards [data-testid="stMetricLabel"] p { font-size: 2.4vh; color: #B8C2D0; }
 /* a long label (English "On-time closure rate") wraps instead of ending in an ellipsis */
 .st-key-screen_cards [data-testid="stMetricLabel"] * { white-space: normal !important; overflow: visible; text-overflow: clip; }
-/* sized by the height on a wide screen, by the width on a narrower one (a 1400 px window cut 56,321 to 56,…) */
+/* A value is sized by the height on a wide screen and by its card's own width (cqi: 1% of the card's
+   content box) where cards are narrow: a share of the window (3.4vw) still cut 163,300 to 163,… at
+   1366 × 768 and 1440 × 900, since each card also loses fixed padding, and more cards (screen.toml) make
+   each narrower still. 24cqi fits a number of nine characters (1,234,567); Streamlit's inner 15 px side
+   padding is dropped for the same reason (the card keeps its 1vw). A value in words (无回访数据) wraps. */
+.st-key-screen_cards [data-testid="stMetric"] > div { padding-left: 0; padding-right: 0; container-type: inline-size; }
 .st-key-screen_cards [data-testid="stMetricValue"], .st-key-screen_cards [data-testid="stMetricValue"] * {
-  font-size: min(6vh, 3.4vw); color: #FFFFFF; line-height: 1.2; }
+  font-size: min(6vh, 24cqi); color: #FFFFFF; line-height: 1.2; }
+.st-key-screen_cards [data-testid="stMetricValue"] * { white-space: normal !important; text-overflow: clip; }
 .st-key-screen_cards [data-testid="stMetricDelta"], .st-key-screen_cards [data-testid="stMetricDelta"] * {
   font-size: min(2.2vh, 1.25vw); }
 /* the rotating panel (in its fragment's wrapper) takes the height left under the heading and the cards */
 [data-testid="stLayoutWrapper"]:has(.st-key-screen_panel) { flex: 1 1 0 !important; min-height: 0; }
+/* and may be shorter than the chart's first height (Streamlit draws it 450 px tall before measuring):
+   at 1366 × 768 only 418 px are left, and the panel held on to 450, cutting its foot off the screen */
+.st-key-screen_panel { min-height: 0; }
 @media (max-width: 640px) {   /* opened on a phone: cards two a row, type by width, the page scrolls */
   .stMainBlockContainer { height: auto; }
   .stApp h1 { font-size: 1.8rem; }

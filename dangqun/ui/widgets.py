@@ -74,11 +74,14 @@ def card_row(per_row: int = 4):
 
 
 def card(row, label: str, value: str, delta: str | None = None, help: str | None = None,
-         target: str | None = None, target_met: bool | None = None) -> None:
+         target: str | None = None, target_met: bool | None = None, delta_color: str = "normal") -> None:
     """One KPI card in `row` (card_row), with its target under it when config/metrics.toml sets one:
-    green when met, red when missed, grey when there is no value to judge."""
+    green when met, red when missed, grey when there is no value to judge. delta_color "off": a delta
+    that is no change (持平), in grey and without an arrow."""
     box = row.container(border=True)
-    box.metric(label, value, delta, help=help)
+    # st.metric points any delta not starting with "-" up, "持平" too: without colour it still had an arrow
+    box.metric(label, value, delta, delta_color=delta_color, help=help,
+               delta_arrow="off" if delta_color == "off" else "auto")
     if target:
         box.caption(f":{'green' if target_met else 'red' if target_met is False else 'gray'}[{target}]")
 
@@ -233,7 +236,10 @@ def table(data, name: str, key: str, fr: Frame, column_config: dict | None = Non
             shown[c] = metrics.round_half_up(shown[c], f.places + (2 if f.percent else 0))
     config = {c: _number_column(f) for c, f in numbers.items()}
     config.update({column_label(k, fr.lang): v for k, v in (column_config or {}).items()})
-    st.dataframe(shown, hide_index=True, key=f"table_{key}", height=height, column_config=config)
+    # a cell with no value reads — (Streamlit's own placeholder is "None"): a rate without surveys, a cost
+    # without funds; the numbers stay numbers, so sorting and the downloads are unchanged
+    st.dataframe(shown, hide_index=True, key=f"table_{key}", height=height, column_config=config,
+                 placeholder=metrics.DASH)
     downloads(data, name, key, fr)
 
 

@@ -8,7 +8,7 @@ import datetime as dt
 
 import pandas as pd
 
-from dangqun import alerts, filters, metrics, periods
+from dangqun import alerts, filters, metrics, periods, regions
 from dangqun.i18n import t
 
 # alert column → header (an i18n key), in the order the table shows them
@@ -94,6 +94,25 @@ def labelled(table: pd.DataFrame, lang: str = "zh", columns: dict | None = None)
             out[col] = out[col].map(lambda x: t(x, lang) if isinstance(x, str) else x)
     cols = [c for c in columns if c in out.columns]
     return out[cols].rename(columns={c: t(columns[c], lang) for c in cols})
+
+
+def with_places(table: pd.DataFrame, index: filters.RegionIndex, region: str) -> pd.DataFrame:
+    """`table` with each unit's name led by the names of the regions between `region` (the view) and it,
+    as an address reads: '丹东市东港市 光明街道' in the province, '东港市 光明街道' in 丹东市. Many towns share a
+    name (光明街道, 和平街道), so above the county a name alone does not say which; in a county, or below
+    it, the name stays as it is (a county official knows their own towns). The names come from `index`
+    (the sidebar's regions: every unit with an alert has centers, so it and its parents are there)."""
+    level = regions.level_of(region)
+    if table.empty or level >= 2:
+        return table
+
+    def place(code: str, name: str) -> str:
+        above = [index.names.get(code[:digits].ljust(12, "0"))
+                 for digits in regions.LEVEL_DIGITS[level + 1:regions.level_of(code)]]
+        return " ".join(["".join(n for n in above if n), name]).strip() if any(above) else name
+
+    names = {code: place(code, name) for code, name in zip(table["unit_code"], table["unit_name"])}
+    return table.assign(unit_name=table["unit_code"].map(names))
 
 
 def option_label(row: dict, lang: str = "zh") -> str:

@@ -41,22 +41,56 @@ def fmt_rank_change(change) -> str:
 
 
 def normalise(df: pd.DataFrame, columns) -> pd.DataFrame:
-    """Min–max normalise each column to 0–1 over the rows (1 = best in the scope). A column whose
-    values are all equal gives 1 for every row that has a value; missing values stay missing."""
+    """Min–max normalise each column to 0–1 over the rows (1 = best in the scope); missing values stay
+    missing. A column with fewer than two distinct values (one brand, or every brand alike: 投入 0.00
+    everywhere) is missing throughout: a 1 there would read as 'best' where nothing was compared."""
     out = pd.DataFrame(index=df.index)
     for col in columns:
         values = df[col].astype("float64")
         lo, hi = values.min(), values.max()
-        out[col] = (values - lo) / (hi - lo) if hi > lo else values.where(values.isna(), 1.0)
+        out[col] = (values - lo) / (hi - lo) if hi > lo else pd.Series(float("nan"), index=df.index)
     return out
+
+
+def compared(normalised: pd.DataFrame) -> list[str]:
+    """The indicators normalise could compare (INDICATORS order): those with a value in some row."""
+    return [c for c, _ in INDICATORS if c in normalised.columns and normalised[c].notna().any()]
+
+
+def fmt_indicator(col: str, value, t) -> str:
+    """An indicator's value as the scorecard writes it; `t` is i18n.t with the language bound."""
+    if col == "funds_wan":
+        return f"{metrics.fmt_wan(value)} {t('万元')}"
+    if col == "satisfaction_rate":
+        return metrics.fmt_pct(value)
+    if col == "composite_score":
+        return metrics.fmt_score(value)
+    if col == "volunteer_hours":
+        return metrics.fmt_num(value, 1)
+    return metrics.fmt_int(value)
+
+
+def not_compared_note(df: pd.DataFrame, normalised: pd.DataFrame, t) -> str | None:
+    """The caption naming the indicators normalise left blank and why (the same value for every
+    brand, or no value at all); None when every indicator is compared."""
+    items = []
+    for col, key in INDICATORS:
+        if col in compared(normalised):
+            continue
+        values = df[col].dropna()
+        items.append(t("{indicator}各品牌社区相同（{value}）", indicator=t(key),
+                       value=fmt_indicator(col, values.iloc[0], t)) if len(values)
+                     else t("{indicator}没有数据", indicator=t(key)))
+    return t("{items}，不作归一化：热力图中显示为 —，雷达图不含该项。", items=t("、").join(items)) if items else None
 
 
 def costly_low_scoring(df: pd.DataFrame, x: str = "funds_wan", y: str = "composite_score"):
     """The 高投入低成绩 quadrant: rows above the median of `x` (投入) and below the median of `y`
     (综合成绩), medians over the rows that have both. Returns (mask, x_median, y_median); medians
-    are None when no row has both values."""
+    are None when fewer than two rows have both values."""
     both = df[x].notna() & df[y].notna()
-    if not both.any():
+    # a median of one brand is that brand: no quadrant to speak of
+    if both.sum() < 2:
         return pd.Series(False, index=df.index), None, None
     x_med = float(df.loc[both, x].astype("float64").median())
     y_med = float(df.loc[both, y].astype("float64").median())

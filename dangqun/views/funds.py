@@ -39,12 +39,45 @@ def comparable(period, compare) -> bool:
 
 def add_costs(df: pd.DataFrame) -> pd.DataFrame:
     """A funds_by_center / funds_by_unit frame with the 三率, 综合成绩, 每万元服务量 (per_wan) and
-    单件成本(元/件) (unit_cost_yuan), both over the funds' part falling in the period (period_wan); NaN
-    where the denominator is empty."""
+    单件成本(元/件) (unit_cost_yuan), both over the funds' part falling in the period (period_wan). Both
+    are NaN where the unit has no funds in the period, 单件成本 also where it received nothing."""
     out = metrics.add_rates(df)
     out["per_wan"] = metrics.per_wan(out["received"], out["period_wan"])
-    out["unit_cost_yuan"] = metrics.unit_cost_yuan(out["period_wan"], out["received"])
+    # 0 万元 over 40 cases is not a cost of 0.00 元 a case: without funds there is no cost to speak of
+    funded = out["period_wan"].astype("float64") > 0
+    out["unit_cost_yuan"] = metrics.unit_cost_yuan(out["period_wan"], out["received"]).where(funded)
     return out
+
+
+def costs(received, period_wan) -> tuple[float | None, float | None]:
+    """每万元服务量 and 单件成本 of a whole scope (the cards), None where add_costs leaves them NaN."""
+    if not period_wan or pd.isna(period_wan) or period_wan <= 0:
+        return None, None
+    return metrics.per_wan(received, period_wan), metrics.unit_cost_yuan(period_wan, received)
+
+
+# what a unit one level below the region is called in a note, by the region's level (0 province …
+# 4 village); below a county the units are villages and the town's own centers, below a village centers
+UNIT_WORDS = {0: "个市", 1: "个县（市、区）", 2: "个乡镇街道", 3: "个下级单位", 4: "个中心"}
+NO_FUNDS, NO_CASES, NO_SURVEYS = "{n} {unit}没有本期资金", "{n} {unit}本期没有受理", "{n} {unit}没有有效回访"
+
+
+def left_out(units: pd.DataFrame, value_col: str, level: int, t) -> str | None:
+    """The note under a chart of `value_col` by unit (add_costs columns), naming how many units it
+    leaves out for want of a value and why; None when it draws them all. `t` is i18n.t with the
+    language bound (Frame.t)."""
+    period_wan = units["period_wan"].astype("float64").fillna(0)
+    missing = units[value_col].isna()
+    if value_col == "composite_score":
+        reasons = [(NO_SURVEYS, missing)]
+    else:
+        reasons = [(NO_FUNDS, missing & (period_wan <= 0)), (NO_CASES, missing & (period_wan > 0))]
+    unit = t(UNIT_WORDS.get(level, "个下级单位"))
+    items = [t(key, n=int(mask.sum()), unit=unit) for key, mask in reasons if mask.any()]
+    if not items:
+        return None
+    # "另有" (besides those drawn) only when the chart draws some
+    return t("{items}，不列出" if missing.all() else "另有 {items}，不列出", items=t("、").join(items))
 
 
 def _ancestor(code: str, level: int) -> str:

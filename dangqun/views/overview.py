@@ -1,7 +1,7 @@
 """The 总览 KPI cards: values, deltas against the comparison period and the parts behind each rate."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from dangqun import metrics
 from dangqun.i18n import t
@@ -16,6 +16,7 @@ class Card:
     help: str
     target: str | None = None        # '目标 ≥ 90%：已达成' when config/metrics.toml [targets] sets one
     target_met: bool | None = None   # None: no target, or no value to judge
+    delta_color: str = "normal"      # st.metric's: "off" for a delta of 持平 (shown without arrow or colour)
 
 
 def target_fields(key: str, value, targets: dict, lang: str) -> dict:
@@ -30,23 +31,33 @@ def target_fields(key: str, value, targets: dict, lang: str) -> dict:
             "target_met": met}
 
 
-def _count_delta(now, before) -> str | None:
+# a change that rounds to nothing at the precision shown (+0.0 个百分点, +0.00 分, +0.0%): neither up nor
+# down, so no sign, no arrow and no colour (Card.delta_color "off")
+FLAT = "持平"
+
+
+def _signed(diff: str, unit: str, lang) -> str:
+    """`diff` (formatted, with its own minus) with a plus when above zero, or 持平 when every digit shown is 0."""
+    if not any(c in "123456789" for c in diff):
+        return t(FLAT, lang)
+    return ("" if diff.startswith("-") else "+") + diff + unit
+
+
+def _count_delta(now, before, lang="zh") -> str | None:
     r = metrics.ratio(now - before, before) if before else None
-    return None if r is None else ("+" if r >= 0 else "") + metrics.fmt_pct(r)
+    return None if r is None else _signed(metrics.fmt_pct(r), "", lang)
 
 
 def _rate_delta(now, before, lang) -> str | None:
     if now is None or before is None:
         return None
-    diff = metrics.fmt_num((now - before) * 100, 1)
-    return ("" if diff.startswith("-") else "+") + diff + t(" 个百分点", lang)
+    return _signed(metrics.fmt_num((now - before) * 100, 1), t(" 个百分点", lang), lang)
 
 
 def _points_delta(now, before, lang) -> str | None:
     if now is None or before is None:
         return None
-    diff = metrics.fmt_num(now - before, 2)
-    return ("" if diff.startswith("-") else "+") + diff + t(" 分", lang)
+    return _signed(metrics.fmt_num(now - before, 2), t(" 分", lang), lang)
 
 
 # the word for a comparison in the notes (同比 / 环比; an explicit period is 对比)
@@ -97,7 +108,7 @@ def cards(now: dict, before: dict | None, lang: str = "zh", cfg: metrics.Metrics
     later = (lambda text: f"{text}。{vintage_note}" if vintage_note and before else text)   # cards the cutoff changes
     out = [
         Card(t("受理量", lang), metrics.fmt_int(now["received"]),
-             delta(_count_delta, now["received"], b.get("received")),
+             delta(_count_delta, now["received"], b.get("received"), lang),
              t("期内受理的服务记录数", lang)),
         Card(t("办结率", lang), metrics.fmt_pct(closed_rate),
              delta(_rate_delta, closed_rate, metrics.ratio(b.get("closed"), b.get("received")), lang),
@@ -116,7 +127,7 @@ def cards(now: dict, before: dict | None, lang: str = "zh", cfg: metrics.Metrics
              delta(_points_delta, r_now["composite_score"], r_before.get("composite_score"), lang),
              later(metrics.composite_formula(lang, cfg)), **target_fields("composite_score", r_now["composite_score"], targets, lang)),
         Card(t(funds_view.total_label(period), lang), metrics.fmt_wan(now["funds_wan"]),
-             delta(_count_delta, float(now["funds_wan"]), float(b.get("funds_wan") or 0))
+             delta(_count_delta, float(now["funds_wan"]), float(b.get("funds_wan") or 0), lang)
              if period is None or funds_view.comparable(period, compare) else None,
              t("按资金年度统计，含所选范围内各中心的全部资金来源", lang) if funds_view.whole_years(period) else
              t("按资金年度统计：所选周期所含年度（{years}）的全部资金，不按季度或日期截取；与对比期同属一个年度时不作比较",
@@ -124,8 +135,9 @@ def cards(now: dict, before: dict | None, lang: str = "zh", cfg: metrics.Metrics
         Card(t("中心数", lang), metrics.fmt_int(now["centers"]), None,
              t("期末已投用的党群服务中心、代办站和驿站", lang)),
         Card(t("活动场次", lang), metrics.fmt_int(now["activities"]),
-             delta(_count_delta, now["activities"], b.get("activities")),
+             delta(_count_delta, now["activities"], b.get("activities"), lang),
              t("期内开展的活动次数", lang)),
     ]
+    out = [replace(c, delta_color="off") if c.delta == t(FLAT, lang) else c for c in out]
     unfiltered = (t(funds_view.total_label(period), lang), t("活动场次", lang))
     return [c for c in out if not (records_filtered and c.label in unfiltered)]
