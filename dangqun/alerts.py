@@ -177,10 +177,12 @@ def _alert(rule, severity, unit_code, unit_name, subject, subject_name, period, 
 
 
 def backlog_cases(cases: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
-    """alert_backlog's cases with workdays_overdue: working days after the deadline up to as_of."""
+    """alert_backlog's cases with workdays_overdue (working days after the deadline up to as_of), without
+    those past it by no working day: a case due on a Friday and open on the Sunday is not yet a backlog
+    (listed, it read 超期 0 个工作日). <NA> where a date lies outside the working-day calendar: kept."""
     due = pd.to_datetime(cases["due_on"]).to_numpy("datetime64[D]")
     n = workdays.workdays_between_many(due, pd.Timestamp(as_of).to_datetime64().astype("datetime64[D]"))
-    return cases.assign(workdays_overdue=pd.Series(n, index=cases.index, dtype="Int64").mask(n < 0))
+    return cases.assign(workdays_overdue=pd.Series(n, index=cases.index, dtype="Int64").mask(n < 0))[n != 0]
 
 
 def backlog_alerts(cases: pd.DataFrame, period: str, as_of: dt.date, cfg: AlertConfig) -> list:
@@ -516,7 +518,7 @@ def _day(value) -> dt.date | None:
 
 # the rules' definitions and sentences: raise it with a change to either, and every stored month is found
 # anew when next asked (a change of config/alerts.toml or config/metrics.toml does the same by itself)
-VERSION = "5"
+VERSION = "6"
 _STORE_LOCK = threading.Lock()
 
 

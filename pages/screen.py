@@ -30,7 +30,8 @@ if now["received"] == 0 and now["centers"] == 0:
 
 row = st.container(key="screen_cards")
 for card in view.headline(now, before, fr.lang, cfg):
-    row.metric(card.label, card.value, card.delta, border=True)
+    row.metric(card.label, card.value, card.delta, border=True, delta_color=card.delta_color,
+               delta_arrow="off" if card.delta_color == "off" else "auto")
 if before and (note := overview_view.vintage_note(fr.vintage, f.compare, fr.lang)):
     st.caption(note)
 

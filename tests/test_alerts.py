@@ -131,6 +131,9 @@ def test_backlog_matches_an_independent_count(demo_con, demo_raw):
     assert sorted(got["record_id"]) == sorted(late["record_id"])
     assert len(got) > 0
     found = alerts.backlog_alerts(got, "2022-12", as_of, CFG)
+    # 2022-12-31 is a Saturday: a case due on Friday the 30th is past its date by no working day, no backlog yet
+    late = late[due[late.index] < pd.Timestamp("2022-12-30")]
+    assert len(alerts.backlog_cases(got, as_of)) == len(late)
     towns = late.assign(town=late["region_code"].str[:9] + "000").groupby("town").size()
     # no demo case is more than 10 working days late: the towns with 5 cases or more are the alerts
     assert CFG.backlog_min_cases == 5
@@ -172,6 +175,13 @@ def test_backlog_alerts_from_the_configured_line(days_late, severity):
     assert alerts.backlog_cases(frame, as_of)["workdays_overdue"].tolist() == days_late
     found = alerts.backlog_alerts(frame, "2022-10", as_of, CFG)
     assert [a["severity"] for a in found] == ([severity] if severity else [])
+
+
+def test_a_case_past_its_date_over_a_weekend_only_is_no_backlog():
+    sunday = dt.date(2022, 10, 30)
+    frame = backlog_frame([0, 1, 1, 2, 2], sunday)      # due on the Saturday: no working day late
+    assert alerts.backlog_cases(frame, sunday)["workdays_overdue"].tolist() == [1, 1, 2, 2]
+    assert alerts.backlog_alerts(frame, "2022-10", sunday, CFG) == []     # four remain: no alert
 
 
 def test_item_counts_match_pandas(demo_con, demo_raw):
@@ -563,7 +573,8 @@ def test_the_records_behind_an_alert_are_stored_with_it(alerts_con, demo_raw):
     found = alerts.listing(run, "210000000000", stored)
     late = found[found["rule"] == "backlog"].iloc[0].to_dict()
     cases = view.cases_of(late, run, stored)
-    want = db.run(alerts_con, "alert_backlog", {"region": regions.prefix(late["unit_code"]), "as_of": stored.as_of})
+    want = alerts.backlog_cases(db.run(alerts_con, "alert_backlog", {"region": regions.prefix(late["unit_code"]),
+                                                                     "as_of": stored.as_of}), stored.as_of)
     assert sorted(cases["record_id"]) == sorted(want["record_id"]) and len(cases) > 0
     assert cases["workdays_overdue"].is_monotonic_decreasing
     assert int(late["numbers"].split(" 件")[0]) == len(cases)

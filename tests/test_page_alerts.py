@@ -36,7 +36,7 @@ def test_cards_and_table_for_the_province(open_page, expected, demo_con):
     assert f"{city}{county} {first.iloc[0]['unit_name']}" in set(units["单位"])
     assert f"{city}{county} {first.iloc[0]['unit_name']}" in set(at.dataframe[1].value["单位"])
     table = at.dataframe[1].value
-    assert table.columns.tolist() == ["严重程度", "规则", "单位", "对象", "数字", "说明", "状态", "备注", "处理人",
+    assert table.columns.tolist() == ["严重程度", "状态", "规则", "单位", "对象", "数字", "说明", "备注", "处理人",
                                       "处理时间"]
     assert table["说明"].tolist() == want["explanation"].tolist()
     # the filter by rule keeps that rule's rows only

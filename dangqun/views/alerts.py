@@ -12,14 +12,15 @@ from dangqun import alerts, filters, metrics, periods, regions
 from dangqun.i18n import t
 
 # alert column → header (an i18n key), in the order the table shows them
+# 状态 early: after the long 说明 it was off the screen at 1440 px
 COLUMNS = {
     "severity": "严重程度",
+    "status": "状态",
     "rule_name": "规则",
     "unit_name": "单位",
     "subject_name": "对象",
     "numbers": "数字",
     "explanation": "说明",
-    "status": "状态",
     "note": "备注",
     "updated_by": "处理人",
     "updated_at": "处理时间",
