@@ -52,7 +52,7 @@ if st.button(fr.t(target), key="alert_drill", icon=":material/open_in_new:"):
         # 明细查询's search box: the alert's 事项
         st.session_state["rec_search_item"] = alert["drill_item"]
         st.session_state.pop("records_center", None)
-    st.switch_page(alert["drill_page"])
+    ui.switch_page(alert["drill_page"])
 
 with st.form(f"alert_form_{alert['alert_key']}"):
     status = st.radio(fr.t("状态"), alerts.STATUSES, index=alerts.STATUSES.index(alert["status"]),

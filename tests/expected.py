@@ -163,3 +163,12 @@ def workdays_between(start: date, end: date) -> int:
     """Working days after `start` up to and including `end` (0 when end <= start), one pair at a time
     through dangqun.workdays' calendar."""
     return int(workdays.workdays_between_many(np.datetime64(start, "D"), np.datetime64(end, "D")))
+
+
+def numbers(x):
+    """A figure's numeric array as sent to the browser: Plotly writes them as base64 typed arrays."""
+    import base64
+
+    if isinstance(x, dict) and "bdata" in x:
+        return np.frombuffer(base64.b64decode(x["bdata"]), dtype=np.dtype(x["dtype"])).tolist()
+    return list(x)

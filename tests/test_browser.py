@@ -178,7 +178,7 @@ def test_choose_a_county_then_click_a_bar_to_drill(server, page):
             break
         except PlaywrightError:
             page.wait_for_timeout(1_000)
-    bar = ranking.locator("g.point path").last
+    bar = ranking.locator(MARKS).last
     bar.click(force=True)
     wait_ready(page)
     page.wait_for_function("() => location.search.includes('town=')", timeout=30_000)
@@ -199,6 +199,10 @@ def test_download_a_csv(server, page):
     no_error_box(page)
 
 
+# what a click lands on in a figure: a bar, or a dot (the ranking draws a dot per unit)
+MARKS = ".barlayer g.point path, .scatterlayer path.point"
+
+
 def click_bar(pg, chart_index, name):
     """Click the bar labelled `name` in the chart_index-th Plotly figure of the page. Streamlit may
     redraw a figure just after the script ends, so a detached element is looked up again."""
@@ -210,7 +214,7 @@ def click_bar(pg, chart_index, name):
             chart.scroll_into_view_if_needed()
             labels = chart.evaluate("el => el.data[0].y")
             assert name in labels, f"{name} not among the bars: {labels}"
-            chart.locator("g.point path").nth(labels.index(name)).click(force=True)
+            chart.locator(MARKS).nth(labels.index(name)).click(force=True)
             break
         except Error:
             pg.wait_for_timeout(1000)

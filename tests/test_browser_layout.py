@@ -42,6 +42,23 @@ MEASURE = """() => {
           bad.push(`${title}: "${ta.textContent}" over "${tb.textContent}"`);
       }
   });
+  document.querySelectorAll('.js-plotly-plot').forEach((plot, i) => {
+    const title = plot.querySelector('.gtitle'), legend = plot.querySelector('.legend');
+    if (!title || !legend) return;
+    const a = title.getBoundingClientRect(), b = legend.getBoundingClientRect();
+    if (a.width && b.width && a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1)
+      bad.push(`${title.textContent}: the legend over the title`);
+  });
+  // a KPI card's number cut to "163,…" (Streamlit ends a value too wide for its card with an ellipsis)
+  document.querySelectorAll('[data-testid="stMetricValue"]').forEach(v => {
+    for (const el of [v, ...v.querySelectorAll('*')])
+      if (el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflow !== 'visible') {
+        bad.push(`card value "${v.textContent}" cut`);
+        break;
+      }
+  });
+  if (document.documentElement.scrollWidth > window.innerWidth + 1)
+    bad.push(`the page scrolls sideways (${document.documentElement.scrollWidth} px wide)`);
   document.querySelectorAll('button').forEach(btn => {
     if (!btn.getBoundingClientRect().width) return;
     for (const p of btn.querySelectorAll('p, span')) {
@@ -79,23 +96,36 @@ def settle(pg):
     pg.wait_for_timeout(800)
 
 
-def full_screenshot(pg, name):
+def full_screenshot(pg, name, width=WIDTH):
     """The whole page (Streamlit scrolls inside its main block, so the viewport is made as tall as it)."""
     height = pg.evaluate("() => document.querySelector('[data-testid=stMain]').scrollHeight")
-    pg.set_viewport_size({"width": WIDTH, "height": max(HEIGHT, height)})
+    pg.set_viewport_size({"width": width, "height": max(HEIGHT, height)})
     pg.wait_for_timeout(2500)
     pg.screenshot(path=str(ARTIFACTS / name), timeout=180_000)
-    pg.set_viewport_size({"width": WIDTH, "height": HEIGHT})
+    pg.set_viewport_size({"width": width, "height": HEIGHT})
+
+
+# the widths officials open the dashboard at: two phones, two laptops, a desktop (the 大屏 has its own test)
+WIDTHS = (360, 390, 1366, 1440, 1920)
+SHOT_WIDTHS = (390, 1366)     # screenshots for a person to look at (tests/_artifacts/layout_<page>_<width>.png)
 
 
 @pytest.mark.parametrize("registered", PAGES, ids=lambda p: p.name)
 def test_no_text_overflows_its_box(server, wide, registered):  # noqa: F811
+    """Each page once, measured at every width of WIDTHS in turn (the browser window resized: Streamlit and
+    Plotly lay the page out again without a new run)."""
     open_logged_in(wide, f"{server}/{registered.slug}?county={COUNTY}", sidebar=registered.chrome)
     expect(wide.locator("h1").first).to_have_text(heading(registered, "东港市"))
     settle(wide)
     no_error_box(wide)
-    problems = wide.evaluate(MEASURE)
-    full_screenshot(wide, f"layout_{registered.name}.png")
+    problems = []
+    for width in WIDTHS:
+        wide.set_viewport_size({"width": width, "height": HEIGHT})
+        wide.wait_for_timeout(1500)
+        settle(wide)
+        problems += [f"{width} px: {p}" for p in wide.evaluate(MEASURE)]
+        if width in SHOT_WIDTHS:
+            full_screenshot(wide, f"layout_{registered.name}_{width}.png", width)
     assert problems == [], json.dumps(problems, ensure_ascii=False, indent=1)
 
 

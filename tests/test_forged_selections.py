@@ -40,7 +40,7 @@ class Watched:
     runs: int = 0                                   # script runs started (new_session messages)
     texts: list[str] = field(default_factory=list)  # markdown, headings, alerts and chart JSON, as text
     exceptions: list[str] = field(default_factory=list)
-    query: str | None = None                        # the last URL query string the app wrote
+    query: str | None = None                        # the address's query at the end, as the app last wrote it
 
 
 def watch(s, seconds: float = WINDOW) -> Watched:
@@ -54,11 +54,10 @@ def watch(s, seconds: float = WINDOW) -> Watched:
             break
         fwd = ForwardMsg()
         fwd.ParseFromString(raw)
+        s.saw(fwd)
         kind = fwd.WhichOneof("type")
         if kind == "new_session":
             seen.runs += 1
-        elif kind == "page_info_changed":
-            seen.query = fwd.page_info_changed.query_string
         elif kind == "delta" and fwd.delta.WhichOneof("type") == "new_element":
             element = fwd.delta.new_element
             s._note(element)
@@ -69,12 +68,13 @@ def watch(s, seconds: float = WINDOW) -> Watched:
                 seen.texts.append(json.dumps(json.loads(inner.spec), ensure_ascii=False))
             elif hasattr(inner, "body"):
                 seen.texts.append(inner.body)
+    seen.query = s.query
     return seen
 
 
 def send_run(s, page: str, states=()) -> None:
     msg = BackMsg()
-    msg.rerun_script.query_string = ""
+    msg.rerun_script.query_string = s.query      # the address as the app last wrote it, as a browser sends it
     msg.rerun_script.page_name = page
     msg.rerun_script.widget_states.widgets.extend(states)
     s.send(msg)

@@ -1,27 +1,19 @@
 """资金投入 (pages/funds.py): the page as an official sees it (AppTest) and its plain logic."""
-import base64
 import datetime as dt
 import json
 
-import numpy as np
 import pandas as pd
 import pytest
 
 from dangqun import db, filters, metrics
 from dangqun.views import funds
 from dangqun.charts import full_title
+from expected import numbers
 
 PAGE = "pages/funds.py"
 YEAR = dict(start=dt.date(2022, 1, 1), end=dt.date(2022, 12, 31), category="", channel="", as_of=None)
 CAPTION = ("资金按年度统计：计入统计周期所含年度（{years}）的全部资金，不按拨付日期截取；"
            "受理量、满意率按统计周期内的服务记录。")
-
-
-def numbers(x):
-    """A figure's numeric array: Plotly 7 writes them as base64 typed arrays."""
-    if isinstance(x, dict) and "bdata" in x:
-        return np.frombuffer(base64.b64decode(x["bdata"]), dtype=np.dtype(x["dtype"])).tolist()
-    return list(x)
 
 
 def cards(at):

@@ -3,11 +3,9 @@ computation), the figure stays small, a county shows its centers as points insid
 county account receives no shape outside its county."""
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import json
 
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -16,18 +14,12 @@ from dangqun import boundaries, db, metrics
 from dangqun.charts import map as charts
 from dangqun.views import map as view
 from dangqun.charts import full_title
+from expected import numbers
 
 PAGE = "pages/map.py"
 YEAR = (dt.date(2022, 1, 1), dt.date(2022, 12, 31))
 PARAMS = dict(start=YEAR[0], end=YEAR[1], category="", channel="", as_of=None)
 NO_DATA = charts.NO_DATA
-
-
-def numbers(x):
-    """A figure's numeric array: Plotly 7 writes them as base64 typed arrays."""
-    if isinstance(x, dict) and "bdata" in x:
-        return np.frombuffer(base64.b64decode(x["bdata"]), dtype=np.dtype(x["dtype"])).tolist()
-    return list(x)
 
 
 def figure(at) -> dict:

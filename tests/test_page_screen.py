@@ -49,10 +49,15 @@ def test_the_panels_take_turns(open_page):
 def test_the_ranking_shows_the_best_ranking_rows(open_page):
     at = open_page(PAGE, county="210681000000")   # 东港市: 23 towns
     at.run()
-    bars = json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]
-    assert len(bars["y"]) == view.load_config().ranking_rows == 15
-    scores = [float(label) for label in bars["text"]]   # the value labels, best last (on top)
-    assert scores == sorted(scores)
+    from expected import numbers
+
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    dots, scores = spec["data"][0], numbers(spec["data"][0]["x"])
+    assert len(dots["y"]) == view.load_config().ranking_rows == 15
+    assert dots["mode"] == "markers" and scores == sorted(scores)     # best last (on top)
+    # each name carries its score beside it (the axis' labels), as the dot's place shows it
+    assert spec["layout"]["yaxis"]["tickvals"] == dots["y"]
+    assert spec["layout"]["yaxis"]["ticktext"] == [f"{name}  {score:.2f}" for name, score in zip(dots["y"], scores)]
 
 
 def test_a_town_account_sees_its_town(open_page, demo_raw):
@@ -126,14 +131,7 @@ def test_a_4k_display_gets_type_twice_as_large():
 
 
 def test_the_map_panel_shows_the_cities_of_the_province_and_the_centers_of_a_county(open_page, demo_raw):
-    import base64
-
-    import numpy as np
-
-    def numbers(x):
-        if isinstance(x, dict) and "bdata" in x:
-            return np.frombuffer(base64.b64decode(x["bdata"]), dtype=np.dtype(x["dtype"])).tolist()
-        return list(x)
+    from expected import numbers
 
     def map_spec(**query):
         at = open_page(PAGE, **query)

@@ -42,6 +42,9 @@ class Session:
                           additional_headers={"Origin": url, "Cookie": cookies},
                           max_size=None, open_timeout=timeout, legacy=True)
         self.session_id = None
+        # the address bar's query as the app last wrote it (page_info_changed): a browser sends it with every
+        # run it asks for, and the app takes a different one for Back or Forward to another address
+        self.query = ""
         self.widgets: dict[str, str] = {}        # user key → widget id, from the last run's elements
         self.texts: list[str] = []              # alert texts of the last run
         self.exceptions: list[str] = []         # exception messages the last run showed
@@ -55,11 +58,12 @@ class Session:
     def send(self, msg: BackMsg) -> None:
         self.ws.send(msg.SerializeToString())
 
-    def rerun(self, widget_states=(), query_string: str = "") -> list[str]:
-        """Ask for a run with these widget states (WidgetState protos) and wait for it to finish;
+    def rerun(self, widget_states=(), query_string: str | None = None) -> list[str]:
+        """Ask for a run with these widget states (WidgetState protos) and wait for it to finish, at the
+        address's query as the app last wrote it or at `query_string` (a link opened in the tab);
         returns the texts of its alerts."""
         msg = BackMsg()
-        msg.rerun_script.query_string = query_string
+        msg.rerun_script.query_string = self.query if query_string is None else query_string
         msg.rerun_script.widget_states.widgets.extend(widget_states)
         self.send(msg)
         return self.wait_run()
@@ -67,9 +71,16 @@ class Session:
     def _recv(self, deadline: float) -> ForwardMsg:
         fwd = ForwardMsg()
         fwd.ParseFromString(self.ws.recv(timeout=max(0.1, deadline - time.time())))
-        if fwd.WhichOneof("type") == "new_session":
-            self.session_id = fwd.new_session.initialize.session_id
+        self.saw(fwd)
         return fwd
+
+    def saw(self, fwd: ForwardMsg) -> None:
+        """Take note of a message from the server as a browser tab would: its session, its address."""
+        kind = fwd.WhichOneof("type")
+        if kind == "new_session":
+            self.session_id = fwd.new_session.initialize.session_id
+        elif kind == "page_info_changed":
+            self.query = fwd.page_info_changed.query_string
 
     def wait_run(self) -> list[str]:
         """Read messages until the run ends (through any st.rerun it makes); its alert texts."""

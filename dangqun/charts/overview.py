@@ -97,6 +97,13 @@ def unit_ranking(df, lang: str = "zh", yellow_below: float | None = None, look: 
         fig.add_annotation(xref="x", x=line, xanchor="left", yref="paper", y=1, yanchor="bottom", showarrow=False,
                            text=t("黄榜线 {pct}", lang, pct=metrics.fmt_pct(yellow_below, 0)))
     draw_targets(fig, goals, axis="x", look=look)
-    if screen:   # nothing to click on a wall display
+    if screen:
+        # the score beside the name, not beside the dot: the panel's rows are as tall as the screen allows,
+        # and a label of the wall's large type beside each dot ran into the next row's (names are the
+        # axis' own labels, which Plotly spaces); nothing to click on a wall display
+        names = list(plain(df["unit_name"]))
+        fig.update_traces(mode="markers", text=None)
+        fig.update_yaxes(tickmode="array", tickvals=names,
+                         ticktext=[f"{n}  {metrics.fmt_score(v)}" for n, v in zip(names, df["composite_score"])])
         return style(fig, t("下级单位综合成绩排名", lang), look=look)
     return style(fig, t("下级单位综合成绩排名（点击圆点进入该单位）", lang), height=max(300, 28 * len(df) + 80))

@@ -12,7 +12,7 @@ from dangqun.ui.frame import Frame, frame
 from dangqun.ui.login import keep_alive
 from dangqun.ui.mapping_step import MAPPINGS, forget as forget_mapping, mapping_step
 from dangqun.ui.report import audit_shown, report_downloads
-from dangqun.ui.sidebar import STATE, drill_to, set_category, set_filters
+from dangqun.ui.sidebar import STATE, drill_to, set_category, set_filters, switch_page
 from dangqun.ui.widgets import (ASKED, ask_button, asked, card, card_row, chart, clicked_code, downloads, downloads_lazy,
                                 file_uploader, follow, no_data, no_survey, open_records, table)
 
@@ -20,4 +20,4 @@ __all__ = ["ASKED", "MAPPINGS", "RUN_VERSION", "SESSION", "STATE", "Context", "F
            "audit_shown", "audit_unreadable", "card", "card_row", "chart", "clicked_code", "connection", "context", "data_version",
            "deferred_query", "downloads", "downloads_lazy", "drill_to", "file_uploader", "follow",
            "forget_mapping", "frame", "keep_alive", "live_query", "mapping_step", "no_data", "no_survey", "open_records", "query",
-           "read_data_version", "region_shapes", "report_downloads", "set_category", "set_filters", "table"]
+           "read_data_version", "region_shapes", "report_downloads", "set_category", "set_filters", "switch_page", "table"]

@@ -12,7 +12,7 @@ from dangqun.i18n import t
 from dangqun.markup import md
 from dangqun.ui.data import Context, account, context, read_data_version, state
 from dangqun.ui.login import gate, url_lang
-from dangqun.ui.sidebar import STATE, clear_filter, drill_to, filter_widgets, navigation, set_filters
+from dangqun.ui.sidebar import STATE, URL_WRITTEN, clear_filter, drill_to, filter_widgets, navigation, set_filters
 
 
 # a file served by the app itself: a ':material/…:' page icon makes the browser fetch the icon from
@@ -194,6 +194,11 @@ def _audit_view(title_key: str, f: filters.Filters) -> None:
 
 
 def _current_filters(ctx: Context, title_key: str) -> filters.Filters:
+    now = st.query_params.to_dict()
+    if STATE in st.session_state and now != st.session_state.get(URL_WRITTEN, now):
+        # every drill and filter change pushed its own address (Streamlit's pushState): Back and Forward walk
+        # them, and the filters follow the address they land on, as on any web page
+        del st.session_state[STATE]
     if STATE not in st.session_state:
         query = auth.scoped_query(st.query_params.to_dict(), account().scope)
         if query is None:
@@ -207,6 +212,7 @@ def _write_url(f: filters.Filters) -> None:
     wanted = filters.to_query(f)
     if st.query_params.to_dict() != wanted:
         st.query_params.from_dict(wanted)
+    st.session_state[URL_WRITTEN] = wanted
 
 
 def _header(title_key: str, f: filters.Filters, ctx: Context) -> None:

@@ -13,10 +13,21 @@ from dangqun.ui.data import Context, account
 from dangqun.ui.login import logout
 
 STATE = "_filters"   # the canonical filter state: a filters.Filters, survives page switches
+# the query this tab's address bar was last given by the app (frame's _write_url): an address that differs
+# from it at the start of a run was changed by the browser, by Back or Forward
+URL_WRITTEN = "_url_written"
 
 
 def set_filters(f: filters.Filters) -> None:
     st.session_state[STATE] = f
+
+
+def switch_page(page: str) -> None:
+    """Open another page with the current filters in its address: st.switch_page clears the address's
+    query by default, which would read as the official going Back to a page without filters."""
+    wanted = filters.to_query(st.session_state[STATE])
+    st.session_state[URL_WRITTEN] = wanted
+    st.switch_page(page, query_params=wanted)
 
 
 def drill_to(code: str, ctx: Context) -> None:
@@ -50,12 +61,36 @@ def _choose(key: str, field: str, allowed) -> None:
         _update(**{field: value})
 
 
+# On a phone the sidebar lies over the page (300 of 390 px) and Streamlit leaves it open after a page link
+# is followed: the official had to close it every time. A click on a page link closes it wherever it
+# covers most of the window; beside the page, on a wide screen, it stays. Bound once per browser tab.
+CLOSE_ON_NAVIGATE = """<script>
+(() => {
+  if (window.__dangqunCloseOnNavigate) return;
+  window.__dangqunCloseOnNavigate = true;
+  document.addEventListener("click", (event) => {
+    const sidebar = document.querySelector('[data-testid="stSidebar"]');
+    if (!sidebar || !event.target.closest('[data-testid="stSidebar"] [data-testid="stPageLink-NavLink"]')) return;
+    if (sidebar.getBoundingClientRect().width < window.innerWidth * 0.6) return;
+    setTimeout(() => {
+      const close = document.querySelector('[data-testid="stSidebarCollapseButton"] button');
+      if (close) close.click();
+    }, 0);
+  }, true);
+})();
+</script>"""
+
+
 def navigation(lang: str) -> None:
     acc = account()
     st.markdown(f"### :material/account_balance: {t('党群服务数据看板', lang)}")
+    # each link carries the filters in its address: without them Streamlit opens the page at a bare address,
+    # which the next page would read as the official going back to no filters at all (frame's URL_WRITTEN)
+    query = filters.to_query(st.session_state[STATE]) if STATE in st.session_state else None
     for page in registry.PAGES:
         if (db.ROOT / page.file).exists() and (acc.is_admin or not page.admin):
-            st.page_link(page.file, label=t(page.title, lang), icon=page.icon)
+            st.page_link(page.file, label=t(page.title, lang), icon=page.icon, query_params=query)
+    st.html(CLOSE_ON_NAVIGATE, unsafe_allow_javascript=True)
     # a wrapping row, not columns: the button keeps its whole label ("Log out") and moves below a long name
     row = st.container(horizontal=True, vertical_alignment="center", gap="small")
     row.caption(f"{md(acc.display_name)} · {t(auth.ROLE_LABELS[acc.role], lang)}", width="content")

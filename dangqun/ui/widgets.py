@@ -12,7 +12,7 @@ from dangqun.charts import OFFLINE_CONFIG
 from dangqun.i18n import t
 from dangqun.ui.data import Context, account, query, session_id, state
 from dangqun.ui.frame import Frame
-from dangqun.ui.sidebar import STATE, drill_to
+from dangqun.ui.sidebar import STATE, drill_to, switch_page
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ASKED = "_asked"      # {name: parameters}: costly results the official asked for by a button, per view
@@ -64,7 +64,7 @@ def follow(action: tuple[str, str] | None, ctx: Context) -> None:
 def open_records(center_id: str) -> None:
     """Go to 明细查询 showing one center's records (a click below the village level)."""
     st.session_state["records_center"] = center_id
-    st.switch_page("pages/records.py")
+    switch_page("pages/records.py")
 
 
 def card_row(per_row: int = 4):
