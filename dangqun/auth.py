@@ -117,7 +117,11 @@ def read_users_file(path: str | os.PathLike | None = None) -> dict[str, Account]
 USERS_FILE_KEY = "users_file_imported"
 
 
-def import_users_file(store, path: str | os.PathLike | None = None, by: str = "upgrade") -> list[str]:
+# who the audit log names for what the upgrade itself did (the inbox's imports are 收件箱's likewise)
+UPGRADE_USER = "系统升级"
+
+
+def import_users_file(store, path: str | os.PathLike | None = None, by: str = UPGRADE_USER) -> list[str]:
     """Take over an older release's accounts file, once per store: the accounts the store lacks are
     added (an account of the same name in the store wins), each with an audit row; after that the file is
     not read again, whatever it holds. Returns the names added."""

@@ -106,7 +106,8 @@ with st.container(border=True):
 # ── a chosen account ──
 st.subheader(t("管理账号"))
 pick = st.selectbox(t("账号"), list(accounts), key="acc_pick",
-                    format_func=lambda n: f"{n}（{accounts[n].display_name}）" if n in accounts else n)
+                    format_func=lambda n: t("{name}（{display}）", name=n, display=accounts[n].display_name)
+                    if n in accounts else n)
 acc = accounts.get(pick)
 if acc is not None:
     # another account (or the page opened anew, which drops its widgets' values): its own role and scope

@@ -73,7 +73,7 @@ def test_the_first_start_converts_an_older_installation_without_loss(older_insta
     assert auth.login(store, "dg", "Dg-pass-22", False)[0].name == "dg"
     assert auth.login(store, "gone", "Gone-pass-3", False)[0] is None
     assert store.counts()["sessions"] == 0
-    taken = [r for r in rows(store, "account") if r[0] == "upgrade"]
+    taken = [r for r in rows(store, "account") if r[0] == auth.UPGRADE_USER]
     assert [r[2] for r in taken] == ["boss", "dg", "gone"]
     # the published version and the working copy hold no operational table any more
     for file in (publish.current(path), path):

@@ -1,5 +1,6 @@
 """English strings of the 账号管理 page."""
 EN = {
+    "{name}（{display}）": "{name} ({display})",
     "账号管理": "Accounts",
     "新建的账号和重置的密码都是临时密码：本人下次登录时须先设置新密码。每次变更都记入审计日志。":
         "New accounts and reset passwords get a temporary password: its holder sets a new one at the next "

@@ -24,6 +24,7 @@ EN = {
     "预警清单": "Alert list",
     "按单位": "By unit",
     "预警条数": "Alerts",
+    "预警规则": "Rules",
     "涉及件数": "Cases concerned",
     "处理预警": "Act on an alert",
     "选择预警": "Alert",

@@ -87,6 +87,6 @@ EN = {
     "映射配置": "Mapping profile",
     "收件箱未启用（DANGQUN_INBOX_POLL=0）。": "The inbox is off (DANGQUN_INBOX_POLL=0).",
     "收件箱：{folder}（每 {poll} 秒检查一次，导入人记为收件箱，文件随后移到 done 或 rejected），当前待导入 {n} 个文件。":
-        "Inbox: {folder} (looked into every {poll} s, imported by 收件箱 (inbox), files then moved to done or "
-        "rejected); {n} files waiting now.",
+        "Inbox: {folder} (looked into every {poll} s, recorded as imported by the inbox, files then moved to done "
+        "or rejected); {n} files waiting now.",
 }

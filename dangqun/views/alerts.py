@@ -64,7 +64,7 @@ def select(table: pd.DataFrame, rules: list[str], statuses: list[str]) -> pd.Dat
 
 
 # a unit's line of by_unit → header (an i18n key)
-UNIT_COLUMNS = {"severity": "严重程度", "unit_name": "单位", "alerts": "预警条数", "rules": "预警", "size": "涉及件数"}
+UNIT_COLUMNS = {"severity": "严重程度", "unit_name": "单位", "alerts": "预警条数", "rules": "预警规则", "size": "涉及件数"}
 
 
 def by_unit(table: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
