@@ -42,6 +42,16 @@ MEASURE = """() => {
           bad.push(`${title}: "${ta.textContent}" over "${tb.textContent}"`);
       }
   });
+  // a note on the plot's edge (a target line's, the 黄榜 line's) over the title or its subtitle
+  document.querySelectorAll('.js-plotly-plot').forEach((plot, i) => {
+    const heads = [...plot.querySelectorAll('.gtitle, .gtitle-subtitle')].map(e => [e, e.getBoundingClientRect()]);
+    for (const note of plot.querySelectorAll('.annotation-text')) {
+      const r = note.getBoundingClientRect();
+      for (const [h, b] of heads)
+        if (r.width && b.width && r.left < b.right - 1 && b.left < r.right - 1 && r.top < b.bottom - 1 && b.top < r.bottom - 1)
+          bad.push(`${h.textContent}: "${note.textContent}" over it`);
+    }
+  });
   document.querySelectorAll('.js-plotly-plot').forEach((plot, i) => {
     const title = plot.querySelector('.gtitle'), legend = plot.querySelector('.legend');
     if (!title || !legend) return;

@@ -81,7 +81,10 @@ def style(fig: go.Figure, title: str | None = None, height: int = 380, look: str
         fig.layout.title = dict(text=main, x=0, font=dict(size=16),
                                 subtitle=dict(text=note, font=dict(size=12, color="#6B7280")) if note else None)
         if note:
-            fig.layout.margin.t = 72
+            # and a line more where a note stands on the plot's top edge (a target, the 黄榜 line), which
+            # the subtitle would otherwise run into
+            above = any(a.yref == "paper" and (a.y or 0) >= 1 and a.yanchor == "bottom" for a in fig.layout.annotations)
+            fig.layout.margin.t = 92 if above else 72
     elif title:
         fig.layout.title = dict(text=title, x=0, font=dict(size=30))
     else:
