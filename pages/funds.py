@@ -27,8 +27,10 @@ row.metric(fr.t(view.total_label(f.period)), metrics.fmt_wan(total_wan), border=
 row.metric(fr.t("受理量"), metrics.fmt_int(received), border=True)
 period_wan = centers["period_wan"].sum()
 per_wan, unit_cost = view.costs(received, period_wan)
-row.metric(fr.t("每万元服务量"), metrics.fmt_num(per_wan, 2), border=True)
-row.metric(fr.t("单件成本(元/件)"), metrics.fmt_num(unit_cost, 2), border=True)
+# a — says why where it stands (the card's help): no funds fall in the period, so nothing is divided
+why = fr.t("本期没有分摊到资金，不计算") if per_wan is None else None
+row.metric(fr.t("每万元服务量"), metrics.fmt_num(per_wan, 2), border=True, help=why)
+row.metric(fr.t("单件成本(元/件)"), metrics.fmt_num(unit_cost, 2), border=True, help=why)
 years = f"{f.period.start.year}–{f.period.end.year}" if f.period.start.year != f.period.end.year \
     else str(f.period.start.year)
 st.caption(fr.t("资金按年度统计：计入统计周期所含年度（{years}）的全部资金，不按拨付日期截取；受理量、满意率按统计周期内的服务记录。",

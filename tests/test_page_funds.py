@@ -145,6 +145,14 @@ def offered(monkeypatch):
 DONGGANG = dict(city="210600000000", county="210681000000")
 
 
+def test_a_town_without_funds_says_why_its_costs_read_dash(open_page):
+    at = open_page(PAGE, **DONGGANG, town="210681101000")     # 孤山镇: no funds in 2022
+    assert not at.exception
+    shown = {m.label: (m.value, m.help) for m in at.metric}
+    assert shown["每万元服务量"] == shown["单件成本(元/件)"] == ("—", "本期没有分摊到资金，不计算")
+    assert shown["受理量"][0] != "0"
+
+
 def test_a_center_without_funds_has_no_cost_and_reads_dash(open_page, offered):
     """No funds in the period: no 每万元服务量 and no 单件成本, shown — (not None, not 0.00), and
     empty cells in the downloads."""

@@ -130,6 +130,17 @@ def test_kpi_cards_show_dash_for_empty_denominators():
     assert cards["受理量"].delta is None
 
 
+def test_a_change_that_rounds_to_nothing_reads_flat_without_arrow_or_colour():
+    now = dict(received=10_000, closed=9_760, closed_on_time=9_700, overdue=0, valid=2_000, contacted=1_960,
+               solved=1_840, satisfied=1_850, basic=0, proxy=0, proactive=0, funds_wan=100, centers=3, activities=50)
+    # 97.60% against 97.604%: "+0.0 个百分点" shown in green before; 10,000 against 9,990 cases: +0.1%
+    before = dict(now, received=9_990, closed=9_750)
+    cards = {c.label: c for c in overview.cards(now, before)}
+    assert (cards["办结率"].delta, cards["办结率"].delta_color) == ("持平", "off")
+    assert (cards["受理量"].delta, cards["受理量"].delta_color) == ("+0.1%", "normal")
+    assert overview.cards(now, before, "en")[1].delta == "No change"
+
+
 def test_card_help_states_the_formulas_of_the_config(monkeypatch):
     row = dict(received=10, closed=8, closed_on_time=6, overdue=0, valid=10, contacted=9, solved=8,
                satisfied=6, basic=2, proxy=0, proactive=0, funds_wan=0, centers=1, activities=0)

@@ -28,6 +28,7 @@ EN = {
     "每万元服务量和单件成本按本期分摊的资金计算：年度资金按统计周期在该年度中的天数折算（本期 {share} 万元），与本期受理量相除。":
         "Cases per 10k yuan and cost per case use the funds falling in the period: each year's funds in proportion "
         "to the period's days in that year ({share} in 10k yuan), against the period's cases.",
+    "本期没有分摊到资金，不计算": "No funds fall in the period: nothing to divide",
     # the note under a chart by unit naming the units it leaves out (views.funds.left_out)
     "另有 {items}，不列出": "Not shown: {items}",
     "{items}，不列出": "Not shown: {items}",
