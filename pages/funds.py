@@ -48,7 +48,8 @@ for col, (data, label_col, key) in zip(st.columns(3), (
                  fr.t(key), f"funds_{label_col}", fr)
 
 tiles = view.tree(centers, fr.region, fr.ctx.index.name)
-event = ui.chart(charts.treemap(tiles, fr.lang), tiles, fr.t("资金分布"), "funds_treemap", fr, selectable=True)
+event = ui.chart(charts.treemap(tiles, fr.lang), view.tiles_table(tiles, fr.t), fr.t("资金分布"), "funds_treemap", fr,
+                 selectable=True)
 # a tile click reports the tile's id (its unit code) but no customdata (Streamlit sends hierarchy
 # fields only for treemaps), so the tile is read by id
 action = view.tile_action(ui.clicked_code(event, "id"), tiles, fr.region)

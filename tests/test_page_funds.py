@@ -308,3 +308,14 @@ def test_left_out_names_how_many_and_why():
     en = lambda key, **fmt: t(key, "en", **fmt)   # noqa: E731
     assert funds.left_out(df, "unit_cost_yuan", 2, en) == \
         "Not shown: 2 towns/subdistricts without funds in the period; 1 towns/subdistricts without cases in the period"
+
+
+def test_the_treemap_download_names_its_levels_in_words(open_page, offered):
+    at = open_page(PAGE, **DONGGANG)
+    assert not at.exception
+    tiles = offered["资金分布"]()
+    assert set(tiles["kind"]) <= {"地区", "中心", "其他"} and {"地区", "中心"} <= set(tiles["kind"])
+    from dangqun import export
+
+    header = export.to_csv_bytes(tiles).decode("utf-8-sig").splitlines()[0]
+    assert "层级" in header.split(",")

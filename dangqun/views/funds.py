@@ -8,6 +8,8 @@ import pandas as pd
 from dangqun import metrics, regions
 
 REGION, CENTER, OTHER = "region", "center", "other"
+# what the download's 层级 column says of a tile (the codes above are for the page's clicks)
+KIND_NAMES = {REGION: "地区", CENTER: "中心", OTHER: "其他"}
 # levels a treemap tile may stand for: 市, 县, 乡镇 (a center hangs under its town, not its village)
 TREE_LEVELS = (1, 2, 3)
 TILE_COLUMNS = ["unit_code", "parent_code", "unit_name", "kind", "amount_wan"]
@@ -151,3 +153,8 @@ def tile_action(code: str | None, tiles: pd.DataFrame, region: str):
     kind = hit["kind"].iloc[0]
     return {CENTER: ("records", code), REGION: ("drill", code)}.get(kind)
 
+
+def tiles_table(tiles: pd.DataFrame, t) -> pd.DataFrame:
+    """The treemap's tiles as downloaded: 层级 in words (地区/中心/其他), not the codes the clicks use; `t` is
+    i18n.t with the language bound (Frame.t)."""
+    return tiles.assign(kind=tiles["kind"].map(lambda k: t(KIND_NAMES.get(k, k))))
