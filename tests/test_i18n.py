@@ -89,3 +89,16 @@ def test_contract_names_have_one_header():
     # the only names that are both: the two 是/否 fields counted by add_rates, and one same label
     assert set(COMPUTED_LABELS) & set(STORED_HEADERS) == {"contacted", "solved", "category_name"}
     assert column_label("contacted") == "已联系" and column_label("solved", "en") == "Solved"
+
+
+@pytest.mark.parametrize("n, text", [(1, "1 case open past their deadline, up to 1 working day late"),
+                                     (2, "2 cases open past their deadline, up to 2 working days late"),
+                                     (11, "11 cases open past their deadline, up to 11 working days late")])
+def test_one_takes_the_singular_in_english(n, text):
+    from dangqun.i18n import EN
+
+    key = "{n} 件超期未办结，最长超期 {oldest} 个工作日"
+    assert EN[key] == "{n} cases open past their deadline, up to {oldest} working days late"
+    assert t(key, "en", n=n, oldest=n) == text
+    assert t(key, "zh", n=1, oldest=1) == "1 件超期未办结，最长超期 1 个工作日"
+    assert t("{n} 件", "en", n=1) == "1 件"           # an untranslated key is left as it is

@@ -6,6 +6,8 @@ itself in either language (a missing translation shows Chinese, never an error).
 """
 from __future__ import annotations
 
+import re
+
 from dangqun.contract import CATALOG_HEADERS, KINDS, REGION_HEADERS
 
 LANGS = ("zh", "en")
@@ -281,7 +283,19 @@ def t(key: str, lang: str = "zh", **fmt) -> str:
             text = text.format(**fmt)
         except (KeyError, IndexError, ValueError):
             pass
+        if lang == "en":
+            text = ONE.sub(lambda m: f"{m[1]}1 {SINGULAR[m[2]]}", text)
     return text
+
+
+# English counts its nouns, Chinese does not: "{n} cases" would read "1 cases". The nouns the English strings
+# count, each with its singular; a 1 standing alone before one of them takes the singular
+SINGULAR = {"cases": "case", "alerts": "alert", "files": "file", "centers": "center", "units": "unit",
+            "towns": "town", "cities": "city", "counties": "county", "records": "record", "rows": "row",
+            "days": "day", "working days": "working day", "brand communities": "brand community",
+            "residents": "resident", "accounts": "account", "messages": "message", "topics": "topic",
+            "projects": "project", "activities": "activity", "items": "item", "times": "time"}
+ONE = re.compile(r"(^|[^\d.,])1 (" + "|".join(re.escape(w) for w in sorted(SINGULAR, key=len, reverse=True)) + r")\b")
 
 
 def column_label(name: str, lang: str = "zh") -> str:
