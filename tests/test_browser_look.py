@@ -96,3 +96,17 @@ def test_on_a_wide_screen_the_sidebar_stays(server, desktop):  # noqa: F811
     expect(desktop.locator("h1").first).to_have_text("资金投入")
     desktop.wait_for_timeout(1000)
     expect(link).to_be_in_viewport()
+
+
+def test_a_choice_box_without_matches_says_so_in_chinese(server, desktop):  # noqa: F811
+    # Streamlit writes "No results" and has no setting for it: the Chinese words are drawn in its place
+    open_logged_in(desktop, f"{server}/")
+    wait_ready(desktop)
+    sidebar_box(desktop, "市").click()
+    listbox = desktop.get_by_role("listbox", name="市")
+    expect(listbox).to_be_visible()
+    sidebar_box(desktop, "市").press_sequentially("zzzz")
+    expect(listbox).to_have_attribute("data-empty", "true")
+    drawn = listbox.locator("[role=option] > span").evaluate(
+        "el => [getComputedStyle(el).fontSize, getComputedStyle(el, '::after').content]")
+    assert drawn == ["0px", '"没有匹配的选项"']
