@@ -75,3 +75,36 @@ ui.table(view.overdue_table(cases, as_of), fr.t("超期件"), "overdue", fr,
          column_config={"received_at": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
                         "due_on": st.column_config.DateColumn(format="YYYY-MM-DD"),
                         "closed_at": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")})
+
+# 24 小时服务（AB岗）: beside the 超期件, how the cases that come in outside office hours are served (README)
+st.subheader(fr.t("24 小时服务（AB岗）"))
+ab_params = dict(params, off_days=view.off_days(f.period.start, f.period.end))
+ab_centers = ui.query("ab_center_hours", ab_params)
+if ab_centers.empty:
+    st.info(fr.t("本范围没有登记为 24 小时 AB 岗的中心（服务中心表「是否24小时AB岗」）。"))
+else:
+    st.caption(fr.t("AB岗中心：服务中心表「是否24小时AB岗」为“是”的中心，本范围 {n} 个。夜间：20:00 至次日 8:00；"
+                    "节假日：周末和法定节假日（调休上班的周六、周日不算）；工作时间：工作日 8:00 至 20:00。",
+                    n=metrics.fmt_int(len(ab_centers))))
+    hours = ui.query("ab_receipt_hours", ab_params)
+    kinds = [ab for ab in (True, False) if (hours["ab_post"] == ab).any()]
+    for column, ab in zip(st.columns(max(1, len(kinds))), kinds):
+        with column:
+            grid = view.receipt_grid(hours, ab, fr.lang)
+            title = fr.t("{kind}各时段受理量", kind=fr.t(view.AB_KINDS[ab]))
+            ui.chart(charts.receipt_heatmap(grid, title, fr.lang), grid, title, f"ab_heat_{int(ab)}", fr)
+    # the medians sort every case, as 办理用时's: asked with them in a large view
+    times_ready = received <= metrics.DURATIONS_AUTO_MAX or ui.asked("durations", params)
+    times = ui.query("ab_response_times", ab_params) if times_ready else None
+    st.markdown(f"**{fr.t('夜间、节假日受理与用时')}**")
+    st.caption(fr.t("响应：受理至派单（没有派单时间的件为受理至办结）；办结：受理至办结，只计已办结的件。"
+                    "夜间与节假日有重叠（节假日的夜间两处都计），夜间或节假日与工作时间合计为全部。")
+               + ("" if times_ready else fr.t("用时要逐件排序计算，点上方「计算办理用时」后一并显示。")))
+    ui.table(view.off_hours_table(hours, times, fr.lang), fr.t("夜间、节假日受理与用时"), "ab_off_hours", fr)
+    others = view.others_off_hours_share(hours)
+    st.markdown(f"**{fr.t('AB岗中心夜间、节假日受理排名')}**")
+    st.caption(fr.t("按夜间或节假日受理量排名（相同的并列，再按占比）。")
+               + ("" if others is None else fr.t("本范围其他中心的受理中 {share} 在夜间或节假日；不高于这一比例的"
+                                                 "AB岗中心备注「占比不高于其他中心」。", share=metrics.fmt_pct(others))))
+    ui.table(view.ab_center_ranking(ab_centers, others, fr.lang), fr.t("AB岗中心夜间、节假日受理排名"), "ab_centers", fr,
+             column_config={"remark": st.column_config.TextColumn(width="medium")})

@@ -42,7 +42,7 @@ def test_defaults(open_page, demo_raw):
     year = window(demo_raw["service_records"], "21", dt.date(2022, 1, 1), end)
     assert {m.label: m.value for m in at.metric} == expected_cards(year, end)
     assert figure_titles(at) == ["各大类受理量（点击条形查看该大类的事项）", "受理渠道构成", "各类人群受理量",
-                                 "派单、接单、办结用时（小时）"]
+                                 "派单、接单、办结用时（小时）", "AB岗中心各时段受理量", "其他中心各时段受理量"]
 
 
 def test_county_overdue_table(open_page, demo_raw):
@@ -123,5 +123,6 @@ def test_english(open_page):
     assert at.title[0].value == "Case handling"
     assert [m.label for m in at.metric] == ["Cases received", "Proxy share", "Proactive share", "Overdue cases"]
     assert figure_titles(at) == ["Cases by category (click a bar to see its service items)", "Channel mix",
-                                 "Cases by group", "Time to dispatch, accept and close (hours)"]
+                                 "Cases by group", "Time to dispatch, accept and close (hours)",
+                                 "A/B-post centers: cases by weekday and hour", "Other centers: cases by weekday and hour"]
     assert at.dataframe[0].value.columns.tolist()[-2:] == ["Status", "Working days overdue"]

@@ -70,6 +70,7 @@ def params(case: str, con, name: str = "") -> dict:
         "window_days": 90, "min_count": 2, "period": "2022-10", "alert_key": f"test|{case}", "rule": "backlog",
         "unit_code": region, "subject": "", "status": "已核实", "note": "", "updated_by": "dg",
         "updated_at": dt.datetime(2022, 6, 1, 9),
+        "off_days": "2022-10-01,2022-10-02,2022-10-03",   # 24 小时服务's 节假日 (ab_*.sql): three of 国庆
         "run_key": con.execute("select run_key from alert_run where period = '2022-10'").fetchone()[0],
         # alert_cases: the month's stored alert with the most records behind it (alert_key above is the
         # written status's: a new key for each case)

@@ -23,7 +23,9 @@ PARAMS = {"region": "21", "start": dt.date(2021, 1, 1), "end": dt.date(2022, 12,
           "as_of": dt.date(2022, 12, 31), "base_start": dt.date(2021, 1, 1), "base_end": dt.date(2021, 12, 31),
           "digits": 9, "window_days": 90, "min_count": 2, "period": "2022-10",
           # alert_list and alert_cases: replaced by the demo's stored month, its key and an alert (stored_alerts)
-          "run_key": "", "alert_key": ""}
+          "run_key": "", "alert_key": "",
+          # 24 小时服务's 节假日 (queries/ab_*.sql)
+          "off_days": "2022-10-01,2022-10-02,2022-10-03"}
 STORED = ("alert_list", "alert_cases")
 
 

@@ -92,3 +92,42 @@ def group_bars(df, lang: str = "zh") -> go.Figure:
     fig.update_layout(yaxis=dict(title=t("受理量", lang), range=label_range(df["received"], 0.12)), xaxis=dict(title=None))
     return style(fig, t("各类人群受理量", lang))
 
+
+
+# the colour of a heat-map cell follows the square root of its share, so the night's few receipts still show
+# beside the morning's peak; the colour bar is labelled in shares
+HEAT_TICKS = (0.001, 0.005, 0.01, 0.02, 0.04, 0.08)
+NIGHT_EDGES = (7.5, 19.5)    # between 7 and 8 时, 19 and 20 时: 夜间 lies outside them
+
+
+def receipt_heatmap(grid, title: str, lang: str = "zh") -> go.Figure:
+    """Receipts by weekday (rows, 周一 on top) × hour of receipt (columns, 0–23 时) of one center kind; `grid`
+    from views.services.receipt_grid. Hover: the count and its share of the kind's receipts; dotted lines
+    mark 夜间 (before 8 and from 20 时)."""
+    # the grid holds every cell, weekday by weekday and hour by hour (receipt_grid)
+    days = list(dict.fromkeys(grid["weekday"]))
+    hours = list(range(24))
+    share = grid["share"].to_numpy(dtype="float64").reshape(len(days), 24)
+    unit, hour = t("件", lang), t("时", lang)
+    text = [f"{plain(d)} {h}{hour}：{metrics.fmt_int(n)} {unit}（{metrics.fmt_pct(s)}）"
+            for d, h, n, s in zip(grid["weekday"], grid["hour"], grid["received"], grid["share"])]
+    hover = [text[i * 24:(i + 1) * 24] for i in range(len(days))]
+    share = share.tolist()
+    top = max((max(r) for r in share), default=0.0)
+    ticks = [v for v in HEAT_TICKS if v <= top] or [top]
+    fig = go.Figure(go.Heatmap(
+        z=[[v ** 0.5 for v in r] for r in share], x=hours, y=plain(days), customdata=hover,
+        zmin=0, zmax=top ** 0.5 if top else 1, xgap=1, ygap=1,
+        colorscale=[[0, "#F4F6F8"], [0.35, "#F2B8A8"], [1, PALETTE[0]]],
+        colorbar=dict(title=dict(text=t("占比", lang), side="top"), tickvals=[v ** 0.5 for v in ticks],
+                      ticktext=[metrics.fmt_pct(v) for v in ticks], thickness=10, len=1,
+                      orientation="h", y=-0.32, yanchor="top", x=0, xanchor="left"),
+        hovertemplate="%{customdata}<extra></extra>",
+    ))
+    fig.update_layout(
+        shapes=[dict(type="line", xref="x", x0=x, x1=x, yref="paper", y0=0, y1=1,
+                     line=dict(color="#555", dash="dot", width=1)) for x in NIGHT_EDGES],
+        yaxis=dict(autorange="reversed", title=None, showgrid=False),
+        xaxis=dict(title=t("受理时刻（时）", lang), tickvals=list(range(0, 24, 2)), showgrid=False),
+        margin=dict(b=90))
+    return style(fig, title, height=360)

@@ -65,7 +65,9 @@ def _fill(con, records: int, seed: int, years: int = F.DEFAULT_YEARS) -> dict[st
     _insert(con, "funds", build_funds(centers, rngs[2], years))
     _insert(con, "activities", build_activities(centers, rngs[3], years))
     con.execute("commit")
-    _insert_records(con, RecordGenerator(centers, catalog, records, rngs[4], plant_rng=rngs[5], years=years))
+    # the AB posts' night hours from a generator of their own (part 7): the records' other draws stay as they were
+    _insert_records(con, RecordGenerator(centers, catalog, records, rngs[4], plant_rng=rngs[5], years=years,
+                                         night_rng=np.random.default_rng([seed, 7])))
     anomalies.plant(con)      # the 预警 rules' planted cases (README, 演示数据中的预警)
     rollups.rebuild(con)
     db.set_meta(con, "demo", "true")

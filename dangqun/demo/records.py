@@ -111,10 +111,12 @@ def _largest_remainder(total: int, weights) -> np.ndarray:
 
 class RecordGenerator:
     def __init__(self, centers: pd.DataFrame, catalog: pd.DataFrame, total: int, rng, plant_rng=None,
-                 years: int = F.DEFAULT_YEARS):
+                 years: int = F.DEFAULT_YEARS, night_rng=None):
         self.rng = rng
         # the planted 诉求突增 (dangqun.demo.anomalies) draws from its own generator
         self.plant_rng = plant_rng if plant_rng is not None else np.random.default_rng(0)
+        # the AB posts' night receipts (_night_shift) too: every other draw stays as it was
+        self.night_rng = night_rng if night_rng is not None else np.random.default_rng(7)
         self.total = total
         start = F.first_day(years)
         self.years = tuple(range(start.year, F.END.year + 1))
@@ -163,6 +165,12 @@ class RecordGenerator:
         self.handler_offset = np.concatenate([[0], np.cumsum(staff)[:-1]])
         self.handler_pool = self._masked_name_codes(int(staff.sum()))
         self.xiaoge = next(i for i, n in enumerate(c.center_name) if "小哥医院" in n)
+        # the share of its receipts a 24-hour AB-post center takes at night, some more than others; a few
+        # only carry the name and take no more than any center's evening online receipts
+        ab = c.has_ab_post.fillna(False).to_numpy(dtype=bool)
+        share = self.night_rng.uniform(*NIGHT_SHARE, len(c))
+        name_only = self.night_rng.random(len(c)) < NAME_ONLY
+        self.night_share = np.where(ab & ~name_only, share, 0.0)
 
     def _towns(self, rng) -> None:
         """A few towns answer late, a few leave residents clearly unsatisfied (黄榜 material)."""
@@ -354,6 +362,7 @@ class RecordGenerator:
                                     + rng.integers(0, 1 << 30, n) % self.handler_count[center]]
 
         times = self._workflow(day, channel, item, center, forced)
+        self._night_shift(times, center)
         survey = self._survey(times["status"], center, times["late"])
 
         seq = np.arange(self.seq, self.seq + n, dtype=np.int64)
@@ -460,6 +469,47 @@ class RecordGenerator:
         return {"received": received, "dispatched": dispatched, "accepted": accepted, "closed": closed,
                 "replied": replied, "due": due, "status": status, "late": late}
 
+    def _night_shift(self, times: dict, center: np.ndarray) -> None:
+        """The 24-hour AB posts serve at night, after midnight too (the source report's 西岗): some of an
+        AB-post center's receipts move to a night hour of the same day, their dispatching and acceptance
+        with them, drawn from night_rng alone. Only the time of day changes: the day, and with it the
+        deadline, the closing, the status and every count, stays as drawn. A receipt moves later in the day
+        (an evening hour) only where dispatching and acceptance still come before its closing, its reply
+        and the export; otherwise, and for the receipts drawn for after midnight, to the early morning hour
+        (earlier in the day, so every later time stays in order; one that would be later stays where it was)."""
+        rng = self.night_rng
+        n = len(center)
+        chosen = rng.random(n) < self.night_share[center]
+        k = int(chosen.sum())
+        to_evening = rng.random(k) < EVENING_SHARE
+        evening_at = rng.choice(len(EVENING_HOURS), k, p=EVENING_P)
+        morning_at = rng.choice(len(MORNING_HOURS), k, p=MORNING_P)
+        within = rng.integers(0, HOUR, k)
+        if not k:
+            return
+        rows = np.flatnonzero(chosen)
+        received = times["received"][rows]
+        day_start = received // DAY * DAY
+        evening = day_start + EVENING_HOURS[evening_at] * HOUR + within
+        morning = day_start + MORNING_HOURS[morning_at] * HOUR + within
+        dispatched, accepted = times["dispatched"][rows], times["accepted"][rows]
+        shift = evening - received
+        # nothing that came after the receipt may come before it once moved, nor after the export
+        limit = np.full(k, SNAP, np.int64)
+        for later in (times["closed"][rows], times["replied"][rows]):
+            limit = np.where(later >= 0, np.minimum(limit, later), limit)
+        latest = np.maximum(dispatched, accepted)
+        fits = (dispatched >= 0) & (accepted >= 0) & (latest + shift < limit)
+        new = np.where(to_evening & fits, evening, morning)
+        shift = new - received
+        # a move to the morning is earlier in the day: every time after it moves earlier, still in order
+        ok = fits | (shift <= 0)
+        rows, shift = rows[ok], shift[ok]
+        times["received"][rows] += shift
+        for col in ("dispatched", "accepted"):
+            has = times[col][rows] >= 0
+            times[col][rows[has]] += shift[has]
+
     def _survey(self, status, center, late) -> dict:
         """回访 of closed records; weak towns answer worse, late cases too."""
         rng = self.rng
@@ -490,6 +540,16 @@ class RecordGenerator:
         }
 
 
+# An AB-post center takes this share of its receipts at night (uniform between the two, per center; NAME_ONLY of
+# the centers none), at these hours: in the evening, or after midnight (and the evening's receipts that would not
+# fit before their closing, _night_shift), a few in the small hours and more towards the morning.
+NIGHT_SHARE = (0.05, 0.25)
+NAME_ONLY = 0.15
+EVENING_SHARE = 0.7          # of the night's receipts in the evening (20–24 时), the rest after midnight (0–8 时)
+EVENING_HOURS = np.array([20, 21, 22, 23])
+EVENING_P = np.array([0.34, 0.29, 0.22, 0.15])
+MORNING_HOURS = np.array([0, 1, 2, 3, 4, 5, 6, 7])
+MORNING_P = np.array([0.10, 0.07, 0.05, 0.04, 0.04, 0.08, 0.22, 0.40])
 # 西岗's health packs and home checks, 望花's disputes are planted exactly, not drawn at random
 EXCLUDED = {F.XIGANG: ("0601", "0602"), F.WANGHUA: ("1101",)}
 MASKED_NAMES = [s + "*" * k for s in N.SURNAMES for k in (1, 2)]

@@ -255,6 +255,20 @@ COMPUTED_LABELS: dict[str, str] = {
     "p90_hours": "P90用时(小时)",
     "due_on": "截止日期",
     "workdays_overdue": "超期工作日",
+    # 服务办理's 24 小时服务（AB岗） (ab_*.sql, views.services)
+    "weekday": "星期",
+    "hour": "受理时刻(时)",
+    "ab_kind": "中心类别",
+    "slot": "时段",
+    "response_median_hours": "响应用时中位数(小时)",
+    "response_mean_hours": "响应用时平均(小时)",
+    "closing_median_hours": "办结用时中位数(小时)",
+    "closing_mean_hours": "办结用时平均(小时)",
+    "night": "夜间受理量",
+    "holiday": "节假日受理量",
+    "off_hours": "夜间或节假日受理量",
+    "off_hours_share": "夜间或节假日占比",
+    "remark": "备注",
 }
 
 

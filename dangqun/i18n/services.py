@@ -39,4 +39,53 @@ EN = {
     "老年人": "Elderly", "残疾人": "Disabled", "低保": "Minimum-subsistence", "退役军人": "Veterans",
     "党员": "Party members", "新就业群体": "New employment groups",
     "待受理": "Waiting", "办理中": "In progress", "已办结": "Closed", "退回": "Returned", "延期": "Extended",
+    # 24 小时服务（AB岗） (pages/services.py, views.services, charts.services.receipt_heatmap)
+    "24 小时服务（AB岗）": "24-hour service (A/B posts)",
+    "本范围没有登记为 24 小时 AB 岗的中心（服务中心表「是否24小时AB岗」）。":
+        "No center in this view is registered as a 24-hour A/B post (the centers table's 24-hour A/B post).",
+    "AB岗中心：服务中心表「是否24小时AB岗」为“是”的中心，本范围 {n} 个。夜间：20:00 至次日 8:00；"
+    "节假日：周末和法定节假日（调休上班的周六、周日不算）；工作时间：工作日 8:00 至 20:00。":
+        "A/B-post centers: those whose 24-hour A/B post is Yes in the centers table, {n} in this view. "
+        "Night: 20:00 to 8:00 the next morning; holidays: weekends and public holidays (a Saturday or Sunday "
+        "worked in exchange for a holiday is not one); office hours: working days 8:00 to 20:00.",
+    "{kind}各时段受理量": "{kind}: cases by weekday and hour",
+    "AB岗中心": "A/B-post centers",
+    "其他中心": "Other centers",
+    "受理时刻（时）": "Hour received",
+    "时": ":00",
+    "周一": "Mon", "周二": "Tue", "周三": "Wed", "周四": "Thu", "周五": "Fri", "周六": "Sat", "周日": "Sun",
+    "夜间、节假日受理与用时": "Cases at night and on holidays, and how fast they are handled",
+    "夜间": "Night",
+    "节假日": "Holidays",
+    "夜间或节假日": "Night or holiday",
+    "工作时间": "Office hours",
+    "响应：受理至派单（没有派单时间的件为受理至办结）；办结：受理至办结，只计已办结的件。"
+    "夜间与节假日有重叠（节假日的夜间两处都计），夜间或节假日与工作时间合计为全部。":
+        "Response: receipt to dispatch (receipt to closure for cases without a dispatch time); closure: receipt "
+        "to closure, closed cases only. Night and holidays overlap (a holiday's night counts in both); night or "
+        "holiday and office hours add up to all cases.",
+    "用时要逐件排序计算，点上方「计算办理用时」后一并显示。":
+        " The times sort every case: they appear once you press “Compute handling times” above.",
+    "AB岗中心夜间、节假日受理排名": "A/B-post centers ranked by cases at night and on holidays",
+    "从未在夜间或节假日受理": "Never received a case at night or on a holiday",
+    "本期没有受理记录": "No cases in the period",
+    "占比不高于其他中心": "Share no higher than other centers",
+    "按夜间或节假日受理量排名（相同的并列，再按占比）。":
+        "Ranked by cases at night or on holidays (equal counts share a place, then by share). ",
+    "本范围其他中心的受理中 {share} 在夜间或节假日；不高于这一比例的AB岗中心备注「占比不高于其他中心」。":
+        "Of the other centers' cases in this view {share} came at night or on a holiday; A/B-post centers with no "
+        "higher a share are noted “Share no higher than other centers”.",
+    # their columns (i18n.COMPUTED_LABELS)
+    "星期": "Weekday",
+    "受理时刻(时)": "Hour received",
+    "中心类别": "Centers",
+    "时段": "Time of receipt",
+    "响应用时中位数(小时)": "Median hours to response",
+    "响应用时平均(小时)": "Mean hours to response",
+    "办结用时中位数(小时)": "Median hours to closure",
+    "办结用时平均(小时)": "Mean hours to closure",
+    "夜间受理量": "Cases at night",
+    "节假日受理量": "Cases on holidays",
+    "夜间或节假日受理量": "Cases at night or on holidays",
+    "夜间或节假日占比": "Share at night or on holidays",
 }
