@@ -273,3 +273,30 @@ def test_a_large_view_computes_the_times_with_the_durations(open_page, monkeypat
     at.button(key="ask_durations").click().run()
     assert not at.exception
     assert at.dataframe[1].value["响应用时中位数(小时)"].notna().all()
+
+
+def test_the_report_says_how_the_ab_posts_serve_at_night_and_on_holidays(alerts_con, demo_raw):
+    from dangqun import alerts
+    from dangqun.views import report
+
+    region = COUNTY.ljust(12, "0")
+    run = lambda n, p: db.run(alerts_con, n, p, scope=region)  # noqa: E731
+    r = report.build(run, region, "东港市", report.parse_period("2022-12"), "yoy", today=dt.date(2023, 1, 10),
+                     store=lambda month: alerts.ensure(alerts_con, month))
+    month = marked(demo_raw, COUNTY, dt.date(2022, 12, 1), dt.date(2022, 12, 31))
+    mine, rest = month[month.ab_post], month[~month.ab_post]
+    off = mine.night | mine.holiday
+    share = off.groupby(mine.center_id).mean()
+    others = (rest.night | rest.holiday).mean()
+    n_ab = int(demo_raw["centers"].query("region_code.str.startswith(@COUNTY)").has_ab_post.fillna(False).sum())
+    want = (f"全市{n_ab}个24小时AB岗中心本期受理{metrics.fmt_int(len(mine))}件，其中夜间（20时至次日8时）或节假日受理"
+            f"{metrics.fmt_int(int(off.sum()))}件，占{metrics.fmt_pct(off.mean())}（其他中心占{metrics.fmt_pct(others)}）；"
+            f"有{int((share <= others).sum())}个AB岗中心夜间或节假日受理的占比不高于其他中心。")
+    paragraphs = [b.text for b in r.blocks if b.kind == "para"]
+    assert paragraphs[1] == want, paragraphs[1]
+    # a region without AB posts: no such sentence
+    town = "210681101000"        # 孤山镇
+    run = lambda n, p: db.run(alerts_con, n, p, scope=town)  # noqa: E731
+    r = report.build(run, town, "孤山镇", report.parse_period("2022-12"), "yoy", today=dt.date(2023, 1, 10),
+                     store=lambda month: alerts.ensure(alerts_con, month))
+    assert not any("AB岗" in b.text for b in r.blocks if b.kind == "para")

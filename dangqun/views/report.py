@@ -16,6 +16,7 @@ import pandas as pd
 from dangqun import alerts, filters, metrics, periods, regions
 from dangqun.views import funds as funds_view
 from dangqun.views import satisfaction as satisfaction_view
+from dangqun.views import services as services_view
 
 CONFIG_PATH = Path(__file__).resolve().parent.parent.parent / "config" / "report.toml"
 QUARTERS = "一二三四"
@@ -290,6 +291,9 @@ def build(run, region: str, region_name: str, rp: ReportPeriod, compare: str = "
     by_purpose = run("funds_by_purpose", fund_params)
     unit_funds = funds_view.add_costs(run("funds_by_unit", dict(params, child_digits=child)))
     found, repeats = period_alerts(run, store, region, p)
+    ab_params = dict(params, off_days=services_view.off_days(p.start, p.end))
+    ab_centers = run("ab_center_hours", ab_params)
+    ab_hours = run("ab_receipt_hours", ab_params) if len(ab_centers) else None
 
     area = area_word(region_name, level)
     word_c = count_word(compare) if before else ""
@@ -299,8 +303,9 @@ def build(run, region: str, region_name: str, rp: ReportPeriod, compare: str = "
              sentence_on_time(now, b, word_r), sentence_rates(now, b, word_r, cfg),
              sentence_score(now, b, word_r, cfg),
              sentence_funds(now, b, _years(p), _years(before_p) if before_p else None)]
-    blocks = [Block("heading1", "基本情况"), Block("para", "".join(s for s in basic if s)),
-              Block("chart", "图1 月度受理量与满意率", data=trend)]
+    blocks = [Block("heading1", "基本情况"), Block("para", "".join(s for s in basic if s))]
+    blocks += ab_post_blocks(ab_centers, ab_hours, area)
+    blocks += [Block("chart", "图1 月度受理量与满意率", data=trend)]
     blocks += ranking_blocks(ranking, level, cfg)
     blocks += hot_blocks(items, units_now, now, repeats)
     blocks += alert_blocks(found, rp)
@@ -364,6 +369,26 @@ def cn_date(d: dt.date) -> str:
 
 def _names(df: pd.DataFrame) -> str:
     return "、".join(df["unit_name"].astype(str)) if len(df) else "无"
+
+
+def ab_post_blocks(centers: pd.DataFrame, hours: pd.DataFrame | None, area: str) -> list[Block]:
+    """One paragraph on night and holiday service where the region has 24-hour AB-post centers (README
+    「24 小时服务（AB岗）」; ab_center_hours and ab_receipt_hours of the period): what they received at 夜间 or on
+    节假日 against the other centers' share, and how many served then no more than the others, or never."""
+    if centers.empty:
+        return []
+    received, off = int(centers["received"].sum()), int(centers["off_hours"].sum())
+    others = services_view.others_off_hours_share(hours)
+    ranking = services_view.ab_center_ranking(centers, others)
+    text = (f"{area}{len(centers)}个24小时AB岗中心本期受理{metrics.fmt_int(received)}件，其中夜间（20时至次日8时）"
+            f"或节假日受理{metrics.fmt_int(off)}件，占{metrics.fmt_pct(metrics.ratio(off, received))}")
+    text += f"（其他中心占{metrics.fmt_pct(others)}）" if others is not None else ""
+    never = int((ranking["remark"] == services_view.NEVER_OFF_HOURS).sum())
+    no_higher = int((ranking["remark"] == services_view.NO_HIGHER).sum())
+    parts = ([f"{never}个AB岗中心从未在夜间或节假日受理"] if never else []) + \
+            ([f"{no_higher}个AB岗中心夜间或节假日受理的占比不高于其他中心"] if no_higher else [])
+    text += f"；有{'，'.join(parts)}" if parts else ""
+    return [Block("para", text + "。")]
 
 
 def ranking_blocks(ranking: pd.DataFrame, level: int, cfg: metrics.MetricsConfig) -> list[Block]:
