@@ -205,6 +205,25 @@ def open_page(app_db, accounts_file):
     return _open
 
 
+@pytest.fixture()
+def offered(monkeypatch):
+    """{name: make_frame} of the downloads the page offers (every CSV/XLSX button passes through
+    widgets.downloads_lazy)."""
+    from dangqun import ui
+    from dangqun.ui import widgets
+
+    seen = {}
+    real = widgets.downloads_lazy
+
+    def spy(make_frame, row_count, name, key, fr):
+        seen[name] = make_frame
+        return real(make_frame, row_count, name, key, fr)
+
+    monkeypatch.setattr(widgets, "downloads_lazy", spy)
+    monkeypatch.setattr(ui, "downloads_lazy", spy)
+    return seen
+
+
 @pytest.fixture
 def page_con(app_db):
     """The published version the pages under test read (dangqun.ui.data.connection), for checking a page

@@ -3,7 +3,6 @@ import datetime as dt
 import json
 
 import pandas as pd
-import pytest
 
 from dangqun import db, metrics
 from dangqun.views import brands
@@ -23,25 +22,6 @@ def titles(at):
 
 def cards(at):
     return {m.label: m.value for m in at.metric}
-
-
-@pytest.fixture()
-def offered(monkeypatch):
-    """{name: make_frame} of the downloads the page offers (every CSV/XLSX button passes through
-    widgets.downloads_lazy)."""
-    from dangqun import ui
-    from dangqun.ui import widgets
-
-    seen = {}
-    real = widgets.downloads_lazy
-
-    def spy(make_frame, row_count, name, key, fr):
-        seen[name] = make_frame
-        return real(make_frame, row_count, name, key, fr)
-
-    monkeypatch.setattr(widgets, "downloads_lazy", spy)
-    monkeypatch.setattr(ui, "downloads_lazy", spy)
-    return seen
 
 
 # ── the page ────────────────────────────────────────────────────────────────────────────────

@@ -3,7 +3,6 @@ import datetime as dt
 import json
 
 import pandas as pd
-import pytest
 
 from dangqun import db, filters, metrics
 from dangqun.views import funds
@@ -121,25 +120,6 @@ def test_a_village_without_records(open_page, demo_con):
         assert cards(at)["单件成本(元/件)"] == "—"
     else:
         assert [i.value for i in at.info] == ["该范围内没有数据"]
-
-
-@pytest.fixture()
-def offered(monkeypatch):
-    """{name: make_frame} of the downloads the page offers (every CSV/XLSX button passes through
-    widgets.downloads_lazy)."""
-    from dangqun import ui
-    from dangqun.ui import widgets
-
-    seen = {}
-    real = widgets.downloads_lazy
-
-    def spy(make_frame, row_count, name, key, fr):
-        seen[name] = make_frame
-        return real(make_frame, row_count, name, key, fr)
-
-    monkeypatch.setattr(widgets, "downloads_lazy", spy)
-    monkeypatch.setattr(ui, "downloads_lazy", spy)
-    return seen
 
 
 DONGGANG = dict(city="210600000000", county="210681000000")
@@ -307,7 +287,7 @@ def test_left_out_names_how_many_and_why():
     assert funds.left_out(df.iloc[1:3], "per_wan", 3, zh) == "2 个下级单位没有本期资金，不列出"
     en = lambda key, **fmt: t(key, "en", **fmt)   # noqa: E731
     assert funds.left_out(df, "unit_cost_yuan", 2, en) == \
-        "Not shown: 2 towns/subdistricts without funds in the period; 1 towns/subdistricts without cases in the period"
+        "Not shown: 2 towns/subdistricts without funds in the period; 1 town/subdistrict without cases in the period"
 
 
 def test_the_treemap_download_names_its_levels_in_words(open_page, offered):

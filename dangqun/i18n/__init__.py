@@ -305,10 +305,11 @@ def t(key: str, lang: str = "zh", **fmt) -> str:
 # English counts its nouns, Chinese does not: "{n} cases" would read "1 cases". The nouns the English strings
 # count, each with its singular; a 1 standing alone before one of them takes the singular
 SINGULAR = {"cases": "case", "alerts": "alert", "files": "file", "centers": "center", "units": "unit",
-            "towns": "town", "cities": "city", "counties": "county", "records": "record", "rows": "row",
-            "days": "day", "working days": "working day", "brand communities": "brand community",
-            "residents": "resident", "accounts": "account", "messages": "message", "topics": "topic",
-            "projects": "project", "activities": "activity", "items": "item", "times": "time"}
+            "towns": "town", "towns/subdistricts": "town/subdistrict", "cities": "city", "counties": "county",
+            "records": "record", "rows": "row", "days": "day", "working days": "working day",
+            "brand communities": "brand community", "residents": "resident", "accounts": "account",
+            "messages": "message", "topics": "topic", "projects": "project", "activities": "activity",
+            "items": "item", "times": "time"}
 ONE = re.compile(r"(^|[^\d.,])1 (" + "|".join(re.escape(w) for w in sorted(SINGULAR, key=len, reverse=True)) + r")\b")
 
 
