@@ -106,11 +106,22 @@ def settle(pg):
     pg.wait_for_timeout(800)
 
 
+def relayout(pg, width):
+    """The window made `width` wide: no new run, only Streamlit's and Plotly's layout again (each figure
+    brought into view once, as settle does, so Plotly draws it at its new width)."""
+    pg.set_viewport_size({"width": width, "height": HEIGHT})
+    pg.wait_for_timeout(700)
+    for i in range(pg.locator(".js-plotly-plot").count()):
+        pg.locator(".js-plotly-plot").nth(i).evaluate("el => el.scrollIntoView()")
+        pg.wait_for_timeout(100)
+    pg.wait_for_timeout(500)
+
+
 def full_screenshot(pg, name, width=WIDTH):
     """The whole page (Streamlit scrolls inside its main block, so the viewport is made as tall as it)."""
     height = pg.evaluate("() => document.querySelector('[data-testid=stMain]').scrollHeight")
     pg.set_viewport_size({"width": width, "height": max(HEIGHT, height)})
-    pg.wait_for_timeout(2500)
+    pg.wait_for_timeout(1500)
     pg.screenshot(path=str(ARTIFACTS / name), timeout=180_000)
     pg.set_viewport_size({"width": width, "height": HEIGHT})
 
@@ -130,9 +141,7 @@ def test_no_text_overflows_its_box(server, wide, registered):  # noqa: F811
     no_error_box(wide)
     problems = []
     for width in WIDTHS:
-        wide.set_viewport_size({"width": width, "height": HEIGHT})
-        wide.wait_for_timeout(1500)
-        settle(wide)
+        relayout(wide, width)
         problems += [f"{width} px: {p}" for p in wide.evaluate(MEASURE)]
         if width in SHOT_WIDTHS:
             full_screenshot(wide, f"layout_{registered.name}_{width}.png", width)
