@@ -42,6 +42,20 @@ def _calendar() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return days, np.cumsum(work), work
 
 
+@lru_cache(maxsize=64)
+def off_days(start: dt.date, end: dt.date) -> str:
+    """The non-working days from `start` to `end` (weekends and statutory holidays, not the 调休 working days)
+    as comma-separated ISO dates, '' when none: the off_days parameter of the queries that split receipts into
+    节假日 and working days. Outside CAL_START–CAL_END, as is_workday beyond chinese-calendar: Saturday and Sunday."""
+    days, _, work = _calendar()
+    want = np.arange(np.datetime64(start, "D"), np.datetime64(end, "D") + 1, dtype="datetime64[D]")
+    inside = (want >= days[0]) & (want <= days[-1])
+    off = np.zeros(len(want), bool)
+    off[inside] = ~work[(want[inside] - days[0]).astype(np.int64)].astype(bool)
+    off[~inside] = (want[~inside].astype(np.int64) + 3) % 7 >= 5          # 1970-01-01 was a Thursday
+    return ",".join(str(d) for d in want[off])
+
+
 def due_dates(received: np.ndarray, promised_days: np.ndarray) -> np.ndarray:
     """Vectorised deadline: for each received date (datetime64[D]) and promised working days,
     the date of the n-th working day after it. NaT/negative/missing promised days give NaT."""

@@ -1,7 +1,7 @@
 """服务办理: what is being handled, how it arrives, how long each step takes and where cases are late."""
 import streamlit as st
 
-from dangqun import metrics, ui
+from dangqun import metrics, ui, workdays
 from dangqun.charts import services as charts
 from dangqun.views import services as view
 
@@ -78,7 +78,7 @@ ui.table(view.overdue_table(cases, as_of), fr.t("超期件"), "overdue", fr,
 
 # 24 小时服务（AB岗）: beside the 超期件, how the cases that come in outside office hours are served (README)
 st.subheader(fr.t("24 小时服务（AB岗）"))
-ab_params = dict(params, off_days=view.off_days(f.period.start, f.period.end))
+ab_params = dict(params, off_days=workdays.off_days(f.period.start, f.period.end))
 ab_centers = ui.query("ab_center_hours", ab_params)
 if ab_centers.empty:
     st.info(fr.t("本范围没有登记为 24 小时 AB 岗的中心（服务中心表「是否24小时AB岗」）。"))

@@ -1,6 +1,6 @@
 -- name: ab_center_hours(region, start, end, category, channel, off_days)
 -- How much each 24-hour AB-post center (centers.has_ab_post) of the region serves outside office hours: its
--- receipts in the window and filters, those at 夜间 (received 20:00–08:00, as dangqun.views.services.NIGHT_HOURS),
+-- receipts in the window and filters, those at 夜间 (received 20:00–08:00, as dangqun.views.services.is_night),
 -- on a 节假日 (a day of off_days, as ab_receipt_hours) and at either (off_hours, each receipt once). Every
 -- AB-post center is listed, with 0 where it received nothing; the ranking and the mark of those that never
 -- received a case outside office hours are made in dangqun.views.services.ab_center_ranking.

@@ -3,8 +3,8 @@
 -- center's 是否24小时AB岗 (centers.has_ab_post, a missing value as 否), whether the day is a 节假日 and the
 -- weekday (1 = 周一 … 7 = 周日) and hour (0–23) of receipt. A 节假日 is a day of off_days: the window's
 -- non-working days by dangqun.workdays (weekends and statutory holidays; a 调休 working Saturday is not one,
--- a weekday of the National Day break is), as comma-separated ISO dates (dangqun.views.services.off_days).
--- 夜间 (20:00–08:00) and 工作时间 are read from the hour (dangqun.views.services.NIGHT_HOURS).
+-- a weekday of the National Day break is), as comma-separated ISO dates (dangqun.workdays.off_days).
+-- 夜间 (20:00–08:00) and 工作时间 are read from the hour (dangqun.views.services.is_night).
 -- grain: one row per center kind (AB岗 or not) × 节假日 or not × weekday × hour with receipts
 -- key: ab_post, holiday, weekday, hour
 with

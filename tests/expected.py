@@ -9,6 +9,7 @@ do not import dangqun.db or call the queries from here, and do not mutate the fr
 session shares them)."""
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import numpy as np
@@ -172,3 +173,13 @@ def numbers(x):
     if isinstance(x, dict) and "bdata" in x:
         return np.frombuffer(base64.b64decode(x["bdata"]), dtype=np.dtype(x["dtype"])).tolist()
     return list(x)
+
+
+def full_title(layout) -> str:
+    """A chart's title as the page wrote it before charts.split_title, from its layout as sent to the browser
+    (a dict): the main line and its note in brackets."""
+    title = layout.get("title") or {}
+    note = (title.get("subtitle") or {}).get("text")
+    if not note:
+        return title.get("text", "")
+    return f"{title['text']}（{note}）" if re.search(r"[\u4e00-\u9fff]", note) else f"{title['text']} ({note})"

@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dangqun import db, metrics
-from dangqun.charts import full_title
+from dangqun import db, metrics, workdays
+from expected import full_title
 from dangqun.views import services as view
 from expected import hours_between, window
 
@@ -26,7 +26,7 @@ SLOTS = ["夜间", "节假日", "夜间或节假日", "工作时间"]
 
 def params(region, start, end, category="", channel=""):
     return {"region": region, "start": start, "end": end, "category": category, "channel": channel,
-            "off_days": view.off_days(start, end)}
+            "off_days": workdays.off_days(start, end)}
 
 
 def marked(demo_raw, prefix, start, end):
@@ -51,14 +51,14 @@ def slot_of(r, slot):
 # ── the calendar: 调休 working days are not holidays, a weekday of the National Day break is ─────────────
 
 def test_off_days_honour_adjusted_working_days():
-    days = view.off_days(dt.date(2022, 9, 24), dt.date(2022, 10, 9)).split(",")
+    days = workdays.off_days(dt.date(2022, 9, 24), dt.date(2022, 10, 9)).split(",")
     # 2022-09-24/25 an ordinary weekend; 10-01…10-07 国庆 (10-03…10-07 are weekdays); 10-08/09 调休 workdays
     assert days == ["2022-09-24", "2022-09-25"] + [f"2022-10-0{d}" for d in range(1, 8)]
     assert "2022-10-08" not in days and "2022-10-03" in days
     # 2022-01-29 (Saturday) and 01-30 (Sunday) were worked for 春节; 01-31 (Monday) was a holiday
-    jan = view.off_days(dt.date(2022, 1, 29), dt.date(2022, 2, 1)).split(",")
+    jan = workdays.off_days(dt.date(2022, 1, 29), dt.date(2022, 2, 1)).split(",")
     assert jan == ["2022-01-31", "2022-02-01"]
-    assert view.off_days(dt.date(2022, 10, 8), dt.date(2022, 10, 9)) == ""
+    assert workdays.off_days(dt.date(2022, 10, 8), dt.date(2022, 10, 9)) == ""
 
 
 @pytest.fixture(scope="module")

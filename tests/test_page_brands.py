@@ -7,7 +7,7 @@ import pandas as pd
 from dangqun import db, metrics
 from dangqun.views import brands
 from dangqun.i18n import t
-from dangqun.charts import full_title
+from expected import full_title
 
 PAGE = "pages/brands.py"
 KAZUO = "211324000000"

@@ -6,8 +6,7 @@ import pandas as pd
 
 from dangqun import db, filters, metrics
 from dangqun.views import funds
-from dangqun.charts import full_title
-from expected import numbers
+from expected import full_title, numbers
 
 PAGE = "pages/funds.py"
 YEAR = dict(start=dt.date(2022, 1, 1), end=dt.date(2022, 12, 31), category="", channel="", as_of=None)

@@ -13,8 +13,7 @@ import expected as E
 from dangqun import boundaries, db, metrics
 from dangqun.charts import map as charts
 from dangqun.views import map as view
-from dangqun.charts import full_title
-from expected import numbers
+from expected import full_title, numbers
 
 PAGE = "pages/map.py"
 YEAR = (dt.date(2022, 1, 1), dt.date(2022, 12, 31))

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from dangqun import metrics
-from dangqun.charts import full_title
+from expected import full_title
 from expected import flag, hours_between, median_p90, window, workdays_between
 from expected import overdue as expected_overdue
 

@@ -103,14 +103,6 @@ def split_title(title: str) -> tuple[str, str | None]:
     return (m["main"], m["zh"] or m["en"]) if m else (title, None)
 
 
-def full_title(layout) -> str:
-    """The title as written before split_title, from a figure's layout (a dict, as sent to the browser)."""
-    title = layout.get("title") or {}
-    note = (title.get("subtitle") or {}).get("text")
-    if not note:
-        return title.get("text", "")
-    return f"{title['text']}（{note}）" if re.search(r"[\u4e00-\u9fff]", note) else f"{title['text']} ({note})"
-
 
 def plain(values):
     """Names from data as Plotly should show them: as text. Plotly reads a subset of HTML in every

@@ -93,7 +93,6 @@ def group_bars(df, lang: str = "zh") -> go.Figure:
     return style(fig, t("各类人群受理量", lang))
 
 
-
 # the colour of a heat-map cell follows the square root of its share, so the night's few receipts still show
 # beside the morning's peak; the colour bar is labelled in shares
 HEAT_TICKS = (0.001, 0.005, 0.01, 0.02, 0.04, 0.08)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dangqun import alerts, filters, metrics, periods, regions
+from dangqun import alerts, filters, metrics, periods, regions, workdays
 from dangqun.views import funds as funds_view
 from dangqun.views import satisfaction as satisfaction_view
 from dangqun.views import services as services_view
@@ -291,7 +291,7 @@ def build(run, region: str, region_name: str, rp: ReportPeriod, compare: str = "
     by_purpose = run("funds_by_purpose", fund_params)
     unit_funds = funds_view.add_costs(run("funds_by_unit", dict(params, child_digits=child)))
     found, repeats = period_alerts(run, store, region, p)
-    ab_params = dict(params, off_days=services_view.off_days(p.start, p.end))
+    ab_params = dict(params, off_days=workdays.off_days(p.start, p.end))
     ab_centers = run("ab_center_hours", ab_params)
     ab_hours = run("ab_receipt_hours", ab_params) if len(ab_centers) else None
 

@@ -1,9 +1,8 @@
-"""服务办理's 超期件: how many working days each overdue case is past its deadline (DESIGN §4, 限时办结); and its
+"""服务办理's 超期件: how many working days each overdue case is past its promised deadline (限时办结); and its
 24 小时服务（AB岗）: receipts outside office hours at the 24-hour AB-post centers against the others."""
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -59,24 +58,6 @@ NO_HIGHER = "占比不高于其他中心"
 def is_night(hour):
     """夜间: an hour of receipt (0–23, or a Series of them) from 20 to 7, as the queries test it."""
     return (hour >= NIGHT_FROM) | (hour < NIGHT_UNTIL)
-
-
-def off_days(start: dt.date, end: dt.date) -> str:
-    """The non-working days from `start` to `end` (dangqun.workdays: weekends and statutory holidays, not the
-    调休 working days) as the queries' off_days parameter: comma-separated ISO dates, '' when none."""
-    return _off_days(start, end)
-
-
-@lru_cache(maxsize=64)
-def _off_days(start: dt.date, end: dt.date) -> str:
-    days, _, work = workdays._calendar()
-    want = np.arange(np.datetime64(start, "D"), np.datetime64(end, "D") + 1, dtype="datetime64[D]")
-    inside = (want >= days[0]) & (want <= days[-1])
-    off = np.zeros(len(want), bool)
-    off[inside] = ~work[(want[inside] - days[0]).astype(np.int64)].astype(bool)
-    # outside the calendar's years (workdays.CAL_START–CAL_END), as workdays.is_workday: Saturday and Sunday
-    off[~inside] = (want[~inside].astype(np.int64) + 3) % 7 >= 5
-    return ",".join(str(d) for d in want[off])
 
 
 def receipt_grid(hours: pd.DataFrame, ab_post: bool, lang: str = "zh") -> pd.DataFrame:
