@@ -6,8 +6,8 @@ The rules read the frames of five named queries (queries/alert_*.sql). ensure() 
 and data version for the whole province and stores what they find (alert_found, alert_case); the pages,
 the 通报 and `dangqun alerts` read it back under the account's scope (listing). Thresholds are in
 config/alerts.toml, the 黄榜 line in config/metrics.toml. Units are towns (乡镇街道), except 热点, whose
-unit is the region looked at as a whole: its rising 事项, or where 诉求内容 was imported its rising words
-(dangqun.keywords). Runs without Streamlit."""
+unit is the town or county of a hot topic of 诉求内容 (dangqun.topics), or where no 诉求内容 was imported
+the region looked at as a whole and its rising 事项. Runs without Streamlit."""
 from __future__ import annotations
 
 import datetime as dt
@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dangqun import audit, db, keywords, metrics, periods, regions, stats, workdays
+from dangqun import audit, db, metrics, periods, regions, stats, topics, workdays
 from dangqun.i18n import t
 
 CONFIG_PATH = Path(__file__).resolve().parent.parent / "config" / "alerts.toml"
@@ -61,12 +61,6 @@ class AlertConfig:
     hot_alpha: float
     hot_min_increase: int
     hot_max_alerts: int
-    kw_alpha: float
-    kw_min_count: int
-    kw_min_increase: int
-    kw_max_alerts: int
-    kw_words: tuple[str, ...]
-    kw_stopwords: tuple[str, ...]
 
 
 def load_config(path=None) -> AlertConfig:
@@ -77,8 +71,7 @@ def load_config(path=None) -> AlertConfig:
 def _load_config(path: str) -> AlertConfig:
     with open(path, "rb") as f:
         raw = tomllib.load(f)
-    b, s, r, k, h, w = (raw["backlog"], raw["satisfaction"], raw["repeat"], raw["spike"], raw["hotspot"],
-                        raw["keywords"])
+    b, s, r, k, h = raw["backlog"], raw["satisfaction"], raw["repeat"], raw["spike"], raw["hotspot"]
     return AlertConfig(
         backlog_min_cases=int(b["min_cases"]), backlog_escalate_days=int(b["escalate_days"]),
         backlog_high_cases=int(b["high_cases"]),
@@ -88,9 +81,6 @@ def _load_config(path: str) -> AlertConfig:
         repeat_window_days=int(r["window_days"]), repeat_min_count=int(r["min_count"]),
         spike_base_months=int(k["base_months"]), spike_alpha=float(k["alpha"]), spike_min_count=int(k["min_count"]),
         hot_alpha=float(h["alpha"]), hot_min_increase=int(h["min_increase"]), hot_max_alerts=int(h["max_alerts"]),
-        kw_alpha=float(w["alpha"]), kw_min_count=int(w["min_count"]), kw_min_increase=int(w["min_increase"]),
-        kw_max_alerts=int(w["max_alerts"]), kw_words=tuple(w.get("words", ())),
-        kw_stopwords=tuple(w.get("stopwords", ())),
     )
 
 
@@ -140,8 +130,8 @@ def query_params(region: str, period: str, latest: dt.date, cfg: AlertConfig | N
                   "digits": 9},
         "hotspot": {"region": pre, "start": start, "end": end, "base_start": prev_start, "base_end": prev_end,
                     "digits": len(pre)},
-        "alert_request_texts": {"region": pre, "start": start, "end": end, "base_start": prev_start,
-                                "digits": len(pre)},
+        "topic_texts": {"region": pre, "start": start, "end": end, "base_start": prev_start},
+        "text_volume": {"region": pre, "start": start, "end": end},
         "alert_place_names": {"region": pre},
     }
 
@@ -342,14 +332,15 @@ def spike_alerts(counts: pd.DataFrame, period: str, months: int, cfg: AlertConfi
     return out
 
 
-def hotspot_alerts(counts: pd.DataFrame, period: str, cfg: AlertConfig,
-                   texts: pd.DataFrame | None = None, places: pd.DataFrame | None = None) -> list:
-    """热点: where the months' records carry 诉求内容 (`texts`, alert_request_texts), the words rising in them
-    (keyword_alerts); without any text, the 事项 of the region whose count rose against the previous month:
-    given both months' total, this month's share tested against one half (one-sided binomial: the two
-    months' rates equal), p < alpha and at least min_increase more; the max_alerts most significant."""
-    if texts is not None and len(texts):
-        return keyword_alerts(texts, period, cfg, places)
+def hotspot_alerts(counts: pd.DataFrame, period: str, cfg: AlertConfig, found: pd.DataFrame | None = None,
+                   has_texts: bool = False) -> list:
+    """热点: where the months' records carry 诉求内容, one alert per hot topic (`found`, dangqun.topics.of_month:
+    the biggest max_alerts of each county); without any text, the 事项 of the region whose count rose
+    against the previous month: given both months' total, this month's share tested against one half
+    (one-sided binomial: the two months' rates equal), p < alpha and at least min_increase more; the
+    max_alerts most significant."""
+    if has_texts:
+        return topic_alerts(found, period)
     found = []
     for row in counts.itertuples(index=False):
         now, before = int(row.received), int(row.base_received)
@@ -372,47 +363,27 @@ def hotspot_alerts(counts: pd.DataFrame, period: str, cfg: AlertConfig,
     return out
 
 
-def keyword_counts(texts: pd.DataFrame, cfg: AlertConfig, places: pd.DataFrame | None = None) -> pd.DataFrame:
-    """word → how many 诉求 of this month (now) and of the month before (before) mention it, with the
-    months' numbers of texts (n_now, n_before); cut by dangqun.keywords with the place names and the
-    config's words kept whole and its stop-words left out."""
-    added = places["region_name"].tolist() if places is not None and len(places) else []
-    now_mask = texts["this_month"].astype(bool)
-    now = keywords.document_counts(texts.loc[now_mask, "request_text"], added, cfg.kw_stopwords, cfg.kw_words)
-    before = keywords.document_counts(texts.loc[~now_mask, "request_text"], added, cfg.kw_stopwords, cfg.kw_words)
-    words = sorted(set(now) | set(before))
-    return pd.DataFrame({"word": words, "now": [now[w] for w in words], "before": [before[w] for w in words],
-                         "n_now": int(now_mask.sum()), "n_before": int((~now_mask).sum())},
-                        columns=["word", "now", "before", "n_now", "n_before"])
-
-
-def keyword_alerts(texts: pd.DataFrame, period: str, cfg: AlertConfig,
-                   places: pd.DataFrame | None = None) -> list:
-    """热点 from 诉求内容: words mentioned by at least kw_min_count 诉求 this month and kw_min_increase more
-    than last month, whose share of the month's texts rose: given both months' mentions, this month's
-    part tested against this month's share of all texts (one-sided conditional binomial test: equal rates
-    per text), p < kw_alpha; the kw_max_alerts most significant."""
-    counts = keyword_counts(texts, cfg, places)
-    unit_code, unit_name = texts["unit_code"].iloc[0], texts["unit_name"].iloc[0]
-    found = []
-    for row in counts.itertuples(index=False):
-        if row.now < cfg.kw_min_count or row.now - row.before < cfg.kw_min_increase or not row.n_before:
-            continue
-        p = stats.binom_sf(int(row.now), int(row.now + row.before), row.n_now / (row.n_now + row.n_before))
-        if p < cfg.kw_alpha:
-            found.append((p, -(row.now - row.before), row.word, row))
-    found.sort(key=lambda x: x[:3])
+def topic_alerts(found: pd.DataFrame | None, period: str, tcfg: topics.TopicConfig | None = None) -> list:
+    """One 热点 per hot topic, the biggest max_alerts of each county; its unit is the topic's town, or its
+    county when the matter spans towns, and its records are the topic's (case_rows)."""
+    tcfg = tcfg or topics.load_config()
+    if found is None or found.empty:
+        return []
+    hot = found[found["hot"]].groupby("county_code", sort=True).head(tcfg.max_alerts)
     out = []
-    for p, _, word, row in found[:cfg.kw_max_alerts]:
-        fmt = dict(word=word, now=int(row.now), before=int(row.before), n_now=metrics.fmt_int(row.n_now),
-                   n_before=metrics.fmt_int(row.n_before), p=fmt_p(p), alpha=f"{cfg.kw_alpha:g}")
+    for row in hot.itertuples(index=False):
+        towns = "、".join(row.towns[:3]) + (f" 等 {len(row.towns)} 个乡镇街道" if len(row.towns) > 3 else "")
+        fmt = dict(label=row.label, n=row.count, residents=row.residents, previous=row.previous, towns=towns,
+                   county=row.county_name, volume=metrics.fmt_int(row.volume),
+                   share=metrics.fmt_pct(row.count / row.volume), keywords="、".join(row.keywords[:5]))
+        rising = row.severity == "中"
         out.append(_alert(
-            "hotspot", "低", unit_code, unit_name, f"词:{word}", f"“{word}”", period,
-            "含“{word}”的诉求本月 {now} 件，上月 {before} 件",
-            "诉求内容含“{word}”的诉求本月 {now} 件（本月有诉求内容的共 {n_now} 件），上月 {before} 件"
-            "（共 {n_before} 件）；若两月含该词的比例相同，出现这样增幅的概率 p = {p}（单侧条件二项检验），"
-            "低于 {alpha}。",
-            "pages/records.py", unit_code, p_value=p, args=fmt))
+            "hotspot", row.severity, row.unit_code, row.unit_name, f"题:{row.topic_key}", row.label, period,
+            "本月 {n} 件（{residents} 人），上月 {previous} 件",
+            ("{n} 件诉求说的是同一件事：“{label}”（关键词：{keywords}），来自 {residents} 位群众，涉及 {towns}；"
+             "占{county}本月有诉求内容的 {volume} 件的 {share}。上月相似的诉求 {previous} 件"
+             + ("，本月明显增多。" if rising else "。")),
+            "pages/records.py", row.unit_code, "", p_value=row.p_value, args=fmt))
     return out
 
 
@@ -442,8 +413,8 @@ def find(frames: dict[str, pd.DataFrame], period: str, latest: dt.date, first_da
              + satisfaction_alerts(frames["alert_satisfaction"], period, cfg, mcfg)
              + repeat_alerts(frames["alert_repeats"], period, cfg)
              + spike_alerts(frames["spike"], period, base_months(first_day, period, cfg.spike_base_months), cfg)
-             + hotspot_alerts(frames["hotspot"], period, cfg, frames.get("alert_request_texts"),
-                              frames.get("alert_place_names")))
+             + hotspot_alerts(frames["hotspot"], period, cfg, frames.get("topics"),
+                              len(frames.get("topic_texts", ())) > 0))
     return ordered(pd.DataFrame(found, columns=list(FOUND_COLUMNS)))
 
 
@@ -496,14 +467,19 @@ def gather(run, region: str, period: str) -> tuple[dict[str, pd.DataFrame], dt.d
     latest, first = _day(span["last_day"].iloc[0]), _day(span["first_day"].iloc[0])
     latest = latest or periods.month_end(parse_period(period))
     params = query_params(region, period, latest)
-    frames = {name: run(QUERY_OF.get(name, name), p) for name, p in params.items() if name != "alert_place_names"}
-    frames["alert_place_names"] = _places(run, frames["alert_request_texts"], params)
+    frames = {name: run(QUERY_OF.get(name, name), p) for name, p in params.items()
+              if name not in ("alert_place_names", "text_volume")}
+    frames["topics"] = month_topics(run, frames["topic_texts"], params)
     return frames, latest, first
 
 
-def _places(run, texts: pd.DataFrame, params: dict) -> pd.DataFrame | None:
-    """The place names, the keyword cutter's own words: asked only where there are texts to cut."""
-    return run("alert_place_names", params["alert_place_names"]) if len(texts) else None
+def month_topics(run, texts: pd.DataFrame, params: dict) -> pd.DataFrame:
+    """The month's topics of 诉求内容 (dangqun.topics.of_month), with the region's place names cut whole;
+    the place names are asked only where there are texts to cut."""
+    if not len(texts):
+        return pd.DataFrame(columns=list(topics.TOPIC_COLUMNS))
+    places = run("alert_place_names", params["alert_place_names"])["region_name"].tolist()
+    return topics.of_month(texts, places)
 
 
 # the frames two rules read from the same query
@@ -568,7 +544,7 @@ def refresh(con) -> Stored | None:
     with _STORE_LOCK:
         cur = con.cursor()
         try:
-            for table in ("alert_found", "alert_case"):
+            for table in ("alert_found", "alert_case", "topic_member"):
                 cur.execute(f"delete from {table} where period in (select period from alert_run where run_key <> $k)",
                             {"k": want})
             cur.execute("delete from alert_run where run_key <> $k", {"k": want})
@@ -607,6 +583,9 @@ def _store(con, period: str, want: str) -> Stored:
                     "select * exclude (rule_name, numbers, explanation) from _found_rows")
         cur.register("_case_rows", cases)
         cur.execute("insert into alert_case by name select * from _case_rows")
+        cur.execute("delete from topic_member where period = $p", {"p": period})
+        cur.register("_topic_rows", topics.member_rows(frames["topics"], frames["topic_texts"], period))
+        cur.execute("insert into topic_member by name select * from _topic_rows")
         cur.execute("insert or replace into alert_run values ($p, $k, $as_of, $at, $s, $n)",
                     {"p": period, "k": want, "as_of": as_of, "at": dt.datetime.now(),
                      "s": time.perf_counter() - started, "n": len(rows)})
@@ -632,10 +611,23 @@ def case_rows(frames: dict[str, pd.DataFrame], found: pd.DataFrame, period: str)
                                 for u, h, i in zip(rep["unit_code"], rep["resident_hash"], rep["item_code"])])
     late = frames["alert_backlog"]
     late = late.assign(alert_key=[key("backlog", u, "", period) for u in late["unit_code"]])
-    both = pd.concat([rep, late], ignore_index=True)
+    both = pd.concat([rep, late, topic_cases(frames, period)], ignore_index=True)
     both = both[both["alert_key"].isin(found["alert_key"])]
     both = both.assign(period=period, region_code=both["unit_code"])
     return both.reindex(columns=list(STORED_CASE_COLUMNS)).astype({"due_on": "datetime64[us]"})
+
+
+def topic_cases(frames: dict[str, pd.DataFrame], period: str) -> pd.DataFrame:
+    """The month's records of every topic, under the key its 热点 alert would have (case_rows keeps those
+    of the alerts found)."""
+    found = frames.get("topics")
+    if found is None or found.empty:
+        return pd.DataFrame(columns=["alert_key", "unit_code"])
+    ids = found[["topic_key", "unit_code", "record_ids"]].explode("record_ids").rename(
+        columns={"record_ids": "record_id"})
+    ids["alert_key"] = [key("hotspot", u, f"题:{k}", period) for u, k in zip(ids["unit_code"], ids["topic_key"])]
+    texts = frames["topic_texts"].drop(columns=["town_code"], errors="ignore")
+    return ids.merge(texts, on="record_id", how="left")
 
 
 def _plain(value):
@@ -651,7 +643,8 @@ def town_of(region: str) -> str:
 
 def listing(run, region: str, stored: Stored, lang: str = "zh", cfg: AlertConfig | None = None) -> pd.DataFrame:
     """The alerts of `region` (a village: its town, town_of) in the stored month, without statuses,
-    severest first, in `lang`: the stored towns' alerts under the region and the region's own 热点 — the
+    severest first, in `lang`: the stored alerts of the units under the region (热点 of 诉求内容 among them)
+    and, where the region's records of the month carry no 诉求内容, its own 热点 of rising 事项 — the
     province's stored, a smaller region's found now from its own counts. `run(name, params)` runs a named
     query under the caller's scope (the page's cached ui.query, the command line's and the 通报's db.run)."""
     region = town_of(region)
@@ -659,10 +652,10 @@ def listing(run, region: str, stored: Stored, lang: str = "zh", cfg: AlertConfig
     if region != regions.PROVINCE:
         cfg = cfg or load_config()
         params = query_params(region, stored.period, stored.as_of, cfg)
-        texts = run("alert_request_texts", params["alert_request_texts"])
-        hot = hotspot_alerts(run("alert_item_counts", params["hotspot"]), stored.period, cfg, texts,
-                             _places(run, texts, params))
-        rows = pd.concat([rows, pd.DataFrame(hot, columns=list(FOUND_COLUMNS))[rows.columns]], ignore_index=True)
+        if not int(run("text_volume", params["text_volume"])["texts"].iloc[0]):
+            hot = hotspot_alerts(run("alert_item_counts", params["hotspot"]), stored.period, cfg)
+            rows = pd.concat([rows, pd.DataFrame(hot, columns=list(FOUND_COLUMNS))[rows.columns]],
+                             ignore_index=True)
     return ordered(localise(rows, lang))
 
 

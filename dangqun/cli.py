@@ -100,6 +100,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--user", default=None, help="按此账号的查看范围计算（如县级账号只看本县）；默认为运维人员（全省）")
     p.add_argument("--json", action="store_true", help="输出一个 JSON 对象")
 
+    p = sub.add_parser("topics", help="热点话题（诉求内容中说同一件事的诉求） / the month's topics of 诉求内容")
+    p.add_argument("--db")
+    p.add_argument("--region", default=None, help="区划代码（6 或 12 位；默认账号的范围或全省）")
+    p.add_argument("--period", default=None, metavar="YYYY-MM", help="月份（默认数据中最新的月份）")
+    p.add_argument("--user", default=None, help="按此账号的查看范围计算；默认为运维人员（全省）")
+    p.add_argument("--json", action="store_true", help="输出一个 JSON 数组，最大的话题在前")
+
     p = sub.add_parser("report", help="生成通报（Word / PDF）/ write the 通报")
     p.add_argument("--region", required=True, help="县（市、区）、市或省的区划代码（6 位或 12 位）")
     p.add_argument("--period", required=True, help="2022-12（月）、2022Q4（季度）或 2022（年）")
@@ -174,6 +181,8 @@ def main(argv=None) -> int:
             return _samples(args)
         if args.command == "alerts":
             return _alerts(args)
+        if args.command == "topics":
+            return _topics(args)
         if args.command == "report":
             return _report(args)
         if args.command == "bench":
@@ -481,52 +490,96 @@ def _read_password(from_stdin: bool) -> str:
     return first
 
 
-def _alerts(args) -> int:
-    """Exit 0 with the list (possibly empty); 2 when the region, month or account is refused."""
+def _month_of(args, con, scope) -> tuple[str, str, str] | str:
+    """The region (code, name) and month a month's listing (alerts, topics) is for, or the line that refuses."""
     import pandas as pd
 
-    from dangqun import alerts, auth, regions
+    from dangqun import alerts, regions
 
-    scope = None
-    if args.user:
-        acc = auth.get_account(_store(args), args.user)
-        if acc is None or acc.disabled:
-            print(f"未输出：账号 {args.user} 不存在或已停用", file=sys.stderr)
-            return 2
-        scope = acc.scope
     try:
         region = regions.normalise_code(args.region or scope or regions.PROVINCE)
         if args.period:
             alerts.parse_period(args.period)
     except (regions.BadRegionCode, alerts.BadPeriod) as exc:
-        print(f"未输出：{exc}", file=sys.stderr)
-        return 2
+        return f"未输出：{exc}"
     if scope is not None and not regions.contains(scope, region):
-        print(f"未输出：账号 {args.user} 无权查看区划 {region}（其范围为 {scope}）", file=sys.stderr)
+        return f"未输出：账号 {args.user} 无权查看区划 {region}（其范围为 {scope}）"
+    known = con.cursor().execute("select region_name from regions where region_code = $c", {"c": region}).fetchone()
+    if known is None:
+        return f"未输出：区划字典中没有 {region}"
+    last = db.run(con, "data_span", {}, scope=scope)["last_day"].iloc[0]
+    period = args.period or (alerts.period_of(last) if pd.notna(last) else None)
+    if period is None:
+        return "未输出：该范围内没有服务记录"
+    return region, known[0], period
+
+
+def _scope_of(args) -> tuple[bool, str | None]:
+    """(refused, scope) of --user: refused when the account is unknown or disabled (said on stderr)."""
+    from dangqun import auth
+
+    if not args.user:
+        return False, None
+    acc = auth.get_account(_store(args), args.user)
+    if acc is None or acc.disabled:
+        print(f"未输出：账号 {args.user} 不存在或已停用", file=sys.stderr)
+        return True, None
+    return False, acc.scope
+
+
+def _alerts(args) -> int:
+    """Exit 0 with the list (possibly empty); 2 when the region, month or account is refused."""
+    from dangqun import alerts
+
+    refused, scope = _scope_of(args)
+    if refused:
         return 2
     with _published(args) as con:
-        known = con.cursor().execute("select region_name from regions where region_code = $c", {"c": region}).fetchone()
-        if known is None:
-            print(f"未输出：区划字典中没有 {region}", file=sys.stderr)
+        got = _month_of(args, con, scope)
+        if isinstance(got, str):
+            print(got, file=sys.stderr)
             return 2
-        last = db.run(con, "data_span", {}, scope=scope)["last_day"].iloc[0]
-        period = args.period or (alerts.period_of(last) if pd.notna(last) else None)
-        if period is None:
-            print("未输出：该范围内没有服务记录", file=sys.stderr)
-            return 2
+        region, name, period = got
         found = alerts.run_all(con, region, period, scope, store=_store(args))
     columns = [c for c in alerts.COLUMNS if c not in ("drill_page", "drill_region", "drill_item")]
     rows = found[columns + ["status", "note", "updated_by"]].astype(object).where(found.notna(), None)
     if args.json:
-        print(json.dumps({"region": region, "region_name": known[0], "period": period,
+        print(json.dumps({"region": region, "region_name": name, "period": period,
                           "counts": {rule: int((found["rule"] == rule).sum()) for rule in alerts.RULES},
                           "alerts": rows.to_dict("records")}, ensure_ascii=False))
     else:
-        print(f"{known[0]} {period}：{len(found)} 条预警")
+        print(f"{name} {period}：{len(found)} 条预警")
         for r in rows.itertuples(index=False):
             print(f"[{r.severity}] {r.rule_name}\t{r.unit_name}\t{r.explanation}\t{r.status}")
     return 0
 
+
+def _topics(args) -> int:
+    """Exit 0 with the month's topics (possibly none); 2 when the region, month or account is refused."""
+    from dangqun import alerts, topics
+
+    refused, scope = _scope_of(args)
+    if refused:
+        return 2
+    with _published(args) as con:
+        got = _month_of(args, con, scope)
+        if isinstance(got, str):
+            print(got, file=sys.stderr)
+            return 2
+        region, name, period = got
+        found = topics.listing(lambda q, p: db.run(con, q, p, scope=scope), region, alerts.ensure(con, period))
+    rows = [dict(label=r.label, keywords=list(r.keywords), count=int(r.count), residents=int(r.residents),
+                 first=str(r.first.date()), last=str(r.last.date()), previous=int(r.previous),
+                 towns=list(r.towns), hot=bool(r.hot), examples=list(r.examples), record_ids=list(r.record_ids))
+            for r in found.itertuples(index=False)]
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False))
+    else:
+        print(f"{name} {period}：{len(rows)} 个话题")
+        for r in rows:
+            print(f"{'[热点] ' if r['hot'] else ''}{r['label']}\t本月 {r['count']} 件（{r['residents']} 人），"
+                  f"上月 {r['previous']} 件\t{'、'.join(r['towns'])}")
+    return 0
 
 def _user(args) -> int:
     """Account changes go to the operational store, which the running dashboard shares: they work while it

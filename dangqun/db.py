@@ -136,7 +136,7 @@ SCOPED_TABLES = ("centers", "service_records", "funds", "activities", "quarantin
                  "rollup_late_records")
 # Tables of regions' own rows (no center): seen only for the region codes under the scope, so a county
 # account's map receives its county's boundaries and nothing of a neighbour's, and its 预警 its towns' alerts
-REGION_TABLES = ("boundaries", "alert_found", "alert_case")
+REGION_TABLES = ("boundaries", "alert_found", "alert_case", "topic_member")
 
 
 @lru_cache(maxsize=1)
@@ -194,7 +194,7 @@ class Reader:
     then in the version (search_path), so queries name tables as on a read-write connection."""
 
     DATA, OWN = "data", "memory"
-    OWN_TABLES = ("alert_found", "alert_case", "alert_run")
+    OWN_TABLES = ("alert_found", "alert_case", "alert_run", "topic_member")
 
     def __init__(self, path):
         self.path = Path(path)
@@ -202,10 +202,13 @@ class Reader:
         quoted = str(self.path).replace("'", "''")
         self._con.execute(f"attach '{quoted}' as {self.DATA} (read_only)")
         for table in self.OWN_TABLES:
-            ddl = self._con.execute("select sql from duckdb_tables() where database_name = $d and table_name = $t",
-                                    {"d": self.DATA, "t": table}).fetchone()[0]
+            got = self._con.execute("select sql from duckdb_tables() where database_name = $d and table_name = $t",
+                                    {"d": self.DATA, "t": table}).fetchone()
+            # a version published by an older release may lack a table added since: it starts empty
+            ddl = got[0] if got else _schema_ddl(table)
             self._con.execute(ddl.replace(f"CREATE TABLE {table}", f"CREATE TABLE {self.OWN}.main.{table}", 1))
-            self._con.execute(f"insert into {self.OWN}.main.{table} select * from {self.DATA}.main.{table}")
+            if got:
+                self._con.execute(f"insert into {self.OWN}.main.{table} select * from {self.DATA}.main.{table}")
 
     def cursor(self):
         cur = self._con.cursor()
@@ -221,6 +224,17 @@ class Reader:
 
     def __repr__(self) -> str:
         return f"Reader({self.path.name})"
+
+
+@lru_cache(maxsize=None)
+def _schema_ddl(table: str) -> str:
+    """A table's CREATE statement as this release's schema.sql makes it."""
+    con = duckdb.connect()
+    try:
+        ensure_schema(con)
+        return con.execute("select sql from duckdb_tables() where table_name = $t", {"t": table}).fetchone()[0]
+    finally:
+        con.close()
 
 
 def run(con, name: str, params: dict | None = None, scope: str | None = None):

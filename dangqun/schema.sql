@@ -215,3 +215,28 @@ create table if not exists alert_case (
     due_on        date,
     primary key (alert_key, record_id)
 );
+
+-- grain: one row per record of a stored topic of 诉求内容 (dangqun.topics), of the month (this_month) or of the
+-- month before as similar to the topic: stored with the month's alerts (dangqun.alerts.ensure), so that the
+-- 热点 section, the 通报 and `dangqun topics` read a few rows and count each topic within the reader's scope.
+-- Read within the scope like alert_found, by the record's region.
+create table if not exists topic_member (
+    period        varchar not null,   -- YYYY-MM
+    topic_key     varchar not null,   -- county code:label
+    county_code   varchar not null,   -- topics are found county by county
+    rank          integer not null,   -- the topic's place among its county's topics, biggest first
+    label         varchar not null,   -- the matter in a few words: place, object, problem
+    keywords      varchar not null,   -- heaviest first, separated by spaces
+    hot           boolean not null,   -- big and concentrated (config/alerts.toml [topics])
+    severity      varchar not null,   -- 中 / 低 for a hot topic, else empty
+    region_code   varchar not null,   -- the record's center's region: the scope's filter
+    town_code     varchar not null,
+    town_name     varchar not null,
+    center_name   varchar,
+    record_id     varchar not null,
+    this_month    boolean not null,   -- false: a record of the month before, similar to the topic
+    received_at   timestamp not null,
+    resident_hash varchar,
+    request_text  varchar,            -- masked, as stored in service_records
+    primary key (period, topic_key, record_id)
+);

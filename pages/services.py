@@ -1,7 +1,7 @@
 """服务办理: what is being handled, how it arrives, how long each step takes and where cases are late."""
 import streamlit as st
 
-from dangqun import metrics, ui, workdays
+from dangqun import alerts, metrics, periods, topics, ui, workdays
 from dangqun.charts import services as charts
 from dangqun.views import services as view
 
@@ -75,6 +75,44 @@ ui.table(view.overdue_table(cases, as_of), fr.t("超期件"), "overdue", fr,
          column_config={"received_at": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
                         "due_on": st.column_config.DateColumn(format="YYYY-MM-DD"),
                         "closed_at": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")})
+
+# 热点诉求: what residents' messages are about, as matters (dangqun.topics), here beside the 事项 and 超期件
+# because it asks what is being handled; the 预警 page alerts the hot ones, the 通报 names them
+st.subheader(fr.t("热点诉求"))
+month = alerts.period_of(f.period.end)
+texts = int(ui.query("text_volume", {"region": params["region"], "start": periods.month_start(f.period.end),
+                                     "end": f.period.end})["texts"].iloc[0])
+if not texts:
+    st.info(fr.t("{month} 本范围的服务记录没有诉求内容，无法按内容归纳话题；「预警」的热点按事项件数的增长计。",
+                 month=month))
+else:
+    stored = ui.alert_store(month)
+    found = topics.listing(ui.query, fr.region, stored)
+    st.caption(fr.t("{month}：本范围有诉求内容的 {texts} 件中，说的是同一件事（同一地点或事物、同一问题）的诉求归为一个话题，"
+                    "按件数列出最大的 {shown} 个（下载含全部 {n} 个）。件数只计本范围；「热点」：在所在县（市、区）"
+                    "本月至少 {min_count} 件、且占该县有诉求内容件数的 {share} 以上。",
+                    month=month, texts=metrics.fmt_int(texts), shown=min(view.TOPICS_SHOWN, len(found)),
+                    n=len(found), min_count=topics.load_config().hot_min_count,
+                    share=metrics.fmt_pct(topics.load_config().hot_min_share, 0)))
+    table = view.topic_table(found, fr.lang)
+    ui.table(table.head(view.TOPICS_SHOWN), fr.t("热点诉求"), "topics", fr,
+             column_config={fr.t("示例诉求"): st.column_config.TextColumn(width="large")})
+    if len(found):
+        labels = found["label"].tolist()
+        pick = st.selectbox(fr.t("查看话题"), range(len(labels)), format_func=lambda i: labels[i], key="topic")
+        topic = found.iloc[pick]
+        words = view.trend_words(topic["keywords"])
+        start = periods.add_months(periods.month_start(f.period.end), 1 - view.TREND_MONTHS)
+        trend = view.trend_frame(ui.query("topic_trend", {"region": params["region"], "start": start,
+                                                          "end": f.period.end, "words": words}),
+                                 start, f.period.end)
+        ui.chart(charts.topic_trend(trend, words, fr.lang), trend, fr.t("话题走势"), "topic_trend", fr)
+        records = ui.query("topic_records", {"region": params["region"], "period": month, "run_key": stored.key,
+                                             "topic_key": topic["topic_key"]})
+        st.markdown(f"**{fr.t('“{label}”的诉求（{n} 件）', label=topic['label'], n=len(records))}**")
+        ui.table(view.topic_records_table(records), fr.t("话题诉求"), "topic_records", fr,
+                 column_config={"received_at": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
+                                "request_text": st.column_config.TextColumn(width="large")})
 
 # 24 小时服务（AB岗）: beside the 超期件, how the cases that come in outside office hours are served (README)
 st.subheader(fr.t("24 小时服务（AB岗）"))

@@ -24,6 +24,8 @@ FRAME_HELPERS = [ROOT / "dangqun" / "auth.py", ROOT / "dangqun" / "audit.py",
                  ROOT / "dangqun" / "views" / "report.py",
                  # the 预警 page (and the 通报) hand theirs to alerts.gather, which names the rules' queries
                  ROOT / "dangqun" / "alerts.py",
+                 # 服务办理 (and the 通报) hand theirs to topics.listing, which reads the stored topics
+                 ROOT / "dangqun" / "topics.py",
                  # the 地图 page and the 大屏 hand theirs to views.map.gather
                  ROOT / "dangqun" / "views" / "map.py"]
 TEST_SOURCES = sorted(p for p in (ROOT / "tests").glob("test_*.py") if p.name != "test_inventory.py")

@@ -78,7 +78,16 @@ def params(case: str, con, name: str = "") -> dict:
                                      "region_code like $r || '%' group by 1 order by count(*) desc, 1 limit 1",
                                      {"r": region}).fetchone()[0]}
            if name == "alert_cases" else {}),
+        # 热点诉求 (topic_*.sql): the month's biggest stored topic under the region, and its two heaviest words
+        **_topic(con, region),
     }
+
+
+def _topic(con, region: str) -> dict:
+    row = con.execute("select topic_key, any_value(keywords) from topic_member where period = '2022-10' and "
+                      "this_month and region_code like $r || '%' group by 1 order by count(*) desc, 1 limit 1",
+                      {"r": region}).fetchone()
+    return {"topic_key": row[0] if row else "", "words": row[1].split(" ")[:2] if row else ["—"]}
 
 
 def test_every_query_file_states_a_key():

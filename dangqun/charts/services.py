@@ -5,7 +5,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dangqun import metrics
-from dangqun.charts import PALETTE, cap_categories, label_range, plain, style
+from dangqun.charts import PALETTE, cap_categories, label_range, month_labels, plain, style
 from dangqun.i18n import t
 
 
@@ -130,3 +130,20 @@ def receipt_heatmap(grid, title: str, lang: str = "zh") -> go.Figure:
         xaxis=dict(title=t("受理时刻（时）", lang), tickvals=list(range(0, 24, 2)), showgrid=False),
         margin=dict(b=90))
     return style(fig, title, height=360)
+
+
+def topic_trend(df, words: list[str], lang: str = "zh") -> go.Figure:
+    """A topic's months: the records whose 诉求内容 holds all of `words`, a line over the months of `df`
+    (views.services.trend_frame)."""
+    said = "“" + "”“".join(words) + "”"
+    hover = [f"{m}<br>{t('含{words}的诉求', lang, words=said)}：{metrics.fmt_int(n)}"
+             f"<br>{t('有诉求内容的', lang)}：{metrics.fmt_int(all_)}"
+             for m, n, all_ in zip(month_labels(df["month"]), df["matching"], df["texts"])]
+    fig = go.Figure(go.Scatter(
+        x=month_labels(df["month"]), y=df["matching"], mode="lines+markers+text", line_color=PALETTE[0],
+        text=[metrics.fmt_int(n) for n in df["matching"]], textposition="top center",
+        customdata=hover, hovertemplate="%{customdata}<extra></extra>",
+    ))
+    fig.update_layout(yaxis=dict(title=t("件数", lang), range=label_range(df["matching"], 0.2)),
+                      xaxis=dict(title=None, type="category"))
+    return style(fig, t("近 {n} 个月含{words}的诉求（件）", lang, n=len(df), words=said), height=300)

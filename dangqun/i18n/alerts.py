@@ -77,11 +77,15 @@ EN = {
     "出现这样增幅的概率 p = {p}（单侧条件二项检验），低于 {alpha}。":
         "“{item}”: {now} this month, {before} last month (up {rise}); were both months' rates equal, a rise "
         "like this has probability p = {p} (one-sided conditional binomial test), below {alpha}.",
-    "含“{word}”的诉求本月 {now} 件，上月 {before} 件": "Requests mentioning “{word}”: {now} this month, {before} last month",
-    "诉求内容含“{word}”的诉求本月 {now} 件（本月有诉求内容的共 {n_now} 件），上月 {before} 件"
-    "（共 {n_before} 件）；若两月含该词的比例相同，出现这样增幅的概率 p = {p}（单侧条件二项检验），"
-    "低于 {alpha}。":
-        "Requests whose text mentions “{word}”: {now} this month (of {n_now} with text), {before} last month "
-        "(of {n_before}); were the share of texts mentioning it equal in both months, a rise like this has "
-        "probability p = {p} (one-sided conditional binomial test), below {alpha}.",
+    "本月 {n} 件（{residents} 人），上月 {previous} 件": "{n} this month ({residents} residents), {previous} last month",
+    "{n} 件诉求说的是同一件事：“{label}”（关键词：{keywords}），来自 {residents} 位群众，涉及 {towns}；"
+    "占{county}本月有诉求内容的 {volume} 件的 {share}。上月相似的诉求 {previous} 件。":
+        "{n} requests are about one matter: “{label}” (keywords: {keywords}), from {residents} residents, in "
+        "{towns}; {share} of the {volume} requests with text in {county} this month. Similar requests last "
+        "month: {previous}.",
+    "{n} 件诉求说的是同一件事：“{label}”（关键词：{keywords}），来自 {residents} 位群众，涉及 {towns}；"
+    "占{county}本月有诉求内容的 {volume} 件的 {share}。上月相似的诉求 {previous} 件，本月明显增多。":
+        "{n} requests are about one matter: “{label}” (keywords: {keywords}), from {residents} residents, in "
+        "{towns}; {share} of the {volume} requests with text in {county} this month. Similar requests last "
+        "month: {previous}, a clear rise.",
 }

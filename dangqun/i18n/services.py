@@ -88,4 +88,31 @@ EN = {
     "节假日受理量": "Cases on holidays",
     "夜间或节假日受理量": "Cases at night or on holidays",
     "夜间或节假日占比": "Share at night or on holidays",
+    # 热点诉求 (topics of 诉求内容)
+    "热点诉求": "Hot topics of requests",
+    "{month} 本范围的服务记录没有诉求内容，无法按内容归纳话题；「预警」的热点按事项件数的增长计。":
+        "{month}: the records in this view carry no request text, so no topics can be found from it; the Alerts "
+        "page's hot spots count the rise of items instead.",
+    "{month}：本范围有诉求内容的 {texts} 件中，说的是同一件事（同一地点或事物、同一问题）的诉求归为一个话题，"
+    "按件数列出最大的 {shown} 个（下载含全部 {n} 个）。件数只计本范围；「热点」：在所在县（市、区）"
+    "本月至少 {min_count} 件、且占该县有诉求内容件数的 {share} 以上。":
+        "{month}: of the {texts} requests with text in this view, those about one matter (one place or object, "
+        "one problem) form a topic; the {shown} biggest are listed (the download holds all {n}). Counts are of "
+        "this view; “hot”: at least {min_count} in its county this month and at least {share} of the county's "
+        "requests with text.",
+    "查看话题": "Topic",
+    "话题走势": "Topic trend",
+    "话题诉求": "Requests of the topic",
+    "“{label}”的诉求（{n} 件）": "Requests about “{label}” ({n})",
+    "话题": "Topic",
+    "本月件数": "This month",
+    "涉及群众": "Residents",
+    "上月相似件数": "Similar last month",
+    "首次": "First",
+    "最近": "Latest",
+    "示例诉求": "Example request",
+    "关键词": "Keywords",
+    "近 {n} 个月含{words}的诉求（件）": "Requests mentioning {words} over {n} months",
+    "含{words}的诉求": "Mentioning {words}",
+    "有诉求内容的": "With request text",
 }

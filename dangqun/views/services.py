@@ -1,5 +1,6 @@
-"""服务办理's 超期件: how many working days each overdue case is past its promised deadline (限时办结); and its
-24 小时服务（AB岗）: receipts outside office hours at the 24-hour AB-post centers against the others."""
+"""服务办理's 超期件: how many working days each overdue case is past its promised deadline (限时办结); its
+热点诉求: the month's topics of 诉求内容 (dangqun.topics); and its 24 小时服务（AB岗）: receipts outside office
+hours at the 24-hour AB-post centers against the others."""
 from __future__ import annotations
 
 import datetime as dt
@@ -136,3 +137,45 @@ def ab_center_ranking(centers: pd.DataFrame, others_share: float | None = None, 
     # center's name already says its type
     cols = ["rank", "center_name", "remark", "off_hours", "off_hours_share", "night", "holiday", "received"]
     return out[cols].reset_index(drop=True)
+
+
+# ── 热点诉求: the month's topics of 诉求内容 (dangqun.topics) ─────────────────────────────────────────
+
+TOPICS_SHOWN = 10           # the biggest topics the section lists; the download holds every stored one
+TREND_MONTHS = 6
+
+
+def topic_table(found: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """The 热点诉求 table from dangqun.topics.listing: one row per topic, biggest first, in the reader's
+    language (the texts and names stay as recorded)."""
+    return pd.DataFrame({
+        t("话题", lang): found["label"],
+        t("热点", lang): [t("是", lang) if h else "—" for h in found["hot"]],
+        t("本月件数", lang): found["count"].astype(int),
+        t("涉及群众", lang): found["residents"].astype(int),
+        t("上月相似件数", lang): found["previous"].astype(int),
+        t("乡镇街道", lang): ["、".join(towns) for towns in found["towns"]],
+        t("首次", lang): pd.to_datetime(found["first"]).dt.date,
+        t("最近", lang): pd.to_datetime(found["last"]).dt.date,
+        t("示例诉求", lang): [x[0] if len(x) else "—" for x in found["examples"]],
+        t("关键词", lang): [" ".join(k) for k in found["keywords"]],
+    })
+
+
+def trend_words(keywords) -> list[str]:
+    """The words a topic's trend counts: its two heaviest keywords (one alone says too little of a matter)."""
+    return list(keywords)[:2]
+
+
+def trend_frame(trend: pd.DataFrame, start: dt.date, end: dt.date) -> pd.DataFrame:
+    """topic_trend's months with every month of start..end present (no texts: 0)."""
+    months = pd.date_range(start, end, freq="MS").date
+    got = trend.assign(month=pd.to_datetime(trend["month"]).dt.date).set_index("month")
+    return pd.DataFrame({"month": months,
+                         "matching": [int(got["matching"].get(m, 0)) for m in months],
+                         "texts": [int(got["texts"].get(m, 0)) for m in months]})
+
+
+def topic_records_table(records: pd.DataFrame) -> pd.DataFrame:
+    """A topic's records as listed under it (topic_records): when, where and what was asked."""
+    return records[["received_at", "town_name", "center_name", "request_text", "record_id"]]
