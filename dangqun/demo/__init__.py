@@ -21,6 +21,7 @@ from dangqun.demo.centers import CENTER_COLUMNS, backdate_towns, build_centers, 
 from dangqun.demo.ledgers import build_activities, build_funds
 from dangqun.demo.records import RecordGenerator
 from dangqun.demo.regions import build_regions
+from dangqun.demo.texts import TextMaker, center_places
 
 CATALOG_CSV = db.ROOT / "sample_data" / "catalog.csv"
 
@@ -65,10 +66,14 @@ def _fill(con, records: int, seed: int, years: int = F.DEFAULT_YEARS) -> dict[st
     _insert(con, "funds", build_funds(centers, rngs[2], years))
     _insert(con, "activities", build_activities(centers, rngs[3], years))
     con.execute("commit")
-    # the AB posts' night hours from a generator of their own (part 7): the records' other draws stay as they were
-    _insert_records(con, RecordGenerator(centers, catalog, records, rngs[4], plant_rng=rngs[5], years=years,
-                                         night_rng=np.random.default_rng([seed, 7])))
-    anomalies.plant(con)      # the 预警 rules' planted cases (README, 演示数据中的预警)
+    # the AB posts' night hours (part 7) and the 诉求内容 (part 8) from generators of their own: the records' other
+    # draws stay as they were
+    texts = TextMaker(centers, catalog, center_places(centers, {r.code: r.name for r in regions}),
+                      np.random.default_rng([seed, 8]))
+    gen = RecordGenerator(centers, catalog, records, rngs[4], plant_rng=rngs[5], years=years,
+                          night_rng=np.random.default_rng([seed, 7]), texts=texts)
+    _insert_records(con, gen)
+    anomalies.plant(con, gen.scale)      # the 预警 rules' planted cases and the planted matters (README, 演示数据中的预警)
     rollups.rebuild(con)
     db.set_meta(con, "demo", "true")
     db.set_meta(con, "seed", str(seed))

@@ -10,13 +10,23 @@ other demo figures barely move (README, 演示数据中的预警):
   month, so the number of records stays what was asked.
 
 The first two are updates of records already generated (no random draws), the third uses a generator of
-its own; none changes what the seeded generators draw for anything else."""
+its own; none changes what the seeded generators draw for anything else.
+
+Two matters are planted in the 诉求内容 (dangqun.demo.texts) at the end of 2022, for the 热点 topics (messages
+about one place, one object and one problem) to find: MIXER, a 搅拌站's noise beside a community of 东港市大东街道 in
+November and December, and WATER, a village of 凤城市石城镇 without water in December. Their messages are written
+over the 诉求内容 of records the build generated anyway (no record added, no other column changed), so every
+count stays as it was; the routine texts never name a 搅拌站 nor a 停水."""
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from dataclasses import dataclass
+
+import pandas as pd
 
 from dangqun.demo import names as N
+from dangqun.demo.texts import FIX_ITEMS
 
 MONTH = (2022, 10)
 
@@ -33,6 +43,64 @@ SPIKE_COUNTY = "211282"               # 开原市
 SPIKE_CENTER = "ZX211282103000"       # 庆云堡镇党群服务中心
 SPIKE_ITEM = "1204"                   # 路灯设施报修
 SPIKE_RECORDS = 20                    # at the default size; scaled with the records asked for
+
+
+
+@dataclass(frozen=True)
+class Matter:
+    """A planted matter: `counts[(year, month)][center_id]` messages about `place` (a village or community of
+    `town`, as the regions dictionary names it), `object` and `problem`, each one of `sentences` ({p}: the
+    place) in turn; the counts are those of the default size, scaled with the records asked for."""
+    county: str
+    town: str
+    place: str
+    object: str
+    problem: str
+    counts: dict[tuple[int, int], dict[str, int]]
+    sentences: tuple[str, ...]
+
+    def months(self) -> dict[tuple[int, int], int]:
+        return {month: sum(per_center.values()) for month, per_center in self.counts.items()}
+
+
+# two months: a concrete-mixing plant working at night beside 丽景社区, raised at the community's own center,
+# at the street's and at the neighbouring 阳光社区's; more residents complain in December
+MIXER = Matter(
+    county="210681000000", town="210681001000", place="丽景社区", object="搅拌站", problem="噪音扰民",
+    counts={(2022, 11): {"ZX210681001003": 8, "ZX210681001000": 6, "ZX210681001002": 4},
+            (2022, 12): {"ZX210681001003": 12, "ZX210681001000": 8, "ZX210681001002": 6}},
+    sentences=("{p}附近搅拌站夜间施工噪音扰民，严重影响休息。", "{p}旁边的搅拌站噪音太大，晚上根本睡不着。",
+               "反映{p}东侧搅拌站噪音扰民，请有关部门管一管。", "投诉{p}附近的搅拌站，机器轰鸣噪音扰民，老人孩子休息不好。",
+               "我是{p}的居民，小区边上的搅拌站天天半夜施工，噪音扰民。", "{p}周边搅拌站噪音严重，多次反映没有结果。",
+               "您好，{p}附近的搅拌站凌晨还在作业，噪音扰民，希望尽快处理。", "{p}居民反映，搅拌站噪音和粉尘扰民，影响正常生活。"))
+
+# one month: 李家堡村's tap water stops in December, raised at the village's center, the town's and the
+# neighbouring 鞠家窝堡村's
+WATER = Matter(
+    county="210682000000", town="210682111000", place="李家堡村", object="自来水", problem="停水",
+    counts={(2022, 12): {"ZX210682111000": 16, "ZX210682111201": 10, "ZX210682111207": 4}},
+    sentences=("{p}自来水停水好几天了，村民生活用水困难。", "反映{p}突然停水，自来水一直没来，请尽快恢复供水。",
+               "我是{p}的村民，家里自来水停水三天了，也没有通知。", "{p}自来水停水，老人孩子没水喝，希望尽快解决。",
+               "请问{p}的自来水什么时候恢复？已经停水好几天了。", "投诉{p}自来水管网维修停水时间太长，影响正常生活。",
+               "您好，{p}全村停水，自来水公司电话打不通。"))
+
+MATTERS = (MIXER, WATER)
+
+# a center's records that carry a planted message: first those of an 事项 where residents raise what is wrong at
+# a place (dangqun.demo.texts.FIX_ITEMS), then those with a routine text (received by phone or online), by id
+MATTER_PICK_SQL = """
+select record_id
+from service_records
+where center_id = $center and received_at >= $start and received_at < $end
+order by item_code in (select unnest($fix_items)) desc, request_text is not null desc, record_id
+limit $k
+"""
+
+MATTER_SET_SQL = """
+update service_records set request_text = t.text
+from _planted_texts t
+where service_records.record_id = t.record_id
+"""
 
 FALL_SQL = """
 update service_records set satisfaction = '不满意', score = 2,
@@ -68,9 +136,10 @@ where record_id = $record_id
 """
 
 
-def plant(con) -> dict[str, int]:
-    """Plant the satisfaction fall and the repeat resident in the records (inside the demo build, before
-    the rollups); returns how many records each changed."""
+def plant(con, scale: float = 1.0) -> dict[str, int]:
+    """Plant the satisfaction fall, the repeat resident and the matters' messages (scaled by `scale`, the build's
+    records against the default size) in the records (inside the demo build, before the rollups); returns how
+    many records each changed."""
     start = dt.date(*MONTH, 1)
     end = dt.date(MONTH[0] + MONTH[1] // 12, MONTH[1] % 12 + 1, 1)
     fell = con.execute(FALL_SQL, {"town": FALL_TOWN[:9], "start": start, "end": end, "every": FALL_EVERY,
@@ -85,4 +154,28 @@ def plant(con) -> dict[str, int]:
         for record_id in picked:
             con.execute(REPEAT_SET_SQL, {"name": REPEAT_NAME, "phone": REPEAT_PHONE, "hash": REPEAT_HASH,
                                          "record_id": record_id})
-    return {"satisfaction": int(fell), "repeat": len(picked) if len(picked) == len(REPEAT_DAYS) else 0}
+    planted = {"satisfaction": int(fell), "repeat": len(picked) if len(picked) == len(REPEAT_DAYS) else 0}
+    for name, matter in zip(("mixer", "water"), MATTERS):
+        planted[name] = plant_matter(con, matter, scale)
+    return planted
+
+
+def plant_matter(con, matter: Matter, scale: float = 1.0) -> int:
+    """Write `matter`'s messages over the 诉求内容 of its centers' records (MATTER_PICK_SQL); a small build may
+    have fewer records than asked at a center, which then carries as many as it has."""
+    rows = []
+    for (year, month), per_center in matter.counts.items():
+        start = dt.date(year, month, 1)
+        end = dt.date(year + month // 12, month % 12 + 1, 1)
+        for center, count in per_center.items():
+            k = max(1, round(count * scale))
+            picked = con.execute(MATTER_PICK_SQL, {"center": center, "start": start, "end": end, "k": k,
+                                                   "fix_items": sorted(FIX_ITEMS)}).fetchall()
+            rows += [r[0] for r in picked]
+    texts = [matter.sentences[i % len(matter.sentences)].format(p=matter.place) for i in range(len(rows))]
+    con.register("_planted_texts", pd.DataFrame({"record_id": rows, "text": texts}, dtype=object))
+    try:
+        con.execute(MATTER_SET_SQL)
+    finally:
+        con.unregister("_planted_texts")
+    return len(rows)

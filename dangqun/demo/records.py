@@ -111,8 +111,10 @@ def _largest_remainder(total: int, weights) -> np.ndarray:
 
 class RecordGenerator:
     def __init__(self, centers: pd.DataFrame, catalog: pd.DataFrame, total: int, rng, plant_rng=None,
-                 years: int = F.DEFAULT_YEARS, night_rng=None):
+                 years: int = F.DEFAULT_YEARS, night_rng=None, texts=None):
         self.rng = rng
+        # 诉求内容 (dangqun.demo.texts) from a generator of its own: without it the column stays empty
+        self.texts = texts
         # the planted 诉求突增 (dangqun.demo.anomalies) draws from its own generator
         self.plant_rng = plant_rng if plant_rng is not None else np.random.default_rng(0)
         # the AB posts' night receipts (_night_shift) too: every other draw stays as it was
@@ -390,6 +392,8 @@ class RecordGenerator:
             "handler": _dict(handler, MASKED_NAMES),
         }
         cols.update(survey)
+        if self.texts is not None:
+            cols["request_text"] = self.texts.draw(center, item, channel)
         return pa.table(cols)
 
     def _draw_centers(self, county: str, walk_in: bool, n: int) -> np.ndarray:
