@@ -17,6 +17,7 @@ from dangqun import contract, db
 from dangqun.demo import names as N
 
 ENCODINGS = ("utf-8", "utf-8-sig", "gbk")
+EXPORTED_FREE_TEXT = ("request_text",)
 CHUNK_CHARS = 8 << 20
 
 
@@ -60,8 +61,9 @@ def _expr(column: contract.Column, fmt: str) -> str:
 def export_query(kind: str, fmt: str = "csv", where: str | None = None, limit: int | None = None) -> str:
     """The SELECT that renders `kind` the way a platform exports it. `where` is SQL on the table."""
     k = contract.KINDS[kind]
-    # no platform of the demo exports free text: the example files stay as they were
-    cols = ", ".join(f'{_expr(c, fmt)} as "{c.header}"' for c in k.columns if not c.free_text)
+    # of the free text the demo writes 诉求内容 (dangqun.demo.texts), no 答复意见: the files carry the one it has
+    cols = ", ".join(f'{_expr(c, fmt)} as "{c.header}"' for c in k.columns
+                     if not c.free_text or c.name in EXPORTED_FREE_TEXT)
     sql = f"select {cols} from {kind}"
     if where:
         sql += f" where {where}"
