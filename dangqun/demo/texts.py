@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dangqun import contract
-from dangqun.demo.centers import TOWN, VILLAGE
+from dangqun.demo.centers import VILLAGE
 
 TEXT_CHANNELS = ("电话", "网上", "12345转办")
 
