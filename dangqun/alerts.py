@@ -494,7 +494,7 @@ def _day(value) -> dt.date | None:
 
 # the rules' definitions and sentences: raise it with a change to either, and every stored month is found
 # anew when next asked (a change of config/alerts.toml or config/metrics.toml does the same by itself)
-VERSION = "6"
+VERSION = "7"
 _STORE_LOCK = threading.Lock()
 
 

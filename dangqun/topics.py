@@ -11,13 +11,14 @@
 3. Groups: two texts are linked when their TF-IDF vectors' cosine similarity reaches `similarity` and they
    share two words or more (a place or object, and a problem); a topic is
    a connected group of at least `min_size` texts of the month, less the texts a chain of links brought in
-   that are not as similar to the group's centre. Deterministic: the same texts in the same
+   that are not as similar to the group's centre (those are grouped again the same way). Deterministic: the same texts in the same
    order (by record id) give the same topics.
 4. A topic's label is its heaviest words read as a matter — place, then object, then problem; its keywords
    the words that weigh most in it; its previous count the texts of the month before as similar to its
    centre.
-5. Hot (config [topics]): at least hot_min_count texts and at least hot_min_share of the county's texts of
-   the month. Rising against the month before (one-sided conditional binomial test, rise_alpha) raises it
+5. Hot (config [topics]): at least hot_min_count texts, at least hot_min_share of the county's texts of
+   the month, and at least hot_town_share of them in one town (a matter has its place: the same question
+   asked all over a county is the 事项's volume, which 服务办理 shows). Rising against the month before (one-sided conditional binomial test, rise_alpha) raises it
    from 低 to 中 but is not needed: a matter that stays big for two months is hot in both.
 """
 from __future__ import annotations
@@ -47,6 +48,10 @@ CONFIG_PATH = Path(__file__).resolve().parent.parent / "config" / "alerts.toml"
 # particles, verbs, time words, numerals, personal names nr) is left out
 KEEP = frozenset({"n", "ns", "nt", "nz", "vn", "nw", "an", "ng", "s"})
 PLACE, PROBLEM = frozenset({"ns", "s"}), frozenset({"vn", "an"})
+# a text of a group belongs to its matter at this share of `similarity` to the group's centre (a centre
+# averages many texts' words, so a text of the matter in words of its own sits further from it than from
+# its neighbour)
+CORE = 0.5
 ADDED_FREQ = 20_000           # high enough that an added word is cut whole
 _LOCK = threading.Lock()
 _ADDED: dict[str, str] = {}
@@ -58,9 +63,11 @@ class TopicConfig:
     min_size: int = 3             # the fewest texts a topic has
     keywords: int = 6             # keywords listed per topic
     max_chars: int = 300          # the first characters of a text that are read (the matter is said first)
-    max_df: float = 0.3           # words in more of a county's texts than this share say nothing of a matter
+    max_df: float = 0.1           # words in more of a county's texts than this share say nothing of a matter
+    max_df_from: int = 200        # ... where there are this many texts (two months) for a share to mean much
     hot_min_count: int = 10
     hot_min_share: float = 0.01
+    hot_town_share: float = 0.5   # a matter has its place: at least this share of its texts in one town
     rise_alpha: float = 0.01
     max_alerts: int = 3           # hot topics alerted per county, the biggest
     examples: int = 3
@@ -136,7 +143,6 @@ def find(texts: Sequence[str], background: Sequence[str] = (), cutter: Cutter | 
          cfg: TopicConfig | None = None) -> list[Topic]:
     """The topics of `texts` (one month's 诉求内容 of one county), biggest first (then by label);
     `background`: the month before's texts, which weigh the words and give each topic its previous count."""
-    from scipy.sparse.csgraph import connected_components
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     cfg = cfg or load_config()
@@ -153,7 +159,7 @@ def find(texts: Sequence[str], background: Sequence[str] = (), cutter: Cutter | 
     n_docs = len(docs)
     # max_df only where there are texts enough for a share to mean something
     vectorizer = TfidfVectorizer(analyzer=lambda words: words, sublinear_tf=True,
-                                 max_df=cfg.max_df if n_docs >= 50 else 1.0)
+                                 max_df=cfg.max_df if n_docs >= cfg.max_df_from else 1.0)
     try:
         full = vectorizer.fit_transform(docs)
     except ValueError:          # no word at all
@@ -169,41 +175,83 @@ def find(texts: Sequence[str], background: Sequence[str] = (), cutter: Cutter | 
     shared.data[shared.data < 2] = 0
     shared.eliminate_zeros()
     sim = sim.multiply(shared > 0).tocsr()
-    _, group_of = connected_components(sim, directed=False)
-    groups: dict[int, list[int]] = {}
-    for i, g in enumerate(group_of):
-        groups.setdefault(int(g), []).append(i)
-    out = []
-    for members in groups.values():
-        members = _core(matrix, members, cfg.similarity)
-        if len(members) < cfg.min_size:
-            continue
+    index = {w: j for j, w in enumerate(vocab)}
+
+    def topic(members: list[int]) -> Topic | None:
         weight = np.asarray(matrix[members].sum(axis=0)).ravel()
         order = sorted(np.flatnonzero(weight), key=lambda j: (-weight[j], vocab[j]))
         keywords = [str(vocab[j]) for j in order[: cfg.keywords]]
         if not keywords:
-            continue
+            return None
+        # a place names the topic only where most of its texts say it (a question asked all over a county
+        # has no place, however heavy one village's name weighs in it)
+        held = np.asarray((matrix[members] > 0).sum(axis=0)).ravel()
         word_tags = {w: tags[w].most_common(1)[0][0] for w in keywords}
-        centre = weight / (np.linalg.norm(weight) or 1)
-        previous = (np.flatnonzero(before @ centre >= cfg.similarity).tolist() if before.shape[0] else [])
-        out.append(Topic(label(keywords, word_tags), keywords, sorted(members), previous, word_tags))
+        word_tags = {w: ("" if f in PLACE and held[index[w]] * 2 < len(members) else f) for w, f in word_tags.items()}
+        previous = _speaking(before, list(range(before.shape[0])), weight, cfg.similarity)
+        return Topic(label(keywords, word_tags), keywords, sorted(members), previous, word_tags)
+
+    # a group whose texts mostly speak of a bigger group's matter is that matter (a core and what it left
+    # out, grouped again, in other words: 噪音扰民 and 严重影响休息)
+    merged: list[list[int]] = []
+    for members in sorted(_groups(sim, matrix, list(range(len(texts))), cfg), key=lambda m: (-len(m), m[0])):
+        into = next((big for big in merged if 2 * len(_speaking(
+            matrix, members, np.asarray(matrix[big].sum(axis=0)).ravel(), cfg.similarity)) >= len(members)), None)
+        if into is None:
+            merged.append(list(members))
+        else:
+            into.extend(members)
+    out = [t for members in merged if (t := topic(sorted(members))) is not None]
     out.sort(key=lambda t: (-len(t.members), t.label))
     return out
 
 
-def _core(matrix, members: list[int], similarity: float, rounds: int = 2) -> list[int]:
-    """The texts of a connected group as similar to its centre as to a neighbour: a chain of links can join a
-    text to a matter it does not speak of (补贴 ~ 什么时候 ~ 停水), and its centre does not hold it."""
+def _groups(sim, matrix, nodes: list[int], cfg: TopicConfig, depth: int = 0):
+    """The topics' members among `nodes`: each connected group's core (_core); what a core leaves out is
+    grouped again the same way, since a chain can join two matters and the centre keep only the bigger."""
+    from scipy.sparse.csgraph import connected_components
+
+    sub = sim[nodes][:, nodes]
+    _, group_of = connected_components(sub, directed=False)
+    groups: dict[int, list[int]] = {}
+    for i, g in zip(nodes, group_of):
+        groups.setdefault(int(g), []).append(i)
+    for members in groups.values():
+        if len(members) < cfg.min_size:
+            continue
+        core = _core(matrix, members, cfg.similarity)
+        if len(core) >= cfg.min_size:
+            yield core
+        rest = sorted(set(members) - set(core))
+        if len(rest) >= cfg.min_size and depth < 4:
+            yield from _groups(sim, matrix, rest, cfg, depth + 1)
+
+
+def _core(matrix, members: list[int], similarity: float, rounds: int = 3) -> list[int]:
+    """The texts of a connected group that speak of its matter (_speaking of its own centre): a chain of
+    links can join a text to a matter it does not speak of (补贴 ~ 什么时候 ~ 停水; 搅拌站…影响正常生活 ~
+    油烟…影响正常生活)."""
     for _ in range(rounds):
         if len(members) < 2:
             break
-        centre = np.asarray(matrix[members].sum(axis=0)).ravel()
-        centre /= np.linalg.norm(centre) or 1
-        kept = [m for m, c in zip(members, matrix[members] @ centre) if c >= similarity]
+        kept = _speaking(matrix, members, np.asarray(matrix[members].sum(axis=0)).ravel(), similarity)
         if kept == members:
             break
         members = kept
     return members
+
+
+def _speaking(matrix, rows: list[int], weight, similarity: float) -> list[int]:
+    """The `rows` of `matrix` that speak of the matter whose words weigh `weight`: near its centre (CORE ×
+    similarity) and saying at least two of its three heaviest words."""
+    if not rows:
+        return []
+    part = matrix[rows]
+    heaviest = np.argsort(-weight, kind="stable")[:3]
+    centre = weight / (np.linalg.norm(weight) or 1)
+    says = np.asarray((part[:, heaviest] > 0).sum(axis=1)).ravel()
+    near = part @ centre
+    return [r for r, c, k in zip(rows, near, says) if c >= similarity * CORE and k >= 2]
 
 
 def label(keywords: list[str], tags: dict[str, str]) -> str:
@@ -212,7 +260,8 @@ def label(keywords: list[str], tags: dict[str, str]) -> str:
     places = [w for w in keywords if tags.get(w) in PLACE][:1]
     problems = [w for w in keywords if tags.get(w) in PROBLEM][:1]
     room = max(1, 3 - len(places) - len(problems))
-    objects = [w for w in keywords if w not in places and w not in problems][:room]
+    # a place most texts do not say (tagged "" by find) names nothing of the topic
+    objects = [w for w in keywords if w not in places and w not in problems and tags.get(w) != ""][:room]
     return " ".join([*places, *objects, *problems])
 
 
@@ -258,7 +307,8 @@ def _numbers(t: Topic, now: pd.DataFrame, before: pd.DataFrame, cfg: TopicConfig
     one_town = len(counts) == 1
     unit_code = counts.index[0] if one_town else rec["county_code"].iloc[0]
     unit_name = towns.iloc[0] if one_town else rec["county_name"].iloc[0]
-    hot = n >= cfg.hot_min_count and n >= cfg.hot_min_share * volume
+    hot = (n >= cfg.hot_min_count and n >= cfg.hot_min_share * volume
+           and counts.iloc[0] >= cfg.hot_town_share * n)
     p = (stats.binom_sf(n, n + prev, volume / (volume + volume_before))
          if volume_before and n + prev else float("nan"))
     severity = ("中" if p == p and p < cfg.rise_alpha else "低") if hot else ""

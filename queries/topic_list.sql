@@ -50,4 +50,4 @@ final as (
 )
 
 select * from final
-order by count desc, topic_key
+order by hot desc, count desc, topic_key

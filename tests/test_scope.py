@@ -25,8 +25,10 @@ PARAMS = {"region": "21", "start": dt.date(2021, 1, 1), "end": dt.date(2022, 12,
           # alert_list and alert_cases: replaced by the demo's stored month, its key and an alert (stored_alerts)
           "run_key": "", "alert_key": "",
           # 24 小时服务's 节假日 (queries/ab_*.sql)
-          "off_days": "2022-10-01,2022-10-02,2022-10-03"}
-STORED = ("alert_list", "alert_cases")
+          "off_days": "2022-10-01,2022-10-02,2022-10-03",
+          # 热点诉求 (queries/topic_*.sql): topic_records' topic is the demo's stored biggest (stored_alerts)
+          "topic_key": "", "words": ["路灯", "不亮"]}
+STORED = ("alert_list", "alert_cases", "topic_list", "topic_records")
 
 
 def stored_alerts(con, name: str = "alert_list") -> dict:
@@ -36,6 +38,10 @@ def stored_alerts(con, name: str = "alert_list") -> dict:
     if name == "alert_cases":
         alert = con.execute("select alert_key from alert_case group by 1 order by count(*) desc, 1 limit 1").fetchone()[0]
         return {"alert_key": alert, "run_key": key}
+    if name == "topic_records":
+        topic = con.execute("select topic_key from topic_member where this_month group by 1 "
+                            "order by count(*) desc, 1 limit 1").fetchone()[0]
+        return {"region": "21", "period": period, "run_key": key, "topic_key": topic}
     return {"region": "21", "period": period, "run_key": key}
 
 
@@ -81,8 +87,8 @@ def test_stored_alerts_are_read_within_the_scope(demo_con):
     assert len(county) > 0 and county["unit_code"].str.startswith("210681").all()
     assert sorted(county["alert_key"]) == sorted(everything.loc[everything["unit_code"].str.startswith("210681"),
                                                                 "alert_key"])
-    # the province's own 热点 is the administrators': a county account reads its own (dangqun.alerts.listing)
-    assert "hotspot" in set(everything["rule"]) and "hotspot" not in set(county["rule"])
+    # 热点 of 诉求内容 are each a town's or a county's (dangqun.topics), read within the scope like the others
+    assert "hotspot" in set(county["rule"]) and set(everything["rule"]) > set(county["rule"])
     # an alert's records: to an account whose scope holds its town, not to another county's
     params = stored_alerts(demo_con, "alert_cases")
     town = params["alert_key"].split("|")[1]

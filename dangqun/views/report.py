@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dangqun import alerts, filters, metrics, periods, regions, workdays
+from dangqun import alerts, filters, metrics, periods, regions, topics, workdays
 from dangqun.views import funds as funds_view
 from dangqun.views import satisfaction as satisfaction_view
 from dangqun.views import services as services_view
@@ -21,6 +21,7 @@ from dangqun.views import services as services_view
 CONFIG_PATH = Path(__file__).resolve().parent.parent.parent / "config" / "report.toml"
 QUARTERS = "一二三四"
 HOT_ITEMS = 5          # 热点事项 named in the text
+HOT_TOPICS = 3         # topics of 诉求内容 named in the text, the biggest
 OVERDUE_UNITS = 5      # units named for their 超期件
 REPEATS_NAMED = 5      # residents named for their 重复诉求
 ALERT_UNITS = 5        # units named in 预警情况 with the explanation of their severest alert
@@ -290,7 +291,8 @@ def build(run, region: str, region_name: str, rp: ReportPeriod, compare: str = "
     by_source = run("funds_by_source", fund_params)
     by_purpose = run("funds_by_purpose", fund_params)
     unit_funds = funds_view.add_costs(run("funds_by_unit", dict(params, child_digits=child)))
-    found, repeats = period_alerts(run, store, region, p)
+    month_topics: list[pd.DataFrame] = []
+    found, repeats = period_alerts(run, store, region, p, month_topics)
     ab_params = dict(params, off_days=workdays.off_days(p.start, p.end))
     ab_centers = run("ab_center_hours", ab_params)
     ab_hours = run("ab_receipt_hours", ab_params) if len(ab_centers) else None
@@ -307,7 +309,7 @@ def build(run, region: str, region_name: str, rp: ReportPeriod, compare: str = "
     blocks += ab_post_blocks(ab_centers, ab_hours, area)
     blocks += [Block("chart", "图1 月度受理量与满意率", data=trend)]
     blocks += ranking_blocks(ranking, level, cfg)
-    blocks += hot_blocks(items, units_now, now, repeats)
+    blocks += hot_blocks(items, units_now, now, repeats, topic_rows=period_topics(month_topics), kind=rp.kind)
     blocks += alert_blocks(found, rp)
     blocks += funds_blocks(by_source, by_purpose, unit_funds, level)
     blocks += [Block("heading1", "下步工作"), Block("placeholder", FUTURE_WORK)]
@@ -422,11 +424,44 @@ def ranking_blocks(ranking: pd.DataFrame, level: int, cfg: metrics.MetricsConfig
     return out
 
 
+def period_topics(month_topics: list[pd.DataFrame]) -> pd.DataFrame:
+    """The period's topics of 诉求内容 from each month's (topics.listing with its period): a matter found in
+    several months once, its months' counts summed, biggest first; empty where no month has texts."""
+    got = [m for m in month_topics if len(m)]
+    if not got:
+        return pd.DataFrame(columns=["topic_key", "label", "count", "previous", "months", "hot"])
+    rows = pd.concat(got, ignore_index=True).sort_values(["period", "topic_key"])
+    out = rows.groupby(["topic_key", "label"], sort=False).agg(
+        count=("count", "sum"), previous=("previous", "first"), months=("period", list), hot=("hot", "any"))
+    return out.reset_index().sort_values(["count", "topic_key"], ascending=[False, True]).reset_index(drop=True)
+
+
+def topic_sentence(found: pd.DataFrame, kind: str) -> str:
+    """The 热点问题 sentence naming the biggest topics of 诉求内容 with their counts (and, for a month, the
+    month before's similar requests); empty where the period's records carry no 诉求内容."""
+    if found.empty:
+        return ""
+    shown = found.head(HOT_TOPICS)
+
+    def one(r) -> str:
+        months = "、".join(f"{int(m[5:])}月" for m in r.months)
+        said = f"上月相似的{metrics.fmt_int(r.previous)}件" if kind == "month" else months
+        return f"“{r.label}”{metrics.fmt_int(r.count)}件（{said}）"
+
+    return ("群众诉求中反映集中的问题（说同一件事的诉求归为一类）：" + "、".join(one(r) for r in shown.itertuples())
+            + "。")
+
+
 def hot_blocks(items: pd.DataFrame, units: pd.DataFrame, now: dict, repeats: pd.DataFrame | None = None,
-               acfg: alerts.AlertConfig | None = None) -> list[Block]:
-    """三、热点问题: the most asked items with their 满意率; the 超期件 by unit; the 重复诉求 where the data has
-    them (repeat_summary's rows of the period, residents as stored: masked)."""
+               acfg: alerts.AlertConfig | None = None, topic_rows: pd.DataFrame | None = None,
+               kind: str = "month") -> list[Block]:
+    """三、热点问题: the biggest topics of 诉求内容 where the records carry it; the most asked items with their
+    满意率; the 超期件 by unit; the 重复诉求 where the data has them (repeat_summary's rows of the period,
+    residents as stored: masked)."""
     out = [Block("heading1", "热点问题")]
+    said = topic_sentence(topic_rows, kind) if topic_rows is not None else ""
+    if said:
+        out.append(Block("para", said))
     if items.empty:
         out.append(Block("para", "本期没有受理记录。"))
     else:
@@ -455,15 +490,18 @@ def hot_blocks(items: pd.DataFrame, units: pd.DataFrame, now: dict, repeats: pd.
 
 # ── 预警情况: the alerts of the period's months, as the 预警 page computes them ────────────────────
 
-def period_alerts(run, store, region: str, p: periods.Period) -> tuple[pd.DataFrame, pd.DataFrame]:
+def period_alerts(run, store, region: str, p: periods.Period,
+                  month_topics: list | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The alerts of every month of `p` (each as the 预警 page shows that month, without statuses) and the
     period's 重复诉求: each resident, 事项 and town once, with the most cases any month counted, most first
-    (see build for `run` and `store`)."""
+    (see build for `run` and `store`); each month's topics of 诉求内容 appended to `month_topics` if given."""
     found, repeats = [], []
     month = periods.month_start(p.start)
     while month <= p.end:
         stored = store(alerts.period_of(month))
         found.append(alerts.listing(run, region, stored))
+        if month_topics is not None:
+            month_topics.append(topics.listing(run, region, stored).assign(period=stored.period))
         params = alerts.query_params(region, stored.period, stored.as_of)["alert_repeats"]
         repeats.append(alerts.repeat_summary(run("alert_repeats", params)))
         month = periods.add_months(month, 1)
@@ -485,7 +523,7 @@ ALERT_UNITS_RULE = "有“高”级预警或预警2条及以上的单位，先�
 
 
 def alert_units(found: pd.DataFrame) -> pd.DataFrame:
-    """The units that need attention (ALERT_UNITS_RULE; 热点 excluded: its unit is the region itself), in
+    """The units that need attention (ALERT_UNITS_RULE; 热点 excluded: the 热点问题 section names them), in
     that rule's order: unit_code, unit_name, n (alerts), high (of them 高), by_rule ('诉求突增2条、超期积压1条',
     every alert of the unit counted by rule) and the fields of its severest alert (evaluate's order:
     severity, rule), whose first line (numbers) says what happened."""
