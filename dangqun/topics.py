@@ -193,14 +193,18 @@ def find(texts: Sequence[str], background: Sequence[str] = (), cutter: Cutter | 
 
     # a group whose texts mostly speak of a bigger group's matter is that matter (a core and what it left
     # out, grouped again, in other words: 噪音扰民 and 严重影响休息)
-    merged: list[list[int]] = []
+    merged: list[tuple[list[int], np.ndarray, set]] = []     # members, their words' weights, 3 heaviest
     for members in sorted(_groups(sim, matrix, list(range(len(texts))), cfg), key=lambda m: (-len(m), m[0])):
-        into = next((big for big in merged if 2 * len(_speaking(
-            matrix, members, np.asarray(matrix[big].sum(axis=0)).ravel(), cfg.similarity)) >= len(members)), None)
+        said = set(matrix[members].indices.tolist())
+        # a text speaks of a matter only saying two of its three heaviest words: a cheap test first
+        into = next((big for big in merged if len(big[2] & said) >= 2 and 2 * len(
+            _speaking(matrix, members, big[1], cfg.similarity)) >= len(members)), None)
         if into is None:
-            merged.append(list(members))
+            weight = np.asarray(matrix[members].sum(axis=0)).ravel()
+            merged.append((list(members), weight, set(np.argsort(-weight, kind="stable")[:3].tolist())))
         else:
-            into.extend(members)
+            into[0].extend(members)
+    merged = [members for members, _, _ in merged]
     out = [t for members in merged if (t := topic(sorted(members))) is not None]
     out.sort(key=lambda t: (-len(t.members), t.label))
     return out
@@ -276,11 +280,13 @@ TOPIC_COLUMNS = ("topic_key", "county_code", "county_name", "unit_code", "unit_n
                  "volume_before", "hot", "severity", "p_value", "examples", "record_ids", "previous_ids")
 
 
-def of_month(texts: pd.DataFrame, places: Iterable[str] = (), cfg: TopicConfig | None = None) -> pd.DataFrame:
+def of_month(texts: pd.DataFrame, places: Iterable[str] = (), cfg: TopicConfig | None = None,
+             cutter: Cutter | None = None) -> pd.DataFrame:
     """Every county's topics of the month from topic_texts' rows (TEXT_COLUMNS, sorted by record id), with
-    their numbers (TOPIC_COLUMNS), biggest first; hot ones marked with their severity."""
+    their numbers (TOPIC_COLUMNS), biggest first; hot ones marked with their severity. `cutter`: one made
+    with the places already (to cut several months' texts once each)."""
     cfg = cfg or load_config()
-    cutter = Cutter(places, cfg)
+    cutter = cutter or Cutter(places, cfg)
     rows = []
     for county, frame in texts.groupby("county_code", sort=True):
         now = frame[frame["this_month"].astype(bool)].reset_index(drop=True)
@@ -299,29 +305,35 @@ def of_month(texts: pd.DataFrame, places: Iterable[str] = (), cfg: TopicConfig |
 
 
 def _numbers(t: Topic, now: pd.DataFrame, before: pd.DataFrame, cfg: TopicConfig) -> dict:
-    rec = now.iloc[t.members]
-    n, prev, volume, volume_before = len(rec), len(t.previous), len(now), len(before)
-    towns = rec.groupby("town_code", sort=False)["town_name"].first()
-    counts = rec["town_code"].value_counts()
+    # plain arrays: a month of a province has hundreds of topics, and pandas' per-call cost adds up
+    at = np.asarray(t.members)
+    col = lambda name: now[name].to_numpy()[at]  # noqa: E731
+    town_codes, town_names = col("town_code"), col("town_name")
+    counts = Counter(town_codes.tolist())
+    order = sorted(counts, key=lambda c: (-counts[c], c))
+    name_of = dict(zip(town_codes.tolist(), town_names.tolist()))
+    n, prev, volume, volume_before = len(at), len(t.previous), len(now), len(before)
+    county, county_name = now["county_code"].iloc[0], now["county_name"].iloc[0]
     # the alert's unit: the town when the matter lies in one, else the county
-    one_town = len(counts) == 1
-    unit_code = counts.index[0] if one_town else rec["county_code"].iloc[0]
-    unit_name = towns.iloc[0] if one_town else rec["county_name"].iloc[0]
+    one_town = len(order) == 1
     hot = (n >= cfg.hot_min_count and n >= cfg.hot_min_share * volume
-           and counts.iloc[0] >= cfg.hot_town_share * n)
+           and counts[order[0]] >= cfg.hot_town_share * n)
     p = (stats.binom_sf(n, n + prev, volume / (volume + volume_before))
          if volume_before and n + prev else float("nan"))
     severity = ("中" if p == p and p < cfg.rise_alpha else "低") if hot else ""
-    # examples: the texts nearest the start of the month are as good as any; three distinct ones
-    examples = list(dict.fromkeys(rec["request_text"].astype(str)))[: cfg.examples]
-    return dict(topic_key="", county_code=rec["county_code"].iloc[0], county_name=rec["county_name"].iloc[0],
-                unit_code=unit_code, unit_name=unit_name, label=t.label, keywords=list(t.keywords), count=n,
-                residents=int(rec["resident_hash"].nunique()), first=rec["received_at"].min(),
-                last=rec["received_at"].max(), previous=prev,
-                towns=[towns[c] for c in counts.index], centers=int(rec["center_name"].nunique()),
-                volume=volume, volume_before=volume_before, hot=hot, severity=severity, p_value=p,
-                examples=examples,
-                record_ids=rec["record_id"].tolist(), previous_ids=before.iloc[t.previous]["record_id"].tolist())
+    received = pd.to_datetime(col("received_at"))
+    texts = col("request_text")
+    residents = {h for h in col("resident_hash").tolist() if h is not None and h == h}
+    return dict(topic_key="", county_code=county, county_name=county_name,
+                unit_code=order[0] if one_town else county, unit_name=name_of[order[0]] if one_town else county_name,
+                label=t.label, keywords=list(t.keywords), count=n, residents=len(residents),
+                first=received.min(), last=received.max(), previous=prev, towns=[name_of[c] for c in order],
+                centers=len(set(col("center_name").tolist())), volume=volume, volume_before=volume_before,
+                hot=hot, severity=severity, p_value=p,
+                # examples: the first three distinct texts (by record id) are as good as any
+                examples=list(dict.fromkeys(str(x) for x in texts))[: cfg.examples],
+                record_ids=col("record_id").tolist(),
+                previous_ids=before["record_id"].to_numpy()[np.asarray(t.previous, dtype=int)].tolist())
 
 
 # topic_member's columns (dangqun/schema.sql)

@@ -101,7 +101,7 @@ else:
         labels = found["label"].tolist()
         pick = st.selectbox(fr.t("查看话题"), range(len(labels)), format_func=lambda i: labels[i], key="topic")
         topic = found.iloc[pick]
-        words = view.trend_words(topic["keywords"])
+        words = view.trend_words(topic["label"])
         start = periods.add_months(periods.month_start(f.period.end), 1 - view.TREND_MONTHS)
         trend = view.trend_frame(ui.query("topic_trend", {"region": params["region"], "start": start,
                                                           "end": f.period.end, "words": words}),

@@ -42,7 +42,8 @@ def test_defaults(open_page, demo_raw):
     year = window(demo_raw["service_records"], "21", dt.date(2022, 1, 1), end)
     assert {m.label: m.value for m in at.metric} == expected_cards(year, end)
     assert figure_titles(at) == ["各大类受理量（点击条形查看该大类的事项）", "受理渠道构成", "各类人群受理量",
-                                 "派单、接单、办结用时（小时）", "AB岗中心各时段受理量", "其他中心各时段受理量"]
+                                 "派单、接单、办结用时（小时）", "近 6 个月含“李家堡村”“自来水”的诉求（件）",
+                                 "AB岗中心各时段受理量", "其他中心各时段受理量"]
 
 
 def test_county_overdue_table(open_page, demo_raw):
@@ -124,5 +125,32 @@ def test_english(open_page):
     assert [m.label for m in at.metric] == ["Cases received", "Proxy share", "Proactive share", "Overdue cases"]
     assert figure_titles(at) == ["Cases by category (click a bar to see its service items)", "Channel mix",
                                  "Cases by group", "Time to dispatch, accept and close (hours)",
+                                 "Requests mentioning “丽景社区”“搅拌站” over 6 months",
                                  "A/B-post centers: cases by weekday and hour", "Other centers: cases by weekday and hour"]
     assert at.dataframe[0].value.columns.tolist()[-2:] == ["Status", "Working days overdue"]
+
+
+def test_hot_topics_are_those_of_dangqun_topics(open_page, app_db, capsys):
+    """热点诉求 lists the month's topics as `dangqun topics` gives them (the demo's two planted matters first, the
+    hot ones), and opening one lists its records and its months."""
+    import json
+
+    from dangqun import cli
+
+    assert cli.main(["topics", "--db", str(app_db), "--period", "2022-12", "--json"]) == 0
+    want = json.loads(capsys.readouterr().out)
+    at = open_page(PAGE)
+    assert not at.exception
+    table = next(d.value for d in at.dataframe if "话题" in d.value.columns)
+    shown = table.head(len(want))
+    assert shown["话题"].tolist() == [w["label"] for w in want][:len(shown)]
+    assert shown["本月件数"].tolist() == [w["count"] for w in want][:len(shown)]
+    assert shown["涉及群众"].tolist() == [w["residents"] for w in want][:len(shown)]
+    assert shown["上月相似件数"].tolist() == [w["previous"] for w in want][:len(shown)]
+    assert shown["热点"].tolist()[:2] == ["是", "是"] and want[0]["label"] == "李家堡村 自来水 停水"
+    texts = sum(1 for _ in want)      # the caption states how many topics the download holds
+    assert any(f"下载含全部 {texts} 个" in c.value for c in at.caption)
+    # the first topic opened: its thirty records, each naming the village
+    records = next(d.value for d in at.dataframe if "诉求内容" in d.value.columns and "话题" not in d.value.columns)
+    assert len(records) == want[0]["count"] == 30 and records["诉求内容"].str.contains("李家堡村").all()
+    assert sorted(records["受理编号"]) == sorted(want[0]["record_ids"])

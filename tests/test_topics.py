@@ -87,3 +87,59 @@ def test_the_message_boards_busiest_month_has_no_function_word_topics():
     for t in found:
         for w in [*t.label.split(" "), t.keywords[0]]:
             assert tags.get(w, t.tags.get(w)) in topics.KEEP, (t.label, w)
+
+
+# ── on the demo: its two planted matters (dangqun.demo.anomalies.MATTERS) ─────────────────────────
+
+@pytest.fixture(scope="module")
+def demo_topics(demo_con):
+    """Every month's topics of the demo's 诉求内容, the province's, as the stored alerts find them."""
+    import datetime as dt
+
+    from dangqun import alerts, db
+
+    run = lambda name, params: db.run(demo_con, name, params)  # noqa: E731
+    cutter = topics.Cutter(run("alert_place_names", {"region": "21"})["region_name"].tolist())
+    months = run("data_span", {})
+    first, last = pd.Timestamp(months["first_day"].iloc[0]), pd.Timestamp(months["last_day"].iloc[0])
+    out = {}
+    for month in pd.period_range(first, last, freq="M").astype(str):
+        params = alerts.query_params("210000000000", month, last.date())["topic_texts"]
+        out[month] = topics.of_month(run("topic_texts", params), cutter=cutter)
+    assert dt.date(2022, 12, 1) <= last.date()
+    return out
+
+
+def test_the_planted_matters_are_found_whole(demo_topics, demo_con):
+    from dangqun.demo import anomalies as A
+
+    for matter in A.MATTERS:
+        for (year, month), n in matter.months().items():
+            found = demo_topics[f"{year}-{month:02d}"]
+            mine = found[found["label"].str.contains(matter.place)]
+            assert len(mine) == 1, (matter.place, month, mine["label"].tolist())
+            topic = mine.iloc[0]
+            assert topic["label"] == f"{matter.place} {matter.object} {matter.problem}"
+            assert topic["count"] == n and bool(topic["hot"])
+            # every one of its records is a planted message, and every planted message is in it
+            planted = {r for (r,) in demo_con.execute(
+                "select record_id from service_records where request_text like '%' || $p || '%' "
+                "and request_text like '%' || $o || '%' and strftime(received_at, '%Y-%m') = $m",
+                {"p": matter.place, "o": matter.object, "m": f"{year}-{month:02d}"}).fetchall()}
+            assert set(topic["record_ids"]) == planted
+            assert topic["unit_code"] == matter.town and topic["towns"] == [topic["unit_name"]]
+    # the two-month matter: December's previous count is November's
+    (nov, n_nov), (dec, _) = sorted(A.MIXER.months().items())
+    december = demo_topics[f"{dec[0]}-{dec[1]:02d}"]
+    assert december.loc[december["label"].str.contains(A.MIXER.place), "previous"].tolist() == [n_nov]
+
+
+def test_no_topic_of_the_demo_is_named_by_a_function_word(demo_topics):
+    tags = jieba.posseg.dt.word_tag_tab
+    seen = 0
+    for found in demo_topics.values():
+        for label, keywords in zip(found["label"], found["keywords"]):
+            for w in [*label.split(" "), keywords[0]]:
+                assert tags.get(w) in topics.KEEP, (label, w, tags.get(w))
+                seen += 1
+    assert seen > 1000

@@ -162,9 +162,10 @@ def topic_table(found: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     })
 
 
-def trend_words(keywords) -> list[str]:
-    """The words a topic's trend counts: its two heaviest keywords (one alone says too little of a matter)."""
-    return list(keywords)[:2]
+def trend_words(label: str) -> list[str]:
+    """The words a topic's trend counts: the first two of its label, as the official reads them (place and
+    object, or object and problem; one word alone says too little of a matter)."""
+    return label.split(" ")[:2]
 
 
 def trend_frame(trend: pd.DataFrame, start: dt.date, end: dt.date) -> pd.DataFrame:
