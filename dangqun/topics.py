@@ -13,8 +13,8 @@
    a connected group of at least `min_size` texts of the month, less the texts a chain of links brought in
    that are not as similar to the group's centre (those are grouped again the same way). Deterministic: the same texts in the same
    order (by record id) give the same topics.
-4. A topic's label is its heaviest words read as a matter — place, then object, then problem; its keywords
-   the words that weigh most in it; its previous count the texts of the month before as similar to its
+4. A topic's label is the matter in a few words — place, then object, then problem — taken from its heavier
+   words those most of its texts say, said earliest; its keywords the words that weigh most in it; its previous count the texts of the month before as similar to its
    centre.
 5. Hot (config [topics]): at least hot_min_count texts, at least hot_min_share of the county's texts of
    the month, and at least hot_town_share of them in one town (a matter has its place: the same question
@@ -186,10 +186,17 @@ def find(texts: Sequence[str], background: Sequence[str] = (), cutter: Cutter | 
         # a place names the topic only where most of its texts say it (a question asked all over a county
         # has no place, however heavy one village's name weighs in it)
         held = np.asarray((matrix[members] > 0).sum(axis=0)).ravel()
-        word_tags = {w: tags[w].most_common(1)[0][0] for w in keywords}
+        # the label's words: of the heavier ones, those most of its texts say, said earliest (a resident
+        # says the matter first; a long letter's rare words weigh much and name nothing)
+        candidates = [str(vocab[j]) for j in order[: 2 * cfg.keywords]]
+        first_at = {w: np.mean([docs[m].index(w) if w in docs[m] else len(docs[m]) for m in members])
+                    for w in candidates}
+        candidates.sort(key=lambda w: (-held[index[w]], first_at[w], w))
+        word_tags = {w: tags[w].most_common(1)[0][0] for w in {*keywords, *candidates}}
         word_tags = {w: ("" if f in PLACE and held[index[w]] * 2 < len(members) else f) for w, f in word_tags.items()}
         previous = _speaking(before, list(range(before.shape[0])), weight, cfg.similarity)
-        return Topic(label(keywords, word_tags), keywords, sorted(members), previous, word_tags)
+        return Topic(label(candidates, word_tags), keywords, sorted(members), previous,
+                     {w: word_tags[w] for w in keywords})
 
     # a group whose texts mostly speak of a bigger group's matter is that matter (a core and what it left
     # out, grouped again, in other words: 噪音扰民 and 严重影响休息)
@@ -259,8 +266,8 @@ def _speaking(matrix, rows: list[int], weight, similarity: float) -> list[int]:
 
 
 def label(keywords: list[str], tags: dict[str, str]) -> str:
-    """The matter in a few words read in order: the heaviest place, up to two objects, the heaviest problem
-    (keywords are heaviest first)."""
+    """The matter in a few words read in order: a place, up to two objects, a problem, each the first of its
+    kind in `keywords` (find orders them: said by most of the topic's texts, earliest)."""
     places = [w for w in keywords if tags.get(w) in PLACE][:1]
     problems = [w for w in keywords if tags.get(w) in PROBLEM][:1]
     room = max(1, 3 - len(places) - len(problems))

@@ -29,6 +29,9 @@ def data_values(demo_con) -> list[str]:
                "activities": ["activity_type", "venue"],
                "service_records": ["channel", "status", "dissatisfaction_reason", "satisfaction", "group_tag"]}
     values = set()
+    # a topic's label is made of the residents' own words (热点诉求, 预警's 热点): data, as a name is
+    values |= {w for (label,) in demo_con.execute("select distinct label from topic_member").fetchall()
+               for w in [label, *label.split(" ")]}
     for table, cols in columns.items():
         for col in cols:
             values |= {v for (v,) in demo_con.execute(f"select distinct {col} from {table} where {col} is not null")

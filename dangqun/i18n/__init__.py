@@ -203,6 +203,7 @@ _merge_page_catalogs()
 
 # Computed columns of queries and metrics → their Chinese label (a key of EN).
 COMPUTED_LABELS: dict[str, str] = {
+    "town_name": "乡镇街道",
     "received": "受理量",
     "closed": "办结量",
     "close_rate": "办结率",

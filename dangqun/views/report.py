@@ -309,11 +309,12 @@ def build(run, region: str, region_name: str, rp: ReportPeriod, compare: str = "
     blocks += ab_post_blocks(ab_centers, ab_hours, area)
     blocks += [Block("chart", "图1 月度受理量与满意率", data=trend)]
     blocks += ranking_blocks(ranking, level, cfg)
-    blocks += hot_blocks(items, units_now, now, repeats, topic_rows=period_topics(month_topics), kind=rp.kind)
+    topic_rows = period_topics(month_topics)
+    blocks += hot_blocks(items, units_now, now, repeats, topic_rows=topic_rows, kind=rp.kind)
     blocks += alert_blocks(found, rp)
     blocks += funds_blocks(by_source, by_purpose, unit_funds, level)
     blocks += [Block("heading1", "下步工作"), Block("placeholder", FUTURE_WORK)]
-    blocks += notes_blocks(compare if before else "none", vintage, rp, _years(p))
+    blocks += notes_blocks(compare if before else "none", vintage, rp, _years(p), topics_named=not topic_rows.empty)
     number_headings(blocks)
     blocks += [Block("heading1", "附件"), Block("para", f"{region_name}{rp.title_label}下级单位考核排名"),
                Block("table", rows=annex_rows(ranking))]
@@ -345,7 +346,7 @@ def issuer_of(region: str, region_name: str, config: dict) -> dict:
             "red_header": own.get("red_header", ""), "doc_number": own.get("doc_number", "")}
 
 
-def notes_blocks(compare: str, vintage, rp: ReportPeriod, years: str) -> list[Block]:
+def notes_blocks(compare: str, vintage, rp: ReportPeriod, years: str, topics_named: bool = False) -> list[Block]:
     """说明: what the figures count, where a reader could take them otherwise."""
     notes = ["本通报统计全部事项大类和受理渠道的服务记录，按受理时间计入统计周期。"]
     if vintage is not None:
@@ -356,6 +357,9 @@ def notes_blocks(compare: str, vintage, rp: ReportPeriod, years: str) -> list[Bl
     if rp.kind != "year":
         notes.append(f"资金按年度统计（{years}年度）；每万元服务量按本期分摊的资金计算，"
                      "即年度资金按本期天数占全年天数的比例折算。")
+    if topics_named:
+        notes.append("热点问题中的各类诉求，是把每月诉求内容中说同一件事（同一地点或事物、同一问题）的诉求归为一类后计数，"
+                     "类名取这些诉求共同的词。")
     notes.append("预警的判定依据见看板「预警」页。")
     return [Block("para", "说明：" + "".join(f"{i}. {n}" for i, n in enumerate(notes, 1)))]
 
@@ -445,7 +449,10 @@ def topic_sentence(found: pd.DataFrame, kind: str) -> str:
 
     def one(r) -> str:
         months = "、".join(f"{int(m[5:])}月" for m in r.months)
-        said = f"上月相似的{metrics.fmt_int(r.previous)}件" if kind == "month" else months
+        if kind != "month":
+            said = months
+        else:
+            said = f"上月{metrics.fmt_int(r.previous)}件" if r.previous else "上月没有"
         return f"“{r.label}”{metrics.fmt_int(r.count)}件（{said}）"
 
     return ("群众诉求中反映集中的问题（说同一件事的诉求归为一类）：" + "、".join(one(r) for r in shown.itertuples())
