@@ -568,7 +568,7 @@ def _topics(args) -> int:
             return 2
         region, name, period = got
         found = topics.listing(lambda q, p: db.run(con, q, p, scope=scope), region, alerts.ensure(con, period))
-    rows = [dict(label=r.label, keywords=list(r.keywords), count=int(r.count), residents=int(r.residents),
+    rows = [dict(key=r.topic_key, label=r.label, keywords=list(r.keywords), count=int(r.count), residents=int(r.residents),
                  first=str(r.first.date()), last=str(r.last.date()), previous=int(r.previous),
                  towns=list(r.towns), hot=bool(r.hot), examples=list(r.examples), record_ids=list(r.record_ids))
             for r in found.itertuples(index=False)]

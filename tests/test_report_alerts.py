@@ -121,3 +121,35 @@ def test_the_section_is_in_the_word_file(october):
     body = "\n".join(texts)
     for word in ("p =", "p=", "泊松", "二项", "控制图", "×", "基线", "检验"):
         assert word not in body, word
+
+
+def test_hot_problems_name_the_biggest_topics_as_dangqun_topics_gives_them(quarter, alerts_con, tmp_path, capsys):
+    """热点问题 opens with the period's topics of 诉求内容: for 丹东's fourth quarter the months' topics (each
+    as `dangqun topics` lists them for 丹东) summed per matter, the hot ones first, then the biggest."""
+    import json
+    import shutil
+
+    from dangqun import cli
+
+    path = tmp_path / "copy.duckdb"
+    alerts_con.execute("checkpoint")
+    shutil.copy(alerts_con.execute("select path from duckdb_databases() where database_name = current_database()")
+                .fetchone()[0], path)
+    found: dict[str, dict] = {}
+    for month in ("2022-10", "2022-11", "2022-12"):
+        assert cli.main(["topics", "--db", str(path), "--region", DANDONG, "--period", month, "--json"]) == 0
+        for t in json.loads(capsys.readouterr().out):
+            got = found.setdefault(t["key"], dict(label=t["label"], count=0, hot=False, months=[], town=""))
+            got["count"] += t["count"]
+            got["hot"] |= t["hot"]
+            got["months"].append(f"{int(month[5:])}月")
+            got["town"] = t["towns"][0]
+    first = sorted(found.items(), key=lambda kv: (not kv[1]["hot"], -kv[1]["count"], kv[0]))[:3]
+    paragraphs = [b.text for b in quarter.blocks if b.kind == "para"]
+    said = next(p for p in paragraphs if p.startswith("群众诉求中反映集中的问题"))
+    named = "、".join(f"“{t['label']}”{t['count']:,}件（{t['town']}，{'、'.join(t['months'])}）" for _, t in first)
+    assert said == f"群众诉求中反映集中的问题（说同一件事的诉求归为一类）：{named}。"
+    # the demo's two planted matters lead: 李家堡村's water (December) and 丽景社区's mixer (two months)
+    assert said.startswith("群众诉求中反映集中的问题（说同一件事的诉求归为一类）：“丽景社区 搅拌站 噪音扰民”44件（大东街道，"
+                           "11月、12月）、“李家堡村 自来水 停水”30件（石城镇，12月）")
+    assert any("说同一件事" in p for p in paragraphs if p.startswith("说明："))

@@ -430,30 +430,33 @@ def ranking_blocks(ranking: pd.DataFrame, level: int, cfg: metrics.MetricsConfig
 
 def period_topics(month_topics: list[pd.DataFrame]) -> pd.DataFrame:
     """The period's topics of 诉求内容 from each month's (topics.listing with its period): a matter found in
-    several months once, its months' counts summed, biggest first; empty where no month has texts."""
+    several months once, its months' counts summed, hot in any month first, then biggest first, with the
+    town most of it lies in (its last month's); empty where no month has texts."""
     got = [m for m in month_topics if len(m)]
     if not got:
         return pd.DataFrame(columns=["topic_key", "label", "count", "previous", "months", "hot"])
     rows = pd.concat(got, ignore_index=True).sort_values(["period", "topic_key"])
     out = rows.groupby(["topic_key", "label"], sort=False).agg(
-        count=("count", "sum"), previous=("previous", "first"), months=("period", list), hot=("hot", "any"))
-    return out.reset_index().sort_values(["count", "topic_key"], ascending=[False, True]).reset_index(drop=True)
+        count=("count", "sum"), previous=("previous", "first"), months=("period", list), hot=("hot", "any"),
+        town=("towns", lambda t: t.iloc[-1][0] if len(t.iloc[-1]) else ""))
+    return (out.reset_index().sort_values(["hot", "count", "topic_key"], ascending=[False, False, True])
+            .reset_index(drop=True))
 
 
 def topic_sentence(found: pd.DataFrame, kind: str) -> str:
-    """The 热点问题 sentence naming the biggest topics of 诉求内容 with their counts (and, for a month, the
-    month before's similar requests); empty where the period's records carry no 诉求内容."""
+    """The 热点问题 sentence naming the first topics of 诉求内容 (period_topics' order: the hot ones, then the
+    biggest) with their counts, where most of each lies and, for a month, the month before's similar requests
+    (else the months it was found in); empty where the period's records carry no 诉求内容."""
     if found.empty:
         return ""
     shown = found.head(HOT_TOPICS)
 
     def one(r) -> str:
-        months = "、".join(f"{int(m[5:])}月" for m in r.months)
         if kind != "month":
-            said = months
+            when = "、".join(f"{int(m[5:])}月" for m in r.months)
         else:
-            said = f"上月{metrics.fmt_int(r.previous)}件" if r.previous else "上月没有"
-        return f"“{r.label}”{metrics.fmt_int(r.count)}件（{said}）"
+            when = f"上月{metrics.fmt_int(r.previous)}件" if r.previous else "上月没有"
+        return f"“{r.label}”{metrics.fmt_int(r.count)}件（{'，'.join(x for x in (r.town, when) if x)}）"
 
     return ("群众诉求中反映集中的问题（说同一件事的诉求归为一类）：" + "、".join(one(r) for r in shown.itertuples())
             + "。")
