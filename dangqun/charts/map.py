@@ -17,7 +17,9 @@ from dangqun import metrics
 from dangqun.charts import PALETTE, plain, style
 from dangqun.i18n import t
 
-SCALE = [[0.0, "#DCE9F2"], [0.5, "#6FA3C8"], [1.0, "#1F4E79"]]
+# the lowest value is a light blue, not near-white: a county's lowest-scoring centers are dots on a white
+# page (#DCE9F2, 1.2 : 1 against white, all but vanished); 1.7 : 1 shows them, and stays apart from NO_DATA
+SCALE = [[0.0, "#A8CAE2"], [0.5, "#5B93BF"], [1.0, "#1F4E79"]]
 NO_DATA = "#E6E6E6"
 OUTLINE = "#8A8A8A"
 MAX_LABELS = 60        # unit names drawn on the map up to this many units (more would cover it)
