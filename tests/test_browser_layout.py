@@ -6,11 +6,12 @@ Screenshots of each page go to tests/_artifacts/ (layout_<page>.png) for a perso
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from playwright.sync_api import expect
 
-from dangqun.registry import PAGES
+from dangqun.registry import PAGES, by_slug
 from test_browser import ARTIFACTS, browser, heading, no_error_box, open_logged_in, server, wait_ready  # noqa: F401
 
 pytestmark = pytest.mark.slow
@@ -186,3 +187,26 @@ def test_a_treemap_tile_drills_into_its_region(server, wide):  # noqa: F811
     no_error_box(wide)
     settle(wide)
     full_screenshot(wide, "layout_funds_tile_drilled.png")
+
+
+def test_the_screen_at_1366_by_768_shows_whole_numbers(server, browser):  # noqa: F811
+    """The 大屏 at a meeting room projector's 1366 × 768, over the whole province (its largest numbers): the
+    headline 受理量 whole and inside its card (163,300 was cut to 163,… there), nothing else overflowing."""
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
+    pg = context.new_page()
+    pg.set_default_timeout(60_000)
+    try:
+        open_logged_in(pg, f"{server}/screen", sidebar=False)
+        expect(pg.locator("h1").first).to_have_text(heading(by_slug("screen"), "辽宁省"))
+        settle(pg)
+        no_error_box(pg)
+        card = pg.locator("[data-testid=stMetric]").filter(has_text="受理量")
+        value = card.locator("[data-testid=stMetricValue]")
+        expect(value).to_have_text(re.compile(r"\d{1,3}(,\d{3})+"))
+        assert value.evaluate("v => [v, ...v.querySelectorAll('*')].every(e => e.scrollWidth <= e.clientWidth + 1)")
+        inner, outer = value.bounding_box(), card.bounding_box()
+        assert inner["x"] + inner["width"] <= outer["x"] + outer["width"] and inner["height"] < outer["height"]
+        assert pg.evaluate(MEASURE) == []
+        pg.screenshot(path=str(ARTIFACTS / "layout_screen_1366x768.png"))
+    finally:
+        context.close()
