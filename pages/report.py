@@ -20,13 +20,20 @@ if span["last_day"] != span["last_day"]:      # NaT: no records at all
     st.stop()
 options = view.period_options(span["last_day"], span["first_day"])
 left, right = st.columns(2)
-code = left.selectbox(fr.t("通报周期"), options, key="report_period",
+# the widgets' keys carry the language: a kept widget would show its options in the language it was drawn
+# in (2022年12月 on the English page) after a switch; the choice itself is kept across the switch
+chosen = st.session_state.get("report_period_code")
+code = left.selectbox(fr.t("通报周期"), options, key=f"report_period_{fr.lang}",
+                      index=options.index(chosen) if chosen in options else 0,
                       format_func=lambda c: view.parse_period(c).title_label if fr.lang == "zh"
                       else view.parse_period(c).period.label(fr.lang))
+st.session_state["report_period_code"] = code
 compare_modes = {"yoy": "同比", "mom": "环比", "none": "无"}
+mode = st.session_state.get("report_compare_mode", fr.filters.compare)
 compare = right.radio(fr.t("对比"), list(compare_modes), horizontal=True, format_func=lambda k: fr.t(compare_modes[k]),
-                      index=list(compare_modes).index(fr.filters.compare) if fr.filters.compare in compare_modes else 0,
-                      key="report_compare")
+                      index=list(compare_modes).index(mode) if mode in compare_modes else 0,
+                      key=f"report_compare_{fr.lang}")
+st.session_state["report_compare_mode"] = compare
 
 rep = view.build(ui.query, region, fr.ctx.index.name(region), view.parse_period(code), compare,
                  store=ui.alert_store)

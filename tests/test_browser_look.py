@@ -340,6 +340,10 @@ def test_english_pages_say_what_stays_chinese_and_download_english_headers(serve
     # the 通报 is a 公文 sent upward: its text stays Chinese, and the page says so in English
     expect(watched.get_by_text("The report is an official document sent upward: its text and its files are in "
                                "Chinese.")).to_be_visible()
+    # the period and the comparison read in English after the switch, the comparison still chosen
+    period = watched.locator('[data-testid="stSelectbox"]').filter(has_text="Report period")
+    expect(period).not_to_contain_text("年")
+    expect(watched.get_by_role("radio", name="Same period last year")).to_be_checked()
     seen = {"report": main_text(watched)}
     look_at(watched, "report_en")
 

@@ -16,7 +16,7 @@ def texts(at):
 def test_county_account_sees_its_december_report(open_page, demo_con, page_con):
     at = open_page(PAGE, user="donggang")
     assert not at.exception
-    at.selectbox(key="report_period").set_value("2022-12").run()
+    at.selectbox(key="report_period_zh").set_value("2022-12").run()
     assert [h.value for h in at.header] == ["东港市2022年12月村（社区）党群服务中心运行情况通报"]
     now = db.run(demo_con, "kpi_summary", dict(region="210681", start=dt.date(2022, 12, 1), end=dt.date(2022, 12, 31),
                                                category="", channel="", as_of=None)).iloc[0]
@@ -37,7 +37,7 @@ def test_county_account_sees_its_december_report(open_page, demo_con, page_con):
 def test_admin_gets_the_city_report_and_each_shown_report_is_logged(open_page):
     at = open_page(PAGE, city="210600000000")
     assert not at.exception
-    at.selectbox(key="report_period").set_value("2022Q4").run()
+    at.selectbox(key="report_period_zh").set_value("2022Q4").run()
     assert [h.value for h in at.header] == ["丹东市2022年第四季度村（社区）党群服务中心运行情况通报"]
     from tests.test_audit import rows as audit_rows
 
@@ -62,4 +62,8 @@ def test_in_english_the_page_says_the_report_stays_chinese(open_page):
     assert not at.exception
     assert "The report is an official document sent upward: its text and its files are in Chinese." in \
         [i.value for i in at.info]
-    assert at.selectbox(key="report_period").format_func("2022Q4") == "2022 Q4"
+    assert at.selectbox(key="report_period_en").format_func("2022Q4") == "2022 Q4"
+    # a choice made in Chinese is kept when the language changes, shown in the new language's words
+    at.selectbox(key="report_period_en").set_value("2022Q4").run()
+    at.radio(key="report_compare_en").set_value("mom").run()
+    assert (at.selectbox(key="report_period_en").value, at.radio(key="report_compare_en").value) == ("2022Q4", "mom")
