@@ -175,7 +175,7 @@ def test_no_column_of_equal_values_is_normalised_to_one(open_page, offered):
     assert "各品牌社区的各项指标都相同或没有数据，不作归一化比较" in captions
     assert "14 个品牌社区没有有效回访，不列出" in captions
     assert titles(at) == []
-    assert [i.value for i in at.info] == ["该范围内没有数据"]
+    assert [i.value for i in at.info] == ["投入与综合成绩：该范围内没有数据"]
     for make_frame in offered.values():
         frame = make_frame()
         for col in [c for c in frame.columns if "归一化" in str(c)]:

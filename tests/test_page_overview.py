@@ -117,9 +117,10 @@ def test_a_village_without_records_in_the_window_shows_zero_and_dashes(open_page
     at = open_page(PAGE, village=village, start="2022-12-25", end="2022-12-25")
     assert not at.exception
     cards = shown_cards(at)
-    # no record, so no 回访 either: the survey-based cards say so (issue 11) rather than show a dash
+    # no record, so no 回访 either: the survey-based cards say so rather than show a dash
     assert (cards["受理量"], cards["办结率"], cards["满意率"], cards["综合成绩"]) == ("0", "—", "无回访数据", "无回访数据")
-    assert "该范围内没有数据" in [i.value for i in at.info]
+    # each empty chart says which it is
+    assert [i.value for i in at.info if "没有数据" in i.value] == ["月度趋势：该范围内没有数据", "下级单位排名：该范围内没有数据"]
 
 
 def test_kpi_cards_show_dash_for_empty_denominators():

@@ -114,6 +114,7 @@ EN: dict[str, str] = {
     "密码": "Password",
     # messages
     "该范围内没有数据": "No data in this scope",
+    "{name}：该范围内没有数据": "{name}: no data in this scope",
     "无回访数据": "No follow-up survey data",
     "无权查看该区域": "You are not allowed to view this region",
     "链接中的参数无效，已恢复默认: {detail}": "Invalid link parameter, defaults restored: {detail}",

@@ -86,8 +86,10 @@ def card(row, label: str, value: str, delta: str | None = None, help: str | None
         box.caption(f":{'green' if target_met else 'red' if target_met is False else 'gray'}[{target}]")
 
 
-def no_data(lang: str) -> None:
-    st.info(t("该范围内没有数据", lang))
+def no_data(lang: str, name: str | None = None) -> None:
+    """In place of a page, a chart or a table with nothing to show; a chart's or table's says which it is
+    (several empty charts in a row must not read as one repeated box)."""
+    st.info(t("{name}：该范围内没有数据", lang, name=name) if name else t("该范围内没有数据", lang))
 
 
 def no_survey(lang: str) -> None:
@@ -177,7 +179,7 @@ def chart(fig, data, name: str, key: str, fr: Frame, selectable: bool = False, s
     screen=True (the 大屏): the figure's own dark template instead of Streamlit's theme, as tall as the
     container it is in, and no downloads."""
     if data is None or len(data) == 0:
-        no_data(fr.lang)
+        no_data(fr.lang, name)
         return None
     widget_key = f"chart_{key}"
     # no Plotly toolbar: it lay over the chart titles (on a phone over most of them), and an official
@@ -217,7 +219,7 @@ def table(data, name: str, key: str, fr: Frame, column_config: dict | None = Non
     """A table with translated headers and its downloads. `style`, if given, turns the table with
     translated headers into a pandas Styler (number formats, highlighted cells) for display only."""
     if data is None or len(data) == 0:
-        no_data(fr.lang)
+        no_data(fr.lang, name)
         return
     from dangqun.i18n import column_label
 
