@@ -192,9 +192,10 @@ def backlog_alerts(cases: pd.DataFrame, period: str, as_of: dt.date, cfg: AlertC
         out.append(_alert(
             "backlog", "高" if escalated or len(g) >= cfg.backlog_high_cases else "中", code, name, "", "", period,
             "{n} 件超期未办结，最长超期 {oldest} 个工作日",
-            "截至 {as_of} 有 {n} 件已过截止日期仍未办结，最长超期 {oldest} 个工作日；"
-            "其中 {escalated} 件超期超过 {days} 个工作日。积压达到 {min_cases} 件或有件超期超过 {days} 个工作日即预警，"
-            "达到 {high} 件或有件超期超过 {days} 个工作日为“高”。",
+            ("截至 {as_of} 有 {n} 件已过截止日期仍未办结，最长超期 {oldest} 个工作日；"
+             + ("其中 {escalated} 件超期超过 {days} 个工作日。" if escalated else "都没有超期超过 {days} 个工作日。")
+             + "积压达到 {min_cases} 件或有件超期超过 {days} 个工作日即预警，"
+             "达到 {high} 件或有件超期超过 {days} 个工作日为“高”。"),
             "pages/services.py", code, args=fmt))
     return out
 

@@ -175,6 +175,11 @@ def test_backlog_alerts_from_the_configured_line(days_late, severity):
     assert alerts.backlog_cases(frame, as_of)["workdays_overdue"].tolist() == days_late
     found = alerts.backlog_alerts(frame, "2022-10", as_of, CFG)
     assert [a["severity"] for a in found] == ([severity] if severity else [])
+    # the explanation counts the long-overdue cases only where there are some
+    for a in found:
+        said = a["explanation_text"].format(**a["args"])
+        long = sum(d > CFG.backlog_escalate_days for d in days_late)
+        assert (f"其中 {long} 件超期超过 10 个工作日。" in said) if long else ("都没有超期超过 10 个工作日。" in said)
 
 
 def test_a_case_past_its_date_over_a_weekend_only_is_no_backlog():

@@ -48,6 +48,12 @@ EN = {
         "On {as_of}, {n} cases were open past their deadline, the oldest {oldest} working days late; "
         "{escalated} more than {days} working days late. A town is flagged from {min_cases} such cases or one "
         "more than {days} working days late, high from {high} cases or one that late.",
+    "截至 {as_of} 有 {n} 件已过截止日期仍未办结，最长超期 {oldest} 个工作日；"
+    "都没有超期超过 {days} 个工作日。积压达到 {min_cases} 件或有件超期超过 {days} 个工作日即预警，"
+    "达到 {high} 件或有件超期超过 {days} 个工作日为“高”。":
+        "On {as_of}, {n} cases were open past their deadline, the oldest {oldest} working days late; none more "
+        "than {days} working days late. A town is flagged from {min_cases} such cases or one more than {days} "
+        "working days late, high from {high} cases or one that late.",
     "本月满意率 {rate}，前 {months} 个月为 {base}": "Satisfaction {rate} this month, {base} over the {months} months before",
     "本月满意率 {rate}（有效回访 {valid} 件），前 {months} 个月为 {base}（{base_valid} 件）；"
     "按前 {months} 个月的满意率，{valid} 件中折算满意不多于 {k} 件的概率 p = {p}（单侧二项检验），"
