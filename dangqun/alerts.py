@@ -384,7 +384,7 @@ def topic_alerts(found: pd.DataFrame | None, period: str, tcfg: topics.TopicConf
             ("{n} 件诉求说的是同一件事：“{label}”（关键词：{keywords}），来自 {residents} 位群众，涉及 {towns}；"
              "占{county}本月有诉求内容的 {volume} 件的 {share}。上月相似的诉求 {previous} 件"
              + ("，本月明显增多。" if rising else "。")),
-            "pages/records.py", row.unit_code, "", p_value=row.p_value, args=fmt))
+            "pages/services.py", row.unit_code, row.topic_key, p_value=row.p_value, args=fmt))
     return out
 
 
@@ -601,12 +601,12 @@ def _store(con, period: str, want: str) -> Stored:
 
 # alert_case's columns (views.alerts.CASE_COLUMNS are the headers the page shows them under)
 STORED_CASE_COLUMNS = ("alert_key", "period", "region_code", "record_id", "received_at", "center_name",
-                       "item_code", "item_name", "resident_name", "phone", "status", "due_on")
+                       "item_code", "item_name", "resident_name", "phone", "status", "due_on", "request_text")
 
 
 def case_rows(frames: dict[str, pd.DataFrame], found: pd.DataFrame, period: str) -> pd.DataFrame:
-    """The records behind each 重复诉求 and 超期积压 alert of `found`, from the rules' frames, under the
-    alert's key (alert_case's rows)."""
+    """The records behind each 重复诉求, 超期积压 and 热点 (topic) alert of `found`, from the rules' frames,
+    under the alert's key (alert_case's rows)."""
     rep = frames["alert_repeats"]
     rep = rep.assign(alert_key=[key("repeat", u, f"{h[:16]}:{i}", period)
                                 for u, h, i in zip(rep["unit_code"], rep["resident_hash"], rep["item_code"])])

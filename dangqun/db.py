@@ -202,13 +202,13 @@ class Reader:
         quoted = str(self.path).replace("'", "''")
         self._con.execute(f"attach '{quoted}' as {self.DATA} (read_only)")
         for table in self.OWN_TABLES:
-            got = self._con.execute("select sql from duckdb_tables() where database_name = $d and table_name = $t",
-                                    {"d": self.DATA, "t": table}).fetchone()
-            # a version published by an older release may lack a table added since: it starts empty
-            ddl = got[0] if got else _schema_ddl(table)
+            # this release's table, whatever release published the version: an older one may lack a table
+            # or a column added since (the table starts empty, the column null)
+            ddl = _schema_ddl(table)
             self._con.execute(ddl.replace(f"CREATE TABLE {table}", f"CREATE TABLE {self.OWN}.main.{table}", 1))
-            if got:
-                self._con.execute(f"insert into {self.OWN}.main.{table} select * from {self.DATA}.main.{table}")
+            if self._con.execute("select count(*) from duckdb_tables() where database_name = $d and table_name = $t",
+                                 {"d": self.DATA, "t": table}).fetchone()[0]:
+                self._con.execute(f"insert into {self.OWN}.main.{table} by name select * from {self.DATA}.main.{table}")
 
     def cursor(self):
         cur = self._con.cursor()

@@ -197,7 +197,7 @@ create table if not exists alert_run (
     alerts      integer not null
 );
 
--- grain: one row per record behind a stored 重复诉求 or 超期积压 alert (alert_found): the records the 预警
+-- grain: one row per record behind a stored 重复诉求, 超期积压 or 热点 alert (alert_found): the records the 预警
 -- page lists under the alert, stored with it so that opening one reads a few rows instead of the records.
 -- Names and phones as stored in service_records (masked). Read within the scope like alert_found.
 create table if not exists alert_case (
@@ -213,8 +213,10 @@ create table if not exists alert_case (
     phone         varchar,
     status        varchar,
     due_on        date,
+    request_text  varchar,            -- 诉求内容 (a 热点's records), masked as stored
     primary key (alert_key, record_id)
 );
+alter table alert_case add column if not exists request_text varchar;
 
 -- grain: one row per record of a stored topic of 诉求内容 (dangqun.topics), of the month (this_month) or of the
 -- month before as similar to the topic: stored with the month's alerts (dangqun.alerts.ensure), so that the

@@ -142,29 +142,34 @@ def add_words(words: Iterable[str], tag: str) -> None:
 def find(texts: Sequence[str], background: Sequence[str] = (), cutter: Cutter | None = None,
          cfg: TopicConfig | None = None) -> list[Topic]:
     """The topics of `texts` (one month's 诉求内容 of one county), biggest first (then by label);
-    `background`: the month before's texts, which weigh the words and give each topic its previous count."""
+    `background`: the month before's texts, which weigh the words and give each topic its previous count.
+    Each distinct text is read once and counts as often as it was sent (a platform's templated messages,
+    a resident's copies), so a county's month costs what its distinct texts cost."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     cfg = cfg or load_config()
     cutter = cutter or Cutter(cfg=cfg)
     if len(texts) < cfg.min_size:
         return []
+    now_of, now_texts = _distinct(texts)
+    before_of, before_texts = _distinct(background)
+    mult = np.bincount(now_of, minlength=len(now_texts)).astype(float)
+    now_at, before_at = _positions(now_of, len(now_texts)), _positions(before_of, len(before_texts))
     tags: dict[str, Counter] = {}
     docs = []
-    for text in [*texts, *background]:
+    for text in [*now_texts, *before_texts]:
         words = cutter.words(text)
         for w, flag in words:
             tags.setdefault(w, Counter())[flag] += 1
         docs.append([w for w, _ in words])
-    n_docs = len(docs)
     # max_df only where there are texts enough for a share to mean something
     vectorizer = TfidfVectorizer(analyzer=lambda words: words, sublinear_tf=True,
-                                 max_df=cfg.max_df if n_docs >= cfg.max_df_from else 1.0)
+                                 max_df=cfg.max_df if len(docs) >= cfg.max_df_from else 1.0)
     try:
         full = vectorizer.fit_transform(docs)
     except ValueError:          # no word at all
         return []
-    matrix, before = full[: len(texts)], full[len(texts):]
+    matrix, before = full[: len(now_texts)], full[len(now_texts):]
     vocab = vectorizer.get_feature_names_out()
     sim = (matrix @ matrix.T).tocsr()
     sim.data[sim.data < cfg.similarity] = 0
@@ -176,16 +181,19 @@ def find(texts: Sequence[str], background: Sequence[str] = (), cutter: Cutter | 
     shared.eliminate_zeros()
     sim = sim.multiply(shared > 0).tocsr()
     index = {w: j for j, w in enumerate(vocab)}
+    groups = _Groups(sim, matrix, mult, cfg)
+    before_columns = before.tocsc()
 
     def topic(members: list[int]) -> Topic | None:
-        weight = np.asarray(matrix[members].sum(axis=0)).ravel()
+        weight = groups.weight(members)
         order = sorted(np.flatnonzero(weight), key=lambda j: (-weight[j], vocab[j]))
         keywords = [str(vocab[j]) for j in order[: cfg.keywords]]
         if not keywords:
             return None
+        size = mult[members].sum()
         # a place names the topic only where most of its texts say it (a question asked all over a county
         # has no place, however heavy one village's name weighs in it)
-        held = np.asarray((matrix[members] > 0).sum(axis=0)).ravel()
+        held = (matrix[members] > 0).T @ mult[members]
         # the label's words: of the heavier ones, those most of its texts say, said earliest (a resident
         # says the matter first; a long letter's rare words weigh much and name nothing)
         candidates = [str(vocab[j]) for j in order[: 2 * cfg.keywords]]
@@ -193,76 +201,112 @@ def find(texts: Sequence[str], background: Sequence[str] = (), cutter: Cutter | 
                     for w in candidates}
         candidates.sort(key=lambda w: (-held[index[w]], first_at[w], w))
         word_tags = {w: tags[w].most_common(1)[0][0] for w in {*keywords, *candidates}}
-        word_tags = {w: ("" if f in PLACE and held[index[w]] * 2 < len(members) else f) for w, f in word_tags.items()}
-        previous = _speaking(before, list(range(before.shape[0])), weight, cfg.similarity)
-        return Topic(label(candidates, word_tags), keywords, sorted(members), previous,
+        word_tags = {w: ("" if f in PLACE and held[index[w]] * 2 < size else f) for w, f in word_tags.items()}
+        similar = _speaking(before, None, weight, cfg.similarity, before_columns)
+        return Topic(label(candidates, word_tags), keywords,
+                     sorted(i for u in members for i in now_at[u]), sorted(i for u in similar for i in before_at[u]),
                      {w: word_tags[w] for w in keywords})
 
     # a group whose texts mostly speak of a bigger group's matter is that matter (a core and what it left
     # out, grouped again, in other words: 噪音扰民 and 严重影响休息)
     merged: list[tuple[list[int], np.ndarray, set]] = []     # members, their words' weights, 3 heaviest
-    for members in sorted(_groups(sim, matrix, list(range(len(texts))), cfg), key=lambda m: (-len(m), m[0])):
+    found = groups.all(list(range(len(now_texts))))
+    for members in sorted(found, key=lambda m: (-mult[m].sum(), m[0])):
         said = set(matrix[members].indices.tolist())
         # a text speaks of a matter only saying two of its three heaviest words: a cheap test first
-        into = next((big for big in merged if len(big[2] & said) >= 2 and 2 * len(
-            _speaking(matrix, members, big[1], cfg.similarity)) >= len(members)), None)
+        into = next((big for big in merged if len(big[2] & said) >= 2 and 2 * mult[
+            _speaking(matrix, members, big[1], cfg.similarity)].sum() >= mult[members].sum()), None)
         if into is None:
-            weight = np.asarray(matrix[members].sum(axis=0)).ravel()
+            weight = groups.weight(members)
             merged.append((list(members), weight, set(np.argsort(-weight, kind="stable")[:3].tolist())))
         else:
             into[0].extend(members)
-    merged = [members for members, _, _ in merged]
-    out = [t for members in merged if (t := topic(sorted(members))) is not None]
+    out = [t for members, _, _ in merged if (t := topic(sorted(members))) is not None]
     out.sort(key=lambda t: (-len(t.members), t.label))
     return out
 
 
-def _groups(sim, matrix, nodes: list[int], cfg: TopicConfig, depth: int = 0):
-    """The topics' members among `nodes`: each connected group's core (_core); what a core leaves out is
-    grouped again the same way, since a chain can join two matters and the centre keep only the bigger."""
-    from scipy.sparse.csgraph import connected_components
-
-    sub = sim[nodes][:, nodes]
-    _, group_of = connected_components(sub, directed=False)
-    groups: dict[int, list[int]] = {}
-    for i, g in zip(nodes, group_of):
-        groups.setdefault(int(g), []).append(i)
-    for members in groups.values():
-        if len(members) < cfg.min_size:
-            continue
-        core = _core(matrix, members, cfg.similarity)
-        if len(core) >= cfg.min_size:
-            yield core
-        rest = sorted(set(members) - set(core))
-        if len(rest) >= cfg.min_size and depth < 4:
-            yield from _groups(sim, matrix, rest, cfg, depth + 1)
+def _distinct(texts: Sequence[str]) -> tuple[np.ndarray, list[str]]:
+    """Each text's position among the distinct texts (in first-seen order), and those texts."""
+    seen: dict[str, int] = {}
+    of = np.array([seen.setdefault(str(x), len(seen)) for x in texts], dtype=np.int64)
+    return of, list(seen)
 
 
-def _core(matrix, members: list[int], similarity: float, rounds: int = 3) -> list[int]:
-    """The texts of a connected group that speak of its matter (_speaking of its own centre): a chain of
-    links can join a text to a matter it does not speak of (补贴 ~ 什么时候 ~ 停水; 搅拌站…影响正常生活 ~
-    油烟…影响正常生活)."""
-    for _ in range(rounds):
-        if len(members) < 2:
-            break
-        kept = _speaking(matrix, members, np.asarray(matrix[members].sum(axis=0)).ravel(), similarity)
-        if kept == members:
-            break
-        members = kept
-    return members
+def _positions(of: np.ndarray, n: int) -> list[list[int]]:
+    """For each distinct text, the positions of the texts that are it."""
+    out: list[list[int]] = [[] for _ in range(n)]
+    for i, u in enumerate(of.tolist()):
+        out[u].append(i)
+    return out
 
 
-def _speaking(matrix, rows: list[int], weight, similarity: float) -> list[int]:
-    """The `rows` of `matrix` that speak of the matter whose words weigh `weight`: near its centre (CORE ×
-    similarity) and saying at least two of its three heaviest words."""
-    if not rows:
-        return []
-    part = matrix[rows]
+class _Groups:
+    """The topics' members among the distinct texts: each connected group's core (_core); what a core leaves
+    out is grouped again the same way, since a chain can join two matters and the centre keep only the
+    bigger. A group's size and words count each text as often as it was sent (`mult`)."""
+
+    def __init__(self, sim, matrix, mult: np.ndarray, cfg: TopicConfig):
+        self.sim, self.matrix, self.mult, self.cfg = sim, matrix, mult, cfg
+
+    def weight(self, members: list[int]) -> np.ndarray:
+        """The members' words, summed as often as each was sent."""
+        return np.asarray(self.matrix[members].T @ self.mult[members]).ravel()
+
+    def all(self, nodes: list[int], depth: int = 0) -> list[list[int]]:
+        from scipy.sparse.csgraph import connected_components
+
+        _, group_of = connected_components(self.sim[nodes][:, nodes], directed=False)
+        groups: dict[int, list[int]] = {}
+        for i, g in zip(nodes, group_of):
+            groups.setdefault(int(g), []).append(i)
+        out = []
+        for members in groups.values():
+            if self.mult[members].sum() < self.cfg.min_size:
+                continue
+            core = self._core(members)
+            if self.mult[core].sum() >= self.cfg.min_size:
+                out.append(core)
+            rest = sorted(set(members) - set(core))
+            if self.mult[rest].sum() >= self.cfg.min_size and depth < 4:
+                out += self.all(rest, depth + 1)
+        return out
+
+    def _core(self, members: list[int], rounds: int = 3) -> list[int]:
+        """The texts of a connected group that speak of its matter (_speaking of its own centre): a chain of
+        links can join a text to a matter it does not speak of (补贴 ~ 什么时候 ~ 停水; 搅拌站…影响正常生活 ~
+        油烟…影响正常生活)."""
+        for _ in range(rounds):
+            if len(members) < 2:
+                break
+            kept = _speaking(self.matrix, members, self.weight(members), self.cfg.similarity)
+            if kept == members:
+                break
+            members = kept
+        return members
+
+
+def _speaking(matrix, rows: list[int] | None, weight, similarity: float, columns=None) -> list[int]:
+    """The `rows` of `matrix` (None: all of them) that speak of the matter whose words weigh `weight`: saying
+    at least two of its three heaviest words, and near its centre (CORE × similarity). `columns`: the
+    matrix by column (CSC), to find the rows saying the words without reading every row."""
     heaviest = np.argsort(-weight, kind="stable")[:3]
+    if rows is None:
+        columns = columns if columns is not None else matrix.tocsc()
+        hits = np.concatenate([columns.indices[columns.indptr[j]:columns.indptr[j + 1]] for j in heaviest])
+        says = np.bincount(hits, minlength=matrix.shape[0])
+        rows = np.flatnonzero(says >= 2)
+    else:
+        rows = np.asarray(rows, dtype=np.int64)
+        if not len(rows):
+            return []
+        says = np.asarray((matrix[rows][:, heaviest] > 0).sum(axis=1)).ravel()
+        rows = rows[says >= 2]
+    if not len(rows):
+        return []
     centre = weight / (np.linalg.norm(weight) or 1)
-    says = np.asarray((part[:, heaviest] > 0).sum(axis=1)).ravel()
-    near = part @ centre
-    return [r for r, c, k in zip(rows, near, says) if c >= similarity * CORE and k >= 2]
+    near = np.asarray(matrix[rows] @ centre).ravel()
+    return rows[near >= similarity * CORE].tolist()
 
 
 def label(keywords: list[str], tags: dict[str, str]) -> str:

@@ -46,9 +46,14 @@ if len(cases):
 
 target = {"pages/records.py": "在明细查询中查看记录", "pages/services.py": "在服务办理中查看超期件",
           "pages/satisfaction.py": "在满意度与考核中查看"}[alert["drill_page"]]
+if view.is_topic(alert):
+    target = "在服务办理中查看热点诉求"
 if st.button(fr.t(target), key="alert_drill", icon=":material/open_in_new:"):
     ui.set_filters(view.drill_filters(f, alert, fr.ctx.index, fr.ctx.latest))
-    if alert["drill_page"] == "pages/records.py":
+    if view.is_topic(alert):
+        # 服务办理's 热点诉求 opens on this topic
+        st.session_state["topic_wanted"] = alert["drill_item"]
+    elif alert["drill_page"] == "pages/records.py":
         # 明细查询's search box: the alert's 事项
         st.session_state["rec_search_item"] = alert["drill_item"]
         st.session_state.pop("records_center", None)

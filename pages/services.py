@@ -1,7 +1,7 @@
 """服务办理: what is being handled, how it arrives, how long each step takes and where cases are late."""
 import streamlit as st
 
-from dangqun import alerts, metrics, periods, topics, ui, workdays
+from dangqun import alerts, metrics, periods, regions, topics, ui, workdays
 from dangqun.charts import services as charts
 from dangqun.views import services as view
 
@@ -89,16 +89,21 @@ else:
     stored = ui.alert_store(month)
     found = topics.listing(ui.query, fr.region, stored)
     st.caption(fr.t("{month}：本范围有诉求内容的 {texts} 件中，说的是同一件事（同一地点或事物、同一问题）的诉求归为一个话题，"
-                    "按件数列出最大的 {shown} 个（下载含全部 {n} 个）。件数只计本范围；「热点」：在所在县（市、区）"
-                    "本月至少 {min_count} 件、且占该县有诉求内容件数的 {share} 以上。",
+                    "热点在前、再按件数列出 {shown} 个（下载含全部 {n} 个）。件数只计本范围；「热点」：在所在县（市、区）"
+                    "本月至少 {min_count} 件、占该县有诉求内容件数的 {share} 以上，且一半以上在同一个乡镇街道。",
                     month=month, texts=metrics.fmt_int(texts), shown=min(view.TOPICS_SHOWN, len(found)),
                     n=len(found), min_count=topics.load_config().hot_min_count,
                     share=metrics.fmt_pct(topics.load_config().hot_min_share, 0)))
-    table = view.topic_table(found, fr.lang)
+    several = regions.level_of(fr.region) < 2       # a province's or city's view holds several counties
+    table = view.topic_table(found, fr.lang, with_county=several)
     ui.table(table.head(view.TOPICS_SHOWN), fr.t("热点诉求"), "topics", fr,
              column_config={fr.t("示例诉求"): st.column_config.TextColumn(width="large")})
     if len(found):
-        labels = found["label"].tolist()
+        labels = [f"{lab}（{c}）" if several else lab for lab, c in zip(found["label"], found["county_name"])]
+        # a 热点 opened from 预警 names its topic; the topic's place among this view's topics picks it
+        wanted = st.session_state.pop("topic_wanted", None)
+        if wanted in set(found["topic_key"]):
+            st.session_state["topic"] = int(found.index[found["topic_key"] == wanted][0])
         pick = st.selectbox(fr.t("查看话题"), range(len(labels)), format_func=lambda i: labels[i], key="topic")
         topic = found.iloc[pick]
         words = view.trend_words(topic["label"])

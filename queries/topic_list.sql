@@ -31,6 +31,7 @@ final as (
     select
         m.topic_key,
         any_value(m.county_code) as county_code,
+        any_value(k.region_name) as county_name,
         any_value(m.label) as label,
         any_value(m.keywords) as keywords,
         bool_or(m.hot) as hot,
@@ -45,6 +46,7 @@ final as (
         list(m.record_id order by m.received_at, m.record_id) filter (where m.this_month) as record_ids,
         list(m.request_text order by m.received_at, m.record_id) filter (where m.this_month) as texts
     from members m
+    left join regions k on k.region_code = m.county_code
     group by m.topic_key
     having count(*) filter (where m.this_month) > 0
 )

@@ -2,7 +2,7 @@
 scope, a status saved and kept when the page recomputes, and the drill to the records."""
 import pytest
 
-from dangqun import alerts, auth
+from dangqun import alerts, auth, db
 
 PAGE = "pages/alerts.py"
 OCTOBER = {"start": "2022-10-01", "end": "2022-10-31"}
@@ -94,3 +94,26 @@ def test_the_drill_opens_the_unit_in_services(open_page, page_con):
     assert at.title[0].value == "服务办理"
     assert at.query_params["town"] == first["unit_code"]
     assert (at.query_params["start"], at.query_params["end"]) == ("2022-12-01", "2022-12-31")
+
+
+def test_a_hot_topic_lists_what_residents_said_and_opens_in_services(open_page, page_con):
+    """A 热点 of 诉求内容 (the demo's 李家堡村 water, December) lists its records with their texts, and its drill
+    opens 服务办理's 热点诉求 on that topic in the topic's town."""
+    from dangqun import topics
+
+    at = open_page(PAGE, start="2022-12-01", end="2022-12-31")
+    want = alerts.run_all(page_con, "210000000000", "2022-12", scope=None)
+    index = int(((want["rule"] == "hotspot") & (want["subject_name"] == "李家堡村 自来水 停水")).to_numpy().argmax())
+    hot = want.iloc[index]
+    assert hot["subject_name"] == "李家堡村 自来水 停水" and hot["drill_page"] == "pages/services.py"
+    at.selectbox(key="alert_pick").set_value(index).run()
+    cases = next(d.value for d in at.dataframe if "诉求内容" in d.value.columns)
+    stored = alerts.ensure(page_con, "2022-12")
+    topic = topics.listing(lambda n, p: db.run(page_con, n, p), "210000000000", stored)
+    topic = topic[topic["topic_key"] == hot["drill_item"]].iloc[0]
+    assert sorted(cases["受理编号"]) == sorted(topic["record_ids"]) and len(cases) == 30
+    assert cases["诉求内容"].str.contains("李家堡村").all()
+    at.button(key="alert_drill").click().run()
+    assert not at.exception
+    assert at.title[0].value == "服务办理" and at.query_params["town"] == hot["unit_code"]
+    assert at.selectbox(key="topic").format_func(at.selectbox(key="topic").value) == "李家堡村 自来水 停水"

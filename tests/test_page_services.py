@@ -42,7 +42,7 @@ def test_defaults(open_page, demo_raw):
     year = window(demo_raw["service_records"], "21", dt.date(2022, 1, 1), end)
     assert {m.label: m.value for m in at.metric} == expected_cards(year, end)
     assert figure_titles(at) == ["各大类受理量（点击条形查看该大类的事项）", "受理渠道构成", "各类人群受理量",
-                                 "派单、接单、办结用时（小时）", "近 6 个月含“李家堡村”“自来水”的诉求（件）",
+                                 "派单、接单、办结用时（小时）", "近 6 个月含“李家堡村”“自来水”的诉求",
                                  "AB岗中心各时段受理量", "其他中心各时段受理量"]
 
 

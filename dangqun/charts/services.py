@@ -146,4 +146,7 @@ def topic_trend(df, words: list[str], lang: str = "zh") -> go.Figure:
     ))
     fig.update_layout(yaxis=dict(title=t("件数", lang), range=label_range(df["matching"], 0.2)),
                       xaxis=dict(title=None, type="category"))
-    return style(fig, t("近 {n} 个月含{words}的诉求（件）", lang, n=len(df), words=said), height=300)
+    fig = style(fig, t("近 {n} 个月含{words}的诉求", lang, n=len(df), words=said), height=300)
+    # room for the last month's label at the right edge (cut on a phone otherwise)
+    fig.layout.margin.r = max(fig.layout.margin.r or 0, 36)
+    return fig

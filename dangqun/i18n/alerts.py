@@ -31,6 +31,7 @@ EN = {
     "预警涉及的记录": "Records behind the alert",
     "在明细查询中查看记录": "Open its records in Records",
     "在服务办理中查看超期件": "Open the overdue cases in Case handling",
+    "在服务办理中查看热点诉求": "Open the topic in Case handling",
     "在满意度与考核中查看": "Open in Satisfaction & assessment",
     "备注": "Note",
     "上次由 {user} 于 {at} 更新": "Last updated by {user} at {at}",

@@ -94,12 +94,14 @@ EN = {
         "{month}: the records in this view carry no request text, so no topics can be found from it; the Alerts "
         "page's hot spots count the rise of items instead.",
     "{month}：本范围有诉求内容的 {texts} 件中，说的是同一件事（同一地点或事物、同一问题）的诉求归为一个话题，"
-    "按件数列出最大的 {shown} 个（下载含全部 {n} 个）。件数只计本范围；「热点」：在所在县（市、区）"
-    "本月至少 {min_count} 件、且占该县有诉求内容件数的 {share} 以上。":
+    "热点在前、再按件数列出 {shown} 个（下载含全部 {n} 个）。件数只计本范围；「热点」：在所在县（市、区）"
+    "本月至少 {min_count} 件、占该县有诉求内容件数的 {share} 以上，且一半以上在同一个乡镇街道。":
         "{month}: of the {texts} requests with text in this view, those about one matter (one place or object, "
-        "one problem) form a topic; the {shown} biggest are listed (the download holds all {n}). Counts are of "
-        "this view; “hot”: at least {min_count} in its county this month and at least {share} of the county's "
-        "requests with text.",
+        "one problem) form a topic; {shown} are listed, the hot ones first, then by size (the download holds "
+        "all {n}). Counts are of this view; “hot”: at least {min_count} in its county this month, at least "
+        "{share} of the county's requests with text, and half of them or more in one town.",
+    "{towns} 等 {n} 个": "{towns} and others ({n})",
+    "县（市、区）": "County",
     "查看话题": "Topic",
     "话题走势": "Topic trend",
     "话题诉求": "Requests of the topic",
@@ -112,7 +114,7 @@ EN = {
     "最近": "Latest",
     "示例诉求": "Example request",
     "关键词": "Keywords",
-    "近 {n} 个月含{words}的诉求（件）": "Requests mentioning {words} over {n} months",
+    "近 {n} 个月含{words}的诉求": "Requests mentioning {words} over {n} months",
     "含{words}的诉求": "Mentioning {words}",
     "有诉求内容的": "With request text",
 }

@@ -36,6 +36,7 @@ CASE_COLUMNS = {
     "status": "状态",
     "due_on": "截止日期",
     "workdays_overdue": "超期工作日",
+    "request_text": "诉求内容",
 }
 
 
@@ -123,17 +124,24 @@ def option_label(row: dict, lang: str = "zh") -> str:
 
 
 def cases_of(alert: dict, run, stored: alerts.Stored) -> pd.DataFrame:
-    """The records behind a 重复诉求 or 超期积压 alert (masked as stored), stored with it (alert_cases, through
-    `run`, ui.query); for 超期积压 the working days overdue, longest first. Empty for the other rules,
-    whose records the drill opens in 明细查询."""
-    if alert["rule"] not in ("repeat", "backlog"):
+    """The records behind a 重复诉求, 超期积压 or 热点 (a topic of 诉求内容) alert (masked as stored), stored with
+    it (alert_cases, through `run`, ui.query); for 超期积压 the working days overdue, longest first; for a
+    topic what each resident said. Empty for the other rules, whose records the drill opens elsewhere."""
+    if alert["rule"] not in ("repeat", "backlog") and not is_topic(alert):
         return pd.DataFrame(columns=list(CASE_COLUMNS))
     cases = run("alert_cases", {"alert_key": alert["alert_key"], "run_key": stored.key})
     if alert["rule"] == "repeat":
-        return cases.drop(columns=["item_code", "due_on"])
-    aged = alerts.backlog_cases(cases.drop(columns=["item_code", "item_name", "resident_name", "phone"]),
+        return cases.drop(columns=["item_code", "due_on", "request_text"])
+    if alert["rule"] == "hotspot":
+        return cases[["record_id", "received_at", "center_name", "request_text", "status"]]
+    aged = alerts.backlog_cases(cases.drop(columns=["item_code", "item_name", "resident_name", "phone", "request_text"]),
                                 stored.as_of)
     return aged.sort_values("workdays_overdue", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def is_topic(alert: dict) -> bool:
+    """A 热点 that is a topic of 诉求内容 (dangqun.topics), not a rising 事项."""
+    return alert["rule"] == "hotspot" and str(alert["subject"]).startswith("题:")
 
 
 def drill_filters(f: filters.Filters, alert: dict, index: filters.RegionIndex, latest: dt.date) -> filters.Filters:

@@ -145,16 +145,30 @@ TOPICS_SHOWN = 10           # the biggest topics the section lists; the download
 TREND_MONTHS = 6
 
 
-def topic_table(found: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
-    """The 热点诉求 table from dangqun.topics.listing: one row per topic, biggest first, in the reader's
-    language (the texts and names stay as recorded)."""
+TOWNS_NAMED = 3
+
+
+def towns_text(towns, lang: str = "zh") -> str:
+    """A topic's towns as a cell reads them: all of a few, else the first (most records) and how many."""
+    towns = list(towns)
+    if len(towns) <= TOWNS_NAMED:
+        return "、".join(towns)
+    return t("{towns} 等 {n} 个", lang, towns="、".join(towns[:TOWNS_NAMED]), n=len(towns))
+
+
+def topic_table(found: pd.DataFrame, lang: str = "zh", with_county: bool = False) -> pd.DataFrame:
+    """The 热点诉求 table from dangqun.topics.listing: one row per topic, in listing's order, in the reader's
+    language (the texts and names stay as recorded); with_county where the view holds several counties (a
+    matter's words can recur in two of them)."""
+    county = {t("县（市、区）", lang): found["county_name"]} if with_county else {}
     return pd.DataFrame({
         t("话题", lang): found["label"],
+        **county,
         t("热点", lang): [t("是", lang) if h else "—" for h in found["hot"]],
         t("本月件数", lang): found["count"].astype(int),
         t("涉及群众", lang): found["residents"].astype(int),
         t("上月相似件数", lang): found["previous"].astype(int),
-        t("乡镇街道", lang): ["、".join(towns) for towns in found["towns"]],
+        t("乡镇街道", lang): [towns_text(towns, lang) for towns in found["towns"]],
         t("首次", lang): pd.to_datetime(found["first"]).dt.date,
         t("最近", lang): pd.to_datetime(found["last"]).dt.date,
         t("示例诉求", lang): [x[0] if len(x) else "—" for x in found["examples"]],
