@@ -23,6 +23,7 @@ from pathlib import Path
 from string import Template
 
 from dangqun import db
+from dangqun.streamlit_door import HEALTH_PATH
 
 TEMPLATE = db.ROOT / "deploy" / "haproxy.cfg.template"
 COOKIE = "DANGQUN_WORKER"
@@ -37,7 +38,8 @@ class ServeError(RuntimeError):
 def haproxy_config(bind: str, ports: list[int]) -> str:
     """HAProxy's configuration for workers on `ports` of 127.0.0.1, the dashboard listening on `bind`."""
     servers = "\n".join(f"    server w{i} 127.0.0.1:{port} check cookie w{i}" for i, port in enumerate(ports, start=1))
-    return Template(TEMPLATE.read_text(encoding="utf-8")).substitute(bind=bind, cookie=COOKIE, servers=servers)
+    return Template(TEMPLATE.read_text(encoding="utf-8")).substitute(bind=bind, cookie=COOKIE, servers=servers,
+                                                                  health=HEALTH_PATH)
 
 
 def _free(host: str, port: int) -> bool:
@@ -128,7 +130,7 @@ class Supervisor:
         for port in ports or self.ports:
             while time.monotonic() < deadline:
                 try:
-                    urllib.request.urlopen(f"http://{host}:{port}/_stcore/health", timeout=2)
+                    urllib.request.urlopen(f"http://{host}:{port}{HEALTH_PATH}", timeout=2)
                     break
                 except OSError:
                     time.sleep(0.5)

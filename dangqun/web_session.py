@@ -1,4 +1,4 @@
-"""The HTTP side of sessions (issues 12 and 16), mounted by serve.py as middleware of st.App.
+"""The HTTP side of sessions (README 部署与安全, 会话与下载), mounted by serve.py as middleware of st.App.
 
 Streamlit's script talks to the browser over a websocket and cannot set a cookie, and a cookie set by
 JavaScript is readable by any script on the page. So the login is handed over in two steps: the script
@@ -12,16 +12,23 @@ owner's next rerun. Here a downloadable file is served only to a request carryin
 session that built it (`expect_download`, called as the bytes are built), within DOWNLOAD_TTL; any
 other request gets 404, and so does any downloadable file nobody registered.
 
-The state is in this process's memory: the script and the server run in one process.
+The state is in this process's memory: the script and the server run in one process. What it needs of
+Streamlit's media files (their ids, their kind) it reads through dangqun.streamlit_door; when that is not
+there (another Streamlit), no /media/ file is served at all.
 """
 from __future__ import annotations
 
 import hashlib
 import http.cookies
+import logging
 import os
 import secrets
 import threading
 import time
+
+from dangqun import streamlit_door as door
+
+_log = logging.getLogger(__name__)
 
 COOKIE = "dangqun_session"
 PATH = "/_dangqun/session"
@@ -84,9 +91,7 @@ def _js(text: str) -> str:
 def expect_download(sid: str, data: bytes, mimetype: str, file_name: str) -> bytes:
     """Register the download about to be stored (Streamlit derives its file id from these three) as
     fetchable by session `sid` for DOWNLOAD_TTL; returns `data` unchanged."""
-    from streamlit.runtime.memory_media_file_storage import _calculate_file_id
-
-    file_id = _calculate_file_id(data, mimetype, file_name)
+    file_id = door.media_file_id(data, mimetype, file_name)
     with _lock:
         _prune(time.monotonic())
         _downloads.setdefault(file_id, {})[sid] = time.monotonic() + DOWNLOAD_TTL
@@ -130,7 +135,7 @@ class SessionCookies:
             path = scope.get("path", "")
             if path.endswith(PATH):
                 return await self._session(scope, send)
-            if "/media/" in path and not await self._may_serve(scope, path):
+            if door.MEDIA_PATH in path and not self._may_serve(scope, path):
                 return await _respond(send, 404, [])
         await self.app(scope, receive, send)
 
@@ -148,15 +153,14 @@ class SessionCookies:
             return await _respond(send, 204, [])     # the browser has since logged in again: keep it
         return await _respond(send, 405, [])
 
-    async def _may_serve(self, scope, path) -> bool:
-        from streamlit.runtime import Runtime
-        from streamlit.runtime.media_file_storage import MediaFileKind
-
+    def _may_serve(self, scope, path) -> bool:
         name = path.rsplit("/", 1)[-1]
-        manager = Runtime.instance().media_file_mgr
-        media = manager.read_file(name) if manager.can_read_files else None
-        if media is None or media.kind != MediaFileKind.DOWNLOADABLE:
-            return True          # images and the like, or nothing: Streamlit answers as it would
+        try:
+            if not door.is_download(name):
+                return True      # images and the like, or nothing: Streamlit answers as it would
+        except door.Missing as err:
+            _log.error("media file refused, cannot tell whether it is a download: %s", err)
+            return False
         token = _cookie_token(_headers(scope))
         return may_fetch(os.path.splitext(name)[0], _sid(token) if token else None)
 

@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from dangqun import audit, auth, sessions, web_session
+from dangqun import audit, auth, sessions, streamlit_door, web_session
 
 T0 = dt.datetime(2024, 3, 1, 9, 0)
 
@@ -102,9 +102,8 @@ def test_grants_work_once_and_downloads_only_for_their_session():
     assert web_session._take(grant) == "the token"
     assert web_session._take(grant) is None and not web_session.pending(grant)
     data = web_session.expect_download("sid-a", b"a,b\r\n1,2\r\n", "text/csv", "x.csv")
-    from streamlit.runtime.memory_media_file_storage import _calculate_file_id
-
-    file_id = _calculate_file_id(data, "text/csv", "x.csv")
+    # the id Streamlit stores the file under (tests/test_streamlit_door.py checks it against Streamlit)
+    file_id = streamlit_door.media_file_id(data, "text/csv", "x.csv")
     assert web_session.may_fetch(file_id, "sid-a")
     assert not web_session.may_fetch(file_id, "sid-b") and not web_session.may_fetch(file_id, None)
     web_session.forget("sid-a")

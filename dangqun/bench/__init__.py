@@ -6,7 +6,7 @@ imported by it. Importing this package loads nothing; each part is a module of i
                  demo databases under .bench/
 - pandas_way.py  the yardstick: the same numbers computed with pandas over one DataFrame of all records
 - sessions.py    `bench --sessions K`: K concurrent sessions, and an import committing while they read
-- harness.py     the only module touching Streamlit: AppTest driving, and the patches for threads, tied
-                 to the Streamlit version they were written against
+- harness.py     the only module touching Streamlit's test harness: AppTest driving, and the patches for
+                 threads (in dangqun.streamlit_door), tied to the Streamlit version they were written against
 - run.py         the command: each size in turn, a table or one JSON line per size
 """

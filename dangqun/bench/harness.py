@@ -1,29 +1,12 @@
 """The bench's one door into Streamlit: it drives the pages through Streamlit's test harness (AppTest), as
-the page tests do, and for the sessions bench it patches that harness so several AppTests can run in
-threads of one process. No other module of dangqun/bench imports Streamlit (tests/test_inventory.py).
+the page tests do, and for the sessions bench it has that harness patched so several AppTests can run in
+threads of one process (dangqun.streamlit_door.run_apptests_in_threads, which says what each patch is for).
+No other module of dangqun/bench imports Streamlit's harness (tests/test_inventory.py).
 
 The patches rely on internals of Streamlit 1.67.0 (streamlit/testing/v1/app_test.py, `AppTest._run`),
 so importing this module with any other version raises at once instead of timing something else
 (or failing in a thread, mid-run, with an error that names none of this). On a new Streamlit, read
-`AppTest._run` again, check each patch below still has its reason, then raise STREAMLIT_VERSION.
-
-What each run of `AppTest._run` does that holds for one session but not for several at once, and the
-patch (run_in_threads) that makes it behave as the server does:
-
-1. Runtime slot: it puts a mock Runtime into the process-wide `Runtime._instance` and empties the slot
-   afterwards, so a session finishing its run pulled the Runtime from under the others. Patch:
-   `Runtime.instance`/`Runtime.exists` hand out the last mock seen while the slot is empty (all alike).
-2. Pages mode: it resets the class-wide `PagesManager.uses_pages_directory` before each run; a session
-   whose script read the mode in the instant of another's reset ran app.py instead of its page
-   ("Could not find page"). Patch: `app_test.PagesManager` is a stand-in that still constructs a
-   PagesManager but takes the reset itself, so the mode stays fixed, as in the server.
-3. Script cache: it compiles the scripts with a ScriptCache of its own per run, and CPython 3.11's parser
-   is not safe to run in two threads at once. Patch: one shared ScriptCache (which compiles under a
-   lock), as the server keeps.
-4. Config: it patches `streamlit.config.get_option` (global.appTest) for the duration of the run, so a
-   session ending its run unpatched it under another one mid-script (its selectboxes then kept no
-   format_func: "KeyError('$$ID-…-f_city')"). Patch: get_option patched once for the whole process and
-   `app_test.patch_config_options` made a no-op.
+`AppTest._run` again, check each patch still has its reason, then raise STREAMLIT_VERSION.
 
 Only the sessions bench runs AppTests in threads; the pages bench uses the harness unpatched.
 """
@@ -31,6 +14,7 @@ from __future__ import annotations
 
 import streamlit
 
+from dangqun import streamlit_door
 from dangqun.registry import ROOT
 
 STREAMLIT_VERSION = "1.67.0"
@@ -101,41 +85,5 @@ def figure_kb(at) -> float:
 
 
 def run_in_threads() -> None:
-    """Patches 1–4 of the module docstring, for the rest of the process."""
-    import contextlib
-
-    from streamlit import config
-    from streamlit.runtime.pages_manager import PagesManager
-    from streamlit.runtime.runtime import Runtime
-    from streamlit.runtime.scriptrunner.script_cache import ScriptCache
-    from streamlit.testing.v1 import app_test, util
-
-    # 4. config
-    config.get_option = util.build_mock_config_get_option({"global.appTest": True})
-    app_test.patch_config_options = lambda overrides: contextlib.nullcontext()
-
-    # 2. pages mode
-    class KeepPagesMode:
-        """Stands for PagesManager in app_test: the per-run reset of the pages mode lands on this
-        stand-in, while constructing still makes a PagesManager."""
-
-        def __call__(self, *args, **kwargs):
-            return PagesManager(*args, **kwargs)
-
-    app_test.PagesManager = KeepPagesMode()
-    # 3. script cache
-    shared_cache = ScriptCache()
-    app_test.ScriptCache = lambda: shared_cache
-    # 1. runtime slot
-    last = {}
-
-    def instance(cls):
-        if cls._instance is not None:
-            last["runtime"] = cls._instance
-            return cls._instance
-        if "runtime" in last:
-            return last["runtime"]
-        raise RuntimeError("Runtime hasn't been created!")
-
-    Runtime.instance = classmethod(instance)
-    Runtime.exists = classmethod(lambda cls: cls._instance is not None or "runtime" in last)
+    """Patch the test harness for AppTests in threads, for the rest of the process."""
+    streamlit_door.run_apptests_in_threads()

@@ -1,7 +1,8 @@
 """A bare Streamlit client for the served-app tests and the load bench (dangqun.bench.load): what a script
 (not a browser) can send to `streamlit run` over HTTP and the websocket — open a session, fill and submit the login
 form, send any BackMsg, PUT a file to the upload endpoint, fetch what a download button offers. It speaks the
-protocol of Streamlit 1.67 (protobuf BackMsg / ForwardMsg on /_stcore/stream) and nothing of the app's own code;
+protocol of Streamlit 1.67 (protobuf BackMsg / ForwardMsg on /_stcore/stream, its paths and cookie named by
+dangqun.streamlit_door) and nothing of the app's own code;
 of the page's JavaScript it does only what a browser would do with a plain fetch() call in an st.html script."""
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from websockets.sync.client import connect
 
-XSRF_COOKIE = "_streamlit_xsrf"
+from dangqun.streamlit_door import CLEAR_CACHE, HEALTH_PATH, STREAM_PATH, UPLOAD_PATH, XSRF_COOKIE
+
 # fetch('path', {method: 'POST', ..., headers: {'Name': 'value'}}) in an st.html script allowed to run JavaScript
 FETCH = re.compile(r"fetch\('([^']+)',\s*\{[^{}]*?method:\s*'(\w+)'[^{}]*?headers:\s*\{([^{}]*)\}")
 FETCH_HEADER = re.compile(r"'([\w-]+)':\s*'([^']*)'")
@@ -32,13 +34,13 @@ class Session:
         self.url = url
         self.timeout = timeout
         self.http = requests.Session()
-        self.http.get(f"{url}/_stcore/health", timeout=10).raise_for_status()
+        self.http.get(f"{url}{HEALTH_PATH}", timeout=10).raise_for_status()
         self.xsrf = self.http.cookies.get(XSRF_COOKIE)
         host = urlparse(url).netloc
         # every cookie, not only the XSRF one: behind the proxy of `dangqun serve` its stickiness cookie takes
         # the websocket to the worker the HTTP requests go to, which alone holds this session's downloads
         cookies = "; ".join(f"{k}={v}" for k, v in self.http.cookies.items())
-        self.ws = connect(f"ws://{host}/_stcore/stream", subprotocols=["streamlit", self.xsrf],
+        self.ws = connect(f"ws://{host}{STREAM_PATH}", subprotocols=["streamlit", self.xsrf],
                           additional_headers={"Origin": url, "Cookie": cookies},
                           max_size=None, open_timeout=timeout, legacy=True)
         self.session_id = None
@@ -139,7 +141,7 @@ class Session:
     def upload(self, data: bytes, name: str = "x.csv") -> requests.Response:
         """PUT one file to this session's upload endpoint, as the file uploader does."""
         file_id = uuid.uuid4().hex
-        return self.http.put(f"{self.url}/_stcore/upload_file/{self.session_id}/{file_id}",
+        return self.http.put(f"{self.url}{UPLOAD_PATH}{self.session_id}/{file_id}",
                              files={"file": (name, data, "text/csv")},
                              headers={"X-Xsrftoken": self.xsrf}, timeout=self.timeout)
 
@@ -181,7 +183,7 @@ class Session:
 
 def clear_cache_msg() -> BackMsg:
     msg = BackMsg()
-    msg.clear_cache = True
+    setattr(msg, CLEAR_CACHE, True)
     return msg
 
 
@@ -214,7 +216,7 @@ class Served:
         deadline = time.time() + 60
         while time.time() < deadline:
             try:
-                requests.get(self.url + "/_stcore/health", timeout=2).raise_for_status()
+                requests.get(self.url + HEALTH_PATH, timeout=2).raise_for_status()
                 return
             except requests.RequestException:
                 time.sleep(0.5)
