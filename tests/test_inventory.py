@@ -248,6 +248,29 @@ def test_only_ui_draws_with_streamlit_in_the_library():
                for m in found[DOOR])
 
 
+# a CSS rule on a Streamlit element: `[data-testid="…"] … {` (a querySelector in a script has no brace)
+TESTID_RULE = re.compile(r'\[data-testid="[^"]+"\][^{}\n\'"]*\{')
+
+
+def test_streamlits_own_elements_are_restyled_in_one_stylesheet():
+    """Every rule on a Streamlit element (by data-testid) is in dangqun/ui/streamlit.css, which
+    ui.frame.style() reads; no module writes a <style> of its own."""
+    from importlib import import_module
+
+    frame = import_module("dangqun.ui.frame")
+    sources = [*(ROOT / "dangqun").rglob("*.py"), *(ROOT / "pages").glob("*.py"), ROOT / "app.py"]
+    texts = {p.relative_to(ROOT).as_posix(): p.read_text(encoding="utf-8") for p in sources}
+    assert [p for p, text in texts.items() if TESTID_RULE.search(text)] == []
+    assert [p for p, text in texts.items() if "<style" in text] == ["dangqun/ui/frame.py"]
+    assert list(frame._style_sections()) == ["page", "zh", "screen", "uploader_zh"]
+    uploader = frame.style("uploader_zh", button="选择文件", limit="每个文件不超过 300MB · CSV", refused="未能上传")
+    assert uploader.startswith("<style>\n") and uploader.endswith("</style>") and "$" not in uploader
+    assert '[data-testid="stTooltipErrorContent"]::after {content: "未能上传"; font-size: 0.875rem}' in uploader
+    assert '[data-testid="stDownloadButtonError"]::after { content: "下载失败：登录已结束，请刷新页面重新登录";' \
+        in frame.style("zh")
+    assert 'header[data-testid="stHeader"]' in frame.style("screen") and "stHeader" not in frame.style("page")
+
+
 def test_the_drawing_rule_reports_streamlit_outside_ui(tmp_path):
     for path, text in {"dangqun/ui/frame.py": "import streamlit as st\n",
                        "dangqun/views/map.py": "import pandas as pd\nfrom streamlit import session_state\n"}.items():

@@ -3,6 +3,9 @@ mirrored in the URL, header and breadcrumb, and the audit row of each view."""
 from __future__ import annotations
 
 import dataclasses
+import functools
+import re
+import string
 from pathlib import Path
 
 import streamlit as st
@@ -48,88 +51,20 @@ class Frame:
         return t(key, self.lang, **fmt)
 
 
-# Shared by every page. KPI cards (card_row) in a grid: st.columns stacks its columns one under another
-# on a phone, which reads cards column by column; the grid keeps reading order at any width.
-STYLE = """<style>
-.st-key-cards4, .st-key-cards5, .st-key-cards6 { display: grid; gap: 0.75rem; }
-.st-key-cards4 { grid-template-columns: repeat(4, minmax(0, 1fr)); }
-.st-key-cards5 { grid-template-columns: repeat(5, minmax(0, 1fr)); }
-.st-key-cards6 { grid-template-columns: repeat(6, minmax(0, 1fr)); }
-/* a row's cards as tall as its tallest (a target line or a wrapped label makes one taller) */
-:is(.st-key-cards4, .st-key-cards5, .st-key-cards6) > * { align-self: stretch; height: auto; }
-:is(.st-key-cards4, .st-key-cards5, .st-key-cards6) > * > [data-testid="stVerticalBlock"] { height: 100%; }
-@media (max-width: 640px) {
-  .st-key-cards4, .st-key-cards5, .st-key-cards6 { grid-template-columns: repeat(2, minmax(0, 1fr)); }
-}
-/* a card's long label (English "Below the yellow-list line") wraps instead of ending in an ellipsis */
-[data-testid="stMetricLabel"] * { white-space: normal !important; overflow: visible; text-overflow: clip; }
-</style>"""
+# Every rule restyling or hiding Streamlit's own elements (by data-testid, which Streamlit may rename) is in
+# one stylesheet, read once; each section is the <style> of one use (the pages, Chinese, the 大屏, the uploader).
+STYLESHEET = Path(__file__).with_name("streamlit.css")
 
-# Streamlit's download button says "Failed to generate file for download" (English, under the button,
-# for 5 s) when the file could not be made: in dangqun that is a session ended by logout or idle
-# (ui.deferred_query, sessions.logged_download). In the Chinese interface Chinese is shown in its place.
-# Likewise the "No results" of a selectbox or multiselect whose typed filter matches nothing (the 预警
-# picker, the sidebar's regions): Streamlit 1.67 writes it in English and has no parameter for it. The
-# list marks itself data-empty when it has nothing to offer, and then holds only that sentence. A full
-# multiselect (品牌矩阵's five, max_selections) says "You can only select up to 5 options" in the same
-# place, so the multiselect's words fit both: nothing left to choose.
-ZH_STYLE = """<style>
-[data-testid="stDownloadButtonError"], [data-testid="stDownloadButtonError"] * { font-size: 0 !important; }
-[data-testid="stDownloadButtonError"]::after { content: "下载失败：登录已结束，请刷新页面重新登录";
-  font-size: 0.875rem; display: block; white-space: normal; }
-:is([data-testid="stSelectboxVirtualDropdown"], [data-testid="stMultiSelectDropdown"])
-  [role="listbox"][data-empty="true"] [role="option"] > span { font-size: 0 !important; }
-[data-testid="stSelectboxVirtualDropdown"] [role="listbox"][data-empty="true"] [role="option"] > span::after
-  { content: "没有匹配的选项"; font-size: 0.875rem; }
-[data-testid="stMultiSelectDropdown"] [role="listbox"][data-empty="true"] [role="option"] > span::after
-  { content: "没有可选的选项"; font-size: 0.875rem; }
-</style>"""
 
-# chrome=False (the 大屏): no Streamlit header or sidebar, a dark ground and type sized by the screen's
-# height, so 1920 × 1080 and 3840 × 2160 are both filled without scrolling.
-SCREEN_STYLE = """<style>
-header[data-testid="stHeader"], [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
-[data-testid="stDecoration"], [data-testid="stToolbar"] { display: none !important; }
-.stApp, [data-testid="stMain"] { background: #0B1320; color: #E8EAED; }
-.stMainBlockContainer { padding: 2vh 2.5vw; max-width: 100%; height: 100vh; }
-.stMainBlockContainer > [data-testid="stVerticalBlock"] { height: 100%; }
-.stApp h1 { color: #F5F7FA; font-size: 4.6vh; padding: 0; line-height: 1.3; }
-.stApp .stMarkdown p, .stApp a p { color: #B8C2D0; font-size: 2.2vh; }
-.st-key-screen_cards { display: grid; grid-auto-flow: column; grid-auto-columns: minmax(0, 1fr); gap: 1.2vw; }
-.st-key-screen_cards [data-testid="stMetric"] { background: #13203A; border-color: #24344F; padding: 1.6vh 1vw; }
-/* every card as tall as the tallest (a wrapped label makes one taller) */
-.st-key-screen_cards > div, .st-key-screen_cards [data-testid="stMetric"] { height: 100%; }
-.st-key-screen_cards [data-testid="stMetricLabel"] p { font-size: 2.4vh; color: #B8C2D0; }
-/* a long label (English "On-time closure rate") wraps instead of ending in an ellipsis */
-.st-key-screen_cards [data-testid="stMetricLabel"] * { white-space: normal !important; overflow: visible; text-overflow: clip; }
-/* A value is sized by the height on a wide screen and by its card's own width (cqi: 1% of the card's
-   content box) where cards are narrow: a share of the window (3.4vw) still cut 163,300 to 163,… at
-   1366 × 768 and 1440 × 900, since each card also loses fixed padding, and more cards (screen.toml) make
-   each narrower still. 24cqi fits a number of nine characters (1,234,567); Streamlit's inner 15 px side
-   padding is dropped for the same reason (the card keeps its 1vw). A value in words (无回访数据) wraps. */
-.st-key-screen_cards [data-testid="stMetric"] > div { padding-left: 0; padding-right: 0; container-type: inline-size; }
-.st-key-screen_cards [data-testid="stMetricValue"], .st-key-screen_cards [data-testid="stMetricValue"] * {
-  font-size: min(6vh, 24cqi); color: #FFFFFF; line-height: 1.2; }
-.st-key-screen_cards [data-testid="stMetricValue"] * { white-space: normal !important; text-overflow: clip; }
-.st-key-screen_cards [data-testid="stMetricDelta"], .st-key-screen_cards [data-testid="stMetricDelta"] * {
-  font-size: min(2.2vh, 1.25vw); }
-/* the rotating panel (in its fragment's wrapper) takes the height left under the heading and the cards */
-[data-testid="stLayoutWrapper"]:has(.st-key-screen_panel) { flex: 1 1 0 !important; min-height: 0; }
-/* and may be shorter than the chart's first height (Streamlit draws it 450 px tall before measuring):
-   at 1366 × 768 only 418 px are left, and the panel held on to 450, cutting its foot off the screen */
-.st-key-screen_panel { min-height: 0; }
-@media (max-width: 640px) {   /* opened on a phone: cards two a row, type by width, the page scrolls */
-  .stMainBlockContainer { height: auto; }
-  .stApp h1 { font-size: 1.8rem; }
-  .stApp .stMarkdown p, .stApp a p, .st-key-screen_cards [data-testid="stMetricLabel"] p { font-size: 1rem; }
-  .st-key-screen_cards { grid-auto-flow: row; grid-template-columns: repeat(2, minmax(0, 1fr)); }
-  .st-key-screen_cards [data-testid="stMetricValue"], .st-key-screen_cards [data-testid="stMetricValue"] * {
-    font-size: 1.7rem; }
-  .st-key-screen_cards [data-testid="stMetricDelta"], .st-key-screen_cards [data-testid="stMetricDelta"] * {
-    font-size: 0.8rem; }
-  [data-testid="stLayoutWrapper"]:has(.st-key-screen_panel) { flex: 0 0 460px !important; }
-}
-</style>"""
+@functools.cache
+def _style_sections() -> dict[str, str]:
+    parts = re.split(r"^/\* ==== (\w+) ==== \*/\n", STYLESHEET.read_text(encoding="utf-8"), flags=re.M)
+    return dict(zip(parts[1::2], parts[2::2]))
+
+
+def style(section: str, **values: str) -> str:
+    """The <style> element of one section of the stylesheet, its ${name} placeholders filled from `values`."""
+    return f"<style>\n{string.Template(_style_sections()[section]).substitute(values)}</style>"
 
 
 def frame(title_key: str) -> Frame:
@@ -149,9 +84,9 @@ def frame(title_key: str) -> Frame:
     read_data_version()
     ctx = context()
     f = _current_filters(ctx, title_key)
-    st.html(STYLE if chrome else SCREEN_STYLE)
+    st.html(style("page" if chrome else "screen"))
     if f.lang == "zh":
-        st.html(ZH_STYLE)
+        st.html(style("zh"))
     if chrome:
         with st.sidebar:
             navigation(f.lang)

@@ -11,7 +11,7 @@ from dangqun import export, filters, metrics, regions, server_guard, sessions, w
 from dangqun.charts import OFFLINE_CONFIG
 from dangqun.i18n import t
 from dangqun.ui.data import Context, account, query, session_id, state
-from dangqun.ui.frame import Frame
+from dangqun.ui.frame import Frame, style
 from dangqun.ui.sidebar import STATE, drill_to, switch_page
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -69,7 +69,7 @@ def open_records(center_id: str) -> None:
 
 def card_row(per_row: int = 4):
     """The container a page's KPI cards go in (`row.metric(...)`): `per_row` (4, 5 or 6) a row, two a row
-    on a phone, in reading order (frame's STYLE); one per page."""
+    on a phone, in reading order (streamlit.css, section page); one per page."""
     return st.container(key=f"cards{per_row}")
 
 
@@ -140,28 +140,13 @@ def downloads_lazy(make_frame, row_count: int, name: str, key: str, fr: Frame) -
             icon=":material/download:")
 
 
-# Streamlit's uploader has no language option: its button, size line and the tooltip of a refused file
-# ("File must be 300.0MB or smaller.", or the server guard's 413 as "AxiosError: Request failed with
-# status code 413") are English. In the Chinese interface their text is hidden (font-size 0) and Chinese
-# shown in its place; the tooltip cannot tell which limit was hit, so it names all of them.
-_UPLOADER_CSS = """<style>
-[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p,
-[data-testid="stFileUploaderDropzoneInstructions"] span {{font-size: 0}}
-[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after
-  {{content: "{button}"; font-size: 0.875rem}}
-[data-testid="stFileUploaderDropzoneInstructions"] span::after {{content: "{limit}"; font-size: 0.875rem}}
-[data-testid="stTooltipErrorContent"] {{font-size: 0}}
-[data-testid="stTooltipErrorContent"]::after {{content: "{refused}"; font-size: 0.875rem}}
-</style>"""
-
-
 def file_uploader(label: str, types: list[str], key: str, lang: str):
     """st.file_uploader for several files of `types`, with its own texts in the interface language."""
     files = st.file_uploader(label, type=types, accept_multiple_files=True, key=key)
     if lang == "zh":
         mb, kinds = st.get_option("server.maxUploadSize"), "、".join(x.upper() for x in types)
-        st.html(_UPLOADER_CSS.format(
-            button="选择文件", limit=f"每个文件不超过 {mb}MB · {kinds}",
+        st.html(style(
+            "uploader_zh", button="选择文件", limit=f"每个文件不超过 {mb}MB · {kinds}",
             refused=f"未能上传：只接受 {kinds} 文件，每个不超过 {mb}MB，本次登录上传合计不超过 "
                     f"{server_guard.session_upload_mb()}MB。请移除该文件后重试。"))
     return files
