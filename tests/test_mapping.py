@@ -83,6 +83,27 @@ def test_profile_maps_headers_values_formats_lookups_and_skips(con, dbp, tmp_pat
     assert r.to_json()["skipped"] == 1
 
 
+def test_a_profiles_texts_are_bound_not_written_into_the_sql(con, dbp, tmp_path):
+    """Quotes and SQL in a profile's texts (a prefix, a mapped value, a skip reason) reach DuckDB as values."""
+    from dangqun.ingest import mapping
+    from dangqun.ingest.validate import Params
+
+    prof = (GOOD.replace('prefix = "X-"', 'prefix = "X\'-"').replace('"Open" = "办理中"', '"Open\' or 1=1 --" = "办理中"')
+            .replace('skip = "重复工单"', 'skip = "重复\'工单"'))
+    rows = [ROWS[0], [*ROWS[1][:4], "Open' or 1=1 --", *ROWS[1][5:]], *ROWS[2:]]
+    r = run(con, dbp, tmp_path, prof, rows=rows)
+    assert (r.rejected, r.imported, r.quarantined, r.skipped) == (False, 3, 0, 1)
+    assert con.execute("select record_id, status from service_records order by 1").fetchall() == [
+        ("X'-T1", "已办结"), ("X'-T2", "办理中"), ("X'-T4", "待受理")]
+    assert "按映射跳过 State「Closed (Duplicate)」：重复'工单（1 行）" in r.notes
+    profile, params = mapping.load(tmp_path / "p.toml"), Params()
+    exprs, _, skip = mapping.select_sql(profile, mapping._index(profile, HEAD), {"item_code": "m_lk4"}, params)
+    sql = " ".join([*exprs, skip])
+    assert [text for text in ("Open", "X'", "重复", "电话", "已办结") if text in sql] == []
+    assert {"X'-", "Open' or 1=1 --", "State「Closed (Duplicate)」：重复'工单", "电话", "已办结"} <= \
+        {v for v in params.values() if isinstance(v, str)}
+
+
 def test_unmatched_category_without_fallback_is_quarantined_with_its_value(con, dbp, tmp_path):
     r = run(con, dbp, tmp_path, GOOD.replace(', unmatched = "0103"', ""), rows=ROWS + [
         ["T5", "04/17/2022 08:00:00 AM", "C001", "Delta", "Open", "", "", ""]])

@@ -282,10 +282,10 @@ def _stage(con, m, sheet, report: Report, salt: str) -> tuple[list[str], list[st
         con.execute(sql)
     report.repeated = _drop_identical_repeats(con, m, sheet)
     final, cols = write.final_select(m, salt)
-    prep, errs = validate.staging_sql(m, sheet.headers, write.raw_json_sql(m, sheet.headers))
-    for sql in prep:
-        con.execute(sql)
-    con.execute(errs)
+    params = validate.Params()
+    prep, errs = validate.staging_sql(m, sheet.headers, write.raw_json_sql(m, sheet.headers, params), params)
+    for sql in [*prep, errs]:
+        con.execute(sql, params.of(sql))
     n_rows = con.execute("select count(*) from stage").fetchall()[0][0]
     n_bad = con.execute("select count(*) from bad").fetchall()[0][0]
     # all-empty rows are not rows; rows a mapping skipped and identical repeats are

@@ -41,7 +41,7 @@ import pyarrow.compute as pc
 from dangqun.contract import KINDS, Column, Kind
 from dangqun.ingest.normalise import PARSERS, header_map, norm_header
 from dangqun.ingest.read import Rejected, Sheet, decode
-from dangqun.ingest.validate import q
+from dangqun.ingest.validate import Params
 
 PROFILE_DIR = Path(__file__).resolve().parent.parent.parent / "config" / "mappings"
 PROJECT_DIR = PROFILE_DIR.parent.parent
@@ -399,54 +399,57 @@ def _padded(expr: str, n: int) -> str:
     return f"case when regexp_full_match({expr}, '\\d+') and length({expr}) < {n} then rpad({expr}, {n}, '0') else {expr} end"
 
 
-def _parsed(expr: str, formats: list[str]) -> str:
+def _parsed(expr: str, formats: list[str], params: Params) -> str:
     """The cell as ISO text when one of the formats reads it, else the cell as given (so the pipeline's own
     check reports it, with the value)."""
     if not formats:
         return expr
-    return f"coalesce(strftime(try_strptime({expr}, [{', '.join(q(f) for f in formats)}]), '%Y-%m-%d %H:%M:%S'), {expr})"
+    return f"coalesce(strftime(try_strptime({expr}, {params.bind(list(formats))}), '%Y-%m-%d %H:%M:%S'), {expr})"
 
 
-def _value_mapped(expr: str, vmap: dict[str, str | None]) -> str:
+def _value_mapped(expr: str, vmap: dict[str, str | None], params: Params) -> str:
     if not vmap:
         return expr
-    whens = " ".join(f"when {q(k)} then {q(v) if v is not None else 'null'}" for k, v in vmap.items())
+    whens = " ".join(f"when {params.bind(k)} then {params.bind(v) if v is not None else 'null'}"
+                     for k, v in vmap.items())
     return f"(case {expr} {whens} else {expr} end)"
 
 
-def select_sql(profile: Profile, idx: dict[str, int], lookups: dict[str, str]) -> tuple[list[str], list[str], str]:
-    """(select expressions c0..cN, their contract headers, the skip-reason expression) over `m_src`."""
+def select_sql(profile: Profile, idx: dict[str, int], lookups: dict[str, str],
+               params: Params) -> tuple[list[str], list[str], str]:
+    """(select expressions c0..cN, their contract headers, the skip-reason expression) over `m_src`; the
+    profile's texts are bound in `params`, never written into the SQL."""
     exprs, headers, skips = [], [], []
     for j, s in enumerate(profile.specs.values()):
         c = s.column
         vmap = profile.values.get(c.name, {})
         if s.constant is not None:
-            e = q(s.constant)
+            e = params.bind(s.constant)
         elif s.derive == "status":
-            e = f"case when c{idx[s.header]} is not null then {q(s.closed)} else {q(s.open)} end"
+            e = f"case when c{idx[s.header]} is not null then {params.bind(s.closed)} else {params.bind(s.open)} end"
         elif s.derive == "datetime":
             d, t = f"c{idx[s.date]}", f"c{idx[s.time]}"
-            e = _parsed(f"case when {t} is null then {d} else {d} || ' ' || {t} end", s.formats)
+            e = _parsed(f"case when {t} is null then {d} else {d} || ' ' || {t} end", s.formats, params)
         else:
             src = f"c{idx[s.header]}"
             for k, reason in profile.skips.get(c.name, {}).items():
-                skips.append(f"when {src} = {q(k)} then {q(f'{s.header}「{k}」：{reason}')}")
-            e = _value_mapped(src, vmap)
+                skips.append(f"when {src} = {params.bind(k)} then {params.bind(f'{s.header}「{k}」：{reason}')}")
+            e = _value_mapped(src, vmap, params)
             if s.lookup:
                 lk = s.lookup
-                fallback = q(lk.unmatched) if lk.unmatched else e
+                fallback = params.bind(lk.unmatched) if lk.unmatched else e
                 if lk.match == "exact":
                     e = f"coalesce({lookups[c.name]}.v, {fallback})"
                 else:
-                    keys = "[" + ", ".join(q(k) for k, _ in lk.pairs) + "]"
-                    vals = "[" + ", ".join(q(v) for _, v in lk.pairs) + "]"
+                    keys = params.bind([k for k, _ in lk.pairs])
+                    vals = params.bind([v for _, v in lk.pairs])
                     e = (f"coalesce({vals}[list_position(list_transform({keys}, lambda x: contains(coalesce({e}, ''), x)), "
                          f"true)], {fallback})")
-            e = _parsed(e, s.formats)
+            e = _parsed(e, s.formats, params)
             if s.pad:
                 e = _padded(e, s.pad)
             if s.prefix:
-                e = f"{q(s.prefix)} || {e}"
+                e = f"{params.bind(s.prefix)} || {e}"
         exprs.append(f"{e} as c{j}")
         headers.append(c.header)
     skip = f"case {' '.join(skips)} end" if skips else "null"
@@ -458,20 +461,20 @@ def apply(con, profile: Profile, sheet: Sheet) -> Applied:
     does not fit the file."""
     idx = _index(profile, sheet.headers)
     con.register("m_src", sheet.table)
-    lookups, joins = {}, []
+    lookups, joins, params = {}, [], Params()
     try:
         for n, s in enumerate(profile.specs.values()):
             if s.lookup and s.lookup.match == "exact":
                 alias = f"m_lk{n}"
                 con.register(alias, pa.table({"k": [k for k, _ in s.lookup.pairs], "v": [v for _, v in s.lookup.pairs]}))
                 lookups[s.column.name] = alias
-                key_expr = _value_mapped(f"m_src.c{idx[s.header]}", profile.values.get(s.column.name, {}))
+                key_expr = _value_mapped(f"m_src.c{idx[s.header]}", profile.values.get(s.column.name, {}), params)
                 joins.append(f"left join {alias} on {alias}.k = {key_expr}")
         _check_rates(con, profile, idx)
-        exprs, headers, skip = select_sql(profile, idx, lookups)
+        exprs, headers, skip = select_sql(profile, idx, lookups, params)
         # no order by: every later step keys on _row, and sorting a million rows costs more than the mapping
-        table = con.sql(f"select {', '.join(exprs)}, m_src._row as _row, {skip} as _skip from m_src "
-                        f"{' '.join(joins)}").to_arrow_table()
+        sql = f"select {', '.join(exprs)}, m_src._row as _row, {skip} as _skip from m_src {' '.join(joins)}"
+        table = con.sql(sql, params=params.of(sql)).to_arrow_table()
     finally:
         for name in ["m_src", *lookups.values()]:
             con.unregister(name)
@@ -496,7 +499,7 @@ def apply(con, profile: Profile, sheet: Sheet) -> Applied:
 
 def _check_rates(con, profile: Profile, idx: dict[str, int]) -> None:
     """A date column whose cells mostly do not parse means a wrong format or a wrong column: block the file."""
-    checks = []
+    checks, params = [], Params()
     for s in profile.specs.values():
         if s.column.type not in ("timestamp", "date") or s.constant is not None:
             continue
@@ -504,12 +507,13 @@ def _check_rates(con, profile: Profile, idx: dict[str, int]) -> None:
             src = f"case when c{idx[s.time]} is null then c{idx[s.date]} else c{idx[s.date]} || ' ' || c{idx[s.time]} end"
         else:
             src = f"c{idx[s.header]}"
-        parsed = (f"try_strptime({src}, [{', '.join(q(f) for f in s.formats)}]) is not null "
+        parsed = (f"try_strptime({src}, {params.bind(list(s.formats))}) is not null "
                   f"or try_cast({src} as timestamp) is not null") if s.formats else f"dq_ts({src}) is not null"
         checks.append((s, f"count({src})", f"count(*) filter (where {parsed})"))
     if not checks:
         return
-    row = con.execute(f"select {', '.join(f'{a}, {b}' for _, a, b in checks)} from m_src").fetchall()[0]
+    sql = f"select {', '.join(f'{a}, {b}' for _, a, b in checks)} from m_src"
+    row = con.execute(sql, params.of(sql)).fetchall()[0]
     for k, (s, _, _) in enumerate(checks):
         total, ok = row[2 * k], row[2 * k + 1]
         if total and ok < MIN_PARSE_RATE * total:
@@ -544,15 +548,14 @@ def column_report(con, m, headers: list[str], limit: int = 15) -> list[str]:
         if c.type in PARSERS or c.enum:
             total, ok = con.execute(
                 f"select count({t}), count(*) filter (where {t} is not null and "
-                + (f"v_{c.name} is not null" if c.type in PARSERS else
-                   f"list_contains([{', '.join(q(e) for e in c.enum)}], {t})")
-                + ") from typed").fetchall()[0]
+                + (f"v_{c.name} is not null" if c.type in PARSERS else f"list_contains($enum, {t})")
+                + ") from typed", {"enum": list(c.enum)} if c.type not in PARSERS else {}).fetchall()[0]
             rate = f"{ok / total:.1%}" if total else "—"
             lines.append(f"  {headers[i]}：可解析 {ok:,} / {total:,}（{rate}）")
             if c.enum and ok < total:
                 rows = con.execute(f"select {t}, count(*) from stage where {t} is not null and not list_contains("
-                                   f"[{', '.join(q(e) for e in c.enum)}], {t}) group by 1 order by 2 desc, 1 "
-                                   f"limit {limit}").fetchall()
+                                   f"$enum, {t}) group by 1 order by 2 desc, 1 limit {int(limit)}",
+                                   {"enum": list(c.enum)}).fetchall()
                 lines += [f"      未映射的值「{v}」：{n:,} 行" for v, n in rows]
         else:
             total = con.execute(f"select count({t}) from stage").fetchall()[0][0]
@@ -699,11 +702,11 @@ def parse_rate(con, i: int, col: Column, formats: list[str] | None = None) -> fl
     if col.type not in PARSERS:
         return None
     if formats:
-        ok = (f"try_strptime({c}, [{', '.join(q(f) for f in formats)}]) is not null "
-              f"or try_cast({c} as timestamp) is not null")
+        ok = f"try_strptime({c}, $formats) is not null or try_cast({c} as timestamp) is not null"
     else:
         ok = f"{PARSERS[col.type]}({c}) is not null"
-    total, good = con.execute(f"select count({c}), count(*) filter (where {ok}) from m_src").fetchall()[0]
+    total, good = con.execute(f"select count({c}), count(*) filter (where {ok}) from m_src",
+                              {"formats": list(formats)} if formats else {}).fetchall()[0]
     return good / total if total else None
 
 

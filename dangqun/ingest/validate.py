@@ -2,6 +2,8 @@
 set-wise in DuckDB: one pass builds the stage, one pass lists the reasons."""
 from __future__ import annotations
 
+import re
+
 from dangqun import privacy
 from dangqun.contract import COORDINATE_RANGES, Column
 from dangqun.ingest.normalise import PARSERS, Match
@@ -30,20 +32,35 @@ R_LONG_ROW = "本行有 {n} 列，多于表头的 {e} 列（可能有未加引�
 TIME_CHAIN = ("received_at", "dispatched_at", "accepted_at", "closed_at")
 
 
+class Params(dict):
+    """Values (texts of a mapping profile, of the file, reasons, formats) bound to the statements they are
+    used in, never written into them: `bind(value)` returns the placeholder to write in their place."""
+
+    def bind(self, value) -> str:
+        name = f"p{len(self)}"
+        self[name] = value
+        return f"${name}"
+
+    def of(self, sql: str) -> dict:
+        """The parameters `sql` names: DuckDB refuses a statement given parameters it does not use."""
+        return {name: self[name] for name in re.findall(r"\$(p\d+)\b", sql)}
+
+
 def q(s: str) -> str:
-    """SQL string literal."""
+    """SQL string literal, only where DuckDB takes no parameters: the body of a view (CREATE VIEW cannot
+    be prepared). Everywhere else, Params.bind."""
     return "'" + s.replace("'", "''") + "'"
 
 
-def _reason(template: str, **parts: str) -> str:
-    """A reason template as a SQL expression; parts are SQL expressions."""
+def _reason(params: Params, template: str, **parts: str) -> str:
+    """A reason template as a SQL expression; parts are SQL expressions, the text between them is bound."""
     out, rest = [], template
     while "{" in rest:
         pre, _, tail = rest.partition("{")
         key, _, rest = tail.partition("}")
-        out += [q(pre), f"cast({parts[key]} as varchar)"]
-    out.append(q(rest))
-    return " || ".join(o for o in out if o != "''")
+        out += [params.bind(pre) if pre else "", f"cast({parts[key]} as varchar)"]
+    out.append(params.bind(rest) if rest else "")
+    return " || ".join(o for o in out if o)
 
 
 SHOW = "(case when length({0}) > 50 then left({0}, 50) || '…' else {0} end)"
@@ -83,8 +100,9 @@ def typed_columns(m: Match, cols) -> list[str]:
     return values or ["null as _none"]
 
 
-def staging_sql(m: Match, headers: list[str], raw_json: str) -> tuple[list[str], str]:
-    """(statements that create temp tables dups and bad, the statement that creates temp table errs).
+def staging_sql(m: Match, headers: list[str], raw_json: str, params: Params) -> tuple[list[str], str]:
+    """(statements that create temp tables dups and bad, the statement that creates temp table errs); the
+    values they use are bound in `params` (run each with `params.of(sql)`).
 
     One pass over the stage checks every row; only the bad ones are materialised, with their list of
     (column, reason) and the masked raw row for quarantine. Good rows are not copied: the insert reads
@@ -106,45 +124,45 @@ def staging_sql(m: Match, headers: list[str], raw_json: str) -> tuple[list[str],
         t, v = f"t_{c.name}", col_ref(c)
         show = SHOW.format(t)
         if c.required:
-            checks.append((c.name, f"{t} is null", q(R_EMPTY)))
+            checks.append((c.name, f"{t} is null", params.bind(R_EMPTY)))
         checks.append((c.name, f"length({t}) > {c.max_len}",
-                       _reason(R_TOO_LONG.replace("{m}", str(c.max_len)), n=f"length({t})")))
+                       _reason(params, R_TOO_LONG.replace("{m}", str(c.max_len)), n=f"length({t})")))
         if c.type in PARSERS:
-            checks.append((c.name, f"{t} is not null and {v} is null", _reason(R_TYPE[c.type], v=show)))
+            checks.append((c.name, f"{t} is not null and {v} is null", _reason(params, R_TYPE[c.type], v=show)))
         if c.enum:
             # list_contains, not IN: DuckDB plans a long IN list as a join per column
-            checks.append((c.name, f"{t} is not null and not list_contains([{', '.join(q(e) for e in c.enum)}], {t})",
-                           _reason(R_ENUM.replace("{options}", "/".join(c.enum)), v=show)))
+            checks.append((c.name, f"{t} is not null and not list_contains({params.bind(list(c.enum))}, {t})",
+                           _reason(params, R_ENUM.replace("{options}", "/".join(c.enum)), v=show)))
         if c.name in COORDINATE_RANGES:       # west and south are negative: a range, not the sign
             lo, hi = COORDINATE_RANGES[c.name]
             text = R_COORDINATE.replace("{name}", c.header).replace("{lo}", f"{lo:g}").replace("{hi}", f"{hi:g}")
-            checks.append((c.name, f"{v} not between {lo} and {hi}", _reason(text, v=show)))
+            checks.append((c.name, f"{v} not between {lo} and {hi}", _reason(params, text, v=show)))
         elif c.type in ("integer", "double", "decimal"):
-            checks.append((c.name, f"{v} < 0", _reason(R_NEGATIVE, v=show)))
+            checks.append((c.name, f"{v} < 0", _reason(params, R_NEGATIVE, v=show)))
         if c.name == "score":
-            checks.append((c.name, f"{v} not between 1 and 5", _reason(R_SCORE, v=show)))
+            checks.append((c.name, f"{v} not between 1 and 5", _reason(params, R_SCORE, v=show)))
         if c.name == "fiscal_year":
-            checks.append((c.name, f"{v} not between 2000 and 2100", _reason(R_YEAR, v=show)))
+            checks.append((c.name, f"{v} not between 2000 and 2100", _reason(params, R_YEAR, v=show)))
         if c.name == m.kind.id_column:
-            checks.append((c.name, "_row > first_row", _reason(R_DUPLICATE, v=show, n="first_row")))
+            checks.append((c.name, "_row > first_row", _reason(params, R_DUPLICATE, v=show, n="first_row")))
 
     if "region_code" in present:
         joins.append("left join regions kr on kr.region_code = s.v_region_code")
         extra.append("kr.region_code as k_region")
         checks.append(("region_code", "t_region_code is not null and not regexp_full_match(v_region_code, '\\d{12}')",
-                       _reason(R_REGION_FORMAT, v=SHOW.format("t_region_code"))))
+                       _reason(params, R_REGION_FORMAT, v=SHOW.format("t_region_code"))))
         checks.append(("region_code", "regexp_full_match(v_region_code, '\\d{12}') and k_region is null",
-                       _reason(R_UNKNOWN_REGION, v=SHOW.format("t_region_code"))))
+                       _reason(params, R_UNKNOWN_REGION, v=SHOW.format("t_region_code"))))
     if "center_id" in present and kind != "centers":
         joins.append("left join centers kc on kc.center_id = s.t_center_id")
         extra.append("kc.center_id as k_center")
         checks.append(("center_id", "t_center_id is not null and k_center is null",
-                       _reason(R_UNKNOWN_CENTER, v=SHOW.format("t_center_id"))))
+                       _reason(params, R_UNKNOWN_CENTER, v=SHOW.format("t_center_id"))))
     if "item_code" in present:
         joins.append("left join catalog ki on ki.item_code = s.v_item_code")
         extra.append("ki.item_code as k_item")
         checks.append(("item_code", "t_item_code is not null and k_item is null",
-                       _reason(R_UNKNOWN_ITEM, v=SHOW.format("t_item_code"))))
+                       _reason(params, R_UNKNOWN_ITEM, v=SHOW.format("t_item_code"))))
     if kind == "service_records":
         chain = [n for n in TIME_CHAIN if n in present]
         for j, later in enumerate(chain[1:], start=1):
@@ -152,13 +170,13 @@ def staging_sql(m: Match, headers: list[str], raw_json: str) -> tuple[list[str],
             for earlier in reversed(chain[:j]):
                 lc, ec = present[later], present[earlier]
                 whens.append(f"when v_{later} < v_{earlier} then " + _reason(
-                    R_ORDER.replace("{later}", lc.header).replace("{earlier}", ec.header),
+                    params,                     R_ORDER.replace("{later}", lc.header).replace("{earlier}", ec.header),
                     v=TS.format(f"v_{later}"), w=TS.format(f"v_{earlier}")))
             checks.append((later, f"v_{later} < greatest({', '.join('v_' + e for e in chain[:j])})",
                            "case " + " ".join(whens) + " end"))
 
     order = {c.name: k for k, c in enumerate(m.kind.columns)}
-    items = [f"case when {cond} then {{'col': {q(header_of[name])}, 'ord': {order[name]}, 'reason': {reason}}} end"
+    items = [f"case when {cond} then {{'col': {params.bind(header_of[name])}, 'ord': {order[name]}, 'reason': {reason}}} end"
              for name, cond, reason in checks]
     center = "t_center_id" if "center_id" in present else "null"
     prep.append(

@@ -6,7 +6,7 @@ import pyarrow as pa
 from dangqun import rollups, workdays
 from dangqun.contract import Column
 from dangqun.ingest.normalise import Match
-from dangqun.ingest.validate import col_ref, q, typed_columns
+from dangqun.ingest.validate import Params, col_ref, q, typed_columns
 
 # Masked on the way in (DESIGN §2); handler is a person's name too.
 MASKS = {"resident_name": "mask_name", "phone": "mask_phone", "handler": "mask_name"}
@@ -28,10 +28,12 @@ def py_mask(col: Column):
     return getattr(privacy, fn) if fn else None
 
 
-def raw_json_sql(m: Match, headers: list[str]) -> str:
-    """The row as JSON with the file's headers as keys and personal fields masked (quarantine.raw)."""
+def raw_json_sql(m: Match, headers: list[str], params: Params) -> str:
+    """The row as JSON with the file's headers (bound in `params`) as keys and personal fields masked
+    (quarantine.raw)."""
     # over the stage: s.t_<col> is the text as given
-    pairs = [f"{q(headers[i].strip() or f'第{i + 1}列')}, {masked(c, 's.t_' + c.name)}" for i, c in m.columns.items()]
+    pairs = [f"{params.bind(headers[i].strip() or f'第{i + 1}列')}, {masked(c, 's.t_' + c.name)}"
+             for i, c in m.columns.items()]
     return f"json_object({', '.join(pairs)})"
 
 
@@ -64,6 +66,7 @@ def make_good(con, m: Match, final: list[str], cols: list[str]) -> list[str]:
 def hash_sql(salt: str, has_name: bool, has_phone: bool) -> str:
     """privacy.resident_hash in SQL, on the stage's precomputed phone digits: the installed macro repeats
     its regexp per reference, which costs seconds at a million rows. Same result (tested)."""
+    # quoted, not bound: this expression is part of the view `good` (make_good), and a view takes no parameters
     n = "coalesce(s.t_resident_name, '')" if has_name else "''"
     d = "coalesce(s.phone_digits, '')" if has_phone else "''"
     return (f"case when {n} = '' and {d} = '' then null "
