@@ -1,4 +1,4 @@
-"""Example exports in the formats real platforms produce (DESIGN §3), written from a database.
+"""Example exports in the formats real platforms produce, written from a database (README 「命令行」: samples).
 
 `write_export` writes one import kind with its canonical Chinese headers, 是/否 booleans and
 raw-looking names and phones (made up from the stored masked values and the resident hash, so the
@@ -93,7 +93,8 @@ def _write_csv(con, sql: str, path: Path, encoding: str) -> int:
     fd, raw = tempfile.mkstemp(suffix=".csv", dir=path.parent)
     os.close(fd)
     try:
-        con.execute(f"copy ({sql}) to '{raw}' (header, delimiter ',')")
+        # the file name bound, not written into the statement: --out may be any directory name
+        con.execute(f"copy ({sql}) to $path (header, delimiter ',')", {"path": raw})
         rows = _recode(Path(raw), path, encoding)
     finally:
         Path(raw).unlink(missing_ok=True)
@@ -170,5 +171,6 @@ def write_sample_data(db_path=None, out_dir=None) -> dict[str, int]:
 
 def _write_regions(con, path: Path) -> int:
     cols = ", ".join(f'{k} as "{v}"' for k, v in contract.REGION_HEADERS.items())
-    con.execute(f"copy (select {cols} from regions order by region_code) to '{path}' (header, delimiter ',')")
+    con.execute(f"copy (select {cols} from regions order by region_code) to $path (header, delimiter ',')",
+                {"path": str(path)})
     return con.execute("select count(*) from regions").fetchone()[0]

@@ -105,3 +105,13 @@ def test_write_export_from_a_database(demo_db, tmp_path):
     rows = read_xlsx(tmp_path / "f.xlsx")
     assert m == expected_funds and len(rows) == m + 2 and rows[0][0] == "资金投入导出"
     assert rows[1] == list(contract.chinese_headers("funds").values())
+
+
+def test_sample_data_is_written_into_any_directory_name(demo_db, tmp_path):
+    """`samples --out` with a quote and SQL in its name: the files land there, the same as sample_data/."""
+    out = tmp_path / "样例'); drop table regions; --"
+    written = samples.write_sample_data(demo_db, out)
+    assert sorted(written) == sorted(p.name for p in out.iterdir())
+    assert written["regions.csv"] == len(read_csv(out / "regions.csv", "utf-8")) - 1 > 0
+    for name in ("regions.csv", *CSV_FILES):
+        assert (out / name).read_bytes() == (SAMPLES / name).read_bytes(), name
