@@ -36,7 +36,6 @@ class Kind:
         return next(c for c in self.columns if c.name == name)
 
 
-YES_NO = ("是", "否")
 CHANNELS = ("窗口", "电话", "网上", "家庭代办站", "12345转办", "上门", "主动发现")
 ORIGINS = ("群众诉求", "未诉先办")
 GROUP_TAGS = ("老年人", "残疾人", "低保", "退役军人", "党员", "新就业群体", "其他")
