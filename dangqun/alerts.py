@@ -1,4 +1,4 @@
-"""预警 (issue 14): the rules that find the units and cases needing attention in a month, each alert with
+"""预警 (README 页面): the rules that find the units and cases needing attention in a month, each alert with
 its unit, its numbers and a sentence stating the test that flagged it; and the status officials keep on
 each (待处理 → 已核实 / 已处理, with a note), stored under the alert's key so it survives recomputation.
 

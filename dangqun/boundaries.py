@@ -1,4 +1,4 @@
-"""Region boundaries for the 地图 (issue 15), without Streamlit.
+"""Region boundaries for the 地图 (README 地图与边界), without Streamlit.
 
 Two sources, both read without any network:
 - shipped: the province, city and county (区县) polygons of all of China in the pinned package

@@ -1,4 +1,4 @@
-"""`python -m dangqun …`: the command line of DESIGN §8."""
+"""`python -m dangqun …`: the command line (README 命令行)."""
 from __future__ import annotations
 
 import argparse

@@ -1,4 +1,4 @@
-"""The data contract of DESIGN §3: each import kind, its Chinese headers, types and enumerations.
+"""The data contract of the import (README 命令行): each import kind, its Chinese headers, types and enumerations.
 
 One place for it: the importer reads headers through it, the demo writes example exports with it,
 and the pages translate column names with it.
@@ -97,7 +97,7 @@ CENTERS = Kind("centers", "服务中心", "center_id", (
     Column("volunteer_teams", "志愿服务队数", "integer", aliases=("志愿者队伍数",)),
     Column("staff_count", "专职人员数", "integer"),
     Column("has_ab_post", "是否24小时AB岗", "boolean", aliases=("AB岗",)),
-    # optional position (issue 15): WGS-84 / CGCS2000 degrees, where the 地图 draws the center; a mapping
+    # optional position (README 地图与边界): WGS-84 / CGCS2000 degrees, where the 地图 draws the center; a mapping
     # profile maps a platform's Latitude/Longitude onto them (the aliases let `dangqun map` find them)
     Column("longitude", "经度", "double", aliases=("东经", "经度(°)", "Longitude", "lng", "lon", "X坐标")),
     Column("latitude", "纬度", "double", aliases=("北纬", "纬度(°)", "Latitude", "lat", "Y坐标")),

@@ -35,7 +35,7 @@ class DatabaseLocked(RuntimeError):
 
 
 def resolve_path(db: str | os.PathLike | None = None) -> Path:
-    """`--db PATH`, else `$DANGQUN_DB`, else data/dangqun.duckdb (DESIGN §8)."""
+    """`--db PATH`, else `$DANGQUN_DB`, else data/dangqun.duckdb (README 命令行)."""
     if db:
         return Path(db)
     if os.environ.get("DANGQUN_DB"):
@@ -63,7 +63,7 @@ def connect(db=None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
 
 
 def owner_only() -> None:
-    """Every file this process creates from now on is readable by its owner only (issue 16): the
+    """Every file this process creates from now on is readable by its owner only (README 文件权限): the
     database, and its write-ahead log, which DuckDB creates anew after each checkpoint, at the next
     write, so no chmod after creating the file could cover it; a umask does. Called by every opening
     for writing (the dashboard, the command line, the demo build)."""

@@ -1,4 +1,4 @@
-"""DataFrame → download bytes (DESIGN §6): CSV and XLSX of exactly the data drawn, looking like the page.
+"""DataFrame → download bytes (README 下载): CSV and XLSX of exactly the data drawn, looking like the page.
 
 Headers are translated with i18n.column_label. Numbers read as the page shows them (number_format):
 rates as percentages with one decimal, scores and money with two, counts with thousands separators in

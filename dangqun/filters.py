@@ -119,7 +119,7 @@ def _parse_compare(value: str) -> tuple[str, periods.Period | None] | None:
 
 def from_query(query: Mapping[str, str], index: RegionIndex, latest: dt.date,
                categories: Mapping[str, str], channels: tuple[str, ...]) -> Filters:
-    """Filters from URL parameters (DESIGN §8 names). Anything invalid falls back to its default and
+    """Filters from URL parameters (the names links and bookmarks carry). Anything invalid falls back to its default and
     is named in `notices`; nothing here raises on user input."""
     notices: list[str] = []
     f = default_filters(latest)

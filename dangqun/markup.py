@@ -1,4 +1,4 @@
-"""Values from data, files and links shown as text where Streamlit renders Markdown (issue 16).
+"""Values from data, files and links shown as text where Streamlit renders Markdown (README 部署与安全).
 
 st.info, st.caption, st.markdown, expander and button labels all read their text as Markdown, so a
 center named `![n](http://host/x.png) [钓鱼](http://host/y)` would load the image and show a link,

@@ -1,4 +1,4 @@
-"""The one definition of each metric of DESIGN §4, and the number formats of DESIGN §6.
+"""The one definition of each metric (README 新增计数指标), and the number formats (README 看得清、不误导).
 
 queries/*.sql mirror these definitions and tests compare the two, so a change here is a change
 there. Rates are fractions (0.934), the composite score is 0–100 points; weights, the 基本满意
@@ -322,7 +322,7 @@ DURATIONS_AUTO_MAX = 1_000_000
 DURATIONS_RECORDS_PER_S = 6_000_000
 
 
-# ---------------------------------------------------------------- formats (DESIGN §6)
+# ---------------------------------------------------------------- formats (README 看得清、不误导)
 
 # Floats carry binary noise (93.45 computed as 93.44999999999999); rounding to 13 significant
 # digits first removes it, so ROUND_HALF_UP then sees the decimal value a person would compute.

@@ -1,4 +1,4 @@
-"""Period arithmetic for the sidebar (DESIGN §6): presets, comparison windows, labels, URL dates.
+"""Period arithmetic for the sidebar (README 同口径对比): presets, comparison windows, labels, URL dates.
 
 Presets are anchored on the latest month in the data, not the wall clock, so a demo database of
 2021–2022 opens on 2022 whatever today is. 本季度 and 本年 run to the end of that latest month

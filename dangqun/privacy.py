@@ -1,4 +1,4 @@
-"""Masking of personal data on the way in (DESIGN §2): raw names and phones never reach the database.
+"""Masking of personal data on the way in (README 工作簿读取限制与上传文件): raw names and phones never reach the database.
 
 The same rules exist as DuckDB macros (created by `install_macros`) so that a million-row import
 masks in SQL; `mask_name`/`mask_phone` here are the reference the tests compare them with.

@@ -1,4 +1,4 @@
-"""Region codes: 12 digits everywhere; a prefix of a code selects everything under it (DESIGN §3)."""
+"""Region codes: 12 digits everywhere; a prefix of a code selects everything under it."""
 from __future__ import annotations
 
 import re

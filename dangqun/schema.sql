@@ -1,4 +1,4 @@
--- The stored tables of DESIGN §3/§8. English column names, codes and ids VARCHAR.
+-- The stored tables. English column names, codes and ids VARCHAR.
 -- Created idempotently by dangqun.db.ensure_schema.
 
 create table if not exists meta (
@@ -43,7 +43,7 @@ create table if not exists centers (
     longitude           double,        -- 经度, WGS-84 / CGCS2000 (optional; the 地图 draws the center there)
     latitude            double         -- 纬度
 );
--- databases created before the map (issue 15)
+-- databases created before the map (README 地图与边界)
 alter table centers add column if not exists longitude double;
 alter table centers add column if not exists latitude double;
 

@@ -1,4 +1,4 @@
-"""Login sessions that survive a page reload (issue 12) and end on the server (issue 16).
+"""Login sessions that survive a page reload and end on the server (README 部署与安全).
 
 A login creates a random token; the browser keeps it in an HttpOnly cookie (dangqun.web_session sets
 it), the table `sessions` only its SHA-256 with the account and the times. A new browser connection (F5,

@@ -3,7 +3,7 @@ demo's raw rows (the `demo_raw` fixture in conftest.py).
 
 Deliberately independent of queries/*.sql and of dangqun's SQL: nothing here runs a query of the
 project, so a test that compares a query (or a page built on one) with these numbers compares two
-separate computations of the same definitions (DESIGN §4: 受理量, 办结, 按期办结, 超期, 有效回访 = a valid
+separate computations of the same definitions (受理量, 办结, 按期办结, 超期, 有效回访 = a valid
 survey of a case in the assessment, 响应率/解决率/满意率 and the 综合成绩 weights). Keep it that way:
 do not import dangqun.db or call the queries from here, and do not mutate the frames passed in (the
 session shares them)."""
@@ -19,7 +19,7 @@ from dangqun import workdays
 
 OPEN = ("待受理", "办理中", "延期")
 # 综合成绩 = 100 × (0.1 × 响应率 + 0.5 × 解决率 + 0.4 × 满意率)；满意率 = (满意 + 0.9 × 基本满意) / 有效回访
-# (DESIGN §4), written out here rather than read from config/, so a change in either shows.
+# written out here rather than read from config/, so a change in either shows.
 W_RESPONSE, W_SOLVE, W_SATISFACTION, BASIC = 0.1, 0.5, 0.4, 0.9
 
 

@@ -1,5 +1,5 @@
 """`python -m dangqun bench` end to end on a small demo database: the JSON it prints has the documented
-shape and plausible contents. Never a timed assertion (DESIGN §7: targets are the benchmark's job)."""
+shape and plausible contents. Never a timed assertion (targets are the benchmark's job, README 性能)."""
 from __future__ import annotations
 
 import json

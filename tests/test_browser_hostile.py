@@ -1,4 +1,4 @@
-"""Hostile workbooks uploaded to the served app (issue 16 item 1): on 数据导入 as admin, each is
+"""Hostile workbooks uploaded to the served app (README 工作簿读取限制与上传文件): on 数据导入 as admin, each is
 refused with its message in the preview and on import, the server's peak RSS stays under 1.5 GB, and
 it still answers afterwards (before: a cell at XFD1048576 aborted the server, a zip bomb grew it past
 9 GB)."""

@@ -1,5 +1,5 @@
 """Sessions, downloads and data shown as text, in a real browser against `streamlit run serve.py`
-(issues 12 and 16): a login survives F5 and a shared link, ends for good at logout and after the idle
+(README 部署与安全): a login survives F5 and a shared link, ends for good at logout and after the idle
 time; a download after logout or idle delivers nothing; a download URL is useless outside its
 session; names carrying Markdown or HTML render as text on the records page, the import preview and
 the brand chart."""

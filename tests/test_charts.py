@@ -48,7 +48,7 @@ def test_every_figure_starts_with_the_dashboard_look():
     assert sent["yaxis"]["title"]["text"] == "投入(万元)" and sent["height"] == 340
 
 
-# ---------------------------------------------------------------- issue 12: labels, axes, formats
+# ---------------------------------------------------------------- labels, axes, formats
 import datetime as dt  # noqa: E402
 
 

@@ -1,4 +1,4 @@
-"""The demo database reproduces the report's figures (DESIGN §5) and looks like real life.
+"""The demo database reproduces the report's figures and looks like real life.
 
 Each figure is asked the way an official would ask it: centers joined to their region by code
 prefix, numbers computed here with SQL rather than taken from the generator.

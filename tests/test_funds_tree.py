@@ -1,5 +1,5 @@
 """The funds treemap (dangqun.views.funds.tree, charts.funds.treemap, views.funds.tile_action) at the size
-of a province: two levels at a time, at most 30 tiles under a tile, sums exact to the cent (DESIGN §7:
+of a province: two levels at a time, at most 30 tiles under a tile, sums exact to the cent (README 性能:
 no figure over 200 KB, never more points than a person can see)."""
 import numpy as np
 import pandas as pd

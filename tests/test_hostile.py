@@ -1,4 +1,4 @@
-"""Hostile input (issue 4): SQL fragments and quotes in every URL parameter and text box, unknown and
+"""Hostile input (README 部署与安全): SQL fragments and quotes in every URL parameter and text box, unknown and
 overlong codes, ../ paths, <script> in names and imported cells, formula cells in downloads, long
 strings and wrong types. Each gets its clear message, and the database is left as it was."""
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Hostile workbooks through the command line (issue 16 item 1): a cell at XFD1048576, a declared
+"""Hostile workbooks through the command line (README 工作簿读取限制与上传文件): a cell at XFD1048576, a declared
 range of the whole sheet, a zip bomb of 1 GB of XML, 200 sheets, 2.5 million shared strings. Each is
 refused with a Chinese message naming the limit, within 30 s and under 1.5 GB of memory; without the
 checks calamine aborts the process (a 512 GiB allocation) or grows past 9 GB."""

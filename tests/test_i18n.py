@@ -7,7 +7,7 @@ from dangqun import contract, registry
 from dangqun.i18n import COMPUTED_LABELS, EN, STORED_HEADERS, column_label, t
 from dangqun.periods import COMPARE_MODES, PRESETS
 
-# Strings the pages and the sidebar rely on (DESIGN §4, §6, §8), beside every page's title.
+# Strings the pages and the sidebar rely on, beside every page's title.
 REQUIRED = [p.title for p in registry.PAGES] + [
     "受理量", "办结量", "办结率", "按期办结率", "满意率", "响应率", "解决率", "综合成绩",
     "投入总额(万元)", "中心数", "活动场次", "每万元服务量", "单件成本(元/件)", "超期件", "代办占比",

@@ -19,7 +19,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = "dangqun"
 
-# Cycles that exist today and are being removed on other branches (issue 10). Once a fix is merged its
+# Cycles that exist today and are being removed on other branches. Once a fix is merged its
 # test below passes, which strict xfail reports as a failure: delete the cycle from this list then.
 KNOWN_CYCLES = [
 ]

@@ -1,4 +1,4 @@
-"""Import edge cases that ended in tracebacks (issue 16 items 7 and 8): uploads that outlive their
+"""Import edge cases that ended in tracebacks (README 工作簿读取限制与上传文件): uploads that outlive their
 session, two imports at the same moment, a 100-character Chinese file name, a UTF-8 BOM over UTF-16
 bytes, a forged period value, a cell of a million characters."""
 from __future__ import annotations

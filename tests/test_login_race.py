@@ -1,4 +1,4 @@
-"""Lockout races and login floods (issue 16 item 3, and the audit part of item 5): simultaneous
+"""Lockout races and login floods (README 登录锁定与会话): simultaneous
 submissions on one name check at most LOCK_FAILURES passwords per lockout window, none succeeds once
 the name is locked, and a flood on a locked name writes a bounded number of audit rows — through
 the library from many threads (on SQLite and PostgreSQL), from several processes at once, and through the

@@ -413,7 +413,7 @@ def test_preview_of_an_unrecognised_file_masks_what_looks_personal(tmp_path):
                                       "Ticket": "T1"}]
 
 
-# ── centers' positions (issue 15): 经度/纬度 through a profile and in contract format ────────────────────
+# ── centers' positions (README 地图与边界): 经度/纬度 through a profile and in contract format ────────────────────
 
 def test_a_profile_maps_latitude_and_longitude_onto_the_centers_position(con, dbp, tmp_path):
     prof = CENTERS_PROFILE + 'longitude = "Longitude"\nlatitude = "Latitude"\n'

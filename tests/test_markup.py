@@ -1,4 +1,4 @@
-"""Values from data shown as text (issue 16 item 6): markup.md for Markdown, charts.plain for Plotly."""
+"""Values from data shown as text (README 部署与安全): markup.md for Markdown, charts.plain for Plotly."""
 from __future__ import annotations
 
 import pandas as pd

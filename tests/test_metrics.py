@@ -1,4 +1,4 @@
-"""Metric definitions of DESIGN §4 and number formats of DESIGN §6 (dangqun.metrics), and the per-record
+"""Metric definitions and number formats (dangqun.metrics), and the per-record
 definitions the query tests compare against (expected.py: durations, on time, overdue).
 Expected values are computed by hand in the comments."""
 import math

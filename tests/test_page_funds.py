@@ -36,7 +36,7 @@ def expected_cards(con, params):
 # ── the page ────────────────────────────────────────────────────────────────────────────────
 
 def test_dandong_total_over_two_years_is_the_sum_of_its_centers_funds(open_page, demo_con):
-    """DESIGN §5: 丹东, 2021–2022: ≈ 2,500 万元, equal to an independent SQL sum."""
+    """The source report: 丹东, 2021–2022: ≈ 2,500 万元, equal to an independent SQL sum."""
     at = open_page(PAGE, city="210600000000", start="2021-01-01", end="2022-12-31")
     assert not at.exception
     total = demo_con.execute("""select sum(f.amount_wan) from funds f join centers c using (center_id)

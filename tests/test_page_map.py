@@ -99,7 +99,7 @@ def test_the_province_colours_its_cities_by_the_rankings_numbers(open_page, demo
     labels = next(d for d in fig["data"] if d["type"] == "scattergeo" and d.get("mode") == "text")
     assert "丹东市" in labels["text"] and "沈阳市" in labels["text"]
     assert any("不代表法定行政区域界线" in c.value for c in at.caption)
-    # at most 500 KB of figure at province level (issue 15)
+    # at most 500 KB of figure at province level (README 地图与边界)
     assert len(at.get("plotly_chart")[0].proto.spec) <= 500 * 1024
 
 

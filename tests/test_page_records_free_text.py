@@ -1,4 +1,4 @@
-"""诉求内容 and 答复意见 on 明细查询 and in its downloads: only masked (issue 11 item 5). Records dated 2017,
+"""诉求内容 and 答复意见 on 明细查询 and in its downloads: only masked. Records dated 2017,
 before the demo's years, are imported into app_db; one is then given raw digits directly in the table, as
 a row stored before the masking rule would hold them, and still shows masked."""
 import datetime as dt

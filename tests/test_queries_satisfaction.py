@@ -55,7 +55,7 @@ def test_dissatisfaction_reasons(demo_con, records):
 
 
 def expected_town_scores(records, prefix, start, end):
-    """综合成绩 of each town under `prefix` that has 有效回访, computed straight from the rows with DESIGN §4's
+    """综合成绩 of each town under `prefix` that has 有效回访, computed straight from the rows with the
     weights (expected.rates)."""
     r = valid(window(records, prefix, start, end))
     return {town: rates(g)[4] for town, g in r.groupby(r.region_code.str[:9].str.ljust(12, "0"))}

@@ -1,4 +1,4 @@
-"""The 通报 (issue 13), its plain parts: the period, the sentences written from given numbers (exact
+"""The 通报 (README 通报生成), its plain parts: the period, the sentences written from given numbers (exact
 text), the region and scope check, the font fallbacks. The files are tested in test_report_files."""
 import datetime as dt
 

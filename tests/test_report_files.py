@@ -1,4 +1,4 @@
-"""The 通报 files (issue 13): the numbers in the Word file equal the named queries (read back with
+"""The 通报 files (README 通报生成): the numbers in the Word file equal the named queries (read back with
 python-docx), its GB/T 9704-2012 layout, the PDF through LibreOffice (pdftotext, pdftoppm; page 1 kept in
 tests/_artifacts/), and the command line's scope refusal and audit rows. As a 公文 reads: the title broken
 between words, the 附件 table's numbers and headers never wrapped, the body in the free 仿宋 substitute."""

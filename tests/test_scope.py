@@ -1,4 +1,4 @@
-"""Scope enforcement (issue 4): an official sees only the centers, records, funds, activities and
+"""Scope enforcement (README 部署与安全): an official sees only the centers, records, funds, activities and
 quarantine rows of the account's region — through the runner, the sidebar, a URL, the records page
 and the administrators' pages."""
 from __future__ import annotations

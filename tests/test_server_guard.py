@@ -1,4 +1,4 @@
-"""The served app's own endpoints (issue 16 items 5 and 9), probed with a plain HTTP and websocket
+"""The served app's own endpoints (README 启动方式与服务端守卫), probed with a plain HTTP and websocket
 client on 127.0.0.1 against `streamlit run serve.py`: uploads only from a session logged in as an
 administrator and within a cap per session, no cache-clearing from any client, no /_stcore/metrics,
 and database files (the file, its write-ahead log) readable by their owner only."""

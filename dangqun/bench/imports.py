@@ -1,4 +1,4 @@
-"""`python -m dangqun bench import`: import speed of a service-records export (DESIGN §7 targets:
+"""`python -m dangqun bench import`: import speed of a service-records export (README 性能 targets:
 1,000,000 rows ≤ 10 s as UTF-8 CSV, ≤ 20 s as GBK; XLSX reported).
 
 Every timed import starts from a copy of one database: the demo's dictionaries and centers

@@ -1,4 +1,4 @@
-"""`python -m dangqun bench [--records N]`: the page times at provincial scale (DESIGN §7).
+"""`python -m dangqun bench [--records N]`: the page times at provincial scale (README 性能).
 
 Each benched page (registry.benched()) runs through Streamlit's AppTest (harness.py) on a fixed sequence
 of filter changes, with the data caches cleared before every timed run so the database work is measured;
@@ -30,7 +30,7 @@ FIVE_YEAR_RECORDS = 50_000_000
 # pandas_way loads every record into one DataFrame: above this size it would not fit in the bench machine's
 # memory, so the comparison is left out (the table shows "—")
 PANDAS_MAX_RECORDS = 20_000_000
-# DESIGN §7 targets at 20M records
+# the targets at 20M records (README 性能)
 TARGET_MEDIAN_MS, TARGET_P95_MS, TARGET_RATIO, TARGET_RSS_MB, TARGET_FIGURE_KB = 300, 800, 5, 1536, 200
 
 

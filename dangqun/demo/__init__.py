@@ -1,4 +1,4 @@
-"""The deterministic demo database of DESIGN §5: six counties, 2021–2022, the report's figures.
+"""The deterministic demo database (README 快速开始): six counties, 2021–2022, the report's figures.
 
 `build(path)` writes regions, catalog, centers, service records, funds and activities into a
 fresh DuckDB file; the same seed gives the same database. The figures it reproduces are the

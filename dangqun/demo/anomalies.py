@@ -1,4 +1,4 @@
-"""Anomalies planted in the demo for the 预警 rules (issue 14) to find, all in October 2022, small so the
+"""Anomalies planted in the demo for the 预警 rules (README 演示数据中的预警) to find, all in October 2022, small so the
 other demo figures barely move (README, 演示数据中的预警):
 
 - 满意率下滑: in 凤城市凤凰城街道 every fifth 满意 answer of the month's 有效回访 (by record id) is turned

@@ -1,4 +1,4 @@
-"""The source report's figures the demo reproduces (DESIGN §5), and the demo's size.
+"""The source report's figures the demo reproduces, and the demo's size.
 
 Code and tests share these as intent; the tests recompute every figure from the database with SQL.
 """

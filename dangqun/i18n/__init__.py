@@ -1,4 +1,4 @@
-"""Interface strings in Simplified Chinese (default) and English (DESIGN §6).
+"""Interface strings in Simplified Chinese (default) and English.
 
 Keys are the Chinese strings themselves, so a page reads naturally — t("受理量") — and the Chinese
 text needs no table of its own: EN maps each key to its English text. An unknown key comes back as
@@ -15,7 +15,7 @@ LANGS = ("zh", "en")
 EN: dict[str, str] = {
     # the app (each page's title is in its own module)
     "党群服务数据看板": "Party–Masses Service Dashboard",
-    # KPIs and metrics (DESIGN §4, §8)
+    # KPIs and metrics
     "受理量": "Cases received",
     "办结量": "Cases closed",
     "办结率": "Closure rate",

@@ -41,7 +41,7 @@ EN = {
     "个乡镇街道": "towns/subdistricts",
     "个下级单位": "units",
     "个中心": "centers",
-    # fund sources and purposes (DESIGN §3)
+    # fund sources and purposes (the data contract's enumerations)
     "财政专项": "Special fiscal funds",
     "党费": "Party dues",
     "整合项目资金": "Integrated project funds",

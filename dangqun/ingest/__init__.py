@@ -1,4 +1,4 @@
-"""Import of the platforms' exports (DESIGN §3): read, normalise, validate, mask, write.
+"""Import of the platforms' exports (README 命令行): read, normalise, validate, mask, write.
 
     import_files(con, paths, kind=None, db_path=None, mapping=None, imported_by=None) -> list[Report]
     preview(path, n=20) -> (kind, encoding, DataFrame, notes)
@@ -94,7 +94,7 @@ class Report:
     repeated: int = 0              # identical repeats within the file (counted in duplicates)
 
     def to_json(self) -> dict:
-        """The `import --json` line of DESIGN §8 (exactly these keys)."""
+        """The `import --json` line (README 命令行; exactly these keys)."""
         out = {"file": self.file, "kind": self.kind, "encoding": self.encoding, "rows_read": self.rows_read,
                "imported": self.imported, "updated": self.updated, "duplicates": self.duplicates,
                "quarantined": self.quarantined, "errors": [asdict(e) for e in self.errors], "notes": self.notes}

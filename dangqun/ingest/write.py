@@ -8,7 +8,7 @@ from dangqun.contract import Column
 from dangqun.ingest.normalise import Match
 from dangqun.ingest.validate import Params, col_ref, q, typed_columns
 
-# Masked on the way in (DESIGN §2); handler is a person's name too.
+# Masked on the way in (privacy); handler is a person's name too.
 MASKS = {"resident_name": "mask_name", "phone": "mask_phone", "handler": "mask_name"}
 
 SQL_TYPES = {"varchar": "varchar", "timestamp": "timestamp", "date": "date", "boolean": "boolean",

@@ -18,7 +18,7 @@
 -- p_start/p_end inclusive dates, p_category a 2-digit 大类编码 ('' for all), p_channel a 受理渠道 ('' for all).
 -- A new count metric: README「新增计数指标」.
 
--- grain: one row per service record, with the flags the metrics of DESIGN §4 count (count_if them;
+-- grain: one row per service record, with the flags the metrics count (count_if them;
 -- the rates are computed in dangqun.metrics). The one definition of each flag: filtered_records and
 -- the rollups (rollups.sql) both read it.
 -- 有效回访 needs both 是否有效回访 and 是否纳入考核; 联系/解决/满意 count only within 有效回访.

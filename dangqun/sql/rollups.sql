@@ -1,4 +1,4 @@
--- Rollups of service_records (DESIGN §2 "tables + rollups"): what the pages count, kept per center
+-- Rollups of service_records (README 新增计数指标): what the pages count, kept per center
 -- and month received so that a page reads thousands of rows instead of millions of records. Built from
 -- flagged_records (00_flags.sql) only; read through the macros of 20_counts.sql (record_counts,
 -- category_channel_counts, item_counts, group_counts, late_records). Kept exact by dangqun.rollups

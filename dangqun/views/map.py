@@ -1,4 +1,4 @@
-"""Plain logic of the 地图 page (issue 15): the metrics a map can colour by, each unit's value and rank
+"""Plain logic of the 地图 page (README 地图与边界): the metrics a map can colour by, each unit's value and rank
 from the same queries the rankings use (unit_scores, funds_by_unit: no metric is defined twice), the
 centers' points, and what a click does."""
 from __future__ import annotations

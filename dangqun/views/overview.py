@@ -10,7 +10,7 @@ from dangqun.views import funds as funds_view
 
 @dataclass(frozen=True)
 class Card:
-    label: str        # DESIGN §8: the Chinese KPI label (translated when the interface is English)
+    label: str        # the Chinese KPI label (translated when the interface is English)
     value: str
     delta: str | None
     help: str

@@ -1,4 +1,4 @@
-"""The 通报 (issue 13) as plain data: the report period, the sentences written from the numbers, and
+"""The 通报 (README 通报生成) as plain data: the report period, the sentences written from the numbers, and
 the document's sections. Every number comes from the named queries the dashboard shows (kpi_summary,
 monthly_trend, unit_scores, service_items' sibling report_items, funds_*), run through a `run(name,
 params)` the caller gives: the page's cached, scoped ui.query or the command line's scoped db.run.

@@ -1,5 +1,5 @@
 """The 满意度与考核 ranking table: the units one level below the region with their counts, the 三率,
-综合成绩, rank against the comparison period and the 先进/进步/整改 tier (DESIGN §4, config/metrics.toml)."""
+综合成绩, rank against the comparison period and the 先进/进步/整改 tier (config/metrics.toml)."""
 from __future__ import annotations
 
 import pandas as pd
