@@ -638,13 +638,3 @@ def annex_rows(ranking: pd.DataFrame) -> list[list[str]]:
                      r["tier"] if isinstance(r["tier"], str) else metrics.DASH,
                      "是" if r["flagged_yellow"] else ""])
     return rows
-
-
-def text_of(report: Report) -> str:
-    """The report as plain text (the page's on-screen version and the tests' reading)."""
-    lines = [report.title]
-    for block in report.blocks:
-        if block.kind in ("heading1", "heading2", "para", "placeholder"):
-            lines.append(block.text)
-    lines += [report.organ, report.date]
-    return "\n".join(lines)
