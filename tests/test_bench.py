@@ -84,7 +84,9 @@ def test_load_bench_serves_officials_through_the_proxy(tmp_path):
 
 
 def test_bench_db_spans_five_years_from_50m_records(tmp_path, monkeypatch):
-    """No build here: which database a size gets, under which name (the 20M cache keeps its old one)."""
+    """No build here: which database a size gets, under which name (the demo's content in it: an older
+    release's cache is not taken for today's)."""
+    from dangqun import demo
     from dangqun.bench import pages
 
     built = []
@@ -95,12 +97,13 @@ def test_bench_db_spans_five_years_from_50m_records(tmp_path, monkeypatch):
 
     monkeypatch.setattr(pages, "BENCH_DIR", tmp_path)
     monkeypatch.setattr(pages, "_build_apart", fake_build)
-    assert pages.bench_db(20_000_000).name == "demo-20000000.duckdb"
-    assert pages.bench_db(pages.FIVE_YEAR_RECORDS).name == f"demo-{pages.FIVE_YEAR_RECORDS}-5y.duckdb"
-    assert pages.bench_db(100_000_000).name == "demo-100000000-5y.duckdb"
+    c = demo.CONTENT
+    assert pages.bench_db(20_000_000).name == f"demo-20000000-c{c}.duckdb"
+    assert pages.bench_db(pages.FIVE_YEAR_RECORDS).name == f"demo-{pages.FIVE_YEAR_RECORDS}-5y-c{c}.duckdb"
+    assert pages.bench_db(100_000_000).name == f"demo-100000000-5y-c{c}.duckdb"
     pages.bench_db(100_000_000)     # cached: not built again
-    assert built == [("demo-20000000.duckdb", 20_000_000, 2), (f"demo-{pages.FIVE_YEAR_RECORDS}-5y.duckdb",
-                     pages.FIVE_YEAR_RECORDS, 5), ("demo-100000000-5y.duckdb", 100_000_000, 5)]
+    assert built == [(f"demo-20000000-c{c}.duckdb", 20_000_000, 2), (f"demo-{pages.FIVE_YEAR_RECORDS}-5y-c{c}.duckdb",
+                     pages.FIVE_YEAR_RECORDS, 5), (f"demo-100000000-5y-c{c}.duckdb", 100_000_000, 5)]
 
 
 def test_no_pandas_comparison_above_20m_records(tmp_path, monkeypatch, capsys):

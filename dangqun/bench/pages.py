@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from dangqun import db, registry
+from dangqun import db, demo, registry
 from dangqun.bench import harness, pandas_way
 
 # the cached demo databases (ignored by git); DANGQUN_BENCH_DIR moves them (the tests use a temp dir)
@@ -42,8 +42,9 @@ def bench_years(records: int) -> int:
 def bench_db(records: int) -> Path:
     """The demo database with `records` service records, built once and kept under .bench/."""
     years = bench_years(records)
-    # the two-year databases keep their old names, so the ones built before stay valid
-    path = BENCH_DIR / (f"demo-{records}.duckdb" if years == 2 else f"demo-{records}-{years}y.duckdb")
+    # named by the demo's content, so one built by an older release is not taken for today's
+    path = BENCH_DIR / (f"demo-{records}-c{demo.CONTENT}.duckdb" if years == 2
+                        else f"demo-{records}-{years}y-c{demo.CONTENT}.duckdb")
     if not path.exists():
         BENCH_DIR.mkdir(exist_ok=True)
         t0 = time.perf_counter()
