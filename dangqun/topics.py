@@ -110,6 +110,7 @@ class Cutter:
         add_words(cfg.problems, "vn")
         self._tags = jieba.posseg.dt.word_tag_tab
         self._cache: dict[str, tuple[tuple[str, str], ...]] = {}
+        self._runs: dict[str, tuple[tuple[str, str], ...]] = {}
 
     def words(self, text: str) -> tuple[tuple[str, str], ...]:
         text = str(text or "")[: self.max_chars]
@@ -119,13 +120,23 @@ class Cutter:
         return got
 
     def _cut(self, text: str):
-        # jieba.lcut with the dictionary's own tags is what jieba.posseg does without HMM, at half the cost
+        # jieba.lcut with the dictionary's own tags is what jieba.posseg does without HMM, at half the cost;
+        # jieba cuts each run of letters between punctuation on its own, so each distinct run is cut once
+        # (messages repeat their greetings, places and closings)
         seen = set()
-        for w in jieba.lcut(text, HMM=False):
-            flag = self._tags.get(w, "x")
-            if flag in KEEP and len(w) >= 2 and w not in seen and not any(c.isdigit() or c == "*" for c in w):
-                seen.add(w)
-                yield w, flag
+        for run in jieba.re_han_default.findall(text):
+            for w, flag in self._run(run):
+                if w not in seen:
+                    seen.add(w)
+                    yield w, flag
+
+    def _run(self, run: str) -> tuple[tuple[str, str], ...]:
+        got = self._runs.get(run)
+        if got is None:
+            got = self._runs[run] = tuple(
+                (w, f) for w in jieba.lcut(run, HMM=False) if (f := self._tags.get(w, "x")) in KEEP and len(w) >= 2
+                and not any(c.isdigit() or c == "*" for c in w))
+        return got
 
 
 def add_words(words: Iterable[str], tag: str) -> None:
@@ -253,24 +264,35 @@ class _Groups:
         """The members' words, summed as often as each was sent."""
         return np.asarray(self.matrix[members].T @ self.mult[members]).ravel()
 
-    def all(self, nodes: list[int], depth: int = 0) -> list[list[int]]:
+    def all(self, nodes: list[int]) -> list[list[int]]:
         from scipy.sparse.csgraph import connected_components
 
-        _, group_of = connected_components(self.sim[nodes][:, nodes], directed=False)
-        groups: dict[int, list[int]] = {}
-        for i, g in zip(nodes, group_of):
-            groups.setdefault(int(g), []).append(i)
-        out = []
-        for members in groups.values():
-            if self.mult[members].sum() < self.cfg.min_size:
-                continue
-            core = self._core(members)
-            if self.mult[core].sum() >= self.cfg.min_size:
-                out.append(core)
-            rest = sorted(set(members) - set(core))
-            if self.mult[rest].sum() >= self.cfg.min_size and depth < 4:
-                out += self.all(rest, depth + 1)
+        out, todo = [], [nodes]
+        while todo:
+            nodes = todo.pop()
+            _, group_of = connected_components(self.sim[nodes][:, nodes], directed=False)
+            groups: dict[int, list[int]] = {}
+            for i, g in zip(nodes, group_of):
+                groups.setdefault(int(g), []).append(i)
+            for members in groups.values():
+                if self.mult[members].sum() < self.cfg.min_size:
+                    continue
+                core = self._core(members) or self._seeded(members)
+                if self.mult[core].sum() >= self.cfg.min_size:
+                    out.append(core)
+                rest = sorted(set(members) - set(core))
+                # every round takes at least one text out, so this ends
+                if self.mult[rest].sum() >= self.cfg.min_size:
+                    todo.append(rest)
         return out
+
+    def _seeded(self, members: list[int]) -> list[int]:
+        """Where nobody speaks of a group's centre (a long chain of several matters): the matter of its most
+        sent text and that text's neighbours, else that text alone."""
+        seed = max(members, key=lambda m: (self.mult[m], -m))
+        near = set(self.sim[seed].indices.tolist()) & set(members) | {seed}
+        ego = sorted(near)
+        return self._core(ego) or [seed]
 
     def _core(self, members: list[int], rounds: int = 3) -> list[int]:
         """The texts of a connected group that speak of its matter (_speaking of its own centre): a chain of
@@ -342,8 +364,12 @@ def of_month(texts: pd.DataFrame, places: Iterable[str] = (), cfg: TopicConfig |
     for county, frame in texts.groupby("county_code", sort=True):
         now = frame[frame["this_month"].astype(bool)].reset_index(drop=True)
         before = frame[~frame["this_month"].astype(bool)].reset_index(drop=True)
+        # plain arrays, converted once: a county's month has hundreds of topics
+        columns = {c: now[c].to_numpy() for c in ("town_code", "town_name", "received_at", "request_text",
+                                                   "resident_hash", "center_name", "record_id")}
+        before_ids = before["record_id"].to_numpy()
         for t in find(now["request_text"].tolist(), before["request_text"].tolist(), cutter, cfg):
-            rows.append(_numbers(t, now, before, cfg))
+            rows.append(_numbers(t, now, columns, before_ids, cfg))
     out = pd.DataFrame(rows, columns=list(TOPIC_COLUMNS))
     if out.empty:
         return out
@@ -355,15 +381,14 @@ def of_month(texts: pd.DataFrame, places: Iterable[str] = (), cfg: TopicConfig |
     return out.reset_index(drop=True)
 
 
-def _numbers(t: Topic, now: pd.DataFrame, before: pd.DataFrame, cfg: TopicConfig) -> dict:
-    # plain arrays: a month of a province has hundreds of topics, and pandas' per-call cost adds up
+def _numbers(t: Topic, now: pd.DataFrame, columns: dict, before_ids: np.ndarray, cfg: TopicConfig) -> dict:
     at = np.asarray(t.members)
-    col = lambda name: now[name].to_numpy()[at]  # noqa: E731
+    col = lambda name: columns[name][at]  # noqa: E731
     town_codes, town_names = col("town_code"), col("town_name")
     counts = Counter(town_codes.tolist())
     order = sorted(counts, key=lambda c: (-counts[c], c))
     name_of = dict(zip(town_codes.tolist(), town_names.tolist()))
-    n, prev, volume, volume_before = len(at), len(t.previous), len(now), len(before)
+    n, prev, volume, volume_before = len(at), len(t.previous), len(now), len(before_ids)
     county, county_name = now["county_code"].iloc[0], now["county_name"].iloc[0]
     # the alert's unit: the town when the matter lies in one, else the county
     one_town = len(order) == 1
@@ -384,7 +409,7 @@ def _numbers(t: Topic, now: pd.DataFrame, before: pd.DataFrame, cfg: TopicConfig
                 # examples: the first three distinct texts (by record id) are as good as any
                 examples=list(dict.fromkeys(str(x) for x in texts))[: cfg.examples],
                 record_ids=col("record_id").tolist(),
-                previous_ids=before["record_id"].to_numpy()[np.asarray(t.previous, dtype=int)].tolist())
+                previous_ids=before_ids[np.asarray(t.previous, dtype=int)].tolist())
 
 
 # topic_member's columns (dangqun/schema.sql)
