@@ -108,7 +108,9 @@ else:
         topic = found.iloc[pick]
         words = view.trend_words(topic["label"])
         start = periods.add_months(periods.month_start(f.period.end), 1 - view.TREND_MONTHS)
-        trend = view.trend_frame(ui.query("topic_trend", {"region": params["region"], "start": start,
+        # the topic's county when the view holds several: a matter is found within its county
+        where = topic["county_code"][:6] if several else params["region"]
+        trend = view.trend_frame(ui.query("topic_trend", {"region": where, "start": start,
                                                           "end": f.period.end, "words": words}),
                                  start, f.period.end)
         ui.chart(charts.topic_trend(trend, words, fr.lang), trend, fr.t("话题走势"), "topic_trend", fr)

@@ -6,9 +6,14 @@
 with
 
 final as (
+    -- the records themselves: filtered_records' late-case flags are not needed here
     select count(*) as texts
-    from filtered_records(:region, :start, :end, '', '')
-    where request_text is not null and trim(request_text) <> ''
+    from service_records r
+    join centers c using (center_id)
+    where c.region_code like :region || '%'
+      and r.received_at >= :start::timestamp
+      and r.received_at < (:end::date + 1)::timestamp
+      and r.request_text is not null and trim(r.request_text) <> ''
 )
 
 select * from final
