@@ -13,7 +13,7 @@ final as (
     where c.region_code like :region || '%'
       and r.received_at >= :start::timestamp
       and r.received_at < (:end::date + 1)::timestamp
-      and r.request_text is not null and trim(r.request_text) <> ''
+      and r.request_text is not null      -- an import stores a blank text as null
 )
 
 select * from final

@@ -21,17 +21,20 @@ members as (
 ),
 
 towns as (
-    select topic_key, town_name, count(*) as n, min(town_code) as town_code
-    from members
-    where this_month
-    group by all
+    select topic_key, list(town_name order by n desc, town_code) as towns
+    from (
+        select topic_key, town_name, min(town_code) as town_code, count(*) as n
+        from members
+        where this_month
+        group by topic_key, town_name
+    )
+    group by topic_key
 ),
 
-final as (
+counted as (
     select
         m.topic_key,
         any_value(m.county_code) as county_code,
-        any_value(k.region_name) as county_name,
         any_value(m.label) as label,
         any_value(m.keywords) as keywords,
         bool_or(m.hot) as hot,
@@ -42,13 +45,21 @@ final as (
         max(m.received_at) filter (where m.this_month) as last,
         count(*) filter (where not m.this_month) as previous,
         count(distinct m.center_name) filter (where m.this_month) as centers,
-        (select list(t.town_name order by t.n desc, t.town_code) from towns t where t.topic_key = m.topic_key) as towns,
         list(m.record_id order by m.received_at, m.record_id) filter (where m.this_month) as record_ids,
-        list(m.request_text order by m.received_at, m.record_id) filter (where m.this_month) as texts
+        -- the first texts, enough for three distinct examples (views pick them)
+        list_slice(list(m.request_text order by m.received_at, m.record_id) filter (where m.this_month), 1, 20)
+            as texts
     from members m
-    left join regions k on k.region_code = m.county_code
     group by m.topic_key
     having count(*) filter (where m.this_month) > 0
+),
+
+final as (
+    select c.topic_key, c.county_code, k.region_name as county_name, c.label, c.keywords, c.hot, c.severity,
+           c.count, c.residents, c.first, c.last, c.previous, c.centers, t.towns, c.record_ids, c.texts
+    from counted c
+    join towns t using (topic_key)
+    left join regions k on k.region_code = c.county_code
 )
 
 select * from final
