@@ -527,20 +527,30 @@ def _scope_of(args) -> tuple[bool, str | None]:
     return False, acc.scope
 
 
-def _alerts(args) -> int:
-    """Exit 0 with the list (possibly empty); 2 when the region, month or account is refused."""
-    from dangqun import alerts
-
+def _read_month(args, read):
+    """(region, its name, month, what read(con, region, month, scope) gives) for a month's listing on the
+    published version, or None when the account, region or month is refused (said on stderr)."""
     refused, scope = _scope_of(args)
     if refused:
-        return 2
+        return None
     with _published(args) as con:
         got = _month_of(args, con, scope)
         if isinstance(got, str):
             print(got, file=sys.stderr)
-            return 2
+            return None
         region, name, period = got
-        found = alerts.run_all(con, region, period, scope, store=_store(args))
+        return region, name, period, read(con, region, period, scope)
+
+
+def _alerts(args) -> int:
+    """Exit 0 with the list (possibly empty); 2 when the region, month or account is refused."""
+    from dangqun import alerts
+
+    got = _read_month(args, lambda con, region, period, scope: alerts.run_all(con, region, period, scope,
+                                                                             store=_store(args)))
+    if got is None:
+        return 2
+    region, name, period, found = got
     columns = [c for c in alerts.COLUMNS if c not in ("drill_page", "drill_region", "drill_item")]
     rows = found[columns + ["status", "note", "updated_by"]].astype(object).where(found.notna(), None)
     if args.json:
@@ -558,16 +568,11 @@ def _topics(args) -> int:
     """Exit 0 with the month's topics (possibly none); 2 when the region, month or account is refused."""
     from dangqun import alerts, topics
 
-    refused, scope = _scope_of(args)
-    if refused:
+    got = _read_month(args, lambda con, region, period, scope: topics.listing(
+        lambda q, p: db.run(con, q, p, scope=scope), region, alerts.ensure(con, period)))
+    if got is None:
         return 2
-    with _published(args) as con:
-        got = _month_of(args, con, scope)
-        if isinstance(got, str):
-            print(got, file=sys.stderr)
-            return 2
-        region, name, period = got
-        found = topics.listing(lambda q, p: db.run(con, q, p, scope=scope), region, alerts.ensure(con, period))
+    region, name, period, found = got
     rows = [dict(key=r.topic_key, label=r.label, keywords=list(r.keywords), count=int(r.count), residents=int(r.residents),
                  first=str(r.first.date()), last=str(r.last.date()), previous=int(r.previous),
                  towns=list(r.towns), hot=bool(r.hot), examples=list(r.examples), record_ids=list(r.record_ids))
