@@ -1,5 +1,5 @@
 """热点 as matters: groups of 诉求 about one matter (a place or an object and its problem), found in a month's
-诉求内容 county by county (README「热点」). Runs without Streamlit.
+诉求内容 county by county (README「热点：话题」). Runs without Streamlit.
 
 1. Words: jieba with the parts of speech of its dictionary (as jieba.posseg tags them), the region
    dictionary's place names and config/alerts.toml's object and problem words cut whole. Only nouns, place
@@ -7,19 +7,21 @@
    并且) fall out by their part of speech, not by a list. Personal names (nr) are left out too — they are
    residents, not matters.
 2. Weights: TF-IDF over the month's texts and the month before's, so that a word every message uses (问题,
-   情况) weighs little and the words of this month's matter weigh much.
+   情况) weighs little and the words of this month's matter weigh much. Each distinct text is read once and
+   counts as often as it was sent.
 3. Groups: two texts are linked when their TF-IDF vectors' cosine similarity reaches `similarity` and they
-   share two words or more (a place or object, and a problem); a topic is
-   a connected group of at least `min_size` texts of the month, less the texts a chain of links brought in
-   that are not as similar to the group's centre (those are grouped again the same way). Deterministic: the same texts in the same
-   order (by record id) give the same topics.
+   share two words or more (a place or object, and a problem). Of each connected group the texts that speak
+   of its matter form a topic (near its centre, saying two of its three heaviest words); what a chain of
+   links brought in besides is grouped again the same way, and a small group speaking of a bigger one's
+   matter joins it. Deterministic: the same texts in the same order (by record id) give the same topics.
 4. A topic's label is the matter in a few words — place, then object, then problem — taken from its heavier
-   words those most of its texts say, said earliest; its keywords the words that weigh most in it; its previous count the texts of the month before as similar to its
-   centre.
-5. Hot (config [topics]): at least hot_min_count texts, at least hot_min_share of the county's texts of
-   the month, and at least hot_town_share of them in one town (a matter has its place: the same question
-   asked all over a county is the 事项's volume, which 服务办理 shows). Rising against the month before (one-sided conditional binomial test, rise_alpha) raises it
-   from 低 to 中 but is not needed: a matter that stays big for two months is hot in both.
+   words those most of its texts say, said earliest; its keywords the words that weigh most in it; its
+   previous count the texts of the month before that speak of it.
+5. Hot (config [topics]): at least hot_min_count texts, at least hot_min_share of the county's texts of the
+   month, and at least hot_town_share of them in one town (a matter has its place: the same question asked
+   all over a county is the 事项's volume, which 服务办理 shows). Rising against the month before (one-sided
+   conditional binomial test, rise_alpha) raises it from 低 to 中 but is not needed: a matter that stays big
+   for two months is hot in both.
 """
 from __future__ import annotations
 
