@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from dangqun import demo
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -33,7 +35,7 @@ def test_pages_bench_prints_one_json_object(tmp_path):
     assert page["pandas_median_ms"] > 0 and page["ratio"] > 0
     assert out["rss_mb"] > 0 and out["max_figure_kb"] > 0
     assert set(out["import_rows_per_s"]) == {"UTF-8 CSV", "GBK CSV", "XLSX"}
-    assert (tmp_path / "demo-20000.duckdb").exists()
+    assert (tmp_path / f"demo-20000-c{demo.CONTENT}.duckdb").exists()
 
 
 def test_report_bench_times_a_county_report_as_word_and_pdf(tmp_path):
@@ -86,7 +88,6 @@ def test_load_bench_serves_officials_through_the_proxy(tmp_path):
 def test_bench_db_spans_five_years_from_50m_records(tmp_path, monkeypatch):
     """No build here: which database a size gets, under which name (the demo's content in it: an older
     release's cache is not taken for today's)."""
-    from dangqun import demo
     from dangqun.bench import pages
 
     built = []
