@@ -205,6 +205,8 @@ _merge_page_catalogs()
 # Computed columns of queries and metrics → their Chinese label (a key of EN).
 COMPUTED_LABELS: dict[str, str] = {
     "town_name": "乡镇街道",
+    "matching": "含话题词的件数",      # 热点诉求's trend (queries/topic_trend.sql)
+    "texts": "有诉求内容的件数",
     "received": "受理量",
     "closed": "办结量",
     "close_rate": "办结率",

@@ -102,6 +102,8 @@ EN = {
         "{share} of the county's requests with text, and half of them or more in one town.",
     "{towns} 等 {n} 个": "{towns} and others ({n})",
     "县（市、区）": "County",
+    "含话题词的件数": "Requests with the topic's words",
+    "有诉求内容的件数": "Requests with text",
     "查看话题": "Topic",
     "话题走势": "Topic trend",
     "话题诉求": "Requests of the topic",
