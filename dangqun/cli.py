@@ -93,19 +93,9 @@ def _parser() -> argparse.ArgumentParser:
 
     _user_parser(sub)
 
-    p = sub.add_parser("alerts", help="预警清单（供定时任务使用） / the month's alerts")
-    p.add_argument("--db")
-    p.add_argument("--region", default=None, help="区划代码（6 或 12 位；默认账号的范围或全省）")
-    p.add_argument("--period", default=None, metavar="YYYY-MM", help="预警月份（默认数据中最新的月份）")
-    p.add_argument("--user", default=None, help="按此账号的查看范围计算（如县级账号只看本县）；默认为运维人员（全省）")
-    p.add_argument("--json", action="store_true", help="输出一个 JSON 对象")
-
-    p = sub.add_parser("topics", help="热点话题（诉求内容中说同一件事的诉求） / the month's topics of 诉求内容")
-    p.add_argument("--db")
-    p.add_argument("--region", default=None, help="区划代码（6 或 12 位；默认账号的范围或全省）")
-    p.add_argument("--period", default=None, metavar="YYYY-MM", help="月份（默认数据中最新的月份）")
-    p.add_argument("--user", default=None, help="按此账号的查看范围计算；默认为运维人员（全省）")
-    p.add_argument("--json", action="store_true", help="输出一个 JSON 数组，最大的话题在前")
+    _month_parser(sub, "alerts", "预警清单（供定时任务使用） / the month's alerts", "输出一个 JSON 对象")
+    _month_parser(sub, "topics", "热点话题（诉求内容中说同一件事的诉求） / the month's topics of 诉求内容",
+                  "输出一个 JSON 数组，最大的话题在前")
 
     p = sub.add_parser("report", help="生成通报（Word / PDF）/ write the 通报")
     p.add_argument("--region", required=True, help="县（市、区）、市或省的区划代码（6 位或 12 位）")
@@ -525,6 +515,16 @@ def _scope_of(args) -> tuple[bool, str | None]:
         print(f"未输出：账号 {args.user} 不存在或已停用", file=sys.stderr)
         return True, None
     return False, acc.scope
+
+
+def _month_parser(sub, name: str, help: str, json_help: str) -> None:
+    """A month's listing (alerts, topics): the same region, month, account and database options (_read_month)."""
+    p = sub.add_parser(name, help=help)
+    p.add_argument("--db")
+    p.add_argument("--region", default=None, help="区划代码（6 或 12 位；默认账号的范围或全省）")
+    p.add_argument("--period", default=None, metavar="YYYY-MM", help="月份（默认数据中最新的月份）")
+    p.add_argument("--user", default=None, help="按此账号的查看范围计算（如县级账号只看本县）；默认为运维人员（全省）")
+    p.add_argument("--json", action="store_true", help=json_help)
 
 
 def _read_month(args, read):

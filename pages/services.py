@@ -87,13 +87,13 @@ if not texts:
                  month=month))
 else:
     stored = ui.alert_store(month)
+    tcfg = topics.load_config()
     found = topics.listing(ui.query, fr.region, stored)
     st.caption(fr.t("{month}：本范围有诉求内容的 {texts} 件中，说的是同一件事（同一地点或事物、同一问题）的诉求归为一个话题，"
                     "热点在前、再按件数列出 {shown} 个（下载含全部 {n} 个）。件数只计本范围；「热点」：在所在县（市、区）"
                     "本月至少 {min_count} 件、占该县有诉求内容件数的 {share} 以上，且一半以上在同一个乡镇街道。",
                     month=month, texts=metrics.fmt_int(texts), shown=min(view.TOPICS_SHOWN, len(found)),
-                    n=len(found), min_count=topics.load_config().hot_min_count,
-                    share=metrics.fmt_pct(topics.load_config().hot_min_share, 0)))
+                    n=len(found), min_count=tcfg.hot_min_count, share=metrics.fmt_pct(tcfg.hot_min_share, 0)))
     several = regions.level_of(fr.region) < 2       # a province's or city's view holds several counties
     table = view.topic_table(found, fr.lang, with_county=several)
     ui.table(table.head(view.TOPICS_SHOWN), fr.t("热点诉求"), "topics", fr,

@@ -139,16 +139,26 @@ def test_hot_problems_name_the_biggest_topics_as_dangqun_topics_gives_them(quart
     for month in ("2022-10", "2022-11", "2022-12"):
         assert cli.main(["topics", "--db", str(path), "--region", DANDONG, "--period", month, "--json"]) == 0
         for t in json.loads(capsys.readouterr().out):
-            got = found.setdefault(t["key"], dict(label=t["label"], count=0, hot=False, months=[], town=""))
+            got = found.setdefault(t["key"], dict(label=t["label"], count=0, hot=False, months=[], town="", towns=0))
             got["count"] += t["count"]
             got["hot"] |= t["hot"]
             got["months"].append(f"{int(month[5:])}月")
-            got["town"] = t["towns"][0]
+            got["town"], got["towns"] = t["towns"][0], len(t["towns"])
     first = sorted(found.items(), key=lambda kv: (not kv[1]["hot"], -kv[1]["count"], kv[0]))[:3]
     paragraphs = [b.text for b in quarter.blocks if b.kind == "para"]
     said = next(p for p in paragraphs if p.startswith("群众诉求中反映集中的问题"))
-    named = "、".join(f"“{t['label']}”{t['count']:,}件（{t['town']}，{'、'.join(t['months'])}）" for _, t in first)
-    assert said == f"群众诉求中反映集中的问题（说同一件事的诉求归为一类）：{named}。"
+    hot = [t for _, t in first if t["hot"]]
+    rest = [t for _, t in first if not t["hot"]]
+
+    def named(ts, where):
+        return "、".join(f"“{t['label']}”{t['count']:,}件（{where(t)}，{'、'.join(t['months'])}）" for t in ts)
+
+    # the hot ones where they lie; the others (questions asked all over a county) by how many towns they span
+    spread = lambda t: "分布在" + str(t["towns"]) + "个乡镇街道"  # noqa: E731
+    want = f"群众诉求中反映集中的问题（说同一件事的诉求归为一类）：{named(hot, lambda t: t['town'])}。"
+    if rest:
+        want += f"诉求较多的还有：{named(rest, spread)}。"
+    assert said == want and len(hot) == 2 and rest and rest[0]["towns"] > 1
     # the demo's two planted matters lead: 李家堡村's water (December) and 丽景社区's mixer (two months)
     assert said.startswith("群众诉求中反映集中的问题（说同一件事的诉求归为一类）：“丽景社区 搅拌站 噪音扰民”44件（大东街道，"
                            "11月、12月）、“李家堡村 自来水 停水”30件（石城镇，12月）")

@@ -438,28 +438,39 @@ def period_topics(month_topics: list[pd.DataFrame]) -> pd.DataFrame:
     rows = pd.concat(got, ignore_index=True).sort_values(["period", "topic_key"])
     out = rows.groupby(["topic_key", "label"], sort=False).agg(
         count=("count", "sum"), previous=("previous", "first"), months=("period", list), hot=("hot", "any"),
-        town=("towns", lambda t: t.iloc[-1][0] if len(t.iloc[-1]) else ""))
+        town=("towns", lambda t: t.iloc[-1][0] if len(t.iloc[-1]) else ""),
+        spread=("towns", lambda t: len(t.iloc[-1])))
     return (out.reset_index().sort_values(["hot", "count", "topic_key"], ascending=[False, False, True])
             .reset_index(drop=True))
 
 
 def topic_sentence(found: pd.DataFrame, kind: str) -> str:
-    """The 热点问题 sentence naming the first topics of 诉求内容 (period_topics' order: the hot ones, then the
-    biggest) with their counts, where most of each lies and, for a month, the month before's similar requests
-    (else the months it was found in); empty where the period's records carry no 诉求内容."""
+    """The 热点问题 sentence naming the first topics of 诉求内容 (period_topics' order) with their counts and,
+    for a month, the month before's similar requests (else the months it was found in): the hot ones as
+    反映集中的问题 with the town most of each lies in, then, up to HOT_TOPICS, the biggest others with how
+    many towns they span — a question asked all over a county is not said to be concentrated in one town.
+    Empty where the period's records carry no 诉求内容."""
     if found.empty:
         return ""
-    shown = found.head(HOT_TOPICS)
+    hot = found[found["hot"]].head(HOT_TOPICS)
+    rest = found[~found["hot"]].head(HOT_TOPICS - len(hot))
 
-    def one(r) -> str:
+    def one(r, where: str) -> str:
         if kind != "month":
             when = "、".join(f"{int(m[5:])}月" for m in r.months)
         else:
             when = f"上月{metrics.fmt_int(r.previous)}件" if r.previous else "上月没有"
-        return f"“{r.label}”{metrics.fmt_int(r.count)}件（{'，'.join(x for x in (r.town, when) if x)}）"
+        return f"“{r.label}”{metrics.fmt_int(r.count)}件（{'，'.join(x for x in (where, when) if x)}）"
 
-    return ("群众诉求中反映集中的问题（说同一件事的诉求归为一类）：" + "、".join(one(r) for r in shown.itertuples())
-            + "。")
+    said = ""
+    if len(hot):
+        said += ("群众诉求中反映集中的问题（说同一件事的诉求归为一类）：" + "、".join(one(r, r.town) for r in hot.itertuples())
+                 + "。")
+    if len(rest):
+        said += (("诉求较多的还有：" if len(hot) else "群众诉求中件数较多的问题（说同一件事的诉求归为一类）：")
+                 + "、".join(one(r, f"分布在{r.spread}个乡镇街道" if r.spread > 1 else r.town)
+                            for r in rest.itertuples()) + "。")
+    return said
 
 
 def hot_blocks(items: pd.DataFrame, units: pd.DataFrame, now: dict, repeats: pd.DataFrame | None = None,
