@@ -21,7 +21,7 @@ if now["received"] == 0 and now["centers"] == 0:
 note = view.vintage_note(fr.vintage, f.compare, fr.lang)
 cards = view.cards(now, before, fr.lang, period=f.period, compare=f.compare_period, vintage_note=note,
                    records_filtered=bool(filters.in_force(f, fr.ctx.categories)))
-row = ui.card_row()
+row = ui.card_row(cards=len(cards))
 for card in cards:
     ui.card(row, **dataclasses.asdict(card))
 if before and note:

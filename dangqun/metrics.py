@@ -1,4 +1,5 @@
-"""The one definition of each metric (README 新增计数指标), and the number formats (README 看得清、不误导).
+"""The one definition of each metric's formula (README 新增指标; the list of metrics is dangqun.metric_registry),
+and the number formats (README 看得清、不误导).
 
 queries/*.sql mirror these definitions and tests compare the two, so a change here is a change
 there. Rates are fractions (0.934), the composite score is 0–100 points; weights, the 基本满意
@@ -19,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from dangqun import metric_registry
 from dangqun.i18n import t
 
 CONFIG_PATH = Path(__file__).resolve().parent.parent / "config" / "metrics.toml"
@@ -79,8 +81,7 @@ def _load_config(path: str) -> MetricsConfig:
 
 
 # metric → its Chinese label: the metrics config/metrics.toml [targets] may set a target for
-TARGET_METRICS = {"close_rate": "办结率", "on_time_rate": "按期办结率", "satisfaction_rate": "满意率",
-                  "response_rate": "响应率", "solve_rate": "解决率", "composite_score": "综合成绩"}
+TARGET_METRICS = metric_registry.targetable()
 
 
 def targets(path=None) -> dict[str, float]:
@@ -250,6 +251,29 @@ def add_rates(df: pd.DataFrame, cfg: MetricsConfig | None = None) -> pd.DataFram
                      flagged_yellow=flag)
 
 
+def value(key: str, row: dict, cfg: MetricsConfig | None = None):
+    """The value of the registered metric `key` (dangqun.metric_registry) for one row of counts (a
+    kpi_summary row as a dict): a count as int, a rate as a fraction, 综合成绩 in points, money in 万元;
+    None where a denominator is empty. The one place a card, a 通报 sentence or its numbers compute it."""
+    m = metric_registry.get(key)
+    if key in (*RATE_COLUMNS, "composite_score"):
+        return rates(row["contacted"], row["solved"], row["satisfied"], row["basic"], row["valid"], cfg)[key]
+    if m.rate:
+        return ratio(row[m.num], row[m.den])
+    if m.kind == "money":
+        return float(row[key])
+    return int(row[m.num])
+
+
+def add_values(df: pd.DataFrame, cfg: MetricsConfig | None = None) -> pd.DataFrame:
+    """add_rates, and every other registered rate whose counts the frame has (办结率 = closed / received …),
+    each in a column named by its key: the vectorised value()."""
+    out = add_rates(df, cfg)
+    more = {m.key: ratio(out[m.num], out[m.den]) for m in metric_registry.METRICS
+            if m.rate and m.key not in out and m.num in out and m.den in out}
+    return out.assign(**more) if more else out
+
+
 def totals(df: pd.DataFrame, columns) -> dict[str, int]:
     """The sums of count columns over a frame's rows (a window's counts from its months): 0 when empty."""
     return {c: int(df[c].sum()) for c in columns}
@@ -417,6 +441,20 @@ def _fmt_count(d: Decimal | None) -> str:
     if d == d.to_integral_value():
         return f"{_quantize(d, 0):,}"
     return f"{_quantize(d, 2):,}".rstrip("0").rstrip(".")
+
+
+def fmt_value(key: str, x) -> str:
+    """A value of the registered metric `key` (dangqun.metric_registry) as every page writes its kind."""
+    kind = metric_registry.get(key).kind
+    if kind == "rate":
+        return fmt_pct(x)
+    if kind == "score":
+        return fmt_score(x)
+    if kind == "money":
+        return fmt_wan(x)
+    if kind == "per":
+        return fmt_num(x, 2)
+    return fmt_int(x)
 
 
 def fmt_ratio_hover(num, den) -> str:

@@ -12,12 +12,12 @@ child_digits = filters.child_digits(fr.region)
 
 # pills wrap on a phone, one by one (a segmented control ran past the screen's edge)
 choice = st.pills(fr.t("着色指标"), view.offered(fr.region), default=view.DEFAULT_METRIC, key="map_metric",
-                  format_func=lambda k: fr.t(view.METRICS[k].label))
+                  format_func=lambda k: fr.t(view.METRICS[k].name))
 m = view.metric(choice, fr.region)
 
 # the 预警 page's month and alerts, counted per unit (no statuses: the map shows counts only)
 month = alerts_view.period_for(fr.filters)
-found = alerts.listing(ui.query, fr.region, ui.alert_store(month)) if m.alerts else None
+found = alerts.listing(ui.query, fr.region, ui.alert_store(month)) if m.source == "alerts" else None
 units, centers, unplaced = view.gather(ui.query, params, fr.region, m, found)
 shapes = ui.region_shapes(fr.region)
 
@@ -25,8 +25,8 @@ if units.empty and not shapes.units and (centers is None or centers.empty):
     ui.no_data(fr.lang)
     st.stop()
 
-label = fr.t(m.label)
-if m.alerts:        # the alerts are of one month, the period's last (as on the 预警 page)
+label = fr.t(m.name)
+if m.source == "alerts":        # the alerts are of one month, the period's last (as on the 预警 page)
     label = fr.t("{month} {metric}", metric=label, month=month)
 title = fr.t("{metric}（按下级单位，点击进入）", metric=label) if centers is None else \
     fr.t("{metric}（各中心，点击查看明细）", metric=label)

@@ -68,6 +68,14 @@ def counts(r: pd.DataFrame, end) -> dict[str, int]:
     }
 
 
+# The count metrics of the metric registry (dangqun.metric_registry) counted from the records of a window:
+# each count metric the registry adds must be here, or its tests fail (tests/test_metric_registry.py).
+REGISTERED_COUNTS = {
+    "received": lambda r: len(r),
+    "proxy": lambda r: int(flag(r.is_proxy).sum()),
+}
+
+
 # The per-unit counts of the scorecard queries (brand_scorecard, funds_by_center, funds_by_unit).
 COUNTS = dict(received=("record_id", "size"), closed=("closed", "sum"), valid=("valid", "sum"),
               contacted=("contacted", "sum"), solved=("solved", "sum"), satisfied=("satisfied", "sum"),

@@ -49,7 +49,8 @@ def expected_by_unit(raw, prefix: str, digits: int) -> pd.DataFrame:
         v, _, _, sat, score = E.rates(g) if c["valid"] else (0, None, None, float("nan"), float("nan"))
         rows[code] = dict(received=c["received"], close_rate=c["closed"] / c["received"],
                           on_time_rate=c["closed_on_time"] / c["closed"] if c["closed"] else float("nan"),
-                          satisfaction_rate=sat, composite_score=score)
+                          satisfaction_rate=sat, composite_score=score,
+                          proxy=int(g.is_proxy.fillna(False).astype(bool).sum()))
     out = pd.DataFrame.from_dict(rows, orient="index")
     f = E.funds_in(raw, prefix, *YEAR)
     funds = f.groupby(f.region_code.str[:digits].str.ljust(12, "0")).amount_wan.sum().astype(float)
@@ -103,7 +104,7 @@ def test_the_province_colours_its_cities_by_the_rankings_numbers(open_page, demo
     assert len(at.get("plotly_chart")[0].proto.spec) <= 500 * 1024
 
 
-@pytest.mark.parametrize("key", [k for k, m in view.METRICS.items() if not m.alerts])
+@pytest.mark.parametrize("key", [k for k, m in view.METRICS.items() if m.source != "alerts"])
 def test_each_metric_equals_the_ranking_queries_per_county(open_page, demo_con, demo_raw, key):
     at = open_page(PAGE, city="210600000000")
     at.session_state["map_metric"] = key
@@ -112,10 +113,10 @@ def test_each_metric_equals_the_ranking_queries_per_county(open_page, demo_con, 
     m = view.METRICS[key]
     shown = shown_values(figure(at), key)
     # the same numbers as the ranking queries' (unit_scores, or funds_by_unit for the funds metrics) …
-    query = "funds_by_unit" if m.funds else "unit_scores"
+    query = "funds_by_unit" if m.source == "funds" else "unit_scores"
     frame = db.run(demo_con, query, dict(PARAMS, region="2106", child_digits=6))
     units = view.with_metrics(db.run(demo_con, "unit_scores", dict(PARAMS, region="2106", child_digits=6)),
-                              frame if m.funds else None)
+                              frame if m.source == "funds" else None)
     want = dict(zip(units.unit_code, units[key].astype(float)))
     assert shown == pytest.approx({c: v for c, v in want.items() if v == v})
     # … and as the raw records and funds give them

@@ -30,6 +30,7 @@ def expected_cards(raw, prefix, start, end):
             metrics.fmt_wan(funds_in(raw, prefix, start, end).amount_wan.sum()),
         "中心数": f"{len(opened):,}",
         "活动场次": f"{len(activities_in(raw, prefix, start, end)):,}",
+        "代办件数": f"{int(r.is_proxy.fillna(False).astype(bool).sum()):,}",
     }
 
 
@@ -102,7 +103,7 @@ def test_english_interface(open_page):
     assert not at.exception
     assert sorted(m.label for m in at.metric) == sorted([
         "Cases received", "Closure rate", "On-time closure rate", "Satisfaction rate", "Composite score",
-        "Total funds (10k yuan)", "Centers", "Activities"])
+        "Total funds (10k yuan)", "Centers", "Activities", "Proxy-handled cases"])
     assert at.title[0].value == "Overview"
 
 

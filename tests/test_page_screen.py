@@ -92,7 +92,7 @@ def test_headline_follows_the_configured_cards_in_any_language():
     ("rotate_seconds = 2\n", "screen.toml：rotate_seconds 应为不小于 5 的整数秒，现为 2"),
     ('panels = ["trend", "globe"]\n', "screen.toml：panels 只能取 trend、ranking、map、alerts，现为 ['trend', 'globe']"),
     ('cards = ["受理量", "访客数"]\n',
-     "screen.toml：cards 只能取总览的指标 受理量、办结率、按期办结率、满意率、综合成绩、投入总额(万元)、中心数、活动场次，"
+     "screen.toml：cards 只能取总览的指标 受理量、办结率、按期办结率、满意率、综合成绩、投入总额(万元)、中心数、活动场次、代办件数，"
      "现为 ['受理量', '访客数']"),
     ("ranking_rows = 0\n", "screen.toml：ranking_rows 应为正整数，现为 0"),
     ("chart_font_px = 200\n", "screen.toml：chart_font_px 应为 12 到 96 之间的整数（像素），现为 200"),

@@ -15,7 +15,7 @@ import pytest
 from docx import Document
 from docx.shared import Pt
 
-from dangqun import alerts, db, gbt9704, metrics
+from dangqun import alerts, db, gbt9704, metric_registry, metrics
 from dangqun.views import report as view
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -92,6 +92,9 @@ def test_numbers_in_the_docx_equal_the_queries(dec_docx, demo_con):
     assert f"综合成绩{metrics.fmt_score(r['composite_score'])}分" in text
     assert f"2022年度各中心投入资金{float(now['funds_wan']):,.2f}万元" in text
     assert f"超期件共{now['overdue']:,}件" in text
+    # each count the metric registry has the 通报 state, right after 受理: 其中代办…件
+    for m in metric_registry.shown_in(metric_registry.REPORT):
+        assert m.report.format(value=metrics.fmt_int(now[m.num]), change="，同比") in text
     assert "东港市2022年12月\n村（社区）党群服务中心运行情况通报" == Document(dec_docx).paragraphs[0].text
     assert view.FUTURE_WORK in text and "中共东港市委组织部" in text and "2023年1月10日" in text
 

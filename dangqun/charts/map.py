@@ -30,7 +30,7 @@ POINTS_PAD = 0.05
 
 
 def legend_title(m, lang: str) -> str:
-    return t("{label}（{unit}）", lang, label=t(m.label, lang), unit=t(m.unit, lang))
+    return t("{label}（{unit}）", lang, label=t(m.name, lang), unit=t(m.unit, lang))
 
 
 def _z(values, m):
@@ -40,15 +40,7 @@ def _z(values, m):
 
 def fmt_value(x, m) -> str:
     """A value of metric `m` written as the other pages write it."""
-    if m.rate:
-        return metrics.fmt_pct(x)
-    if m.key == "composite_score":
-        return metrics.fmt_score(x)
-    if m.key == "funds_wan":
-        return metrics.fmt_wan(x)
-    if m.key == "per_wan":
-        return metrics.fmt_num(x, 2)
-    return metrics.fmt_int(x)
+    return metrics.fmt_value(m.key, x)
 
 
 def value_text(value, num, den, m, lang: str) -> str:
@@ -67,7 +59,7 @@ def rank_text(rank, units: int, lang: str) -> str:
 
 def _hover(name, value, rank, units, num, den, received, m, lang: str, extra: str = "") -> str:
     lines = [f"<b>{name}</b>" + (f" · {extra}" if extra else ""),
-             f"{t(m.label, lang)}：{value_text(value, num, den, m, lang)}", rank_text(rank, units, lang)]
+             f"{t(m.name, lang)}：{value_text(value, num, den, m, lang)}", rank_text(rank, units, lang)]
     if m.key != "received":
         lines.append(f"{t('受理量', lang)}：{metrics.fmt_int(received)}")
     return "<br>".join(lines)
@@ -134,7 +126,7 @@ def map_figure(vals, shapes, m, lang: str = "zh", centers=None, title: str | Non
         return plain(by_code.at[code, "unit_name"] if code in by_code.index else shapes.names.get(code, code))
 
     if grey:
-        hover = [f"<b>{name_of(c)}</b><br>{t(m.label, lang)}：{metrics.DASH}<br>{t('该单位在统计周期内没有数据', lang)}"
+        hover = [f"<b>{name_of(c)}</b><br>{t(m.name, lang)}：{metrics.DASH}<br>{t('该单位在统计周期内没有数据', lang)}"
                  for c in grey]
         fig.add_trace(go.Choropleth(
             geojson=_feature_collection({c: drawn[c] for c in grey}), locations=grey, z=[0] * len(grey),
@@ -151,7 +143,7 @@ def map_figure(vals, shapes, m, lang: str = "zh", centers=None, title: str | Non
             geojson=_feature_collection({c: drawn[c] for c in coloured}), locations=coloured, z=z, zmin=lo, zmax=hi,
             colorscale=SCALE, marker=dict(line=dict(color="white", width=1)), colorbar=_colorbar(m, lang),
             customdata=[[c, h] for c, h in zip(coloured, hover)], hovertemplate="%{customdata[1]}<extra></extra>",
-            name=t(m.label, lang)))
+            name=t(m.name, lang)))
     if drawn and len(drawn) <= MAX_LABELS:
         at = _label_points(drawn)
         codes = list(at)

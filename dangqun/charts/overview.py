@@ -6,7 +6,7 @@ import datetime as dt
 import pandas as pd
 import plotly.graph_objects as go
 
-from dangqun import metrics
+from dangqun import metric_registry, metrics
 from dangqun.charts import (BAD, PALETTE, WARN, draw_targets, fit_range, label_range, month_labels, plain, style,
                             target_lines)
 from dangqun.i18n import t
@@ -55,6 +55,16 @@ def monthly_trend(df, lang: str = "zh", through: dt.date | None = None, look: st
     return style(fig, t("月度受理量与满意率", lang), look=look)
 
 
+def ranking_hover(df, lang: str = "zh") -> list[str]:
+    """Each unit's lines under its score on the ranking's hover: the metrics the registry shows there
+    (metric_registry, RANKING) whose counts the frame has, the rates with their parts first, then the counts."""
+    shown = sorted((m for m in metric_registry.shown_in(metric_registry.RANKING)
+                    if m.num in df and (m.den is None or m.den in df)), key=lambda m: not m.rate)
+    columns = [[f"<br>{t(m.label, lang)}：" + (metrics.fmt_ratio_hover(n, d) if m.rate else metrics.fmt_int(n))
+                for n, d in zip(df[m.num], df[m.den] if m.rate else df[m.num])] for m in shown]
+    return ["".join(parts) for parts in zip(*columns)] if columns else [""] * len(df)
+
+
 def unit_ranking(df, lang: str = "zh", yellow_below: float | None = None, look: str = "page") -> go.Figure:
     """A dot per unit at its 综合成绩, best on top; yellow-flagged units in red. customdata[0] is the unit
     code, so a click drills into it. The 黄榜 line is drawn when the lowest score comes near it.
@@ -66,15 +76,8 @@ def unit_ranking(df, lang: str = "zh", yellow_below: float | None = None, look: 
     yellow_below = metrics.load_config().yellow_below if yellow_below is None else yellow_below
     df = df.sort_values("composite_score", ascending=True, na_position="first")
     colors = [BAD if flag else PALETTE[1] for flag in df["flagged_yellow"]]
-    hover = [
-        f"{name}<br>{t('综合成绩', lang)}：{metrics.fmt_score(score)}"
-        f"<br>{t('响应率', lang)}：{metrics.fmt_ratio_hover(c, v)}"
-        f"<br>{t('解决率', lang)}：{metrics.fmt_ratio_hover(s, v)}"
-        f"<br>{t('满意率', lang)}：{metrics.fmt_ratio_hover(w, v)}"
-        f"<br>{t('受理量', lang)}：{metrics.fmt_int(n)}"
-        for name, score, c, s, w, v, n in zip(plain(df["unit_name"]), df["composite_score"], df["contacted"],
-                                              df["solved"], df["satisfied_weighted"], df["valid"], df["received"])
-    ]
+    hover = [f"{name}<br>{t('综合成绩', lang)}：{metrics.fmt_score(score)}" + lines
+             for name, score, lines in zip(plain(df["unit_name"]), df["composite_score"], ranking_hover(df, lang))]
     screen = look == "screen"
     fig = go.Figure(go.Scatter(
         x=df["composite_score"].astype("float64"), y=plain(df["unit_name"]), mode="markers+text",

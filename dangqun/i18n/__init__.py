@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from dangqun import metric_registry
 from dangqun.contract import CATALOG_HEADERS, KINDS, REGION_HEADERS
 
 LANGS = ("zh", "en")
@@ -16,11 +17,8 @@ EN: dict[str, str] = {
     # the app (each page's title is in its own module)
     "党群服务数据看板": "Party–Masses Service Dashboard",
     # KPIs and metrics
-    "受理量": "Cases received",
     "办结量": "Cases closed",
-    "办结率": "Closure rate",
     "按期办结量": "Closed on time",
-    "按期办结率": "On-time closure rate",
     "有效回访": "Valid follow-ups",
     "已联系": "Contacted",
     "已解决": "Solved",
@@ -28,15 +26,10 @@ EN: dict[str, str] = {
     "基本满意": "Basically satisfied",
     "不满意": "Dissatisfied",
     "满意折算数": "Satisfied (weighted)",
-    "满意率": "Satisfaction rate",
-    "响应率": "Response rate",
-    "解决率": "Resolution rate",
-    "综合成绩": "Composite score",
     "100 × ({w1} × 响应率 + {w2} × 解决率 + {w3} × 满意率)":
         "100 × ({w1} × response + {w2} × solved + {w3} × satisfaction)",
     "(满意 + {basic} × 基本满意) / 有效回访：{parts}": "(satisfied + {basic} × fairly satisfied) / valid surveys: {parts}",
     "黄榜": "Yellow list",
-    "预警条数": "Alerts",
     # a target's reference line on a chart (charts.target_lines)
     "目标：{items}": "Target: {items}",
     "{metric} ≥ {goal}": "{metric} ≥ {goal}",
@@ -48,13 +41,9 @@ EN: dict[str, str] = {
     "进步": "Improved",
     "整改": "Needs rectification",
     "一般": "Ordinary",
-    "投入总额(万元)": "Total funds (10k yuan)",
     "本期分摊资金(万元)": "Funds falling in the period (10k yuan)",
     "资金年度投入(万元)": "Funds of the fiscal years (10k yuan)",
-    "中心数": "Centers",
-    "活动场次": "Activities",
     "参与人次": "Participants",
-    "每万元服务量": "Cases per 10k yuan",
     "单件成本(元/件)": "Cost per case (yuan)",
     "超期件": "Overdue cases",
     "代办件": "Proxy cases",
@@ -201,18 +190,17 @@ def _merge_page_catalogs() -> None:
 
 
 _merge_page_catalogs()
+# every metric's label and card text is declared once, in the metric registry
+EN.update(metric_registry.english())
 
 # Computed columns of queries and metrics → their Chinese label (a key of EN).
 COMPUTED_LABELS: dict[str, str] = {
     "town_name": "乡镇街道",
     "matching": "含话题词的件数",      # 热点诉求's trend (queries/topic_trend.sql)
     "texts": "有诉求内容的件数",
-    "received": "受理量",
     "closed": "办结量",
-    "close_rate": "办结率",
     "on_time": "按期办结量",
     "closed_on_time": "按期办结量",
-    "on_time_rate": "按期办结率",
     "overdue": "超期件",
     "valid": "有效回访",
     "contacted": "已联系",
@@ -222,24 +210,14 @@ COMPUTED_LABELS: dict[str, str] = {
     "dissatisfied": "不满意",
     "unsatisfied": "不满意",
     "satisfied_weighted": "满意折算数",
-    "response_rate": "响应率",
-    "solve_rate": "解决率",
-    "satisfaction_rate": "满意率",
-    "composite_score": "综合成绩",
     "flagged_yellow": "黄榜",
     "rank": "排名",
-    "alerts": "预警条数",
     "prev_rank": "对比期排名",
     "rank_change": "名次变化",
     "tier": "评定",
     "total_wan": "投入总额(万元)",
-    "funds_wan": "投入总额(万元)",
     "period_wan": "本期分摊资金(万元)",
-    "centers": "中心数",
-    "activities": "活动场次",
-    "per_wan": "每万元服务量",
     "unit_cost_yuan": "单件成本(元/件)",
-    "proxy": "代办件",
     "proxy_share": "代办占比",
     "proactive": "未诉先办件",
     "proactive_share": "未诉先办占比",
@@ -273,6 +251,7 @@ COMPUTED_LABELS: dict[str, str] = {
     "off_hours": "夜间或节假日受理量",
     "off_hours_share": "夜间或节假日占比",
     "remark": "备注",
+    **metric_registry.labels(),     # every metric's column: its label in the metric registry
 }
 
 

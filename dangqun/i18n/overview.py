@@ -7,18 +7,13 @@ EN = {
     "目标 ≥ {goal}：{verdict}": "Target ≥ {goal}: {verdict}",
     "已达成": "met",
     "未达成": "missed",
-    "期内受理的服务记录数": "Service records received in the period",
     "{mode}按同口径：本期数据截至期末，对比期的办结、超期和回访也只统计到其期末（{as_of}）":
         "{mode}, like with like: the data end at the period's end, so the comparison period's closings, overdue "
         "cases and surveys count only up to its own end ({as_of})",
     "{mode}按同口径：本期数据截至期末后 {days} 天，对比期的办结、超期和回访也只统计到其期末后 {days} 天（{as_of}）":
         "{mode}, like with like: the data end {days} days after the period's end, so the comparison period's "
         "closings, overdue cases and surveys count only up to {days} days after its own end ({as_of})",
-    "办结 / 受理：{parts}": "Closed / received: {parts}",
-    "按期办结 / 办结：{parts}": "Closed on time / closed: {parts}",
     "按资金年度统计，含所选范围内各中心的全部资金来源": "By fiscal year, all fund sources of the centers in scope",
-    "期末已投用的党群服务中心、代办站和驿站": "Centers, proxy stations and hubs in use at the end of the period",
-    "期内开展的活动次数": "Activities held in the period",
     "月度趋势": "Monthly trend",
     "月度受理量与满意率": "Cases received and satisfaction by month",
     "下级单位排名": "Ranking of units below",

@@ -67,9 +67,12 @@ def open_records(center_id: str) -> None:
     switch_page("pages/records.py")
 
 
-def card_row(per_row: int = 4):
+def card_row(per_row: int = 4, cards: int | None = None):
     """The container a page's KPI cards go in (`row.metric(...)`): `per_row` (4, 5 or 6) a row, two a row
-    on a phone, in reading order (streamlit.css, section page); one per page."""
+    on a phone, in reading order (streamlit.css, section page); one per page. Given the number of `cards`
+    instead, as many a row as fills the fewest rows most evenly (9 cards: 5 and 4, not 4, 4 and 1)."""
+    if cards:
+        per_row = min((4, 5, 6), key=lambda n: (-(-cards // n), -(cards % n or n)))
     return st.container(key=f"cards{per_row}")
 
 

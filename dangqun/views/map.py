@@ -3,38 +3,14 @@ from the same queries the rankings use (unit_scores, funds_by_unit: no metric is
 centers' points, and what a click does."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pandas as pd
 
-from dangqun import filters, metrics, regions
+from dangqun import filters, metric_registry, metrics, regions
+from dangqun.metric_registry import Metric
 
 
-@dataclass(frozen=True)
-class Metric:
-    key: str                  # the column of the units' frame
-    label: str                # i18n key
-    unit: str                 # i18n key of the legend's unit
-    num: str | None = None    # a rate's numerator and denominator columns (shown on hover)
-    den: str | None = None
-    funds: bool = False       # needs funds_by_unit
-    alerts: bool = False      # the month's 预警 (dangqun.alerts), counted per unit
-
-    @property
-    def rate(self) -> bool:
-        return self.num is not None
-
-
-METRICS: dict[str, Metric] = {m.key: m for m in (
-    Metric("received", "受理量", "件"),
-    Metric("close_rate", "办结率", "%", "closed", "received"),
-    Metric("on_time_rate", "按期办结率", "%", "closed_on_time", "closed"),
-    Metric("satisfaction_rate", "满意率", "%", "satisfied_weighted", "valid"),
-    Metric("composite_score", "综合成绩", "分"),
-    Metric("funds_wan", "投入", "万元", funds=True),
-    Metric("per_wan", "每万元服务量", "件/万元", funds=True),
-    Metric("alerts", "预警", "条", alerts=True),
-)}
+# the metrics a map can colour by: those the metric registry shows on the map, in its order
+METRICS: dict[str, Metric] = {m.key: m for m in metric_registry.shown_in(metric_registry.MAP)}
 DEFAULT_METRIC = "composite_score"
 VALUE_COLUMNS = ["unit_code", "unit_name", "value", "rank", "units", "num", "den", "received"]
 
@@ -42,7 +18,7 @@ VALUE_COLUMNS = ["unit_code", "unit_name", "value", "rank", "units", "num", "den
 def offered(region: str) -> list[str]:
     """The metrics a map of `region` can colour by: 预警 only where the units are cities or counties (the
     alerts are of towns and their cases: below a county the map draws centers, which carry none)."""
-    return [k for k, m in METRICS.items() if not (m.alerts and draws_points(region))]
+    return [k for k, m in METRICS.items() if not (m.source == "alerts" and draws_points(region))]
 
 
 def metric(key: str | None, region: str | None = None) -> Metric:
@@ -63,16 +39,16 @@ def alert_counts(codes, found: pd.DataFrame) -> list[int]:
 def with_metrics(scores: pd.DataFrame, funds: pd.DataFrame | None = None,
                  found: pd.DataFrame | None = None) -> pd.DataFrame:
     """unit_scores rows (or funds_by_unit rows when a funds metric is shown: they hold the same counts
-    and the funds) with every metric of METRICS: the 三率 and 综合成绩 (metrics.add_rates), 办结率,
+    and the funds; the counts they lack are taken from unit_scores) with every metric of METRICS: the 三率,
+    综合成绩 and the other rates (metrics.add_values), 办结率,
     按期办结率, from funds_by_unit 投入 (funds_wan) and 每万元服务量 (per_wan), and from the alerts
     `found` (alerts.listing) 预警 (alerts)."""
     df = funds if funds is not None else scores
-    out = metrics.add_rates(df)
-    out["close_rate"] = metrics.ratio(out["closed"], out["received"])
-    if "closed_on_time" not in out:       # funds_by_unit carries no 按期 count: take unit_scores'
-        on_time = scores.set_index("unit_code")["closed_on_time"]
-        out["closed_on_time"] = out["unit_code"].map(on_time).fillna(0).astype("int64")
-    out["on_time_rate"] = metrics.ratio(out["closed_on_time"], out["closed"])
+    out = df.copy()
+    for column in scores.select_dtypes("number").columns.difference(out.columns):   # funds_by_unit lacks some counts
+        by_unit = scores.set_index("unit_code")[column]
+        out[column] = out["unit_code"].map(by_unit).fillna(0).astype("int64")
+    out = metrics.add_values(out)
     if "period_wan" in out:
         out["per_wan"] = metrics.per_wan(out["received"], out["period_wan"])
     if found is not None:
@@ -89,8 +65,8 @@ def values(units: pd.DataFrame, m: Metric) -> pd.DataFrame:
     return pd.DataFrame({
         "unit_code": units["unit_code"], "unit_name": units["unit_name"], "value": value, "rank": rank,
         "units": int(value.notna().sum()),
-        "num": units[m.num].astype("float64") if m.num else float("nan"),
-        "den": units[m.den].astype("float64") if m.den else float("nan"),
+        "num": units[m.num].astype("float64") if m.rate else float("nan"),
+        "den": units[m.den].astype("float64") if m.rate else float("nan"),
         "received": units["received"].astype("int64"),
     })[VALUE_COLUMNS].reset_index(drop=True)
 
@@ -104,7 +80,7 @@ def gather(query, params: dict, region: str, m: Metric, found: pd.DataFrame | No
 
     def units_at(digits):
         scores = query("unit_scores", dict(params, child_digits=digits))
-        funds = query("funds_by_unit", dict(params, child_digits=digits)) if m.funds else None
+        funds = query("funds_by_unit", dict(params, child_digits=digits)) if m.source == "funds" else None
         return values(with_metrics(scores, funds, found), m)
 
     units = units_at(child_digits)

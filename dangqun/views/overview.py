@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from dangqun import metrics
+from dangqun import metric_registry, metrics
 from dangqun.i18n import t
 from dangqun.views import funds as funds_view
 
@@ -82,62 +82,67 @@ def _years(period) -> str:
     return str(s) if s == e else f"{s}–{e}"
 
 
-def _rates(row, cfg: metrics.MetricsConfig) -> dict:
-    return metrics.rates(row["contacted"], row["solved"], row["satisfied"], row["basic"], row["valid"], cfg)
+def _plain_card(m, now: dict, before: dict | None, lang: str, cfg, targets: dict, later) -> Card:
+    """The card of a count or a simple rate, wholly from its registry entry."""
+    value = metrics.value(m.key, now, cfg)
+    prev = metrics.value(m.key, before, cfg) if before and m.compare else None
+    if m.rate:
+        return Card(t(m.label, lang), metrics.fmt_pct(value),
+                    _rate_delta(value, prev, lang) if before else None,
+                    later(t(m.help, lang, parts=metrics.fmt_ratio_hover(now[m.num], now[m.den]))),
+                    **(target_fields(m.key, value, targets, lang) if m.target else {}))
+    return Card(t(m.label, lang), metrics.fmt_int(value),
+                _count_delta(value, prev, lang) if before and m.compare else None, t(m.help, lang))
+
+
+def _satisfaction_card(m, now, before, lang, cfg, targets, later) -> Card:
+    value, prev = metrics.value(m.key, now, cfg), metrics.value(m.key, before, cfg) if before else None
+    parts = metrics.fmt_ratio_hover(metrics.satisfied_weighted(now["satisfied"], now["basic"], cfg), now["valid"])
+    return Card(t(m.label, lang), metrics.fmt_survey_pct(value, now["valid"], lang),
+                _rate_delta(value, prev, lang) if before else None,
+                later(metrics.satisfaction_formula(parts, lang, cfg)), **target_fields(m.key, value, targets, lang))
+
+
+def _score_card(m, now, before, lang, cfg, targets, later) -> Card:
+    value, prev = metrics.value(m.key, now, cfg), metrics.value(m.key, before, cfg) if before else None
+    return Card(t(m.label, lang), metrics.fmt_survey_score(value, now["valid"], lang),
+                _points_delta(value, prev, lang) if before else None,
+                later(metrics.composite_formula(lang, cfg)), **target_fields(m.key, value, targets, lang))
+
+
+def _funds_card(m, now, before, lang, period, compare) -> Card:
+    b = before or {}
+    return Card(
+        t(funds_view.total_label(period), lang), metrics.fmt_wan(now["funds_wan"]),
+        _count_delta(float(now["funds_wan"]), float(b.get("funds_wan") or 0), lang)
+        if before and (period is None or funds_view.comparable(period, compare)) else None,
+        t("按资金年度统计，含所选范围内各中心的全部资金来源", lang) if funds_view.whole_years(period) else
+        t("按资金年度统计：所选周期所含年度（{years}）的全部资金，不按季度或日期截取；与对比期同属一个年度时不作比较",
+          lang, years=_years(period)))
 
 
 def cards(now: dict, before: dict | None, lang: str = "zh", cfg: metrics.MetricsConfig | None = None,
           targets: dict | None = None, period=None, compare=None, vintage_note: str | None = None,
           records_filtered: bool = False) -> list[Card]:
-    """`now`/`before`: one row of the kpi_summary query as a dict (before None: no comparison);
+    """The cards of the metrics the registry shows on 总览 (metric_registry, CARDS), in its order.
+    `now`/`before`: one row of the kpi_summary query as a dict (before None: no comparison);
     `cfg`: the weights and factors (config/metrics.toml), which the help texts state; `targets`:
     metric → target (default metrics.targets()), judged on the rate and score cards; `period` and
     `compare` (periods.Period): the funds card is named and compared by fiscal year (views.funds);
-    `vintage_note`: how the comparison period was counted, added to the help of the cards it changes;
+    `vintage_note`: how the comparison period was counted, added to the help of the rates it changes;
     `records_filtered`: a 事项大类 or 受理渠道 filter is on, which funds and activities cannot follow, so their
     cards are left out rather than shown unfiltered beside filtered ones."""
     cfg = cfg or metrics.load_config()
     targets = metrics.targets() if targets is None else targets
-    r_now = _rates(now, cfg)
-    r_before = _rates(before, cfg) if before else {}
-    closed_rate = metrics.ratio(now["closed"], now["received"])
-    on_time_rate = metrics.ratio(now["closed_on_time"], now["closed"])
-    b = before or {}
-    delta = (lambda f, *a: f(*a) if before else None)
-    sat_parts = metrics.satisfied_weighted(now["satisfied"], now["basic"], cfg)
     later = (lambda text: f"{text}。{vintage_note}" if vintage_note and before else text)   # cards the cutoff changes
-    out = [
-        Card(t("受理量", lang), metrics.fmt_int(now["received"]),
-             delta(_count_delta, now["received"], b.get("received"), lang),
-             t("期内受理的服务记录数", lang)),
-        Card(t("办结率", lang), metrics.fmt_pct(closed_rate),
-             delta(_rate_delta, closed_rate, metrics.ratio(b.get("closed"), b.get("received")), lang),
-             later(t("办结 / 受理：{parts}", lang, parts=metrics.fmt_ratio_hover(now["closed"], now["received"]))),
-             **target_fields("close_rate", closed_rate, targets, lang)),
-        Card(t("按期办结率", lang), metrics.fmt_pct(on_time_rate),
-             delta(_rate_delta, on_time_rate, metrics.ratio(b.get("closed_on_time"), b.get("closed")), lang),
-             later(t("按期办结 / 办结：{parts}", lang,
-                     parts=metrics.fmt_ratio_hover(now["closed_on_time"], now["closed"]))),
-             **target_fields("on_time_rate", on_time_rate, targets, lang)),
-        Card(t("满意率", lang), metrics.fmt_survey_pct(r_now["satisfaction_rate"], now["valid"], lang),
-             delta(_rate_delta, r_now["satisfaction_rate"], r_before.get("satisfaction_rate"), lang),
-             later(metrics.satisfaction_formula(metrics.fmt_ratio_hover(sat_parts, now["valid"]), lang, cfg)),
-             **target_fields("satisfaction_rate", r_now["satisfaction_rate"], targets, lang)),
-        Card(t("综合成绩", lang), metrics.fmt_survey_score(r_now["composite_score"], now["valid"], lang),
-             delta(_points_delta, r_now["composite_score"], r_before.get("composite_score"), lang),
-             later(metrics.composite_formula(lang, cfg)), **target_fields("composite_score", r_now["composite_score"], targets, lang)),
-        Card(t(funds_view.total_label(period), lang), metrics.fmt_wan(now["funds_wan"]),
-             delta(_count_delta, float(now["funds_wan"]), float(b.get("funds_wan") or 0), lang)
-             if period is None or funds_view.comparable(period, compare) else None,
-             t("按资金年度统计，含所选范围内各中心的全部资金来源", lang) if funds_view.whole_years(period) else
-             t("按资金年度统计：所选周期所含年度（{years}）的全部资金，不按季度或日期截取；与对比期同属一个年度时不作比较",
-               lang, years=_years(period))),
-        Card(t("中心数", lang), metrics.fmt_int(now["centers"]), None,
-             t("期末已投用的党群服务中心、代办站和驿站", lang)),
-        Card(t("活动场次", lang), metrics.fmt_int(now["activities"]),
-             delta(_count_delta, now["activities"], b.get("activities"), lang),
-             t("期内开展的活动次数", lang)),
-    ]
-    out = [replace(c, delta_color="off") if c.delta == t(FLAT, lang) else c for c in out]
-    unfiltered = (t(funds_view.total_label(period), lang), t("活动场次", lang))
-    return [c for c in out if not (records_filtered and c.label in unfiltered)]
+    special = {"satisfaction_rate": _satisfaction_card, "composite_score": _score_card}
+    out = []
+    for m in metric_registry.shown_in(metric_registry.CARDS):
+        if records_filtered and not m.follows_filters:
+            continue
+        if m.key == "funds_wan":
+            card = _funds_card(m, now, before, lang, period, compare)
+        else:
+            card = special.get(m.key, _plain_card)(m, now, before, lang, cfg, targets, later)
+        out.append(replace(card, delta_color="off") if card.delta == t(FLAT, lang) else card)
+    return out

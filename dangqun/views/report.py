@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dangqun import alerts, filters, metrics, periods, regions, topics, workdays
+from dangqun import alerts, filters, metric_registry, metrics, periods, regions, topics, workdays
 from dangqun.views import funds as funds_view
 from dangqun.views import satisfaction as satisfaction_view
 from dangqun.views import services as services_view
@@ -153,16 +153,25 @@ def sentence_received(when: str, area: str, now: dict, before: dict | None, word
             f"{_clause(count_change(now['received'], (before or {}).get('received'), word))}。")
 
 
+def sentence_registered(now: dict, before: dict | None, word: str) -> list[str]:
+    """A sentence for each count the metric registry has the 通报 state (metric_registry, REPORT), from its
+    entry's wording: '其中代办1,234件，同比上升5.2%。'."""
+    return [m.report.format(value=metrics.fmt_int(metrics.value(m.key, now)),
+                            change=_clause(count_change(metrics.value(m.key, now),
+                                                        metrics.value(m.key, before) if before else None, word)))
+            + "。" for m in metric_registry.shown_in(metric_registry.REPORT)]
+
+
 def sentence_closed(now: dict, before: dict | None, word: str) -> str:
-    rate = metrics.ratio(now["closed"], now["received"])
-    prev = metrics.ratio(before["closed"], before["received"]) if before else None
+    rate = metrics.value("close_rate", now)
+    prev = metrics.value("close_rate", before) if before else None
     return (f"办结{metrics.fmt_int(now['closed'])}件，办结率{metrics.fmt_pct(rate)}"
             f"{_clause(rate_change(rate, prev, word))}。")
 
 
 def sentence_on_time(now: dict, before: dict | None, word: str) -> str:
-    rate = metrics.ratio(now["closed_on_time"], now["closed"])
-    prev = metrics.ratio(before["closed_on_time"], before["closed"]) if before else None
+    rate = metrics.value("on_time_rate", now)
+    prev = metrics.value("on_time_rate", before) if before else None
     return (f"按期办结{metrics.fmt_int(now['closed_on_time'])}件，按期办结率{metrics.fmt_pct(rate)}"
             f"{_clause(rate_change(rate, prev, word))}。")
 
@@ -301,7 +310,8 @@ def build(run, region: str, region_name: str, rp: ReportPeriod, compare: str = "
     word_c = count_word(compare) if before else ""
     word_r = rate_word(compare, rp.kind) if before else ""
     b = before if before else None
-    basic = [sentence_received(rp.text_label, area, now, b, word_c), sentence_closed(now, b, word_r),
+    basic = [sentence_received(rp.text_label, area, now, b, word_c), *sentence_registered(now, b, word_c),
+             sentence_closed(now, b, word_r),
              sentence_on_time(now, b, word_r), sentence_rates(now, b, word_r, cfg),
              sentence_score(now, b, word_r, cfg),
              sentence_funds(now, b, _years(p), _years(before_p) if before_p else None)]
@@ -319,14 +329,9 @@ def build(run, region: str, region_name: str, rp: ReportPeriod, compare: str = "
     blocks += [Block("heading1", "附件"), Block("para", f"{region_name}{rp.title_label}下级单位考核排名"),
                Block("table", rows=annex_rows(ranking))]
 
-    r_now = _rates(now, cfg)
-    numbers = {"received": int(now["received"]), "closed": int(now["closed"]),
-               "closed_on_time": int(now["closed_on_time"]), "valid": int(now["valid"]),
-               "closed_rate": metrics.ratio(now["closed"], now["received"]),
-               "on_time_rate": metrics.ratio(now["closed_on_time"], now["closed"]),
-               **{k: r_now[k] for k in ("response_rate", "solve_rate", "satisfaction_rate", "composite_score")},
-               "funds_wan": float(now["funds_wan"]), "centers": int(now["centers"]), "units": len(ranking),
-               "alerts": alert_counts(found), "repeats": len(repeats)}
+    numbers = {"closed": int(now["closed"]), "closed_on_time": int(now["closed_on_time"]), "valid": int(now["valid"]),
+               **{m.key: metrics.value(m.key, now, cfg) for m in metric_registry.summarised()},
+               "units": len(ranking), "alerts": alert_counts(found), "repeats": len(repeats)}
     return Report(
         title=f"{region_name}{rp.title_label}村（社区）党群服务中心运行情况通报",
         organ=issuer["organ"], date=issuer.get("date") or cn_date(today or dt.date.today()),

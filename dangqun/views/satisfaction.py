@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dangqun import metrics
+from dangqun import metric_registry, metrics
 from dangqun.i18n import column_label, t
 
 # the table's columns, in the order an assessment sheet reads: the verdict (成绩, 评定, 黄榜) first, so
-# it is on screen without scrolling sideways at 1440 px, then the rates and the counts behind them
+# it is on screen without scrolling sideways at 1440 px, then the rates and the counts behind them, then the
+# other counts the metric registry shows in rankings (metric_registry, RANKING)
+_RANKED_COUNTS = tuple(m.key for m in metric_registry.shown_in(metric_registry.RANKING)
+                       if m.kind == "count" and m.key != "received")
 RANKING_COLUMNS = ("rank", "unit_code", "unit_name", "composite_score", "tier", "flagged_yellow", "response_rate",
                    "solve_rate", "satisfaction_rate", "rank_change", "prev_rank", "received", "closed", "valid",
-                   "contacted", "solved", "satisfied", "basic", "satisfied_weighted")
-COUNT_COLUMNS = ("received", "closed", "valid", "contacted", "solved", "satisfied", "basic")
+                   "contacted", "solved", "satisfied", "basic", "satisfied_weighted", *_RANKED_COUNTS)
+COUNT_COLUMNS = ("received", "closed", "valid", "contacted", "solved", "satisfied", "basic", *_RANKED_COUNTS)
 RATE_LABELS = {"response_rate": "响应率", "solve_rate": "解决率", "satisfaction_rate": "满意率"}
 FLAG = "⚠"
 

@@ -5,11 +5,14 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from dangqun import metric_registry
 from dangqun.views import overview
 
 CONFIG_PATH = Path(__file__).resolve().parent.parent.parent / "config" / "screen.toml"
 PANELS = ("trend", "ranking", "map", "alerts")
-CARDS = ("受理量", "办结率", "按期办结率", "满意率", "综合成绩", "投入总额(万元)", "中心数", "活动场次")
+# the cards config/screen.toml may name (any of 总览's), and those it shows when it names none
+CARDS = tuple(m.label for m in metric_registry.shown_in(metric_registry.CARDS))
+DEFAULT_CARDS = tuple(m.label for m in metric_registry.shown_in(metric_registry.SCREEN))
 
 
 @dataclass(frozen=True)
@@ -32,7 +35,7 @@ def load_config(path: Path | None = None) -> ScreenConfig:
 
     seconds, rows = raw.get("rotate_seconds", 20), raw.get("ranking_rows", 15)
     font = raw.get("chart_font_px", 22)
-    panels, cards = tuple(raw.get("panels", PANELS)), tuple(raw.get("cards", CARDS))
+    panels, cards = tuple(raw.get("panels", PANELS)), tuple(raw.get("cards", DEFAULT_CARDS))
     if not isinstance(seconds, int) or seconds < 5:
         fail("rotate_seconds", f"应为不小于 5 的整数秒，现为 {seconds!r}")
     if not panels or any(p not in PANELS for p in panels):
