@@ -1,38 +1,12 @@
-"""党群服务数据看板 — entry point and home page (总览)."""
-import dataclasses
-
+"""党群服务数据看板 — the entry point (`streamlit run serve.py` wraps it). Every page of the registry is served
+through st.navigation at the address it always had (总览 at the root, the others at their file's name); the
+frame (page config, login, sidebar, filters, header) runs here once per run, then the chosen page's script."""
 import streamlit as st
 
-from dangqun import filters, metrics, ui
-from dangqun.charts import overview as charts
-from dangqun.views import overview as view
+from dangqun import registry, ui
 
-fr = ui.frame("总览")
-f = fr.filters
-
-now = ui.query("kpi_summary", fr.params()).iloc[0].to_dict()
-before_params = fr.compare_params()
-before = ui.query("kpi_summary", before_params).iloc[0].to_dict() if before_params else None
-
-if now["received"] == 0 and now["centers"] == 0:
-    ui.no_data(fr.lang)
-    st.stop()
-
-note = view.vintage_note(fr.vintage, f.compare, fr.lang)
-cards = view.cards(now, before, fr.lang, period=f.period, compare=f.compare_period, vintage_note=note,
-                   records_filtered=bool(filters.in_force(f, fr.ctx.categories)))
-row = ui.card_row(cards=len(cards))
-for card in cards:
-    ui.card(row, **dataclasses.asdict(card))
-if before and note:
-    st.caption(note)
-
-trend = metrics.add_rates(ui.query("monthly_trend", fr.params()))
-ui.chart(charts.monthly_trend(trend, fr.lang, through=fr.ctx.latest), trend, fr.t("月度趋势"), "monthly_trend", fr)
-
-child_digits = filters.child_digits(fr.region)
-units = metrics.add_rates(ui.query("unit_scores", dict(fr.params(), child_digits=child_digits)))
-units = units.assign(rank=metrics.rank_desc(units["composite_score"]))
-event = ui.chart(charts.unit_ranking(units, fr.lang), units, fr.t("下级单位排名"), "unit_ranking", fr,
-                 selectable=True)
-ui.follow(filters.click_action(ui.clicked_code(event), child_digits), fr.ctx)
+# position "hidden": the sidebar draws its own links (ui.sidebar.navigation), which carry the filters in
+# their address and leave out the administrators' pages for anyone else
+page = st.navigation([st.Page(p.file, title=p.title, url_path=None if p.home else p.slug, default=p.home)
+                      for p in registry.PAGES], position="hidden")
+ui.run(registry.by_slug(page.url_path), page)

@@ -1,4 +1,4 @@
-"""Start the dashboard with `streamlit run serve.py` (README 部署与安全): app.py and pages/ behind two
+"""Start the dashboard with `streamlit run serve.py` (README 部署与安全): app.py and app_pages/ behind two
 middlewares. dangqun.server_guard keeps sessions that have not logged in as an administrator from
 uploading, drops cache-clearing messages and hides /_stcore/metrics; dangqun.web_session sets and clears
 the HttpOnly session cookie (a login survives F5) and serves a download only to the session that built it.

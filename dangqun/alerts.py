@@ -196,7 +196,7 @@ def backlog_alerts(cases: pd.DataFrame, period: str, as_of: dt.date, cfg: AlertC
              + ("其中 {escalated} 件超期超过 {days} 个工作日。" if escalated else "都没有超期超过 {days} 个工作日。")
              + "积压达到 {min_cases} 件或有件超期超过 {days} 个工作日即预警，"
              "达到 {high} 件或有件超期超过 {days} 个工作日为“高”。"),
-            "pages/services.py", code, args=fmt))
+            "app_pages/services.py", code, args=fmt))
     return out
 
 
@@ -231,7 +231,7 @@ def satisfaction_alerts(units: pd.DataFrame, period: str, cfg: AlertConfig,
                     "本月满意率 {rate}（有效回访 {valid} 件），前 {months} 个月为 {base}（{base_valid} 件）；"
                     "按前 {months} 个月的满意率，{valid} 件中折算满意不多于 {k} 件的概率 p = {p}（单侧二项检验），"
                     "低于 {alpha}；p 控制图下限为 {lcl}。",
-                    "pages/satisfaction.py", row.unit_code, p_value=p, args=fmt))
+                    "app_pages/satisfaction.py", row.unit_code, p_value=p, args=fmt))
         if valid >= cfg.yellow_min_valid and metrics.below(rate, mcfg.yellow_below):
             fmt = dict(rate=metrics.fmt_pct(rate), valid=metrics.fmt_int(valid),
                        line=metrics.fmt_pct(mcfg.yellow_below, 0))
@@ -239,7 +239,7 @@ def satisfaction_alerts(units: pd.DataFrame, period: str, cfg: AlertConfig,
                 "yellow", "中", row.unit_code, row.unit_name, "", "", period,
                 "本月满意率 {rate}，低于黄榜线 {line}",
                 "本月满意率 {rate}（有效回访 {valid} 件），低于黄榜线 {line}。",
-                "pages/satisfaction.py", row.unit_code, args=fmt))
+                "app_pages/satisfaction.py", row.unit_code, args=fmt))
     return out
 
 
@@ -278,7 +278,7 @@ def repeat_alerts(cases: pd.DataFrame, period: str, cfg: AlertConfig) -> list:
             "{first} 至 {last} 共 {n} 次",
             "服务对象 {who} 就“{item}”在 {first} 至 {last} 共 {n} 次诉求，"
             "{days} 天内达到 {min_count} 次及以上。",
-            "pages/records.py", row.unit_code, row.item_code, args=fmt))
+            "app_pages/records.py", row.unit_code, row.item_code, args=fmt))
     return out
 
 
@@ -329,7 +329,7 @@ def spike_alerts(counts: pd.DataFrame, period: str, months: int, cfg: AlertConfi
             "和该事项在其他乡镇街道本月的增减（× {season}）"
             "调整后基线为 {expected} 件，泊松分布上限 {limit} 件（超过它的概率不到 {alpha}），"
             "本月件数出现的概率 p = {p}。",
-            "pages/records.py", row.unit_code, row.item_code, p_value=p, args=fmt))
+            "app_pages/records.py", row.unit_code, row.item_code, p_value=p, args=fmt))
     return out
 
 
@@ -360,7 +360,7 @@ def hotspot_alerts(counts: pd.DataFrame, period: str, cfg: AlertConfig, found: p
             "本月 {now} 件，上月 {before} 件",
             "“{item}”本月 {now} 件，上月 {before} 件（增加 {rise}）；若两月发生率相同，"
             "出现这样增幅的概率 p = {p}（单侧条件二项检验），低于 {alpha}。",
-            "pages/records.py", row.unit_code, row.item_code, p_value=p, args=fmt))
+            "app_pages/records.py", row.unit_code, row.item_code, p_value=p, args=fmt))
     return out
 
 
@@ -384,7 +384,7 @@ def topic_alerts(found: pd.DataFrame | None, period: str, tcfg: topics.TopicConf
             ("{n} 件诉求说的是同一件事：“{label}”（关键词：{keywords}），来自 {residents} 位群众，涉及 {towns}；"
              "占{county}本月有诉求内容的 {volume} 件的 {share}。上月相似的诉求 {previous} 件"
              + ("，本月明显增多。" if rising else "。")),
-            "pages/services.py", row.unit_code, row.topic_key, p_value=row.p_value, args=fmt))
+            "app_pages/services.py", row.unit_code, row.topic_key, p_value=row.p_value, args=fmt))
     return out
 
 

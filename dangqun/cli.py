@@ -124,7 +124,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--sessions", type=int, default=0, help="并发会话数（如 20）：并发与导入中读取的测试")
     p.add_argument("--seconds", type=float, default=60, help="并发测试时长（秒）")
     p.add_argument("--rounds", type=int, default=3, help="每页筛选序列重复的轮数")
-    p.add_argument("--pages", nargs="+", default=None, help="只测这些页面脚本（如 app.py pages/funds.py）")
+    p.add_argument("--pages", nargs="+", default=None, help="只测这些页面脚本（如 app_pages/overview.py app_pages/funds.py）")
     p.add_argument("--import-rows", type=int, default=1_000_000, help="同时测导入速度的 CSV 行数（0 不测）")
     p.add_argument("--mapped", action="store_true", help="import：比较经映射配置导入与数据规范格式导入的耗时")
     return parser

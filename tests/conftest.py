@@ -182,7 +182,7 @@ def log_in(at, user: str, password: str):
 
 @pytest.fixture()
 def open_page(app_db, accounts_file):
-    """open_page('pages/funds.py', county='210681') → an AppTest that has opened app.py with those URL
+    """open_page('app_pages/funds.py', county='210681') → an AppTest that has opened app.py with those URL
     parameters, logged in through the login form (the demo admin unless user= names another demo
     account) and then switched to the page (as an official arriving by a link would)."""
     from pathlib import Path
@@ -193,12 +193,12 @@ def open_page(app_db, accounts_file):
 
     root = Path(__file__).resolve().parent.parent
 
-    def _open(page: str = "app.py", user: str = "admin", **query):
+    def _open(page: str = "app_pages/overview.py", user: str = "admin", **query):
         at = AppTest.from_file(str(root / "app.py"), default_timeout=120)
         at.query_params.update({k: str(v) for k, v in query.items()})
         at.run()
         log_in(at, user, auth.DEMO_PASSWORD)
-        if page != "app.py":
+        if page != "app_pages/overview.py":       # the home page app.py opens at the root address
             at.switch_page(page).run()
         return at
 

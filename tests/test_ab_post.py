@@ -17,7 +17,7 @@ from expected import full_title
 from dangqun.views import services as view
 from expected import hours_between, window
 
-PAGE = "pages/services.py"
+PAGE = "app_pages/services.py"
 COUNTY = "210681"                    # 东港市: 19 AB-post centers among its 101
 CENTER_REGION = "210681002004"       # 新兴街道富强社区: one AB-post community center, alone in its community
 YEAR = (dt.date(2022, 1, 1), dt.date(2022, 12, 31))

@@ -25,7 +25,7 @@ def _bench(tmp_path, *args) -> dict:
 
 
 def test_pages_bench_prints_one_json_object(tmp_path):
-    out = _bench(tmp_path, "--pages", "app.py", "--rounds", "1", "--import-rows", "2000")
+    out = _bench(tmp_path, "--pages", "app_pages/overview.py", "--rounds", "1", "--import-rows", "2000")
     assert set(out) == {"records", "pages", "rss_mb", "max_figure_kb", "import_rows_per_s"}
     assert out["records"] == 20000
     assert list(out["pages"]) == ["overview"]
@@ -116,9 +116,9 @@ def test_no_pandas_comparison_above_20m_records(tmp_path, monkeypatch, capsys):
 
     monkeypatch.setattr(pages, "bench_db", lambda records: tmp_path / "demo.duckdb")
     monkeypatch.setattr(pages, "time_pages",
-                        lambda path, files, rounds: ({"app.py": [10.0, 20.0]}, {"app.py": []}, 1.0))
+                        lambda path, files, rounds: ({"app_pages/overview.py": [10.0, 20.0]}, {"app_pages/overview.py": []}, 1.0))
     monkeypatch.setattr(pages, "time_pandas", no_pandas)
-    result = pages.run_pages_bench(100_000_000, pages=("app.py",), rounds=1)
+    result = pages.run_pages_bench(100_000_000, pages=("app_pages/overview.py",), rounds=1)
     assert result["pages"]["overview"]["pandas_median_ms"] is None and result["pages"]["overview"]["ratio"] is None
     pages.print_table(result)
     assert "—" in capsys.readouterr().out

@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_the_bench_times_the_benched_pages_of_the_registry():
     benched = [p.file for p in registry.benched()]
     assert list(pages.PAGE_FILES) == benched
-    assert "pages/audit.py" not in benched    # registered with benched=False
+    assert "app_pages/audit.py" not in benched    # registered with benched=False
 
 
 def test_the_pandas_yardstick_computes_exactly_the_benched_pages():
@@ -38,7 +38,7 @@ def test_the_harness_refuses_another_streamlit_by_name():
 
 def test_the_dashboard_never_imports_the_bench():
     """Only the command line (dangqun/cli.py) reaches the bench; the app, its pages and the library do not."""
-    sources = [ROOT / "app.py", *(ROOT / "pages").glob("*.py"), *(ROOT / "dangqun").rglob("*.py")]
+    sources = [ROOT / "app.py", *(ROOT / "app_pages").glob("*.py"), *(ROOT / "dangqun").rglob("*.py")]
     imports_bench = re.compile(r"^\s*(from dangqun import .*\bbench\b|from dangqun\.bench\b|import dangqun\.bench)", re.M)
     importing = sorted(p.relative_to(ROOT).as_posix() for p in sources
                        if "bench" not in p.relative_to(ROOT).parts and imports_bench.search(p.read_text(encoding="utf-8")))

@@ -12,8 +12,8 @@ import time
 
 import pytest
 
-from tests.test_browser import (ARTIFACTS, CHROMIUM, ROOT, browser, expect, open_logged_in, page,  # noqa: F401
-                                serve, wait_ready)
+from tests.test_browser import (ARTIFACTS, CHROMIUM, OVERVIEW_CARDS, ROOT, browser, expect,  # noqa: F401
+                                open_logged_in, page, serve, wait_ready)
 
 CENTER = "ZX210681117000"            # a 东港 center of the demo
 OVERVIEW = "/?county=210681000000&start=2022-12-01&end=2022-12-31"
@@ -22,7 +22,7 @@ NEW_RECORDS = 7
 
 def cards(pg) -> dict[str, str]:
     """The 总览 cards as shown: label → value."""
-    expect(pg.locator('[data-testid="stMetric"]')).to_have_count(8, timeout=60_000)
+    expect(pg.locator('[data-testid="stMetric"]')).to_have_count(len(OVERVIEW_CARDS), timeout=60_000)
     return pg.evaluate("""() => Object.fromEntries(Array.from(document.querySelectorAll('[data-testid="stMetric"]'))
         .map(c => [c.querySelector('[data-testid="stMetricLabel"]').innerText.trim(),
                    c.querySelector('[data-testid="stMetricValue"]').innerText.trim()]))""")
@@ -100,7 +100,7 @@ def test_a_backup_taken_while_serving_restores_the_same_overview(served, page, t
     assert done.returncode == 0, done.stderr
     open_logged_in(page, url + OVERVIEW)
     original = cards(page)
-    assert len(original) == 8
+    assert len(original) == len(OVERVIEW_CARDS)
     with serve(restored, tmp_path / "restored.log") as (url2, _):
         open_logged_in(page, url2 + OVERVIEW)
         assert cards(page) == original

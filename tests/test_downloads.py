@@ -49,7 +49,7 @@ def test_tables_show_numbers_like_the_cards(open_page):
     (Streamlit's 'localized' format: the browser's zh-CN grouping, 16,500 and 39,992.50)."""
     import json
 
-    at = open_page("pages/funds.py", city="210600000000")
+    at = open_page("app_pages/funds.py", city="210600000000")
     config = json.loads(at.dataframe[0].proto.columns)
     shown = {c: v["type_config"] for c, v in config.items() if "type_config" in v}
     assert shown["受理量"] == {"type": "number", "format": "localized", "step": 1}
@@ -59,7 +59,7 @@ def test_tables_show_numbers_like_the_cards(open_page):
 
 
 def test_styled_tables_give_counts_separators(open_page):
-    at = open_page("pages/satisfaction.py", city="210600000000")
+    at = open_page("app_pages/satisfaction.py", city="210600000000")
     import pyarrow as pa
 
     arrow = at.dataframe[0].proto.arrow_data

@@ -1,5 +1,5 @@
 """The inventory: every page registered once (dangqun/registry.py) has the files README 「新增页面 / Adding a
-page」 lists, and nothing in pages/, views/, charts/ or i18n/ lives outside the registry; every named query
+page」 lists, and nothing in app_pages/, views/, charts/ or i18n/ lives outside the registry; every named query
 in queries/ is used by a page (or the frame every page calls) and tested; every query on regional tables
 goes through the scoped runner's views; only dangqun/ui draws with Streamlit."""
 from __future__ import annotations
@@ -108,7 +108,7 @@ def page_problems(pages: list[Page], root: Path = ROOT) -> list[str]:
     files = {p.file for p in pages}
     names = {p.name for p in pages}
     titles = {p.title for p in pages}
-    scripts = [root / "app.py", *sorted((root / "pages").glob("*.py"))]
+    scripts = sorted((root / "app_pages").glob("*.py"))
     problems += [f"{s.relative_to(root).as_posix()} is not registered" for s in scripts
                  if s.exists() and s.relative_to(root).as_posix() not in files]
     for folder, shared in (("views", set()), ("charts", set()), ("i18n", SHARED_I18N)):
@@ -124,9 +124,9 @@ def test_every_registered_page_has_its_files_and_every_page_file_is_registered()
 
 
 def test_the_check_reports_a_page_registered_without_its_files():
-    fake = Page("pages/timeline.py", "时间线", ":material/timeline:")
+    fake = Page("app_pages/timeline.py", "时间线", ":material/timeline:")
     assert page_problems([*registry.PAGES, fake]) == [
-        "时间线: pages/timeline.py is missing",
+        "时间线: app_pages/timeline.py is missing",
         "时间线: no row in README 页面 / Pages",
         "时间线: tests/test_page_timeline.py is missing",
         "时间线: dangqun/views/timeline.py is missing",
@@ -137,7 +137,7 @@ def test_the_check_reports_a_page_registered_without_its_files():
 def test_the_check_reports_a_page_file_that_is_not_registered():
     without_audit = [p for p in registry.PAGES if p.name != "audit"]
     assert page_problems(without_audit) == [
-        "pages/audit.py is not registered",
+        "app_pages/audit.py is not registered",
         "dangqun/views/audit.py belongs to no registered page",
         "dangqun/i18n/audit.py belongs to no registered page",
         "README 页面 / Pages row 审计日志 is not a registered page",
@@ -149,26 +149,26 @@ def test_the_check_reports_a_missing_chart_module_and_an_untranslated_string(tmp
     never opens it and another title in its frame."""
     files = {
         "README.md": "## 页面 / Pages\n\n| 页面 | 回答的问题 |\n|---|---|\n| 地图 | 各中心在哪里 |\n",
-        "pages/map.py": 'fr = ui.frame("地理")\nui.chart(fig, data, fr.t("中心分布"), "map", fr)\n'
+        "app_pages/map.py": 'fr = ui.frame("地理")\nui.chart(fig, data, fr.t("中心分布"), "map", fr)\n'
                         'st.caption(fr.t("还没有翻译"))\n',
-        "tests/test_page_map.py": 'PAGE = "pages/maps.py"\n',
+        "tests/test_page_map.py": 'PAGE = "app_pages/maps.py"\n',
         "dangqun/views/map.py": "",
         "dangqun/i18n/map.py": 'EN = {"地图": "Map", "中心分布": "Centers"}\n',
     }
     for path, text in files.items():
         (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / path).write_text(text, encoding="utf-8")
-    assert page_problems([Page("pages/map.py", "地图", ":material/map:")], tmp_path) == [
-        "地图: pages/map.py does not call ui.frame('地图') once",
-        "地图: tests/test_page_map.py never opens pages/map.py",
+    assert page_problems([Page("app_pages/map.py", "地图", ":material/map:")], tmp_path) == [
+        "地图: app_pages/map.py does not call ui.frame('地图') once",
+        "地图: tests/test_page_map.py never opens app_pages/map.py",
         "地图: draws charts but dangqun/charts/map.py is missing",
-        "地图: '还没有翻译' in pages/map.py has no English",
+        "地图: '还没有翻译' in app_pages/map.py has no English",
     ]
 
 
 def test_readme_adding_a_page_lists_every_file_the_rule_checks():
     section = readme_section((ROOT / "README.md").read_text(encoding="utf-8"), "新增页面 / Adding a page")
-    for path in ("dangqun/registry.py", "pages/<name>.py", "dangqun/views/<name>.py", "dangqun/charts/<name>.py",
+    for path in ("dangqun/registry.py", "app_pages/<name>.py", "dangqun/views/<name>.py", "dangqun/charts/<name>.py",
                  "dangqun/i18n/<name>.py", "tests/test_page_<name>.py", "README.md"):
         assert f"`{path}`" in section, path
 
@@ -258,7 +258,7 @@ def test_streamlits_own_elements_are_restyled_in_one_stylesheet():
     from importlib import import_module
 
     frame = import_module("dangqun.ui.frame")
-    sources = [*(ROOT / "dangqun").rglob("*.py"), *(ROOT / "pages").glob("*.py"), ROOT / "app.py"]
+    sources = [*(ROOT / "dangqun").rglob("*.py"), *(ROOT / "app_pages").glob("*.py"), ROOT / "app.py"]
     texts = {p.relative_to(ROOT).as_posix(): p.read_text(encoding="utf-8") for p in sources}
     assert [p for p, text in texts.items() if TESTID_RULE.search(text)] == []
     assert [p for p, text in texts.items() if "<style" in text] == ["dangqun/ui/frame.py"]

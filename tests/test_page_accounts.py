@@ -1,4 +1,4 @@
-"""账号管理 (pages/accounts.py, administrators only): the accounts table in words, a new account through the
+"""账号管理 (app_pages/accounts.py, administrators only): the accounts table in words, a new account through the
 page and its holder's first login, 停用/启用, 重置密码, 修改角色与范围, the password rule, the refusals of an
 administrator's changes to their own account, and English. Every account these tests make is named pt_acc_…:
 the app's operational store is shared by the whole session."""
@@ -10,7 +10,7 @@ from pathlib import Path
 from tests.conftest import log_in
 from tests.test_audit import rows
 
-PAGE = "pages/accounts.py"
+PAGE = "app_pages/accounts.py"
 ROOT = Path(__file__).resolve().parent.parent
 TEMPORARY = "Dq-2024-temp"       # meets the rule: upper, lower, digits, symbol
 OWN = "Mine#2024pass"

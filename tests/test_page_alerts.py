@@ -1,10 +1,10 @@
-"""预警 (pages/alerts.py): the cards and the table against dangqun.alerts on the demo, a county account's
+"""预警 (app_pages/alerts.py): the cards and the table against dangqun.alerts on the demo, a county account's
 scope, a status saved and kept when the page recomputes, and the drill to the records."""
 import pytest
 
 from dangqun import alerts, auth, db
 
-PAGE = "pages/alerts.py"
+PAGE = "app_pages/alerts.py"
 OCTOBER = {"start": "2022-10-01", "end": "2022-10-31"}
 
 
@@ -87,7 +87,7 @@ def test_the_drill_opens_the_unit_in_services(open_page, page_con):
     assert (want["rule"] == "backlog").sum() > 0
     index = int((want["rule"] == "backlog").to_numpy().argmax())     # the first 超期积压
     first = want.iloc[index]
-    assert first["drill_page"] == "pages/services.py"
+    assert first["drill_page"] == "app_pages/services.py"
     at.selectbox(key="alert_pick").set_value(index).run()
     at.button(key="alert_drill").click().run()
     assert not at.exception
@@ -105,7 +105,7 @@ def test_a_hot_topic_lists_what_residents_said_and_opens_in_services(open_page, 
     want = alerts.run_all(page_con, "210000000000", "2022-12", scope=None)
     index = int(((want["rule"] == "hotspot") & (want["subject_name"] == "李家堡村 自来水 停水")).to_numpy().argmax())
     hot = want.iloc[index]
-    assert hot["subject_name"] == "李家堡村 自来水 停水" and hot["drill_page"] == "pages/services.py"
+    assert hot["subject_name"] == "李家堡村 自来水 停水" and hot["drill_page"] == "app_pages/services.py"
     at.selectbox(key="alert_pick").set_value(index).run()
     cases = next(d.value for d in at.dataframe if "诉求内容" in d.value.columns)
     stored = alerts.ensure(page_con, "2022-12")

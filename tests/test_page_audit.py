@@ -1,12 +1,12 @@
-"""审计日志 (pages/audit.py, administrators only): the log filtered by user and action, in Chinese and
+"""审计日志 (app_pages/audit.py, administrators only): the log filtered by user and action, in Chinese and
 English, with its downloads."""
 from __future__ import annotations
 
-PAGE = "pages/audit.py"
+PAGE = "app_pages/audit.py"
 
 
 def test_the_audit_page_filters_by_user_and_action(open_page, app_db):
-    open_page("app.py", user="lizhou")
+    open_page("app_pages/overview.py", user="lizhou")
     at = open_page(PAGE)
     at.selectbox(key="audit_user").set_value("lizhou").run()
     at.selectbox(key="audit_action").set_value("login_ok").run()
@@ -16,7 +16,7 @@ def test_the_audit_page_filters_by_user_and_action(open_page, app_db):
 
 
 def test_the_audit_page_reads_as_chinese(open_page):
-    open_page("app.py", county="210681000000")
+    open_page("app_pages/overview.py", county="210681000000")
     at = open_page(PAGE)
     at.selectbox(key="audit_action").set_value("page_view").run()
     table = at.dataframe[0].value
@@ -27,7 +27,7 @@ def test_the_audit_page_reads_as_chinese(open_page):
 
 
 def test_the_audit_page_in_english(open_page):
-    open_page("app.py", user="lizhou")
+    open_page("app_pages/overview.py", user="lizhou")
     at = open_page(PAGE, lang="en")
     assert not at.exception
     assert at.title[0].value == "Audit log"
@@ -47,7 +47,7 @@ def test_a_login_after_the_log_was_opened_shows_up(open_page):
         at.selectbox(key="audit_action").set_value("login_ok").run()
         return len(at.dataframe[0].value)
 
-    open_page("app.py", user="donggang")
+    open_page("app_pages/overview.py", user="donggang")
     before = logins()
-    open_page("app.py", user="donggang")
+    open_page("app_pages/overview.py", user="donggang")
     assert logins() == before + 1

@@ -1,4 +1,4 @@
-"""品牌矩阵 (pages/brands.py): the page as an official sees it (AppTest) and its plain logic."""
+"""品牌矩阵 (app_pages/brands.py): the page as an official sees it (AppTest) and its plain logic."""
 import datetime as dt
 import json
 
@@ -9,7 +9,7 @@ from dangqun.views import brands
 from dangqun.i18n import t
 from expected import full_title
 
-PAGE = "pages/brands.py"
+PAGE = "app_pages/brands.py"
 KAZUO = "211324000000"
 YEAR = dict(start=dt.date(2022, 1, 1), end=dt.date(2022, 12, 31), category="", channel="", as_of=None)
 # the comparison counted like with like: 2021 as it stood at its end (the data end at 2022's)

@@ -8,7 +8,7 @@ import pytest
 
 from dangqun import db
 
-PAGE = "pages/data_import.py"
+PAGE = "app_pages/data_import.py"
 CSV_2020 = ("受理编号,中心编码,受理时间,事项编码,办理状态,服务对象,联系电话\r\n"
             "T2020000001,ZX210681107201,2020/3/5 9:07,0101,已办结,张三丰,13812341234\r\n"
             "T2020000002,ZX210681107201,2020-03-06 10:00:00,0102,办理中,李四,13900001111\r\n"
@@ -77,7 +77,7 @@ def test_preview_of_an_upload(open_page, app_db):
 
 def test_import_through_the_page_moves_the_overview(open_page, app_db):
     """The one test that writes to app_db (see the module docstring)."""
-    overview = open_page("app.py", start="2020-01-01", end="2020-12-31", county="210681000000")
+    overview = open_page("app_pages/overview.py", start="2020-01-01", end="2020-12-31", county="210681000000")
     assert not overview.exception
     before = int(metric(overview, "受理量").replace(",", ""))
     logged = history_rows(app_db)
@@ -112,7 +112,7 @@ def test_import_through_the_page_moves_the_overview(open_page, app_db):
 def test_page_lists_what_is_loaded(open_page):
     from dangqun import ui
 
-    at = open_page("pages/data_import.py")
+    at = open_page("app_pages/data_import.py")
     assert not at.exception
     shown = next(d.value for d in at.dataframe if "数据表" in d.value.columns)
     cur = ui.connection().cursor()   # the version the app reads

@@ -3,7 +3,7 @@
 import pytest
 
 
-@pytest.mark.parametrize("page", ["pages/satisfaction.py", "pages/services.py"])
+@pytest.mark.parametrize("page", ["app_pages/satisfaction.py", "app_pages/services.py"])
 def test_a_village_without_records(open_page, empty_village, page):
     village, town, county = empty_village
     at = open_page(page, county=county, town=town, village=village, start="2022-01-01", end="2022-01-03")

@@ -1,4 +1,4 @@
-"""资金投入 (pages/funds.py): the page as an official sees it (AppTest) and its plain logic."""
+"""资金投入 (app_pages/funds.py): the page as an official sees it (AppTest) and its plain logic."""
 import datetime as dt
 import json
 
@@ -8,7 +8,7 @@ from dangqun import db, filters, metrics
 from dangqun.views import funds
 from expected import full_title, numbers
 
-PAGE = "pages/funds.py"
+PAGE = "app_pages/funds.py"
 YEAR = dict(start=dt.date(2022, 1, 1), end=dt.date(2022, 12, 31), category="", channel="", as_of=None)
 CAPTION = ("资金按年度统计：计入统计周期所含年度（{years}）的全部资金，不按拨付日期截取；"
            "受理量、满意率按统计周期内的服务记录。")

@@ -1,4 +1,4 @@
-"""地图 (pages/map.py): the numbers the map colours by equal the rankings' (and an independent pandas
+"""地图 (app_pages/map.py): the numbers the map colours by equal the rankings' (and an independent pandas
 computation), the figure stays small, a county shows its centers as points inside its outline, and a
 county account receives no shape outside its county."""
 from __future__ import annotations
@@ -15,7 +15,7 @@ from dangqun.charts import map as charts
 from dangqun.views import map as view
 from expected import full_title, numbers
 
-PAGE = "pages/map.py"
+PAGE = "app_pages/map.py"
 YEAR = (dt.date(2022, 1, 1), dt.date(2022, 12, 31))
 PARAMS = dict(start=YEAR[0], end=YEAR[1], category="", channel="", as_of=None)
 NO_DATA = charts.NO_DATA
@@ -183,7 +183,7 @@ def test_alerts_on_the_map_are_the_alerts_pages_per_county(open_page, page_con):
     want = {code: sum(str(u).startswith(code[:6]) for u in found["unit_code"]) for code in shown}
     assert shown == want
     # … and all of it: the 预警 page's cards for the city add up to what the map shows
-    page = open_page("pages/alerts.py", city="210600000000")
+    page = open_page("app_pages/alerts.py", city="210600000000")
     assert sum(int(m.value.replace(",", "")) for m in page.metric) == sum(shown.values())
     assert legend(figure(at)) == "预警（条）"
     assert full_title(figure(at)["layout"]) == "2022-12 预警（按下级单位，点击进入）"
@@ -238,7 +238,7 @@ def test_the_table_rounds_scores_half_up_like_the_cards(open_page, demo_raw):
 def test_a_town_without_shapes_stands_on_its_countys_outline(open_page):
     """The demo's 利州街道 account: no town shapes are shipped or imported, so its centres are drawn on the
     county's shipped outline, and the page says so in words for the official, with no command for operators."""
-    at = open_page("pages/map.py", user="lizhou")
+    at = open_page("app_pages/map.py", user="lizhou")
     assert not at.exception
     captions = " ".join(c.value for c in at.caption)
     assert "本区域没有自己的边界数据，底图是" in captions and "的轮廓" in captions

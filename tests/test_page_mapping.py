@@ -13,7 +13,7 @@ from dangqun import audit, db, ui
 from dangqun.contract import KINDS
 from dangqun.ingest import mapping
 
-PAGE = "pages/data_import.py"
+PAGE = "app_pages/data_import.py"
 FOREIGN = ("Ticket,Site,Opened,How,State,Topic,Caller,Phone number\n"
            "M2020-1,ZX210681107201,03/05/2020 09:07,Phone,Open,0101,张三丰,13812341234\n"
            "M2020-2,ZX210681107201,03/06/2020 10:00,Web,Closed,0102,李四,13900001111\n"

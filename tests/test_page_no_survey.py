@@ -29,7 +29,7 @@ def metric(at, label):
 
 def test_cards_say_no_survey_data_not_zero():
     now = {"received": 2, "closed": 1, "closed_on_time": 1, "valid": 0, "contacted": 0, "solved": 0,
-           "satisfied": 0, "basic": 0, "funds_wan": 0, "centers": 1, "activities": 0}
+           "satisfied": 0, "basic": 0, "funds_wan": 0, "centers": 1, "activities": 0, "proxy": 0}
     cards = {c.label: c.value for c in overview.cards(now, None)}
     assert (cards["满意率"], cards["综合成绩"], cards["办结率"]) == ("无回访数据", "无回访数据", "50.0%")
     en = {c.label: c.value for c in overview.cards(now, None, "en")}
@@ -38,12 +38,12 @@ def test_cards_say_no_survey_data_not_zero():
 
 
 def test_overview_and_satisfaction_pages(open_page, no_survey_records):
-    at = open_page("app.py", **PERIOD)
+    at = open_page("app_pages/overview.py", **PERIOD)
     assert not at.exception
     assert metric(at, "受理量") == "2"
     assert (metric(at, "满意率"), metric(at, "综合成绩")) == ("无回访数据", "无回访数据")
 
-    at = open_page("pages/satisfaction.py", **PERIOD)
+    at = open_page("app_pages/satisfaction.py", **PERIOD)
     assert not at.exception
     assert [metric(at, k) for k in ("有效回访", "响应率", "解决率", "满意率", "综合成绩")] == [
         "0", "无回访数据", "无回访数据", "无回访数据", "无回访数据"]

@@ -10,7 +10,7 @@ from dangqun.markup import md
 from dangqun.views import overview
 from expected import activities_in, centers_in, counts, funds_in, rates, window
 
-PAGE = "app.py"
+PAGE = "app_pages/overview.py"
 
 
 def expected_cards(raw, prefix, start, end):
@@ -164,7 +164,7 @@ def test_card_help_states_the_formulas_of_the_config(monkeypatch):
 def test_a_category_filter_shows_as_a_chip_and_hides_what_it_cannot_filter(open_page, demo_raw):
     """After a click on 医疗保障 on 服务办理 (the sidebar's 事项大类 follows it), 总览 says the filter is on, leaves
     out 投入 and 活动场次 (not records: no 事项大类), and one click on the chip clears it."""
-    at = open_page("pages/services.py")
+    at = open_page("app_pages/services.py")
     at.selectbox(key="f_category").select("03").run()     # what set_category does on a bar click
     at.switch_page(PAGE).run()
     assert not at.exception

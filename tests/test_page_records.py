@@ -8,7 +8,7 @@ from dangqun.i18n import t
 from dangqun.metrics import fmt_int
 
 CITY, COUNTY, TOWN = "210600000000", "210681000000", "210681107000"   # 丹东市 › 东港市 › 长山镇
-PAGE = "pages/records.py"
+PAGE = "app_pages/records.py"
 YEAR = ("2022-01-01", "2023-01-01")
 
 

@@ -31,7 +31,7 @@ def free_text_records(app_db, tmp_path_factory):
 
 
 def test_records_page_shows_free_text_masked(open_page, free_text_records):
-    at = open_page("pages/records.py", **PERIOD)
+    at = open_page("app_pages/records.py", **PERIOD)
     assert not at.exception
     table = next(d.value for d in at.dataframe if "诉求内容" in d.value.columns)
     shown = dict(zip(table["受理编号"], zip(table["诉求内容"], table["答复意见"])))

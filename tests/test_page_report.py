@@ -1,11 +1,11 @@
-"""通报 (pages/report.py): the report on screen for an admin and a county account, the refusal of another
+"""通报 (app_pages/report.py): the report on screen for an admin and a county account, the refusal of another
 county's link, a town account's explanation, and the audit row of each report shown."""
 import datetime as dt
 import re
 
 from dangqun import alerts, db, metrics, ui
 
-PAGE = "pages/report.py"
+PAGE = "app_pages/report.py"
 
 
 def texts(at):

@@ -1,4 +1,4 @@
-"""满意度与考核 (pages/satisfaction.py): the cards, the ranking table against pandas, the 黄榜 flag,
+"""满意度与考核 (app_pages/satisfaction.py): the cards, the ranking table against pandas, the 黄榜 flag,
 empty scopes, English and the formulas as config/metrics.toml states them."""
 import dataclasses
 import datetime as dt
@@ -6,7 +6,7 @@ import datetime as dt
 from dangqun import metrics
 from expected import rates, window
 
-PAGE = "pages/satisfaction.py"
+PAGE = "app_pages/satisfaction.py"
 
 
 def expected_cards(r):

@@ -1,4 +1,4 @@
-"""大屏 (pages/screen.py): the headline cards as 总览 computes them, no sidebar, header or downloads,
+"""大屏 (app_pages/screen.py): the headline cards as 总览 computes them, no sidebar, header or downloads,
 the panels in the configured turn, the scope of the account, and config/screen.toml's checks."""
 import datetime as dt
 import json
@@ -8,7 +8,7 @@ import pytest
 from dangqun.views import screen as view
 from test_page_overview import expected_cards
 
-PAGE = "pages/screen.py"
+PAGE = "app_pages/screen.py"
 
 
 def chart_titles(at):
@@ -166,7 +166,7 @@ def test_the_alerts_panel_counts_what_the_alerts_page_counts(open_page):
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
     bars = spec["data"][0]
     shown = dict(zip(bars["y"], bars["text"]))
-    page = open_page("pages/alerts.py", county="210681000000")
+    page = open_page("app_pages/alerts.py", county="210681000000")
     cards = {m.label: m.value for m in page.metric}
     assert set(shown) == set(cards)
     for name, value in cards.items():

@@ -1,4 +1,4 @@
-"""服务办理 (pages/services.py): the cards, the category drill kept in the sidebar, the overdue table,
+"""服务办理 (app_pages/services.py): the cards, the category drill kept in the sidebar, the overdue table,
 empty scopes and English."""
 import base64
 import datetime as dt
@@ -12,7 +12,7 @@ from expected import full_title
 from expected import flag, hours_between, median_p90, window, workdays_between
 from expected import overdue as expected_overdue
 
-PAGE = "pages/services.py"
+PAGE = "app_pages/services.py"
 
 
 def expected_cards(r, end):

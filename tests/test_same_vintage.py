@@ -120,7 +120,7 @@ def test_the_card_says_how_the_comparison_counts():
     note = overview.vintage_note(periods.Vintage(0, D(2021, 12, 31)), "yoy")
     assert note == "同比按同口径：本期数据截至期末，对比期的办结、超期和回访也只统计到其期末（2021-12-31）"
     row = {"received": 100, "closed": 90, "closed_on_time": 80, "valid": 50, "contacted": 50, "solved": 45,
-           "satisfied": 40, "basic": 5, "funds_wan": 10, "centers": 3, "activities": 4}
+           "satisfied": 40, "basic": 5, "funds_wan": 10, "centers": 3, "activities": 4, "proxy": 7}
     cards = {c.label: c for c in overview.cards(row, row, vintage_note=note)}
     for label in ("办结率", "按期办结率", "满意率", "综合成绩"):
         assert cards[label].help.endswith(note), label

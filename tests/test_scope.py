@@ -127,7 +127,7 @@ def kpi_values(demo_con, scope: str):
 
 @pytest.mark.parametrize("user, scope, first_level", ROLES)
 def test_each_role_sees_only_its_regions_and_its_numbers(open_page, demo_con, user, scope, first_level):
-    at = open_page("app.py", user=user)
+    at = open_page("app_pages/overview.py", user=user)
     assert not at.exception
     region_boxes = [s for s in at.sidebar.selectbox if s.key in ("f_city", "f_county", "f_town", "f_village")]
     assert region_boxes[0].label == first_level
@@ -144,7 +144,7 @@ def test_each_role_sees_only_its_regions_and_its_numbers(open_page, demo_con, us
 
 
 def test_the_admin_sees_every_city_and_the_admin_pages(open_page):
-    at = open_page("app.py")
+    at = open_page("app_pages/overview.py")
     assert at.sidebar.selectbox(key="f_city").options == ["全部", "大连市", "抚顺市", "丹东市", "铁岭市", "朝阳市"]
     nav = [link.label for link in at.sidebar.get("page_link")]
     assert nav[-3:] == ["数据导入", "审计日志", "账号管理"]
@@ -158,7 +158,7 @@ def test_the_admin_sees_every_city_and_the_admin_pages(open_page):
     ("dandong", {"city": "210600000000", "county": "211324000000"}),
     ("lizhou", {"village": "210681107201"}),
 ])
-@pytest.mark.parametrize("page", ["app.py", "pages/funds.py", "pages/records.py"])
+@pytest.mark.parametrize("page", ["app_pages/overview.py", "app_pages/funds.py", "app_pages/records.py"])
 def test_an_out_of_scope_link_is_refused_without_data(open_page, user, query, page):
     at = open_page(page, user=user, **query)
     assert not at.exception
@@ -168,12 +168,12 @@ def test_an_out_of_scope_link_is_refused_without_data(open_page, user, query, pa
 
 
 def test_a_link_with_the_scope_above_it_is_accepted(open_page):
-    at = open_page("app.py", user="donggang", city="210600000000", county="210681000000", town="210681107000")
+    at = open_page("app_pages/overview.py", user="donggang", city="210600000000", county="210681000000", town="210681107000")
     assert not at.exception and len(at.error) == 0 and len(at.warning) == 0
     assert at.sidebar.selectbox(key="f_town").value == "210681107000"
 
 
-@pytest.mark.parametrize("page", ["pages/data_import.py", "pages/audit.py"])
+@pytest.mark.parametrize("page", ["app_pages/data_import.py", "app_pages/audit.py"])
 def test_administrators_pages_refuse_everyone_else(open_page, page):
     at = open_page(page, user="dandong")
     assert [e.value for e in at.error] == ["无权使用该页面"]
@@ -181,7 +181,7 @@ def test_administrators_pages_refuse_everyone_else(open_page, page):
 
 
 def test_the_records_page_shows_only_the_scope(open_page, demo_con):
-    at = open_page("pages/records.py", user="lizhou")
+    at = open_page("app_pages/records.py", user="lizhou")
     shown = at.dataframe[0].value
     centers = set(demo_con.execute("select center_name from centers where region_code like '211324002%'").df().center_name)
     assert len(shown) > 0 and set(shown["中心"]) <= centers
@@ -192,10 +192,10 @@ def test_the_records_page_shows_only_the_scope(open_page, demo_con):
 
 
 def test_a_center_outside_the_scope_is_not_shown_on_the_records_page(open_page, demo_con):
-    at = open_page("app.py", user="lizhou")
+    at = open_page("app_pages/overview.py", user="lizhou")
     outside = demo_con.execute("select center_id from centers where region_code like '210681%' limit 1").fetchone()[0]
     at.session_state["records_center"] = outside
-    at.switch_page("pages/records.py").run()
+    at.switch_page("app_pages/records.py").run()
     assert f"只看中心：{outside}" in [i.value for i in at.info]   # no name: the center is unknown here
     assert "共 0 条" in [m.value.strip("*") for m in at.markdown]
     assert len(at.dataframe) == 0

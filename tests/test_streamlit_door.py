@@ -268,7 +268,7 @@ def reaches_past_the_door(path: Path) -> list[str]:
 
 
 def app_modules(root: Path = ROOT) -> list[Path]:
-    return sorted([*(root / "dangqun").rglob("*.py"), *(root / "pages").glob("*.py"),
+    return sorted([*(root / "dangqun").rglob("*.py"), *(root / "app_pages").glob("*.py"),
                    *[root / name for name in ("app.py", "serve.py") if (root / name).exists()]])
 
 
@@ -285,7 +285,7 @@ def test_the_door_rule_reports_each_way_past_it(tmp_path):
         "dangqun/b.py": "import streamlit.web.server\n",
         "dangqun/c.py": "from streamlit.runtime.memory_media_file_storage import _calculate_file_id\n",
         "dangqun/d.py": "from streamlit.elements import _private\n",
-        "pages/e.py": 'URL = "http://host/_stcore/health"\n',
+        "app_pages/e.py": 'URL = "http://host/_stcore/health"\n',
         "dangqun/fine.py": '"""Mentions /_stcore/health in words."""\nimport streamlit as st\nfrom streamlit import config\n',
     }
     for path, text in sources.items():
@@ -299,5 +299,5 @@ def test_the_door_rule_reports_each_way_past_it(tmp_path):
                          "streamlit.runtime.memory_media_file_storage._calculate_file_id"],
         "dangqun/d.py": ["streamlit.elements._private"],
         "dangqun/fine.py": [],
-        "pages/e.py": ["http://host/_stcore/health"],
+        "app_pages/e.py": ["http://host/_stcore/health"],
     }

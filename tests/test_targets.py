@@ -57,7 +57,7 @@ def test_a_target_exactly_met_and_no_value():
 
 
 def test_the_overview_shows_the_targets(open_page):
-    at = open_page("app.py", county="210681000000")
+    at = open_page("app_pages/overview.py", county="210681000000")
     # 东港市 2022: 办结率 97.6%, 按期办结率 97.6%, 满意率 92.5%, 综合成绩 92.81 (the overview's cards)
     captions = [c.value for c in at.caption if "目标" in c.value]
     assert captions == [":green[目标 ≥ 95%：已达成]", ":green[目标 ≥ 95%：已达成]", ":green[目标 ≥ 90%：已达成]",
@@ -73,7 +73,7 @@ def test_the_satisfaction_page_shows_the_targets(open_page, demo_raw, monkeypatc
     _, response, solve, sat, score = rates(year)
     goals = {"response_rate": 0.95, "solve_rate": 0.95, "satisfaction_rate": 0.9, "composite_score": 90.0}
     monkeypatch.setattr(metrics, "targets", lambda path=None: goals)
-    at = open_page("pages/satisfaction.py", county="210681000000")
+    at = open_page("app_pages/satisfaction.py", county="210681000000")
     captions = [c.value for c in at.caption if "目标" in c.value]
 
     def verdict(value, goal, text):

@@ -15,6 +15,7 @@ from __future__ import annotations
 import streamlit
 
 from dangqun import streamlit_door
+from dangqun import registry
 from dangqun.registry import ROOT
 
 STREAMLIT_VERSION = "1.67.0"
@@ -62,7 +63,7 @@ def open_app(page: str):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
     at.run()
     _login(at)
-    if page != "app.py":
+    if page != registry.home().file:
         at.switch_page(page).run()
     return at
 

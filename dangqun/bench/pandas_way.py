@@ -325,6 +325,6 @@ def alerts_page(d, p, before, child_digits):
 
 # benched page's script → its pandas computation; the keys are exactly registry.benched()'s files (a test
 # checks it), so a page added to the bench without its pandas way fails there, not mid-run
-PAGES = {"app.py": overview, "pages/brands.py": brands, "pages/funds.py": funds,
-         "pages/satisfaction.py": satisfaction, "pages/services.py": services, "pages/records.py": records,
-         "pages/map.py": map_page, "pages/alerts.py": alerts_page, "pages/data_import.py": data_import}
+PAGES = {"app_pages/overview.py": overview, "app_pages/brands.py": brands, "app_pages/funds.py": funds,
+         "app_pages/satisfaction.py": satisfaction, "app_pages/services.py": services, "app_pages/records.py": records,
+         "app_pages/map.py": map_page, "app_pages/alerts.py": alerts_page, "app_pages/data_import.py": data_import}

@@ -1,4 +1,4 @@
-"""English strings of the 数据导入 page (pages/data_import.py, dangqun/views/data_import.py)."""
+"""English strings of the 数据导入 page (app_pages/data_import.py, dangqun/views/data_import.py)."""
 EN = {
     "数据导入": "Data import",
     "选择导出文件（CSV 或 Excel，可多选）": "Choose export files (CSV or Excel, several at once)",

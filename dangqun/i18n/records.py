@@ -1,4 +1,4 @@
-"""English strings of the 明细查询 page (pages/records.py)."""
+"""English strings of the 明细查询 page (app_pages/records.py)."""
 EN = {
     "明细查询": "Record search",
     "共 {n} 条": "{n} records",

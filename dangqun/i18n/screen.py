@@ -1,4 +1,4 @@
-"""English strings of the 大屏 page (pages/screen.py)."""
+"""English strings of the 大屏 page (app_pages/screen.py)."""
 EN = {
     "大屏": "Wall display",
     "党群服务数据": "Party–masses service data",

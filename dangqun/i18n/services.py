@@ -39,7 +39,7 @@ EN = {
     "老年人": "Elderly", "残疾人": "Disabled", "低保": "Minimum-subsistence", "退役军人": "Veterans",
     "党员": "Party members", "新就业群体": "New employment groups",
     "待受理": "Waiting", "办理中": "In progress", "已办结": "Closed", "退回": "Returned", "延期": "Extended",
-    # 24 小时服务（AB岗） (pages/services.py, views.services, charts.services.receipt_heatmap)
+    # 24 小时服务（AB岗） (app_pages/services.py, views.services, charts.services.receipt_heatmap)
     "24 小时服务（AB岗）": "24-hour service (A/B posts)",
     "本范围没有登记为 24 小时 AB 岗的中心（服务中心表「是否24小时AB岗」）。":
         "No center in this view is registered as a 24-hour A/B post (the centers table's 24-hour A/B post).",

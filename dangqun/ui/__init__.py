@@ -8,7 +8,7 @@ queries (`ui.query`) and draws their frames with `ui.chart` / `ui.table`, which 
 from dangqun.ui.data import (RUN_VERSION, SESSION, Context, account, alert_store, alerts_of, audit_unreadable, connection, context,
                              data_version, deferred_query, live_query, query, read_data_version, state,
                              region_shapes)
-from dangqun.ui.frame import Frame, frame
+from dangqun.ui.frame import Frame, frame, run
 from dangqun.ui.login import keep_alive
 from dangqun.ui.mapping_step import MAPPINGS, forget as forget_mapping, mapping_step
 from dangqun.ui.report import audit_shown, report_downloads
@@ -20,4 +20,4 @@ __all__ = ["ASKED", "MAPPINGS", "RUN_VERSION", "SESSION", "STATE", "Context", "F
            "audit_shown", "audit_unreadable", "card", "card_row", "chart", "clicked_code", "connection", "context", "data_version",
            "deferred_query", "downloads", "downloads_lazy", "drill_to", "file_uploader", "follow",
            "forget_mapping", "frame", "keep_alive", "live_query", "mapping_step", "no_data", "no_survey", "open_records", "query",
-           "read_data_version", "region_shapes", "report_downloads", "set_category", "set_filters", "switch_page", "table"]
+           "read_data_version", "region_shapes", "report_downloads", "run", "set_category", "set_filters", "switch_page", "table"]

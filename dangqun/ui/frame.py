@@ -2,6 +2,7 @@
 mirrored in the URL, header and breadcrumb, and the audit row of each view."""
 from __future__ import annotations
 
+import contextvars
 import dataclasses
 import functools
 import re
@@ -67,12 +68,30 @@ def style(section: str, **values: str) -> str:
     return f"<style>\n{string.Template(_style_sections()[section]).substitute(values)}</style>"
 
 
+# the frame app.py built for this run's page: the page's own frame() call returns it instead of building another
+_CURRENT: contextvars.ContextVar[tuple[str, Frame] | None] = contextvars.ContextVar("dangqun_frame", default=None)
+
+
+def run(page: registry.Page, script) -> None:
+    """The entry point's (app.py): the frame of the registered `page` once, then its st.navigation `script`,
+    whose frame() call finds this frame. A page script run on its own (a test opening the file) builds it."""
+    token = _CURRENT.set((page.title, frame(page.title)))
+    try:
+        script.run()
+    finally:
+        _CURRENT.reset(token)
+
+
 def frame(title_key: str) -> Frame:
     """Called first by every page: config, login, navigation, sidebar filters, header, breadcrumb.
+    Under app.py it has run already for this page and this run, and returns that frame.
     Stops the script (nothing of the page renders) until someone is logged in, on an administrators'
     page for anyone else, and on a link to a region outside the account's scope.
     A page registered with chrome=False (the 大屏) has no sidebar and no header; the filters come from
     the URL or the session as on any page, and the page draws its own heading."""
+    current = _CURRENT.get()
+    if current is not None and current[0] == title_key:
+        return current[1]
     page = registry.by_title(title_key)
     chrome = page.chrome
     # "auto": open beside the page on a wide screen, closed on a phone where it would cover the page

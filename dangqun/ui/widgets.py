@@ -64,7 +64,7 @@ def follow(action: tuple[str, str] | None, ctx: Context) -> None:
 def open_records(center_id: str) -> None:
     """Go to 明细查询 showing one center's records (a click below the village level)."""
     st.session_state["records_center"] = center_id
-    switch_page("pages/records.py")
+    switch_page("app_pages/records.py")
 
 
 def card_row(per_row: int = 4, cards: int | None = None):

@@ -2,7 +2,7 @@
 time (trend, ranking, map, alerts) rotating every config/screen.toml rotate_seconds, reloading after an import."""
 import streamlit as st
 
-from dangqun import filters, metrics, ui
+from dangqun import filters, metrics, registry, ui
 from dangqun.charts import screen as charts
 from dangqun.views import alerts as alerts_view
 from dangqun.views import map as map_view
@@ -21,7 +21,7 @@ before = ui.query("kpi_summary", before_params).iloc[0].to_dict() if before_para
 # the link's column holds "Back to the dashboard" whole at 1920 px (at 6 : 1 it was cut)
 head, back = st.columns([4, 1], vertical_alignment="bottom")
 head.title(f"{fr.ctx.index.name(fr.region)} · {fr.t('党群服务数据')}")
-back.page_link("app.py", label=fr.t("返回看板"), icon=":material/arrow_back:", query_params=filters.to_query(f))
+back.page_link(registry.home().file, label=fr.t("返回看板"), icon=":material/arrow_back:", query_params=filters.to_query(f))
 st.markdown(f"{f.period.label(fr.lang)} · {fr.t('数据截至 {date}', date=fr.ctx.latest.isoformat())}")
 
 if now["received"] == 0 and now["centers"] == 0:

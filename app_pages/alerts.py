@@ -1,7 +1,9 @@
 """预警: the units and cases needing attention in the month, why each was flagged, and what was done."""
+from pathlib import Path
+
 import streamlit as st
 
-from dangqun import alerts, markup, metrics, ui
+from dangqun import alerts, markup, metrics, registry, ui
 from dangqun.views import alerts as view
 
 fr = ui.frame("预警")
@@ -44,8 +46,10 @@ if len(cases):
              column_config={fr.t("受理时间"): st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
                             fr.t("截止日期"): st.column_config.DateColumn(format="YYYY-MM-DD")})
 
-target = {"pages/records.py": "在明细查询中查看记录", "pages/services.py": "在服务办理中查看超期件",
-          "pages/satisfaction.py": "在满意度与考核中查看"}[alert["drill_page"]]
+# the page to open, by its name: an alert stored before the pages' folder was renamed names pages/<name>.py
+drill = registry.by_name(Path(alert["drill_page"]).stem)
+target = {"records": "在明细查询中查看记录", "services": "在服务办理中查看超期件",
+          "satisfaction": "在满意度与考核中查看"}[drill.name]
 if view.is_topic(alert):
     target = "在服务办理中查看热点诉求"
 if st.button(fr.t(target), key="alert_drill", icon=":material/open_in_new:"):
@@ -53,11 +57,11 @@ if st.button(fr.t(target), key="alert_drill", icon=":material/open_in_new:"):
     if view.is_topic(alert):
         # 服务办理's 热点诉求 opens on this topic
         st.session_state["topic_wanted"] = alert["drill_item"]
-    elif alert["drill_page"] == "pages/records.py":
+    elif drill.name == "records":
         # 明细查询's search box: the alert's 事项
         st.session_state["rec_search_item"] = alert["drill_item"]
         st.session_state.pop("records_center", None)
-    ui.switch_page(alert["drill_page"])
+    ui.switch_page(drill.file)
 
 with st.form(f"alert_form_{alert['alert_key']}"):
     status = st.radio(fr.t("状态"), alerts.STATUSES, index=alerts.STATUSES.index(alert["status"]),
