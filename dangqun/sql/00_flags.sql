@@ -8,7 +8,8 @@
 --                     a hash of rollups.sql and this file (dangqun.rollups.version), so a change to either
 --                     (not to a comment) rebuilds them when a database is opened
 --   10_filters.sql    the window and filters: overdue_at, rollup_overdue, whole_months, is_night, off_days,
---                     filtered_records, region_centers, filtered_funds, filtered_activities, searched_record_ids
+--                     filtered_records → ab_records, region_centers, filtered_funds → funds_by,
+--                     filtered_activities, searched_record_ids
 --   20_counts.sql     counts to be summed, from the rollups for whole months (rollup_counts), else from
 --                     filtered_records: category_channel_counts → record_counts → center_record_counts →
 --                     unit_record_counts → unit_funds (with filtered_funds); unit_of, unit_names → unit_name;

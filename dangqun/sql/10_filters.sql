@@ -40,6 +40,13 @@ create or replace macro filtered_records(p_region, p_start, p_end, p_category, p
       and (p_category = '' or r.category_code = p_category)
       and (p_channel = '' or r.channel = p_channel);
 
+-- grain: as filtered_records, with ab_post: whether the record's center is a 24-hour AB-post center
+-- (centers.has_ab_post, a missing value as 否), for 服务办理's 24 小时服务（AB岗）.
+create or replace macro ab_records(p_region, p_start, p_end, p_category, p_channel) as table
+    select r.*, coalesce(c.has_ab_post, false) as ab_post
+    from filtered_records(p_region, p_start, p_end, p_category, p_channel) r
+    join centers c using (center_id);
+
 -- grain: one row per center in the region
 create or replace macro region_centers(p_region) as table
     select * from centers where region_code like p_region || '%';
@@ -59,6 +66,14 @@ create or replace macro filtered_funds(p_region, p_start, p_end) as table
     join centers c using (center_id)
     where c.region_code like p_region || '%'
       and f.fiscal_year between year(p_start::date) and year(p_end::date);
+
+-- grain: one row per value (key) of p_key, an expression over the columns of filtered_funds (fund_source,
+-- fiscal_year …), among the fund projects of the region whose fiscal year meets the window: their number
+-- (count) and 投入 (amount_wan, the projects' whole amounts).
+create or replace macro funds_by(p_region, p_start, p_end, p_key) as table
+    select p_key as key, count(*) as count, sum(amount_wan)::decimal(18, 2) as amount_wan
+    from filtered_funds(p_region, p_start, p_end)
+    group by 1;
 
 -- grain: one row per activity of a center in the region within the window
 create or replace macro filtered_activities(p_region, p_start, p_end) as table
