@@ -18,17 +18,13 @@ ab_centers as (
     where has_ab_post
 ),
 
-off_days as (
-    select unnest(string_split(nullif(:off_days, ''), ','))::date as day
-),
-
 -- counted by center and day first, then each day given its kind
 daily as (
     select
         center_id,
         received_at::date as day,
         count(*) as received,
-        count_if(hour(received_at) >= 20 or hour(received_at) < 8) as night
+        count_if(is_night(received_at)) as night
     from records
     where center_id in (select center_id from ab_centers)
     group by all
@@ -43,7 +39,7 @@ counts as (
         -- on a 节假日 every receipt is outside office hours; on a working day its night ones
         sum(case when o.day is not null then d.received else d.night end) as off_hours
     from daily d
-    left join off_days o on o.day = d.day
+    left join off_days(:off_days) o on o.day = d.day
     group by d.center_id
 ),
 

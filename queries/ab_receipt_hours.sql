@@ -10,22 +10,13 @@
 with
 
 records as (
-    select * from filtered_records(:region, :start, :end, :category, :channel)
-),
-
-centers_ab as (
-    select center_id, coalesce(has_ab_post, false) as ab_post from centers
-),
-
-off_days as (
-    select unnest(string_split(nullif(:off_days, ''), ','))::date as day
+    select * from ab_records(:region, :start, :end, :category, :channel)
 ),
 
 -- counted by the hour first (a few thousand rows for a year), then each hour given its day's kind
 hourly as (
-    select c.ab_post, date_trunc('hour', r.received_at) as at_hour, count(*) as received
-    from records r
-    join centers_ab c using (center_id)
+    select ab_post, date_trunc('hour', received_at) as at_hour, count(*) as received
+    from records
     group by all
 ),
 
@@ -37,7 +28,7 @@ final as (
         hour(h.at_hour) as hour,
         sum(h.received)::bigint as received
     from hourly h
-    left join off_days o on o.day = h.at_hour::date
+    left join off_days(:off_days) o on o.day = h.at_hour::date
     group by all
 )
 

@@ -14,15 +14,7 @@
 with
 
 records as (
-    select * from filtered_records(:region, :start, :end, :category, :channel)
-),
-
-centers_ab as (
-    select center_id, coalesce(has_ab_post, false) as ab_post from centers
-),
-
-off_days as (
-    select unnest(string_split(nullif(:off_days, ''), ','))::date as day
+    select * from ab_records(:region, :start, :end, :category, :channel)
 ),
 
 slots as (
@@ -31,14 +23,13 @@ slots as (
 
 spans as (
     select
-        c.ab_post,
-        hour(r.received_at) >= 20 or hour(r.received_at) < 8 as is_night,
+        r.ab_post,
+        is_night(r.received_at) as is_night,
         o.day is not null as is_holiday,
         epoch(coalesce(r.dispatched_at, r.closed_at) - r.received_at) / 3600.0 as response_hours,
         case when r.is_closed then epoch(r.closed_at - r.received_at) / 3600.0 end as closing_hours
     from records r
-    join centers_ab c using (center_id)
-    left join off_days o on o.day = r.received_at::date
+    left join off_days(:off_days) o on o.day = r.received_at::date
 ),
 
 -- each receipt once in every slot it belongs to: 夜间 and 节假日 overlap (a holiday's night); 夜间或节假日 and

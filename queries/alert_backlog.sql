@@ -8,7 +8,7 @@
 with
 
 late as (
-    select *
+    select *, unit_of(center_id, region_code, 9) as unit_code
     from late_records(:region, date '2000-01-01', :as_of, '', '')
     where due_on < :as_of::date
       and (is_open or closed_at::date > :as_of::date)
@@ -17,15 +17,14 @@ late as (
 final as (
     select
         l.record_id,
-        unit_of(l.center_id, l.region_code, 9) as unit_code,
-        coalesce(n.unit_name, unit_of(l.center_id, l.region_code, 9)) as unit_name,
+        l.unit_code,
+        unit_name(l.unit_code, 9) as unit_name,
         l.center_name,
         l.item_code,
         l.received_at,
         l.due_on,
         l.status
     from late l
-    left join unit_names(9) n on n.unit_code = unit_of(l.center_id, l.region_code, 9)
 )
 
 select * from final

@@ -7,26 +7,24 @@
 with
 
 month_counts as (
-    select * from unit_record_counts(:region, :start, :end, '', '', 9)
+    select unit_code, valid, satisfied, basic
+    from unit_record_counts(:region, :start, :end, '', '', 9)
 ),
 
 base_counts as (
-    select * from unit_record_counts(:region, :base_start, :base_end, '', '', 9)
+    select unit_code, valid as base_valid, satisfied as base_satisfied, basic as base_basic
+    from unit_record_counts(:region, :base_start, :base_end, '', '', 9)
 ),
 
 final as (
     select
         m.unit_code,
-        coalesce(n.unit_name, m.unit_code) as unit_name,
-        m.valid,
-        m.satisfied,
-        m.basic,
-        coalesce(b.valid, 0) as base_valid,
-        coalesce(b.satisfied, 0) as base_satisfied,
-        coalesce(b.basic, 0) as base_basic
+        unit_name(m.unit_code, 9) as unit_name,
+        m.* exclude (unit_code),
+        -- 0 where the town had no records in its baseline
+        coalesce(columns(b.* exclude (unit_code)), 0)
     from month_counts m
     left join base_counts b using (unit_code)
-    left join unit_names(9) n using (unit_code)
 )
 
 select * from final

@@ -11,19 +11,9 @@ centers_in_region as (
     select * from region_centers(:region)
 ),
 
-window_funds as (
-    select * from filtered_funds(:region, :start, :end)
-),
-
-record_totals as (
-    select * from center_record_counts(:region, :start, :end, :category, :channel)
-),
-
-fund_totals as (
-    select center_id, sum(amount_wan)::decimal(18, 2) as funds_wan,
-        sum(period_wan) as period_wan
-    from window_funds
-    group by center_id
+center_funds as (
+    -- unit_of with 0 digits: the center itself
+    select * from unit_funds(:region, :start, :end, :category, :channel, 0)
 ),
 
 final as (
@@ -33,19 +23,9 @@ final as (
         c.center_type,
         c.build_type,
         c.region_code,
-        coalesce(f.funds_wan, 0)::decimal(18, 2) as funds_wan,
-        coalesce(f.period_wan, 0) as period_wan,
-        coalesce(r.received, 0) as received,
-        coalesce(r.closed, 0) as closed,
-        coalesce(r.valid, 0) as valid,
-        coalesce(r.contacted, 0) as contacted,
-        coalesce(r.solved, 0) as solved,
-        coalesce(r.satisfied, 0) as satisfied,
-        coalesce(r.basic, 0) as basic
-    from centers_in_region c
-    left join record_totals r using (center_id)
-    left join fund_totals f using (center_id)
-    where r.center_id is not null or f.center_id is not null
+        f.* exclude (unit_code)
+    from center_funds f
+    join centers_in_region c on c.center_id = f.unit_code
 )
 
 select * from final

@@ -5,17 +5,9 @@
 -- key: purpose
 with
 
-window_funds as (
-    select * from filtered_funds(:region, :start, :end)
-),
-
 final as (
-    select
-        coalesce(nullif(trim(purpose), ''), '未注明') as purpose,
-        count(*) as count,
-        sum(amount_wan)::decimal(18, 2) as amount_wan
-    from window_funds
-    group by 1
+    select key as purpose, count, amount_wan
+    from funds_by(:region, :start, :end, coalesce(nullif(trim(purpose), ''), '未注明'))
 )
 
 select * from final

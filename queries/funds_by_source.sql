@@ -5,17 +5,9 @@
 -- key: fund_source
 with
 
-window_funds as (
-    select * from filtered_funds(:region, :start, :end)
-),
-
 final as (
-    select
-        fund_source,
-        count(*) as count,
-        sum(amount_wan)::decimal(18, 2) as amount_wan
-    from window_funds
-    group by fund_source
+    select key as fund_source, count, amount_wan
+    from funds_by(:region, :start, :end, fund_source)
 )
 
 select * from final

@@ -5,17 +5,9 @@
 -- key: fiscal_year
 with
 
-window_funds as (
-    select * from filtered_funds(:region, :start, :end)
-),
-
 final as (
-    select
-        fiscal_year,
-        count(*) as count,
-        sum(amount_wan)::decimal(18, 2) as amount_wan
-    from window_funds
-    group by fiscal_year
+    select key as fiscal_year, count, amount_wan
+    from funds_by(:region, :start, :end, fiscal_year)
 )
 
 select * from final

@@ -22,12 +22,8 @@ per_item as (
     limit :max_rows
 ),
 final as (
-    select
-        i.item_code,
-        coalesce(c.item_name, i.item_code) as item_name,
-        i.* exclude (item_code)
-    from per_item i
-    left join catalog c using (item_code)
+    select item_code, item_name(item_code) as item_name, * exclude (item_code)
+    from per_item
 )
 select * from final
 order by received desc, item_code

@@ -9,29 +9,15 @@ records as (
     select * from category_channel_counts(:region, :start, :end, :category, :channel)
 ),
 
-category_names as (
-    select category_code, any_value(category_name) as category_name
-    from catalog
-    group by category_code
-),
-
-category_counts as (
+final as (
     select
         category_code,
+        category_name(category_code) as category_name,
         sum(received)::bigint as received,
         sum(closed)::bigint as closed,
         sum(overdue)::bigint as overdue
     from records
     group by category_code
-),
-
-final as (
-    select
-        c.category_code,
-        coalesce(n.category_name, c.category_code) as category_name,
-        c.* exclude (category_code)
-    from category_counts c
-    left join category_names n using (category_code)
 )
 
 select * from final

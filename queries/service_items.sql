@@ -9,24 +9,16 @@ counts as (
     select * from item_counts(:region, :start, :end, :category, :channel)
 ),
 
-per_item as (
+final as (
     select
         item_code,
+        item_name(item_code) as item_name,
+        left(item_code, 2) as category_code,
         sum(received)::bigint as received,
         sum(closed)::bigint as closed,
         sum(overdue)::bigint as overdue
     from counts
     group by item_code
-),
-
-final as (
-    select
-        i.item_code,
-        coalesce(c.item_name, i.item_code) as item_name,
-        left(i.item_code, 2) as category_code,
-        i.* exclude (item_code)
-    from per_item i
-    left join catalog c using (item_code)
 )
 
 select * from final

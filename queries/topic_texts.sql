@@ -10,7 +10,9 @@ with
 texts as (
     select
         record_id, center_id, region_code, center_name, received_at, resident_hash, request_text,
-        item_code, resident_name, phone, status, due_on
+        item_code, resident_name, phone, status, due_on,
+        unit_of(center_id, region_code, 6) as county_code,
+        unit_of(center_id, region_code, 9) as town_code
     from filtered_records(:region, :base_start, :end, '', '')
     where request_text is not null and trim(request_text) <> ''
 ),
@@ -18,10 +20,10 @@ texts as (
 final as (
     select
         t.record_id,
-        unit_of(t.center_id, t.region_code, 6) as county_code,
-        coalesce(k.region_name, unit_of(t.center_id, t.region_code, 6)) as county_name,
-        unit_of(t.center_id, t.region_code, 9) as town_code,
-        coalesce(w.region_name, unit_of(t.center_id, t.region_code, 9)) as town_name,
+        t.county_code,
+        unit_name(t.county_code, 6) as county_name,
+        t.town_code,
+        unit_name(t.town_code, 9) as town_name,
         t.region_code,
         t.center_name,
         t.received_at,
@@ -29,15 +31,12 @@ final as (
         t.received_at >= :start::timestamp as this_month,
         trim(t.request_text) as request_text,
         t.item_code,
-        coalesce(g.item_name, t.item_code) as item_name,
+        item_name(t.item_code) as item_name,
         t.resident_name,
         t.phone,
         t.status,
         t.due_on
     from texts t
-    left join regions k on k.region_code = unit_of(t.center_id, t.region_code, 6)
-    left join regions w on w.region_code = unit_of(t.center_id, t.region_code, 9)
-    left join catalog g using (item_code)
 )
 
 select * from final

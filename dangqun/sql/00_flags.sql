@@ -7,11 +7,13 @@
 --   rollups.sql       rollup_* tables, refreshed from flagged_records by dangqun.rollups; their version is
 --                     a hash of rollups.sql and this file (dangqun.rollups.version), so a change to either
 --                     (not to a comment) rebuilds them when a database is opened
---   10_filters.sql    the window and filters: overdue_at, whole_months, filtered_records, region_centers,
---                     filtered_funds, filtered_activities, searched_record_ids
---   20_counts.sql     counts to be summed, from the rollups for whole months, else from filtered_records:
---                     category_channel_counts → record_counts → center_record_counts → unit_record_counts;
---                     unit_of, unit_names; item_counts, group_counts, late_records
+--   10_filters.sql    the window and filters: overdue_at, rollup_overdue, whole_months, is_night, off_days,
+--                     filtered_records → ab_records, region_centers, filtered_funds → funds_by,
+--                     filtered_activities, searched_record_ids
+--   20_counts.sql     counts to be summed, from the rollups for whole months (rollup_counts), else from
+--                     filtered_records: category_channel_counts → record_counts → center_record_counts →
+--                     unit_record_counts → unit_funds (with filtered_funds); unit_of, unit_names → unit_name;
+--                     item_name, category_name; item_counts, group_counts, late_records
 --
 -- Names inside a macro are bound where the macro is called, so the runner's scope views
 -- (dangqun.db.scoped_cursor) apply to them too. Parameters: p_region is a region-code prefix ('' for all),

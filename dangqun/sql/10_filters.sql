@@ -5,9 +5,24 @@
 create or replace macro overdue_at(p_closed_late, p_open, p_due_on, p_end) as
     coalesce(p_closed_late or (p_open and p_due_on < p_end::date), false);
 
+-- The same 超期 for a row of a rollup (rollups.sql), which counts p_received records closed_late of them
+-- and keeps the deadline p_open_due_on of open ones: the late-closed ones, and all of them when open with the
+-- deadline before p_end. What category_channel_counts, record_counts and item_counts read for overdue.
+create or replace macro rollup_overdue(p_closed_late, p_open_due_on, p_received, p_end) as
+    p_closed_late + (case when p_open_due_on < p_end::date then p_received else 0 end);
+
 -- Whole calendar months from p_start to p_end: the windows the rollups answer (every period preset).
 create or replace macro whole_months(p_start, p_end) as
     day(p_start::date) = 1 and day(p_end::date + 1) = 1;
+
+-- 夜间: received from 20:00 to 08:00 (dangqun.views.services.is_night), for 24 小时服务（AB岗）.
+create or replace macro is_night(p_at) as
+    hour(p_at) >= 20 or hour(p_at) < 8;
+
+-- grain: one row per day of p_off_days, the window's 节假日 as comma-separated ISO dates
+-- (dangqun.workdays.off_days: weekends and statutory holidays, not a 调休 working Saturday); none for ''.
+create or replace macro off_days(p_off_days) as table
+    select unnest(string_split(nullif(p_off_days, ''), ','))::date as day;
 
 -- grain: one row per service record received in the window, with its center's region and type and
 -- the flags of flagged_records.
@@ -24,6 +39,13 @@ create or replace macro filtered_records(p_region, p_start, p_end, p_category, p
       and r.received_at < (p_end::date + 1)::timestamp
       and (p_category = '' or r.category_code = p_category)
       and (p_channel = '' or r.channel = p_channel);
+
+-- grain: as filtered_records, with ab_post: whether the record's center is a 24-hour AB-post center
+-- (centers.has_ab_post, a missing value as 否), for 服务办理's 24 小时服务（AB岗）.
+create or replace macro ab_records(p_region, p_start, p_end, p_category, p_channel) as table
+    select r.*, coalesce(c.has_ab_post, false) as ab_post
+    from filtered_records(p_region, p_start, p_end, p_category, p_channel) r
+    join centers c using (center_id);
 
 -- grain: one row per center in the region
 create or replace macro region_centers(p_region) as table
@@ -44,6 +66,14 @@ create or replace macro filtered_funds(p_region, p_start, p_end) as table
     join centers c using (center_id)
     where c.region_code like p_region || '%'
       and f.fiscal_year between year(p_start::date) and year(p_end::date);
+
+-- grain: one row per value (key) of p_key, an expression over the columns of filtered_funds (fund_source,
+-- fiscal_year …), among the fund projects of the region whose fiscal year meets the window: their number
+-- (count) and 投入 (amount_wan, the projects' whole amounts).
+create or replace macro funds_by(p_region, p_start, p_end, p_key) as table
+    select p_key as key, count(*) as count, sum(amount_wan)::decimal(18, 2) as amount_wan
+    from filtered_funds(p_region, p_start, p_end)
+    group by 1;
 
 -- grain: one row per activity of a center in the region within the window
 create or replace macro filtered_activities(p_region, p_start, p_end) as table

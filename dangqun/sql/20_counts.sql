@@ -4,13 +4,32 @@
 -- The count columns are named once, in category_channel_counts' record branch (and the rollups'
 -- definitions); everything after it takes them by name (union all by name, COLUMNS(*)).
 
+-- grain: rows of counts of the rollups for the whole months p_start..p_end in the region, to be summed, each
+-- with its center (center_id, region_code, center_name, center_type), month and unsatisfied_reason, and the
+-- counts of rollup_center_month as they are (u.*) but for 超期 as of p_end (rollup_overdue). p_split: the rows
+-- of rollup_center_month, by 大类 and 渠道 (category_code, channel); else those of rollup_center_month_total,
+-- a twelfth of them (category_code and channel null). The branch not asked for is dropped before it is read.
+create or replace macro rollup_counts(p_region, p_start, p_end, p_split) as table
+    select
+        c.region_code, c.center_name, c.center_type,
+        u.* exclude (closed_late, open_due_on),
+        rollup_overdue(u.closed_late, u.open_due_on, u.received, p_end) as overdue
+    from (
+        select * from rollup_center_month where p_split
+        union all by name
+        select * from rollup_center_month_total where not p_split
+    ) u
+    join centers c using (center_id)
+    where c.region_code like p_region || '%'
+      and u.month between p_start::date and p_end::date;
+
 -- grain: rows of counts (not records) for the window, to be summed: received, closed, closed_on_time,
 -- overdue, valid, contacted, solved, satisfied, basic, unsatisfied, proxy, proactive, with each row's
 -- center (center_id, region_code, center_name, center_type), month, category_code, channel and
 -- unsatisfied_reason (the 不满意原因 of rows counting 不满意 answers, else null): the counts by 大类 and 渠道.
--- A window of whole months reads rollup_center_month; any other window counts filtered_records one row
--- per record, each count the record's flag as 0 or 1 under the name of its rollup column. The rollup's
--- counts come as they are (u.*), but closed_late and open_due_on give 超期 as of the window's end.
+-- A window of whole months reads rollup_center_month (rollup_counts); any other window counts
+-- filtered_records one row per record, each count the record's flag as 0 or 1 under the name of its rollup
+-- column.
 create or replace macro category_channel_counts(p_region, p_start, p_end, p_category, p_channel) as table
     select
         center_id, region_code, center_name, center_type, month, category_code, channel,
@@ -30,17 +49,11 @@ create or replace macro category_channel_counts(p_region, p_start, p_end, p_cate
     from filtered_records(p_region, p_start, p_end, p_category, p_channel)
     where not whole_months(p_start, p_end)
     union all by name
-    select
-        c.region_code, c.center_name, c.center_type,
-        u.* exclude (closed_late, open_due_on),
-        u.closed_late + (case when u.open_due_on < p_end::date then u.received else 0 end) as overdue
-    from rollup_center_month u
-    join centers c using (center_id)
+    select *
+    from rollup_counts(p_region, p_start, p_end, true)
     where whole_months(p_start, p_end)
-      and c.region_code like p_region || '%'
-      and u.month between p_start::date and p_end::date
-      and (p_category = '' or u.category_code = p_category)
-      and (p_channel = '' or u.channel = p_channel);
+      and (p_category = '' or category_code = p_category)
+      and (p_channel = '' or channel = p_channel);
 
 -- grain: rows of counts for the window, to be summed, as category_channel_counts but without the
 -- category_code and channel columns: what every question not split by 大类 or 渠道 reads. With neither
@@ -51,15 +64,9 @@ create or replace macro record_counts(p_region, p_start, p_end, p_category, p_ch
     from category_channel_counts(p_region, p_start, p_end, p_category, p_channel)
     where not (whole_months(p_start, p_end) and p_category = '' and p_channel = '')
     union all by name
-    select
-        c.region_code, c.center_name, c.center_type,
-        u.* exclude (closed_late, open_due_on),
-        u.closed_late + (case when u.open_due_on < p_end::date then u.received else 0 end) as overdue
-    from rollup_center_month_total u
-    join centers c using (center_id)
-    where whole_months(p_start, p_end) and p_category = '' and p_channel = ''
-      and c.region_code like p_region || '%'
-      and u.month between p_start::date and p_end::date;
+    select * exclude (category_code, channel)
+    from rollup_counts(p_region, p_start, p_end, false)
+    where whole_months(p_start, p_end) and p_category = '' and p_channel = '';
 
 -- grain: as record_counts, with every count as it stood at the end of day p_as_of (a date; null: as
 -- exported, which is record_counts itself). What a comparison period is counted by, so that it has had as
@@ -153,13 +160,49 @@ create or replace macro unit_names(p_digits) as table
     union all
     select center_id, center_name from centers where p_digits = 0;
 
+-- The name to show for a unit code (unit_of with p_digits): unit_names', or the code itself where it has none.
+create or replace macro unit_name(p_unit_code, p_digits) as
+    coalesce((select n.unit_name from unit_names(p_digits) n where n.unit_code = p_unit_code), p_unit_code);
+
+-- The names to show for a 事项 and a 事项大类 code: the catalog's, or the code itself where it has none.
+create or replace macro item_name(p_item_code) as
+    coalesce((select g.item_name from catalog g where g.item_code = p_item_code), p_item_code);
+
+create or replace macro category_name(p_category_code) as
+    coalesce((select any_value(g.category_name) from catalog g where g.category_code = p_category_code),
+             p_category_code);
+
+-- grain: one row per child unit (unit_of with p_digits; a center when 0) of the region with funds or records in
+-- the window: what it was given, 投入(万元) of the window's fiscal years (funds_wan) and the part of it falling in
+-- the window (period_wan, filtered_funds), against what it delivered: the counts of unit_record_counts behind
+-- 受理量, 办结量, 满意率 and 综合成绩 (0 where it had none). 每万元服务量 and 单件成本 divide by period_wan.
+create or replace macro unit_funds(p_region, p_start, p_end, p_category, p_channel, p_digits) as table
+    select
+        coalesce(r.unit_code, f.unit_code) as unit_code,
+        coalesce(f.funds_wan, 0)::decimal(18, 2) as funds_wan,
+        coalesce(f.period_wan, 0) as period_wan,
+        -- each count under its own name
+        coalesce(columns(r.* exclude (unit_code)), 0)
+    from (
+        select unit_code, received, closed, valid, contacted, solved, satisfied, basic
+        from unit_record_counts(p_region, p_start, p_end, p_category, p_channel, p_digits)
+    ) r
+    full outer join (
+        select
+            unit_of(center_id, region_code, p_digits) as unit_code,
+            sum(amount_wan)::decimal(18, 2) as funds_wan,
+            sum(period_wan) as period_wan
+        from filtered_funds(p_region, p_start, p_end)
+        group by 1
+    ) f using (unit_code);
+
 -- grain: rows of counts by 事项 for the window, to be summed: received, closed, overdue with each row's
 -- center_id, month and item_code. Whole months with no 渠道 filter read rollup_center_month_item,
 -- others filtered_records, as category_channel_counts does (same sums: tests/test_rollups.py).
 create or replace macro item_counts(p_region, p_start, p_end, p_category, p_channel) as table
     select
         u.center_id, u.month, u.item_code, u.received, u.closed,
-        u.closed_late + (case when u.open_due_on < p_end::date then u.received else 0 end) as overdue
+        rollup_overdue(u.closed_late, u.open_due_on, u.received, p_end) as overdue
     from rollup_center_month_item u
     join centers c using (center_id)
     where whole_months(p_start, p_end) and p_channel = ''

@@ -1,6 +1,6 @@
 -- Rollups of service_records (README 新增计数指标): what the pages count, kept per center
 -- and month received so that a page reads thousands of rows instead of millions of records. Built from
--- flagged_records (00_flags.sql) only; read through the macros of 20_counts.sql (record_counts,
+-- flagged_records (00_flags.sql) only; read through the macros of 20_counts.sql (rollup_counts, record_counts,
 -- category_channel_counts, item_counts, group_counts, late_records). Kept exact by dangqun.rollups
 -- (demo build, every import, and a rebuild on opening when this file or 00_flags.sql changed). Every rollup has
 -- center_id and month: an import replaces the rows of the (center, month) pairs it touched.
