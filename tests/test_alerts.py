@@ -15,7 +15,7 @@ import pytest
 
 from dangqun import alerts, cli, db, regions, stats
 from dangqun.demo import anomalies as A
-from tests.alert_helpers import add_cases, exact_binom_cdf, exact_poisson_sf
+from tests.alert_helpers import LATEST, add_cases, exact_binom_cdf, exact_poisson_sf
 
 
 # ── the statistics ──────────────────────────────────────────────────────────────────────────────
@@ -210,3 +210,28 @@ def test_cli_json_and_refusals(demo_db, tmp_path, accounts_file, capsys):
     assert "账号 donggang 无权查看区划 210600000000" in capsys.readouterr().err
     assert cli.main(["alerts", "--db", str(path), "--period", "2022-13"]) == 2
     assert "预警月份应写成 YYYY-MM" in capsys.readouterr().err
+
+
+# ── the bench's yardstick (Rule.yardstick) ───────────────────────────────────────────────────────
+
+def test_the_rules_yardsticks_find_what_their_queries_find(demo_con):
+    """The page bench's pandas way (dangqun/bench/pandas_way.py) computes each rule's frames from the records
+    with the rules' yardsticks: a rule without one, or one that reads a frame differently, fails here (two
+    province months between them have alerts of every rule). Its records carry no 诉求内容 (热点 by 事项),
+    and its residents are unnamed."""
+    from dangqun.alerts import engine
+    from dangqun.alerts.base import Ask
+    from dangqun.bench import pandas_way
+
+    records, seen = pandas_way.load(demo_con), set()
+    for end in (dt.date(2022, 10, 31), dt.date(2022, 12, 31)):
+        period = alerts.period_of(end)
+        got = pandas_way.alerts_page(records, {"region": "21", "start": end.replace(day=1), "end": end}, None, 4)
+        asked = engine.plan(Ask("210000000000", period, LATEST, alerts.load_config()))
+        frames = {name: db.run(demo_con, q.query, q.params) for name, q in asked.items()
+                  if q.run and name != "topic_texts"}
+        want = alerts.find(frames, period, LATEST, dt.date(2021, 1, 1))
+        same = ["alert_key", "severity", "unit_name", "numbers_text", "explanation_text", "p_value"]
+        pd.testing.assert_frame_equal(got[same], want[same])
+        seen |= set(got["rule"])
+    assert seen == set(alerts.RULES)
