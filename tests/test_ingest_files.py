@@ -2,6 +2,7 @@
 import csv
 import io
 import json
+import logging
 from pathlib import Path
 
 import pytest
@@ -475,6 +476,27 @@ def test_preview_of_a_workbook_reads_its_first_rows(tmp_path):
     kind, enc, df, notes = preview(p, n=20)
     assert (kind, enc) == ("service_records", "xlsx")
     assert df["受理编号"].tolist() == [f"R{i}" for i in range(20)]
+
+
+def test_a_failing_after_import_hook_is_logged_not_a_failed_import(con, dbp, tmp_path, monkeypatch, caplog):
+    """The data is committed when the after-import hooks run (dangqun.hooks): one that fails is logged in the
+    server's log, the import reports its rows as imported, and the hooks after it still run."""
+    from dangqun import hooks
+
+    ran = []
+
+    def broken(con):
+        raise RuntimeError("预警算不出来")
+
+    monkeypatch.setattr(hooks, "AFTER_IMPORT", [broken, ran.append])
+    with caplog.at_level(logging.ERROR, logger="dangqun.hooks"):
+        report = run(con, dbp, put(tmp_path, "a.csv", csv_text([rec()])))
+    assert (report.imported, report.rejected) == (1, False) and ran == [con]
+    assert "导入后的处理未能完成：broken" in caplog.text and "预警算不出来" in caplog.text
+    assert con.execute("select count(*) from service_records").fetchone() == (1,)
+    # nothing was imported: no hook runs
+    run(con, dbp, put(tmp_path, "b.csv", csv_text([rec()])))
+    assert ran == [con]
 
 
 def test_an_import_stores_the_latest_months_alerts(con, dbp, tmp_path):

@@ -1,5 +1,6 @@
 """The inventory: every page registered once (dangqun/registry.py) has the files README 「新增页面 / Adding a
-page」 lists, and nothing in app_pages/, views/, charts/ or i18n/ lives outside the registry; every named query
+page」 lists, and nothing in app_pages/, views/, charts/ or i18n/ lives outside the registry; every 预警 rule
+registered once (dangqun/alerts/rules) has what README 「新增预警规则 / Adding a 预警 rule」 lists; every named query
 in queries/ is used by a page (or the frame every page calls) and tested; every query on regional tables
 goes through the scoped runner's views; only dangqun/ui draws with Streamlit."""
 from __future__ import annotations
@@ -11,6 +12,8 @@ from pathlib import Path
 import pytest
 
 from dangqun import db, registry
+from dangqun.alerts import rules
+from dangqun.alerts.base import Rule
 from dangqun.i18n import EN
 from dangqun.registry import Page
 
@@ -22,8 +25,8 @@ PAGE_SOURCES = PAGE_SCRIPTS + UI_SOURCES
 FRAME_HELPERS = [ROOT / "dangqun" / "auth.py", ROOT / "dangqun" / "audit.py",
                  # the 通报 page hands its ui.query to the report builder, which names the queries it asks
                  ROOT / "dangqun" / "views" / "report.py",
-                 # the 预警 page (and the 通报) hand theirs to alerts.gather, which names the rules' queries
-                 ROOT / "dangqun" / "alerts.py",
+                 # the 预警 page (and the 通报) hand theirs to alerts.gather, whose rules name their queries
+                 *sorted((ROOT / "dangqun" / "alerts").rglob("*.py")),
                  # 服务办理 (and the 通报) hand theirs to topics.listing, which reads the stored topics
                  ROOT / "dangqun" / "topics.py",
                  # the 地图 page and the 大屏 hand theirs to views.map.gather
@@ -176,6 +179,82 @@ def test_readme_adding_a_page_lists_every_file_the_rule_checks():
 def test_registry_names_and_titles_are_unique():
     for key in ("file", "name", "title"):
         values = [getattr(p, key) for p in registry.PAGES]
+        assert len(values) == len(set(values)), key
+
+
+# ── the 预警 rule rule (README 「新增预警规则 / Adding a 预警 rule」) ──────────────────────────────────────
+
+def _alerts_page_row(root: Path) -> str:
+    """The 预警 row of README 页面 / Pages, which names every rule."""
+    section = readme_section((root / "README.md").read_text(encoding="utf-8"), "页面 / Pages")
+    return next((line for line in section.splitlines() if line.startswith("| 预警 |")), "")
+
+
+def rule_problems(registered: list[Rule], root: Path = ROOT) -> list[str]:
+    """What the rule rule finds missing or out of place under `root` for the `registered` rules; [] when
+    every rule has its module, config section, test, README mention and English title, and every rule
+    module, test and config section belongs to a registered rule."""
+    import tomllib
+
+    problems = []
+    config = tomllib.loads((root / "config" / "alerts.toml").read_text(encoding="utf-8"))
+    row = _alerts_page_row(root)
+    english = EN.keys() | _english_keys(root / "dangqun" / "i18n" / "alerts.py")
+    for rule in registered:
+        name, title = rule.name, rule.title
+        module = root / "dangqun" / "alerts" / "rules" / f"{name}.py"
+        if not module.exists():
+            problems.append(f"{title}: dangqun/alerts/rules/{name}.py is missing")
+        elif f'Rule("{name}", "{title}"' not in module.read_text(encoding="utf-8"):
+            problems.append(f"{title}: dangqun/alerts/rules/{name}.py does not declare Rule({name!r}, {title!r}, …)")
+        if rule.section not in config:
+            problems.append(f"{title}: no [{rule.section}] in config/alerts.toml")
+        test = root / "tests" / f"test_alert_{name}.py"
+        if not test.exists():
+            problems.append(f"{title}: tests/test_alert_{name}.py is missing")
+        elif not re.search(rf"""["']{name}["']|\b{name}_alerts\(""", test.read_text(encoding="utf-8")):
+            problems.append(f"{title}: tests/test_alert_{name}.py never asks for its alerts")
+        if title not in row:
+            problems.append(f"{title}: not named in README's 预警 row of 页面 / Pages")
+        if title not in english:
+            problems.append(f"{title}: no English in dangqun/i18n/alerts.py")
+    names = {r.name for r in registered}
+    sections = {r.section for r in registered} | {"topics"}     # [topics] is dangqun.topics' own
+    problems += [f"dangqun/alerts/rules/{m.name} belongs to no registered rule"
+                 for m in sorted((root / "dangqun" / "alerts" / "rules").glob("*.py"))
+                 if m.stem != "__init__" and m.stem not in names]
+    problems += [f"tests/{t.name} belongs to no registered rule"
+                 for t in sorted((root / "tests").glob("test_alert_*.py")) if t.stem[len("test_alert_"):] not in names]
+    problems += [f"[{s}] in config/alerts.toml belongs to no registered rule" for s in config if s not in sections]
+    return problems
+
+
+def test_every_registered_rule_has_its_files_and_every_rule_file_is_registered():
+    assert rule_problems(list(rules.RULES)) == []
+
+
+def test_the_check_reports_a_rule_without_its_files_and_files_without_their_rule():
+    """A rule registered with nothing else, and 诉求突增's module, test and config section left unregistered."""
+    fake = Rule("queue", "排队过长", "queue", dict, lambda ask: {}, lambda frames, month: [])
+    registered = [r for r in rules.RULES if r.name != "spike"] + [fake]
+    missing = ("dangqun/alerts/rules/queue.py is missing", "no [queue] in config/alerts.toml",
+               "tests/test_alert_queue.py is missing", "not named in README's 预警 row of 页面 / Pages",
+               "no English in dangqun/i18n/alerts.py")
+    unregistered = ("dangqun/alerts/rules/spike.py", "tests/test_alert_spike.py", "[spike] in config/alerts.toml")
+    assert rule_problems(registered) == ([f"排队过长: {what}" for what in missing]
+                                         + [f"{what} belongs to no registered rule" for what in unregistered])
+
+
+def test_readme_adding_a_rule_lists_every_file_the_rule_checks():
+    section = readme_section((ROOT / "README.md").read_text(encoding="utf-8"), "新增预警规则 / Adding a 预警 rule")
+    for path in ("dangqun/alerts/rules/<name>.py", "dangqun/alerts/rules/__init__.py", "config/alerts.toml",
+                 "tests/test_alert_<name>.py", "dangqun/i18n/alerts.py", "README.md"):
+        assert f"`{path}`" in section, path
+
+
+def test_rule_names_and_titles_are_unique():
+    for key in ("name", "title"):
+        values = [getattr(r, key) for r in rules.RULES]
         assert len(values) == len(set(values)), key
 
 

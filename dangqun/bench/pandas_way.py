@@ -250,76 +250,58 @@ def data_import(d, p, before, child_digits):
     return loaded, d["import_log"].sort_values("import_id", ascending=False).head(200)
 
 
-def alerts_page(d, p, before, child_digits):
-    """预警: the month's alerts of the region found on each click, as a dashboard without a stored table
-    would: the rules' frames (queries/alert_*.sql) computed from the records in pandas, then the rules
-    themselves (dangqun.alerts.find, the Python the stored table is filled by). 热点 by 事项: the frames
-    hold no 诉求内容."""
-    from dangqun import alerts
+class Records:
+    """The records of a region as the rules' yardsticks read them (Rule.yardstick in dangqun/alerts/rules):
+    the region's rows and columns a rule asks for, received between two days, grouped by unit."""
 
-    cfg = alerts.load_config()
-    r = d["records"]
-    mine = r.region_code.str.startswith(p["region"])
-    latest, first = r.received_at[mine].max().date(), r.received_at[mine].min().date()
-    period = alerts.period_of(p["end"])
-    q = alerts.query_params(p["region"].ljust(12, "0"), period, latest, cfg)
-    names = d["regions"].set_index("region_code").region_name
-    items = d["catalog"].set_index("item_code").item_name
+    def __init__(self, d, region: str):
+        self.records = r = d["records"]
+        self.mine = r.region_code.str.startswith(region)
+        self.names = d["regions"].set_index("region_code").region_name
+        self.items = d["catalog"].set_index("item_code").item_name
 
-    def rows(keep, cols):
+    def rows(self, keep, cols):
         # only the rows and columns a rule reads: a copy of all 20M records would not fit in memory
-        return r.loc[mine & keep, ["received_at", "region_code", *cols]]
+        return self.records.loc[self.mine & keep, ["received_at", "region_code", *cols]]
 
-    def received(start, end):
+    def received(self, start, end):
+        r = self.records
         return (r.received_at >= pd.Timestamp(start)) & (r.received_at < pd.Timestamp(end) + pd.Timedelta(days=1))
 
-    def units(frame, digits):
+    def units(self, frame, digits):
         code = frame.region_code.str[:digits].str.pad(12, side="right", fillchar="0")
-        return code, code.map(names).fillna(code)
+        return code, code.map(self.names).fillna(code)
 
-    as_of = pd.Timestamp(q["alert_backlog"]["as_of"])
-    late = rows((r.received_at < as_of + pd.Timedelta(days=1)) & (r.due < as_of)
-                & (r.is_open | (r.closed & (r.closed_at.dt.normalize() > as_of))),
-                ["record_id", "center_name", "item_code", "due_on", "status"])
-    code, name = units(late, 9)
-    backlog = late.assign(unit_code=code, unit_name=name)
-
-    sat, cols = q["alert_satisfaction"], ["valid", "satisfied", "basic"]
-    now, base = rows(received(sat["start"], sat["end"]), cols), rows(received(sat["base_start"], sat["base_end"]), cols)
-    month = now.groupby(units(now, 9)[0])[cols].sum()
-    past = base.groupby(units(base, 9)[0])[cols].sum().add_prefix("base_")
-    satisfaction = month.join(past, how="left").fillna(0).rename_axis("unit_code").reset_index()
-    satisfaction["unit_name"] = satisfaction.unit_code.map(names).fillna(satisfaction.unit_code)
-
-    rep = q["alert_repeats"]
-    start = pd.Timestamp(rep["start"])
-    recent = rows(received(start - pd.Timedelta(days=rep["window_days"] - 1), rep["end"]) & r.resident_hash.notna(),
-                  ["resident_hash", "item_code", "record_id", "center_name", "status"])
-    recent = recent.assign(town=recent.region_code.str[:9])
-    keys = ["resident_hash", "item_code", "town"]
-    g = recent.groupby(keys).received_at
-    recent = recent[(g.transform("size") >= rep["min_count"]) & (g.transform("max") >= start)]
-    recent = recent.sort_values(keys + ["received_at"])
-    in_window = (recent.groupby(keys).rolling(f"{rep['window_days'] - 1}D", on="received_at", closed="both")
-                 .received_at.count().to_numpy())
-    hit = recent[(in_window >= rep["min_count"]) & (recent.received_at >= start)][keys].drop_duplicates()
-    cases = recent.merge(hit, on=keys)
-    code, name = units(cases, 9)
-    repeats = cases.assign(unit_code=code, unit_name=name, item_name=cases.item_code.map(items),
-                           resident_name="—", phone="—")
-
-    def item_counts(params):
-        now = rows(received(params["start"], params["end"]), ["item_code"])
-        base = rows(received(params["base_start"], params["base_end"]), ["item_code"])
-        code_now, code_base = units(now, params["digits"])[0], units(base, params["digits"])[0]
+    def item_counts(self, params):
+        """alert_item_counts: each unit's 事项 in the month and in the base months (诉求突增 and 热点 read it)."""
+        now = self.rows(self.received(params["start"], params["end"]), ["item_code"])
+        base = self.rows(self.received(params["base_start"], params["base_end"]), ["item_code"])
+        code_now, code_base = self.units(now, params["digits"])[0], self.units(base, params["digits"])[0]
         out = pd.concat([now.groupby([code_now, now.item_code]).size().rename("received"),
                          base.groupby([code_base, base.item_code]).size().rename("base_received")], axis=1)
         out = out.fillna(0).astype("int64").rename_axis(["unit_code", "item_code"]).reset_index()
-        return out.assign(unit_name=out.unit_code.map(names).fillna(out.unit_code),
-                          item_name=out.item_code.map(items).fillna(out.item_code))
+        return out.assign(unit_name=out.unit_code.map(self.names).fillna(out.unit_code),
+                          item_name=out.item_code.map(self.items).fillna(out.item_code))
 
-    frames = {"alert_backlog": backlog, "alert_satisfaction": satisfaction, "alert_repeats": repeats,
-              "spike": item_counts(q["spike"]), "hotspot": item_counts(q["hotspot"])}
+
+def alerts_page(d, p, before, child_digits):
+    """预警: the month's alerts of the region found on each click, as a dashboard without a stored table
+    would: each rule's frames computed from the records in pandas (its yardstick, beside its module in
+    dangqun/alerts/rules), then the rules themselves (dangqun.alerts.find, the Python the stored table is
+    filled by). 热点 by 事项: the frames hold no 诉求内容."""
+    from dangqun import alerts
+    from dangqun.alerts.rules import RULES
+
+    cfg = alerts.load_config()
+    w = Records(d, p["region"])
+    r = w.records
+    latest, first = r.received_at[w.mine].max().date(), r.received_at[w.mine].min().date()
+    period = alerts.period_of(p["end"])
+    q = alerts.query_params(p["region"].ljust(12, "0"), period, latest, cfg)
+    frames = {}
+    for rule in RULES:
+        if rule.yardstick is not None:
+            frames.update(rule.yardstick(w, q))
     return alerts.find(frames, period, latest, first, cfg)
 
 

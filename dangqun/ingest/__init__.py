@@ -51,14 +51,13 @@ Decisions:
 """
 from __future__ import annotations
 
-import logging
 import os
 from dataclasses import asdict, dataclass, field
 
 import pandas as pd
 import pyarrow as pa
 
-from dangqun import db, privacy
+from dangqun import db, hooks, privacy
 from dangqun.contract import KINDS
 from dangqun.ingest import normalise, read, sandbox, validate, write
 from dangqun.ingest.read import Rejected
@@ -160,20 +159,8 @@ def import_files(con, paths, kind: str | None = None, db_path=None, mapping=None
         reports[i] = import_file(con, str(paths[i]), kind=kind, salt=salt, mapping=mapping,
                                  name=names[i] if names else None, imported_by=imported_by)
     if any(r.imported or r.updated for r in reports.values()):
-        _refresh_alerts(con)
+        hooks.after_import(con)     # the stored 预警 and whatever else follows new data (dangqun.hooks)
     return [reports[i] for i in range(len(paths))]
-
-
-def _refresh_alerts(con) -> None:
-    """The latest month's alerts found anew for the pages (dangqun.alerts.refresh). The data is committed
-    by now: a failure here is logged, not reported as a failed import, and the pages find the alerts
-    when they ask (where the same failure shows)."""
-    from dangqun import alerts
-
-    try:
-        alerts.refresh(con)
-    except Exception:  # noqa: BLE001 - see the docstring
-        logging.getLogger(__name__).exception("预警未能在导入后重新计算")
 
 
 def import_file(con, path: str, kind: str | None = None, salt: str = "", mapping=None,

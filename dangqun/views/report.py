@@ -509,8 +509,8 @@ def hot_blocks(items: pd.DataFrame, units: pd.DataFrame, now: dict, repeats: pd.
         shown = repeats.head(REPEATS_NAMED)
         named = "、".join(f"{r.who}就“{r.item_name}”{r.n}次（{r.unit_name}）" for r in shown.itertuples())
         more = f"等{len(repeats)}人次" if len(repeats) > len(shown) else ""
-        out.append(Block("para", f"重复诉求（同一服务对象在同一乡镇街道就同一事项{acfg.repeat_window_days}天内诉求"
-                                 f"{acfg.repeat_min_count}次及以上）共{len(repeats)}人次：{named}{more}。"))
+        out.append(Block("para", f"重复诉求（同一服务对象在同一乡镇街道就同一事项{acfg.repeat.window_days}天内诉求"
+                                 f"{acfg.repeat.min_count}次及以上）共{len(repeats)}人次：{named}{more}。"))
     return out
 
 
