@@ -18,11 +18,11 @@ from dangqun.web_session import SessionCookies
 @asynccontextmanager
 async def _lifespan(app):
     from dangqun.ui.data import connection
-    from dangqun.views import data_import
+    from dangqun import uploads
 
     connection()
-    data_import.sweep()            # uploads an earlier run left behind (a crash, a kill): at start-up
-    data_import.start_sweeper()
+    uploads.sweep()            # uploads an earlier run left behind (a crash, a kill): at start-up
+    uploads.start_sweeper()
     yield
 
 

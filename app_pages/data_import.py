@@ -1,7 +1,7 @@
 """数据导入: upload platform exports, preview them, import them and see the history of imports."""
 import streamlit as st
 
-from dangqun import metrics, ui
+from dangqun import metrics, ui, uploads
 from dangqun.markup import md
 from dangqun.views import data_import as view
 
@@ -17,13 +17,13 @@ imported_ids = st.session_state.setdefault("imported_file_ids", set())
 pending = [f for f in files or [] if f.file_id not in imported_ids]
 # the importer takes paths: each session saves its uploads in a directory of its own, kept in step
 # with the uploader (a file the official removes is deleted at once); idle and leftover ones are swept
-view.start_sweeper()
-view.sweep()
+uploads.start_sweeper()
+uploads.sweep()
 if pending and "import_dir" not in st.session_state:
-    st.session_state["import_dir"] = str(view.session_dir())
+    st.session_state["import_dir"] = str(uploads.session_dir())
 previews = []
 if "import_dir" in st.session_state:
-    previews = view.preview_files(view.save_uploads(pending, st.session_state["import_dir"]),
+    previews = view.preview_files(uploads.save_uploads(pending, st.session_state["import_dir"]),
                                   mappings=st.session_state.get(ui.MAPPINGS))
     ui.audit_unreadable(previews)
 if "_mapping_saved" in st.session_state:
@@ -64,7 +64,7 @@ if st.button(fr.t("开始导入"), key="import_run", type="primary", disabled=no
         ui.read_data_version()  # the history and table sizes below are of the newly published version
     finally:
         imported_ids.update(f.file_id for f in pending)
-        view.discard([pv.path for pv in previews])
+        uploads.discard([pv.path for pv in previews])
         ui.forget_mapping([pv.path for pv in previews])
 
 results = st.session_state.get("import_results")

@@ -95,11 +95,11 @@ def test_hostile_search_boxes(open_page, unchanged, box, value):
 # ── files, cells and downloads ──
 
 def test_an_upload_path_cannot_leave_its_directory():
-    from dangqun.views import data_import
+    from dangqun import uploads
 
-    assert data_import.safe_name("../../etc/passwd") == "passwd"
-    assert data_import.safe_name("..\\..\\windows\\system.ini") == "system.ini"
-    assert data_import.safe_name("<script>.csv") == "_script_.csv"
+    assert uploads.safe_name("../../etc/passwd") == "passwd"
+    assert uploads.safe_name("..\\..\\windows\\system.ini") == "system.ini"
+    assert uploads.safe_name("<script>.csv") == "_script_.csv"
 
 
 @pytest.mark.parametrize("cell", ["=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"])

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from dangqun import db, filters, periods
-from dangqun.views import data_import as uploads
+from dangqun import db, filters, periods, uploads
 from dangqun.markup import md
+from dangqun.views import data_import
 from tests.test_hostile_workbooks import run_cli
 from tests.test_ingest_cli import HEAD, make_db
 from tests.test_page_data_import import NOT_AN_EXPORT, PAGE, history_rows
@@ -91,7 +91,7 @@ def test_two_imports_at_the_same_moment_queue(published, tmp_path):
     centers = [r[0] for r in published.con.execute("select center_id from centers limit 1").fetchall()]
     path.write_bytes((HEAD + "".join(f"Q{i:06d},{centers[0]},2022-03-05 09:07,0101,已办结,张三,13812341234,5\n"
                                      for i in range(rows))).encode())
-    previews = [uploads.preview_files([path]), uploads.preview_files([path])]
+    previews = [data_import.preview_files([path]), data_import.preview_files([path])]
     before = published.con.execute("select count(*) from import_log").fetchone()[0]
     start = threading.Barrier(2)
     results, errors = [None, None], []

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 import pytest
 
-from dangqun import db, export, samples
+from dangqun import db, export, samples, uploads
 from dangqun.views import data_import
 from dangqun.db import ROOT
 
@@ -63,7 +63,7 @@ def write(tmp_path, name, text, encoding="utf-8"):
 def test_save_uploads_keeps_names_and_never_leaves_the_directory(tmp_path):
     files = [FakeUpload("记录.csv", b"a"), FakeUpload("../../etc/passwd", b"b"),
              FakeUpload("记录.csv", b"c"), FakeUpload("C:\\Users\\x\\资金.xlsx", b"d"), FakeUpload("..", b"e")]
-    saved = data_import.save_uploads(files, tmp_path)
+    saved = uploads.save_uploads(files, tmp_path)
     assert [s.name for s in saved] == ["记录.csv", "passwd", "记录.csv", "资金.xlsx", "upload"]
     paths = [s.path for s in saved]
     assert [p.name for p in paths] == ["upload.csv", "upload", "upload.csv", "upload.xlsx", "upload"]
@@ -71,20 +71,20 @@ def test_save_uploads_keeps_names_and_never_leaves_the_directory(tmp_path):
     assert all(tmp_path in p.parents for p in paths)
     assert [p.read_bytes() for p in paths] == [b"a", b"b", b"c", b"d", b"e"]
     # a rerun does not write again
-    again = data_import.save_uploads(files, tmp_path)
+    again = uploads.save_uploads(files, tmp_path)
     assert again == saved
     # a file taken out of the uploader is deleted
-    kept = data_import.save_uploads([files[0]], tmp_path)
+    kept = uploads.save_uploads([files[0]], tmp_path)
     assert kept == saved[:1]
     assert [p for p in tmp_path.rglob("*") if p.is_file()] == [paths[0]]
-    data_import.save_uploads([], tmp_path)
+    uploads.save_uploads([], tmp_path)
     assert list(tmp_path.iterdir()) == []
 
 
 def test_discard_removes_saved_uploads(tmp_path):
-    paths = data_import.save_uploads([FakeUpload("记录.csv", b"a"), FakeUpload("资金.csv", b"b")], tmp_path)
+    paths = uploads.save_uploads([FakeUpload("记录.csv", b"a"), FakeUpload("资金.csv", b"b")], tmp_path)
     assert all(p.path.stat().st_mode & 0o077 == 0 for p in paths)      # only the app's user reads them
-    data_import.discard(paths)
+    uploads.discard(paths)
     assert list(tmp_path.iterdir()) == []
 
 
@@ -222,7 +222,7 @@ def test_import_history_empty(published):
 
 
 def test_safe_name():
-    assert data_import.safe_name("a/b\\c:d*.csv") == "c_d_.csv"
-    assert data_import.safe_name("  .  ") == "upload"
-    long = data_import.safe_name("x" * 300 + ".csv")
+    assert uploads.safe_name("a/b\\c:d*.csv") == "c_d_.csv"
+    assert uploads.safe_name("  .  ") == "upload"
+    long = uploads.safe_name("x" * 300 + ".csv")
     assert len(long) == 150 and long.endswith(".csv")
