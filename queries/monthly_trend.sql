@@ -12,15 +12,9 @@ records as (
 final as (
     select
         month,
-        sum(received)::bigint as received,
-        sum(closed)::bigint as closed,
-        sum(closed_on_time)::bigint as closed_on_time,
-        sum(valid)::bigint as valid,
-        sum(contacted)::bigint as contacted,
-        sum(solved)::bigint as solved,
-        sum(satisfied)::bigint as satisfied,
-        sum(basic)::bigint as basic,
-        sum(unsatisfied)::bigint as unsatisfied
+        -- each count summed under its own name
+        sum(columns(lambda c: c in ('received', 'closed', 'closed_on_time', 'valid', 'contacted', 'solved', 'satisfied',
+                               'basic', 'unsatisfied')))::bigint
     from records
     group by 1
 )

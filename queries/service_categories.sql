@@ -13,9 +13,8 @@ final as (
     select
         category_code,
         category_name(category_code) as category_name,
-        sum(received)::bigint as received,
-        sum(closed)::bigint as closed,
-        sum(overdue)::bigint as overdue
+        -- each count summed under its own name
+        sum(columns(lambda c: c in ('received', 'closed', 'overdue')))::bigint
     from records
     group by category_code
 )

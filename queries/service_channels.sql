@@ -12,9 +12,8 @@ records as (
 final as (
     select
         coalesce(channel, '未注明渠道') as channel,
-        sum(received)::bigint as received,
-        sum(proxy)::bigint as proxy,
-        sum(proactive)::bigint as proactive
+        -- each count summed under its own name
+        sum(columns(lambda c: c in ('received', 'proxy', 'proactive')))::bigint
     from records
     group by 1
 )

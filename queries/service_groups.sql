@@ -12,9 +12,8 @@ counts as (
 final as (
     select
         coalesce(group_tag, '未注明人群') as group_tag,
-        sum(received)::bigint as received,
-        sum(closed)::bigint as closed,
-        sum(proxy)::bigint as proxy
+        -- each count of group_counts summed under its own name
+        sum(columns(* exclude (center_id, month, category_code, group_tag)))::bigint
     from counts
     group by 1
 )

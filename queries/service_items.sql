@@ -14,9 +14,8 @@ final as (
         item_code,
         item_name(item_code) as item_name,
         left(item_code, 2) as category_code,
-        sum(received)::bigint as received,
-        sum(closed)::bigint as closed,
-        sum(overdue)::bigint as overdue
+        -- each count of item_counts summed under its own name
+        sum(columns(* exclude (center_id, month, item_code)))::bigint
     from counts
     group by item_code
 )
