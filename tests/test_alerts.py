@@ -139,6 +139,11 @@ def test_a_month_is_found_once_and_again_when_the_rules_change(scratch_con, tmp_
     assert (alerts.listing(run, "210000000000", again)["rule"] == "repeat").sum() > repeats
     # rows are read only under the key they were found with
     assert db.run(scratch_con, "alert_list", {"region": "21", "period": "2022-10", "run_key": first.key}).empty
+    # a comment edited changes no setting: the stored month still holds
+    commented = tmp_path / "commented.toml"
+    commented.write_text("# 说明改了一句\n" + config.read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.setattr(alerts.config, "CONFIG_PATH", commented)
+    assert alerts.ensure(scratch_con, "2022-10").key == again.key
 
 
 def test_new_data_is_a_new_key_and_refresh_keeps_only_the_latest_month(scratch_con):

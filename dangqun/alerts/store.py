@@ -8,8 +8,8 @@ import hashlib
 import json
 import threading
 import time
+import tomllib
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 
@@ -39,10 +39,12 @@ class Stored:
 
 def run_key(con) -> str:
     """What the alerts stored now are found from: the data version, the rules' VERSION and the
-    configuration files' contents."""
+    configuration files' settings (their parsed values: a comment edited does not recompute every month,
+    which at 20 million records costs tens of seconds and some GB of memory a month)."""
     digest = hashlib.sha256()
     for path in (config.CONFIG_PATH, metrics.CONFIG_PATH):
-        digest.update(Path(path).read_bytes())
+        with open(path, "rb") as f:
+            digest.update(json.dumps(tomllib.load(f), sort_keys=True, default=str).encode())
     cur = con.cursor()
     try:
         version = db.data_version(cur)
