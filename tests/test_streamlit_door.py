@@ -301,3 +301,20 @@ def test_the_door_rule_reports_each_way_past_it(tmp_path):
         "dangqun/fine.py": [],
         "app_pages/e.py": ["http://host/_stcore/health"],
     }
+
+
+def test_every_element_the_stylesheet_restyles_exists_in_this_streamlit():
+    """dangqun/ui/streamlit.css names Streamlit's elements by data-testid, which Streamlit may rename: a rule
+    on a name its frontend no longer has does nothing, silently (two such rules were found this way). Each
+    name must be in the installed Streamlit's frontend code."""
+    import re
+
+    import streamlit
+
+    css = (ROOT / "dangqun" / "ui" / "streamlit.css").read_text(encoding="utf-8")
+    names = set(re.findall(r'data-testid="?([A-Za-z]+)"?', css))
+    assert len(names) > 10
+    bundle = "".join(p.read_text(encoding="utf-8", errors="ignore")
+                     for p in (Path(streamlit.__file__).parent / "static").rglob("*.js"))
+    missing = sorted(n for n in names if not re.search(f"[`\"']{n}[`\"']", bundle))
+    assert missing == []
