@@ -318,3 +318,15 @@ def test_every_element_the_stylesheet_restyles_exists_in_this_streamlit():
                      for p in (Path(streamlit.__file__).parent / "static").rglob("*.js"))
     missing = sorted(n for n in names if not re.search(f"[`\"']{n}[`\"']", bundle))
     assert missing == []
+
+
+def test_the_agent_api_stays_off():
+    """Streamlit's agent API would drive the app over HTTP beside the guarded websocket: off in the served
+    configuration, by name, and the option still exists (a rename would leave the line doing nothing)."""
+    import tomllib
+
+    from streamlit import config
+
+    served = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert served["server"]["enableAgentApi"] is False
+    assert config.get_option("server.enableAgentApi") is False      # raises if Streamlit renamed it
