@@ -13,8 +13,8 @@ import pytest
 # is slow when it drives the app (a page test, the browser, the benchmark, every test_browser* module, or any test using AppTest through
 # the open_page or app_db fixture: so a new page test is slow without anyone marking it), or when its
 # module imports files through the whole importer, builds demo databases, runs the command line in
-# subprocesses, hashes passwords (argon2 is slow on purpose), groups every demo month's request texts or
-# builds a province's 通报, each taking seconds per test.
+# subprocesses, hashes passwords (argon2 is slow on purpose), groups every demo month's request texts,
+# stores a province's month of 预警 or builds a province's 通报, each taking seconds per test.
 SLOW_MODULES = {
     "test_bench",                                                             # drives the app
     "test_ingest_cli", "test_ingest_files", "test_sample_import", "test_queries_import",
@@ -26,6 +26,7 @@ SLOW_MODULES = {
     "test_sandbox_reader", "test_mapping_lookup_hostile", "test_forged_selections", "test_fuzz_corpus",
     "test_load_downloads",                                                    # serves the app
     "test_topics", "test_demo_texts", "test_same_vintage", "test_report_alerts",   # every demo month's texts; 通报
+    "test_alerts",            # stores whole province months (each rule's own tests, test_alert_*, stay fast)
 }
 APP_FIXTURES = {"open_page", "app_db"}
 
