@@ -35,7 +35,8 @@ class Metric:
     compare: bool = True     # its card shows a change against the comparison period
     follows_filters: bool = True     # 事项大类 and 受理渠道 filter it (funds and activities: not)
     short: str = ""          # a shorter label where a unit is said beside it (the map's legend)
-    source: str = "records"  # records (unit_scores), funds (funds_by_unit) or alerts (the month's 预警)
+    source: str = "records"  # what counts it: records (unit_scores, kpi_summary), funds (funds_by_unit), the
+                             # month's alerts (预警), or the centers and activities tables (kpi_summary only)
     report: str = ""         # the 通报's sentence, '{value}' its count and '{change}' its change
     summarised: bool = True  # the region's one kpi_summary row holds it (not: those only counted per unit)
 
@@ -76,11 +77,11 @@ METRICS: tuple[Metric, ...] = (
        source="funds", follows_filters=False, shows=(CARDS, MAP, SCREEN)),
     _m("per_wan", "每万元服务量", "Cases per 10k yuan", "件/万元", kind="per", source="funds", summarised=False,
        shows=(MAP,)),
-    _m("centers", "中心数", "Centers", "个", num="centers", compare=False,
+    _m("centers", "中心数", "Centers", "个", num="centers", compare=False, source="centers",
        help="期末已投用的党群服务中心、代办站和驿站",
        help_en="Centers, proxy stations and hubs in use at the end of the period",
        shows=(CARDS, SCREEN)),
-    _m("activities", "活动场次", "Activities", "场", num="activities", follows_filters=False,
+    _m("activities", "活动场次", "Activities", "场", num="activities", follows_filters=False, source="activities",
        help="期内开展的活动次数", help_en="Activities held in the period", shows=(CARDS, SCREEN)),
     _m("proxy", "代办件数", "Proxy-handled cases", "件", num="proxy",
        help="期内受理、由代办员代为办理（是否代办为“是”）的服务记录数",

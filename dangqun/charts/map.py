@@ -38,16 +38,11 @@ def _z(values, m):
     return [v * 100 if m.rate else v for v in values]
 
 
-def fmt_value(x, m) -> str:
-    """A value of metric `m` written as the other pages write it."""
-    return metrics.fmt_value(m.key, x)
-
-
 def value_text(value, num, den, m, lang: str) -> str:
     """The hover's value: a rate with its numerator and denominator, else the number and its unit."""
     if m.rate:
         return metrics.fmt_ratio_hover(num, den)
-    shown = fmt_value(value, m)
+    shown = metrics.fmt_value(m.key, value)
     return shown if shown == metrics.DASH else f"{shown} {t(m.unit, lang)}"
 
 
