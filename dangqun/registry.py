@@ -19,6 +19,9 @@ class Page:
     benched: bool = True   # timed by `dangqun bench` (and computed the pandas way beside it)
     chrome: bool = True    # False: no sidebar or Streamlit header, the page heads itself (the 大屏)
     home: bool = False     # the page at the site's root address (one only)
+    # its sections as tabs (Chinese labels, also i18n keys; the first opens by default): only the open tab's
+    # script runs (ui.page_tabs), and the page benchmark times each tab
+    tabs: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -30,13 +33,19 @@ class Page:
         """The URL path the page is served under ("" for the home page), as app.py's st.navigation sets it."""
         return "" if self.home else Path(self.file).stem
 
+    @property
+    def tab_key(self) -> str:
+        """The session-state key holding the open tab's label (set it to open another tab)."""
+        return f"{self.name}_tab"
+
 
 PAGES: tuple[Page, ...] = (
     Page("app_pages/overview.py", "总览", ":material/dashboard:", home=True),
     Page("app_pages/brands.py", "品牌矩阵", ":material/workspace_premium:"),
     Page("app_pages/funds.py", "资金投入", ":material/payments:"),
     Page("app_pages/satisfaction.py", "满意度与考核", ":material/thumb_up:"),
-    Page("app_pages/services.py", "服务办理", ":material/assignment:"),
+    Page("app_pages/services.py", "服务办理", ":material/assignment:",
+         tabs=("办理情况", "热点诉求", "24 小时服务（AB岗）")),
     Page("app_pages/records.py", "明细查询", ":material/search:"),
     Page("app_pages/report.py", "通报", ":material/article:", benched=False),
     Page("app_pages/alerts.py", "预警", ":material/notification_important:"),

@@ -187,7 +187,8 @@ def log_in(at, user: str, password: str):
 def open_page(app_db, accounts_file):
     """open_page('app_pages/funds.py', county='210681') → an AppTest that has opened app.py with those URL
     parameters, logged in through the login form (the demo admin unless user= names another demo
-    account) and then switched to the page (as an official arriving by a link would)."""
+    account) and then switched to the page (as an official arriving by a link would); tab= opens that
+    tab of a page with tabs (registry.Page.tabs, by its Chinese label), as a click on it would."""
     from pathlib import Path
 
     from streamlit.testing.v1 import AppTest
@@ -196,13 +197,19 @@ def open_page(app_db, accounts_file):
 
     root = Path(__file__).resolve().parent.parent
 
-    def _open(page: str = "app_pages/overview.py", user: str = "admin", **query):
+    def _open(page: str = "app_pages/overview.py", user: str = "admin", tab: str | None = None, **query):
         at = AppTest.from_file(str(root / "app.py"), default_timeout=120)
         at.query_params.update({k: str(v) for k, v in query.items()})
         at.run()
         log_in(at, user, auth.DEMO_PASSWORD)
         if page != "app_pages/overview.py":       # the home page app.py opens at the root address
             at.switch_page(page).run()
+        if tab is not None:
+            from dangqun import registry
+
+            assert tab in registry.by_file(page).tabs, tab
+            at.session_state[registry.by_file(page).tab_key] = tab
+            at.run()
         return at
 
     return _open

@@ -219,11 +219,10 @@ def test_the_demo_ab_posts_serve_at_night_after_midnight_too(demo_raw):
 # ── the page ───────────────────────────────────────────────────────────────────────────────────────────
 
 def test_the_page_shows_the_ab_section(open_page, demo_raw):
-    at = open_page(PAGE, county="210681000000")
+    at = open_page(PAGE, tab="24 小时服务（AB岗）", county="210681000000")
     assert not at.exception
-    assert "24 小时服务（AB岗）" in [h.value for h in at.subheader]
     titles = [full_title(json.loads(c.proto.spec)["layout"]) for c in at.get("plotly_chart")]
-    assert titles[-2:] == ["AB岗中心各时段受理量", "其他中心各时段受理量"]
+    assert titles == ["AB岗中心各时段受理量", "其他中心各时段受理量"]
     caption = next(c.value for c in at.caption if c.value.startswith("AB岗中心："))
     assert "本范围 19 个" in caption
 
@@ -255,14 +254,14 @@ def table_with(at, column: str):
 
 def test_the_page_in_english_and_a_town_without_ab_posts(open_page):
     at = open_page(PAGE, county="210681000000", lang="en")
-    assert not at.exception
-    assert "24-hour service (A/B posts)" in [h.value for h in at.subheader]
+    at.session_state["services_tab"] = "24-hour service (A/B posts)"
+    assert not at.run().exception
     titles = [full_title(json.loads(c.proto.spec)["layout"]) for c in at.get("plotly_chart")]
-    assert titles[-2:] == ["A/B-post centers: cases by weekday and hour", "Other centers: cases by weekday and hour"]
+    assert titles == ["A/B-post centers: cases by weekday and hour", "Other centers: cases by weekday and hour"]
     assert table_with(at, "Time of receipt").iloc[0, :2].tolist() == ["A/B-post centers", "Night"]
     assert table_with(at, "Note").columns[2] == "Note"
 
-    at = open_page(PAGE, county="210681000000", town="210681107000")
+    at = open_page(PAGE, tab="24 小时服务（AB岗）", county="210681000000", town="210681107000")
     assert not at.exception
     assert "本范围没有登记为 24 小时 AB 岗的中心（服务中心表「是否24小时AB岗」）。" in [i.value for i in at.info]
     assert not [d for d in at.dataframe if "时段" in d.value.columns]      # no AB table
@@ -270,14 +269,19 @@ def test_the_page_in_english_and_a_town_without_ab_posts(open_page):
 
 def test_a_large_view_computes_the_times_with_the_durations(open_page, monkeypatch):
     monkeypatch.setattr(metrics, "DURATIONS_AUTO_MAX", 20_000)
-    at = open_page(PAGE)
+    at = open_page(PAGE, tab="24 小时服务（AB岗）")
     assert not at.exception
     table = table_with(at, "时段")
     assert table["受理量"].gt(0).all() and table["响应用时中位数(小时)"].isna().all()
-    assert any("点上方「计算办理用时」后一并显示" in c.value for c in at.caption)
+    assert any("点下面的「计算办理用时」后显示（「办理情况」的办理用时一并算出）" in c.value for c in at.caption)
     at.button(key="ask_durations").click().run()
     assert not at.exception
     assert table_with(at, "时段")["响应用时中位数(小时)"].notna().all()
+    # asked here, asked for the view: 办理情况 draws its times without asking again
+    at.session_state["services_tab"] = "办理情况"
+    assert not at.run().exception
+    assert "派单、接单、办结用时（小时）" in [full_title(json.loads(c.proto.spec)["layout"])
+                                         for c in at.get("plotly_chart")]
 
 
 def test_the_report_says_how_the_ab_posts_serve_at_night_and_on_holidays(alerts_con, demo_raw):

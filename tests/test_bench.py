@@ -116,7 +116,7 @@ def test_no_pandas_comparison_above_20m_records(tmp_path, monkeypatch, capsys):
 
     monkeypatch.setattr(pages, "bench_db", lambda records: tmp_path / "demo.duckdb")
     monkeypatch.setattr(pages, "time_pages",
-                        lambda path, files, rounds: ({"app_pages/overview.py": [10.0, 20.0]}, {"app_pages/overview.py": []}, 1.0))
+                        lambda path, files, rounds: ({"overview": [10.0, 20.0]}, {"app_pages/overview.py": []}, 1.0))
     monkeypatch.setattr(pages, "time_pandas", no_pandas)
     result = pages.run_pages_bench(100_000_000, pages=("app_pages/overview.py",), rounds=1)
     assert result["pages"]["overview"]["pandas_median_ms"] is None and result["pages"]["overview"]["ratio"] is None

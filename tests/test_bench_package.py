@@ -19,6 +19,14 @@ def test_the_bench_times_the_benched_pages_of_the_registry():
     assert "app_pages/audit.py" not in benched    # registered with benched=False
 
 
+def test_each_tab_of_a_page_is_timed_as_a_view_of_its_own():
+    """Only the open tab of a page runs: the page's row times its first tab, a row per further tab the rest."""
+    rows = [(row, tab) for row, file, tab in pages.views() if file == "app_pages/services.py"]
+    assert rows == [("services", None), ("services·热点诉求", "热点诉求"),
+                    ("services·24 小时服务（AB岗）", "24 小时服务（AB岗）")]
+    assert [row for row, _, tab in pages.views() if tab is None] == [p.name for p in registry.benched()]
+
+
 def test_the_pandas_yardstick_computes_exactly_the_benched_pages():
     assert sorted(pandas_way.PAGES) == sorted(p.file for p in registry.benched())
 

@@ -253,6 +253,21 @@ def test_four_clicks_from_a_city_to_a_villages_records(server, page):
     page.screenshot(path=str(ARTIFACTS / "four_clicks_records.png"), full_page=True)
 
 
+def test_a_tab_of_services_draws_its_section_when_opened(server, page):
+    """服务办理's sections are tabs of which only the open one runs: 24 小时服务（AB岗）'s heatmaps and ranking
+    appear once its tab is clicked, and 办理情况's bars are gone until it is clicked again."""
+    open_logged_in(page, f"{server}/services?county=210681000000")
+    ranking = page.get_by_text("AB岗中心夜间、节假日受理排名")
+    expect(ranking).to_have_count(0)
+    expect(page.get_by_text("各大类受理量")).to_be_visible()
+    page.get_by_role("tab", name="24 小时服务（AB岗）").click()
+    wait_ready(page)
+    expect(ranking).to_be_visible(timeout=30_000)
+    expect(page.locator(".js-plotly-plot")).to_have_count(2)      # the two heatmaps, nothing of the other tabs
+    no_error_box(page)
+    page.screenshot(path=str(ARTIFACTS / "services_ab_tab.png"), full_page=True)
+
+
 def test_a_category_clicked_on_services_shows_as_a_chip_on_the_overview(server, page):
     """A click on the 医疗保障 bar of 服务办理 filters the records; 总览 then says so under its title, leaves out
     投入 and 活动场次 (not records), and a click on the chip clears the filter everywhere."""

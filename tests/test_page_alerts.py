@@ -93,6 +93,8 @@ def test_the_drill_opens_the_unit_in_services(open_page, page_con):
     assert not at.exception
     assert at.title[0].value == "服务办理"
     assert at.query_params["town"] == first["unit_code"]
+    assert at.session_state["services_tab"] == "办理情况"     # the tab of its 超期件
+    assert any(h.value == "超期件" for h in at.subheader)
     assert (at.query_params["start"], at.query_params["end"]) == ("2022-12-01", "2022-12-31")
 
 
@@ -116,4 +118,5 @@ def test_a_hot_topic_lists_what_residents_said_and_opens_in_services(open_page, 
     at.button(key="alert_drill").click().run()
     assert not at.exception
     assert at.title[0].value == "服务办理" and at.query_params["town"] == hot["unit_code"]
+    assert at.session_state["services_tab"] == "热点诉求"
     assert at.selectbox(key="topic").format_func(at.selectbox(key="topic").value) == "李家堡村 自来水 停水"

@@ -41,9 +41,15 @@ def test_defaults(open_page, demo_raw):
     end = dt.date(2022, 12, 31)
     year = window(demo_raw["service_records"], "21", dt.date(2022, 1, 1), end)
     assert {m.label: m.value for m in at.metric} == expected_cards(year, end)
+    assert [t.label for t in at.tabs] == ["办理情况", "热点诉求", "24 小时服务（AB岗）"]
+    # only the open tab's charts are drawn: each of the others when it is opened
     assert figure_titles(at) == ["各大类受理量（点击条形查看该大类的事项）", "受理渠道构成", "各类人群受理量",
-                                 "派单、接单、办结用时（小时）", "近 6 个月含“李家堡村”“自来水”的诉求",
-                                 "AB岗中心各时段受理量", "其他中心各时段受理量"]
+                                 "派单、接单、办结用时（小时）"]
+    at.session_state["services_tab"] = "热点诉求"
+    assert figure_titles(at.run()) == ["近 6 个月含“李家堡村”“自来水”的诉求"]
+    at.session_state["services_tab"] = "24 小时服务（AB岗）"
+    assert figure_titles(at.run()) == ["AB岗中心各时段受理量", "其他中心各时段受理量"]
+    assert {m.label: m.value for m in at.metric} == expected_cards(year, end)   # above the tabs, on every one
 
 
 def test_county_overdue_table(open_page, demo_raw):
@@ -123,11 +129,16 @@ def test_english(open_page):
     assert not at.exception
     assert at.title[0].value == "Case handling"
     assert [m.label for m in at.metric] == ["Cases received", "Proxy share", "Proactive share", "Overdue cases"]
+    assert [t.label for t in at.tabs] == ["Handling", "Hot topics of requests", "24-hour service (A/B posts)"]
     assert figure_titles(at) == ["Cases by category (click a bar to see its service items)", "Channel mix",
-                                 "Cases by group", "Time to dispatch, accept and close (hours)",
-                                 "Requests mentioning “丽景社区”“搅拌站” over 6 months",
-                                 "A/B-post centers: cases by weekday and hour", "Other centers: cases by weekday and hour"]
+                                 "Cases by group", "Time to dispatch, accept and close (hours)"]
     assert at.dataframe[0].value.columns.tolist()[-2:] == ["Status", "Working days overdue"]
+    # a tab is kept by its label in the page's language
+    at.session_state["services_tab"] = "Hot topics of requests"
+    assert figure_titles(at.run()) == ["Requests mentioning “丽景社区”“搅拌站” over 6 months"]
+    at.session_state["services_tab"] = "24-hour service (A/B posts)"
+    assert figure_titles(at.run()) == ["A/B-post centers: cases by weekday and hour",
+                                       "Other centers: cases by weekday and hour"]
 
 
 def test_hot_topics_are_those_of_dangqun_topics(open_page, app_db, capsys):
@@ -139,7 +150,7 @@ def test_hot_topics_are_those_of_dangqun_topics(open_page, app_db, capsys):
 
     assert cli.main(["topics", "--db", str(app_db), "--period", "2022-12", "--json"]) == 0
     want = json.loads(capsys.readouterr().out)
-    at = open_page(PAGE)
+    at = open_page(PAGE, tab="热点诉求")
     assert not at.exception
     table = next(d.value for d in at.dataframe if "话题" in d.value.columns)
     shown = table.head(len(want))

@@ -41,6 +41,7 @@ EN = {
     "待受理": "Waiting", "办理中": "In progress", "已办结": "Closed", "退回": "Returned", "延期": "Extended",
     # 24 小时服务（AB岗） (app_pages/services.py, views.services, charts.services.receipt_heatmap)
     "24 小时服务（AB岗）": "24-hour service (A/B posts)",
+    "办理情况": "Handling",
     "本范围没有登记为 24 小时 AB 岗的中心（服务中心表「是否24小时AB岗」）。":
         "No center in this view is registered as a 24-hour A/B post (the centers table's 24-hour A/B post).",
     "AB岗中心：服务中心表「是否24小时AB岗」为“是”的中心，本范围 {n} 个。夜间：20:00 至次日 8:00；"
@@ -64,8 +65,9 @@ EN = {
         "Response: receipt to dispatch (receipt to closure for cases without a dispatch time); closure: receipt "
         "to closure, closed cases only. Night and holidays overlap (a holiday's night counts in both); night or "
         "holiday and office hours add up to all cases.",
-    "用时要逐件排序计算，点上方「计算办理用时」后一并显示。":
-        " The times sort every case: they appear once you press “Compute handling times” above.",
+    "用时要逐件排序计算，点下面的「计算办理用时」后显示（「办理情况」的办理用时一并算出）。":
+        " The times sort every case: they appear once you press “Compute handling times” below (which computes "
+        "the handling times of “Handling” too).",
     "AB岗中心夜间、节假日受理排名": "A/B-post centers ranked by cases at night and on holidays",
     "从未在夜间或节假日受理": "Never received a case at night or on a holiday",
     "本期没有受理记录": "No cases in the period",

@@ -14,10 +14,11 @@ from dangqun.ui.mapping_step import MAPPINGS, forget as forget_mapping, mapping_
 from dangqun.ui.report import audit_shown, report_downloads
 from dangqun.ui.sidebar import STATE, drill_to, set_category, set_filters, switch_page
 from dangqun.ui.widgets import (ASKED, ask_button, asked, card, card_row, chart, clicked_code, downloads, downloads_lazy,
-                                file_uploader, follow, no_data, no_survey, open_records, table)
+                                file_uploader, follow, no_data, no_survey, open_records, open_tab, page_tabs,
+                                table)
 
 __all__ = ["ASKED", "MAPPINGS", "RUN_VERSION", "SESSION", "STATE", "Context", "Frame", "account", "alert_store", "alerts_of", "ask_button", "asked",
            "audit_shown", "audit_unreadable", "card", "card_row", "chart", "clicked_code", "connection", "context", "data_version",
            "deferred_query", "downloads", "downloads_lazy", "drill_to", "file_uploader", "follow",
-           "forget_mapping", "frame", "keep_alive", "live_query", "mapping_step", "no_data", "no_survey", "open_records", "query",
+           "forget_mapping", "frame", "keep_alive", "live_query", "mapping_step", "no_data", "no_survey", "open_records", "open_tab", "page_tabs", "query",
            "read_data_version", "region_shapes", "report_downloads", "run", "set_category", "set_filters", "switch_page", "table"]

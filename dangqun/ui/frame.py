@@ -28,6 +28,7 @@ FAVICON = Path(__file__).with_name("favicon.svg")
 class Frame:
     filters: filters.Filters
     ctx: Context
+    page: registry.Page
 
     @property
     def lang(self) -> str:
@@ -115,7 +116,7 @@ def frame(title_key: str) -> Frame:
     if chrome:
         _header(title_key, f, ctx)
     _audit_view(title_key, f)
-    return Frame(f, ctx)
+    return Frame(f, ctx, page)
 
 
 def _refuse(title_key: str, message: str) -> None:

@@ -7,7 +7,7 @@ import functools
 import pandas as pd
 import streamlit as st
 
-from dangqun import export, filters, metrics, regions, server_guard, sessions, web_session
+from dangqun import export, filters, metrics, regions, registry, server_guard, sessions, web_session
 from dangqun.charts import OFFLINE_CONFIG
 from dangqun.i18n import t
 from dangqun.ui.data import Context, account, query, session_id, state
@@ -65,6 +65,20 @@ def open_records(center_id: str) -> None:
     """Go to 明细查询 showing one center's records (a click below the village level)."""
     st.session_state["records_center"] = center_id
     switch_page("app_pages/records.py")
+
+
+def page_tabs(fr: Frame) -> list:
+    """The page's tabs (registry.Page.tabs), of which only the open one's script should run: each has
+    `.open`, and a page draws a tab's content under `if tab.open:`. Opening another tab reruns the page.
+    A long page's sections wait until asked for, so opening the page costs its first tab only."""
+    return st.tabs([fr.t(label) for label in fr.page.tabs], key=fr.page.tab_key, on_change="rerun")
+
+
+def open_tab(page: str, label: str) -> None:
+    """Open the tab `label` (its Chinese label) of the page named `page` at its next run, as a link to a
+    section does (预警's 热点 opens 服务办理's 热点诉求)."""
+    lang = st.session_state[STATE].lang if STATE in st.session_state else "zh"
+    st.session_state[registry.by_name(page).tab_key] = t(label, lang)
 
 
 def card_row(per_row: int = 4, cards: int | None = None):
