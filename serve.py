@@ -10,8 +10,13 @@ from contextlib import asynccontextmanager
 import streamlit as st
 from starlette.middleware import Middleware
 
+from dangqun import streamlit_door, web_session
 from dangqun.server_guard import Guard
 from dangqun.web_session import SessionCookies
+
+# a download built on request stays stored while its session may fetch it (web_session.DOWNLOAD_TTL), however
+# many other officials' runs end meanwhile
+streamlit_door.keep_media_files(web_session.held)
 
 
 

@@ -92,6 +92,28 @@ def is_download(name: str) -> bool:
         raise Missing(f"Runtime.media_file_mgr.read_file(…).kind: {err}") from err
 
 
+def keep_media_files(held) -> None:
+    """Keep Streamlit from deleting a stored media file while `held(file_id)` is true.
+    A download built on request (st.download_button given a function) is stored with no session referring
+    to it, and the end of every script run of any session collects the files no session refers to (marks
+    them, then deletes them at the next): on a busy server, with officials' runs ending every second, the
+    file was gone before the browser's GET for it came (HTTP 404 in the load bench, README 多个进程). Once
+    per process; a second call replaces `held`."""
+    try:
+        from streamlit.runtime.media_file_manager import MediaFileManager
+
+        inactive = MediaFileManager._get_inactive_file_ids
+    except (ImportError, AttributeError) as err:
+        raise Missing(f"streamlit.runtime.media_file_manager.MediaFileManager._get_inactive_file_ids: {err}") from err
+    original = getattr(inactive, "streamlit_original", inactive)
+
+    def kept_inactive(self) -> set[str]:
+        return {file_id for file_id in original(self) if not held(file_id)}
+
+    kept_inactive.streamlit_original = original
+    MediaFileManager._get_inactive_file_ids = kept_inactive
+
+
 # ── the websocket's messages ─────────────────────────────────────────────────────────────────────────
 
 def clear_cache_known() -> bool:

@@ -106,6 +106,14 @@ def forget(sid: str) -> None:
         _prune(time.monotonic())
 
 
+def held(file_id: str) -> bool:
+    """Whether some session may still fetch the download `file_id`: Streamlit keeps it stored until then
+    (streamlit_door.keep_media_files)."""
+    now = time.monotonic()
+    with _lock:
+        return any(exp > now for exp in _downloads.get(file_id, {}).values())
+
+
 def may_fetch(file_id: str, sid: str | None) -> bool:
     with _lock:
         return bool(sid) and _downloads.get(file_id, {}).get(sid, 0.0) > time.monotonic()

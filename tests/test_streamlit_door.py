@@ -129,6 +129,43 @@ def test_a_download_is_stored_under_the_id_the_door_computes_and_known_as_a_down
     assert (download, image, nothing) == (True, False, False)
 
 
+def test_a_download_built_on_request_survives_other_sessions_runs_while_held():
+    """Streamlit collects unreferenced media files at the end of every run (marks, then deletes): a download
+    built on request is referenced by no session, so two runs of other officials deleted it. Kept while held."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    data = "序号,名称\r\n1,东港市\r\n".encode("utf-8-sig")
+    original = MediaFileManager._get_inactive_file_ids
+    held: set[str] = set()
+
+    def test(runtime, sid):
+        manager = runtime.media_file_mgr
+        names = []
+        for i in range(2):
+            url = manager.execute_deferred(manager.add_deferred(lambda i=i: data * (i + 1), "text/csv", f"1.({i})",
+                                                                "汇总.csv"))
+            names.append(url.rsplit("/", 1)[-1])
+        held.add(names[1].split(".")[0])
+        for _ in range(3):                     # three other runs end
+            manager.remove_orphaned_files()
+        return [door.is_download(name) for name in names]
+
+    try:
+        door.keep_media_files(held.__contains__)
+        # the first is held by nobody: gone, as Streamlit does; the second is kept while held
+        assert with_runtime(test) == [False, True]
+    finally:
+        MediaFileManager._get_inactive_file_ids = original
+
+
+def test_keeping_media_files_needs_streamlit_s_collector(monkeypatch):
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    monkeypatch.delattr(MediaFileManager, "_get_inactive_file_ids")
+    with pytest.raises(door.Missing):
+        door.keep_media_files(lambda file_id: True)
+
+
 def test_clear_cache_is_a_message_of_the_websocket():
     from streamlit.proto.BackMsg_pb2 import BackMsg
 
@@ -330,3 +367,16 @@ def test_the_agent_api_stays_off():
     served = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert served["server"]["enableAgentApi"] is False
     assert config.get_option("server.enableAgentApi") is False      # raises if Streamlit renamed it
+
+
+def test_no_full_garbage_collection_after_every_run():
+    """Streamlit's runner.postScriptGC collects the whole heap after each script run: with a province's
+    cached frames in it, a busy server spent a fifth of its CPU there (README 多个进程). Off, by name, and
+    the option still exists."""
+    import tomllib
+
+    from streamlit import config
+
+    served = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert served["runner"]["postScriptGC"] is False
+    assert config.get_option("runner.postScriptGC") is False      # raises if Streamlit renamed it
