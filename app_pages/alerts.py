@@ -57,9 +57,9 @@ if st.button(fr.t(target), key="alert_drill", icon=":material/open_in_new:"):
     if view.is_topic(alert):
         # 服务办理's 热点诉求 opens on this topic
         st.session_state["topic_wanted"] = alert["drill_item"]
-        ui.open_tab("services", "热点诉求")
+        ui.open_tab(fr, "services", "热点诉求")
     elif drill.name == "services":
-        ui.open_tab("services", "办理情况")          # where its 超期件 are
+        ui.open_tab(fr, "services", "办理情况")          # where its 超期件 are
     elif drill.name == "records":
         # 明细查询's search box: the alert's 事项
         st.session_state["rec_search_item"] = alert["drill_item"]

@@ -74,11 +74,10 @@ def page_tabs(fr: Frame) -> list:
     return st.tabs([fr.t(label) for label in fr.page.tabs], key=fr.page.tab_key, on_change="rerun")
 
 
-def open_tab(page: str, label: str) -> None:
+def open_tab(fr: Frame, page: str, label: str) -> None:
     """Open the tab `label` (its Chinese label) of the page named `page` at its next run, as a link to a
-    section does (预警's 热点 opens 服务办理's 热点诉求)."""
-    lang = st.session_state[STATE].lang if STATE in st.session_state else "zh"
-    st.session_state[registry.by_name(page).tab_key] = t(label, lang)
+    section does (预警's 热点 opens 服务办理's 热点诉求): the tabs keep the label shown, in the page's language."""
+    st.session_state[registry.by_name(page).tab_key] = fr.t(label)
 
 
 def card_row(per_row: int = 4, cards: int | None = None):
