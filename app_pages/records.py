@@ -60,5 +60,5 @@ st.dataframe(shown, hide_index=True, key="table_records", column_config={
 })
 
 st.caption(fr.t("下载全部 {n} 条筛选结果（不只本页）", n=metrics.fmt_int(total)))
-fetch_all = ui.deferred_query("record_page", view.export_params(params, total))
-ui.downloads_lazy(lambda: view.labelled(fetch_all(), lang), total, fr.t("服务记录明细"), "records", fr)
+ui.downloads_of_query("record_page", view.export_params(params, total), view.labelled, total, fr.t("服务记录明细"),
+                      "records", fr)

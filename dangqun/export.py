@@ -29,6 +29,9 @@ from dangqun.periods import Period
 
 # Excel's sheet holds 1,048,576 rows, one of which is the header.
 XLSX_MAX_ROWS = 1_048_575
+# the most rows one download (CSV or XLSX) holds: a province's year of records is ten million rows, gigabytes
+# of text held in the server's memory until fetched; an official narrows the period or region instead
+DOWNLOAD_MAX_ROWS = XLSX_MAX_ROWS
 # A text cell starting with one of these is a formula (or DDE payload) to Excel and LibreOffice.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CSV_LINE_END = "\r\n"   # what Excel writes and RFC 4180 asks for; Python's csv reader takes either
@@ -127,6 +130,15 @@ class Heading:
                 *([t("筛选：{value}（只筛选服务记录）", lang, value=self.filters)] if self.filters else []),
                 t("数据截至：{value}", lang, value=through),
                 t("导出时间：{at}　导出人：{user}", lang, at=at.strftime("%Y-%m-%d %H:%M"), user=self.user)]
+
+
+class TooManyRows(ValueError):
+    """More rows than one download holds (DOWNLOAD_MAX_ROWS): the page says so in place of the buttons."""
+
+    def __init__(self, rows: int, lang: str = "zh"):
+        self.rows = rows
+        super().__init__(t("共 {rows} 条，超过一次下载的上限 {limit} 条，请缩小时间或地区范围后再下载。",
+                           lang, rows=f"{rows:,}", limit=f"{DOWNLOAD_MAX_ROWS:,}"))
 
 
 class XlsxTooLarge(ValueError):

@@ -1,6 +1,8 @@
 """Every download every page offers: each column has a Chinese header, and the files build."""
+import io
 import re
 
+import pandas as pd
 import pytest
 
 from dangqun import export, ui
@@ -14,13 +16,17 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 @pytest.fixture()
 def offered(monkeypatch):
     """(name, make_frame) of each download the pages draw: downloads_lazy is where every CSV/XLSX
-    button of the dashboard is made (ui.downloads and ui.chart/ui.table pass through it)."""
+    button of the dashboard is made (ui.downloads, ui.chart/ui.table and ui.downloads_of_query pass through
+    it). A download of a query's rows has no frame before it is built: its frame is read back from its CSV."""
     seen = []
     real = widgets.downloads_lazy
 
-    def spy(make_frame, row_count, name, key, fr):
+    def spy(make_frame, row_count, name, key, fr, build=None):
+        if make_frame is None:
+            def make_frame(build=build):
+                return pd.read_csv(io.BytesIO(build("csv", None)), encoding="utf-8-sig", dtype=str)
         seen.append((name, make_frame))
-        return real(make_frame, row_count, name, key, fr)
+        return real(make_frame, row_count, name, key, fr, build=build)
 
     monkeypatch.setattr(widgets, "downloads_lazy", spy)
     monkeypatch.setattr(ui, "downloads_lazy", spy)

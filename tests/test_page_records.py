@@ -171,3 +171,20 @@ def test_center_opened_from_a_chart_and_cleared(open_page, demo_con):
     n, first = records_2022(demo_con, "210681")
     assert_shows(at, n, first)
     assert [b.key for b in at.button if b.key == "rec_clear_center"] == []
+
+
+def test_more_rows_than_one_download_holds_are_not_offered(open_page, demo_con, monkeypatch):
+    """Over export.DOWNLOAD_MAX_ROWS (a province's year is ten million records) the page says why in place
+    of the buttons: neither file is built in the server's memory."""
+    from dangqun import export
+
+    n, _ = records_2022(demo_con, "")
+    monkeypatch.setattr(export, "DOWNLOAD_MAX_ROWS", n - 1)
+    at = open_page(PAGE)
+    assert not at.exception
+    assert len(at.get("download_button")) == 0
+    assert (f"共 {fmt_int(n)} 条，超过一次下载的上限 {fmt_int(n - 1)} 条，请缩小时间或地区范围后再下载。"
+            in [c.value for c in at.caption])
+    at = open_page(PAGE, lang="en")
+    assert (f"{fmt_int(n)} rows, more than one download holds ({fmt_int(n - 1)}); narrow the period or the region "
+            "to download them." in [c.value for c in at.caption])

@@ -39,6 +39,9 @@ PERIODS = ["", "start=2022-12-01&end=2022-12-31", "start=2022-10-01&end=2022-12-
            "start=2022-01-01&end=2022-12-31", "start=2022-12-01&end=2022-12-31&compare=mom"]
 ACTIONS = {"page": 6, "period": 2, "drill": 2, "download": 1}
 DOWNLOAD = "下载"        # the label downloads are timed under, beside the pages' titles
+# a county's quarter of records as an Excel file is minutes of building at low priority on a busy machine:
+# an official waits for it (a file is not a page), and only a download not there by then is an error
+DOWNLOAD_TIMEOUT = 900
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -110,7 +113,7 @@ class Official(threading.Thread):
 
         t0 = time.perf_counter()
         try:
-            s.download(key)
+            s.download(key, timeout=DOWNLOAD_TIMEOUT)
         except DownloadFailed as exc:
             # a refused download is a finding, not a broken session: the official goes on
             self.out["errors"].append(f"{self.user} {DOWNLOAD} {key}: {exc}"[:300])
@@ -199,7 +202,7 @@ def run_once(path: Path, workers: int, users: int, think: float, minutes: float,
             th.start()
             time.sleep(min(0.2, think / max(1, users)))     # officials arrive over a few seconds, not in one instant
         for th in threads:
-            th.join(timeout=minutes * 60 + 300)
+            th.join(timeout=minutes * 60 + DOWNLOAD_TIMEOUT + 60)
         wall = time.monotonic() - wall0
         cpu = {i: round((_cpu_seconds(pid) - cpu0[i]) / wall * 100, 1) for i, pid in pids.items()}
     finally:

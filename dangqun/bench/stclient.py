@@ -145,20 +145,22 @@ class Session:
                              files={"file": (name, data, "text/csv")},
                              headers={"X-Xsrftoken": self.xsrf}, timeout=self.timeout)
 
-    def download(self, key: str) -> bytes:
+    def download(self, key: str, timeout: float | None = None) -> bytes:
         """The file behind the download button `key` of the last run, as a click fetches it: a button
         whose data is built on click is first asked for over the websocket (backend_operation_request),
-        whose answer is the URL to GET; raises DownloadFailed when the server refuses."""
+        whose answer is the URL to GET; raises DownloadFailed when the server refuses. `timeout`: how long
+        the file may take (default the session's)."""
         if key not in self.downloads:
             raise KeyError(f"no download button {key!r} in the last run (it had {sorted(self.downloads)})")
+        timeout = timeout or self.timeout
         kind, ref = self.downloads[key]
-        url = ref if kind == "url" else self._deferred_url(key, ref)
-        r = self.http.get(urljoin(self.url + "/", url.lstrip("/")), timeout=self.timeout)
+        url = ref if kind == "url" else self._deferred_url(key, ref, timeout)
+        r = self.http.get(urljoin(self.url + "/", url.lstrip("/")), timeout=timeout)
         if r.status_code != 200:
             raise DownloadFailed(f"download {key!r}: GET {url} answered HTTP {r.status_code}")
         return r.content
 
-    def _deferred_url(self, key: str, file_id: str) -> str:
+    def _deferred_url(self, key: str, file_id: str, timeout: float) -> str:
         msg = BackMsg()
         request = msg.backend_operation_request
         request.request_id = uuid.uuid4().hex
@@ -166,7 +168,7 @@ class Session:
         request.session_id = self.session_id or ""
         request.deferred_file.file_id = file_id
         self.send(msg)
-        deadline = time.time() + self.timeout
+        deadline = time.time() + timeout
         while time.time() < deadline:
             # other messages (a status change, a heartbeat's answer) may come first; they change nothing here
             fwd = self._recv(deadline)
@@ -178,7 +180,7 @@ class Session:
                     raise DownloadFailed(f"download {key!r}: the server answered "
                                          f"{answer.error_msg or 'no URL'!r}{reason}")
                 return answer.deferred_file.url
-        raise TimeoutError(f"download {key!r}: no answer to the request within {self.timeout:g} s")
+        raise TimeoutError(f"download {key!r}: no answer to the request within {timeout:g} s")
 
 
 def clear_cache_msg() -> BackMsg:

@@ -112,6 +112,8 @@ EN: dict[str, str] = {
     "数据共 {rows} 行，超过 Excel 单表上限 {limit} 行，请缩小范围或下载 CSV。":
         "The data has {rows} rows, more than Excel's limit of {limit} rows per sheet; "
         "narrow the selection or download CSV.",
+    "共 {rows} 条，超过一次下载的上限 {limit} 条，请缩小时间或地区范围后再下载。":
+        "{rows} rows, more than one download holds ({limit}); narrow the period or the region to download them.",
     "用户名或密码错误": "Wrong user name or password",
     "数据": "Data",
     # stored column headers (contract.py) not already above

@@ -11,7 +11,7 @@ import datetime as dt
 
 import streamlit as st
 
-from dangqun import alerts, audit, auth, boundaries, contract, db, filters, inbox, publish, regions, sessions
+from dangqun import alerts, audit, auth, boundaries, contract, db, filters, inbox, publish, regions
 from dangqun import state as state_module
 
 SESSION = "_session"  # {"account": auth.Account, "seen": datetime of the last run, "sid": sessions id}
@@ -106,19 +106,6 @@ def alerts_of(region: str, period: str, lang: str = "zh"):
     stored = alert_store(period)
     found = alerts.listing(query, region, stored, lang)
     return stored, alerts.with_status(found, alerts.statuses(state(), period, account().scope))
-
-
-def deferred_query(name: str, params: dict | None = None):
-    """A zero-argument function that runs the named query uncached under the account's scope when
-    called: for a full download built on click (st.download_button runs it outside the script, so the
-    connection, the scope and the session are taken now). It runs only while the session is live."""
-    con, store, scope, sid = connection(), state(), account().scope, session_id()
-
-    def _run():
-        if not sessions.live(store, sid):
-            raise sessions.SessionEnded("会话已结束，请重新登录")
-        return db.run(con, name, dict(params or {}), scope=scope)
-    return _run
 
 
 def audit_unreadable(previews) -> None:

@@ -7,10 +7,10 @@ import functools
 import pandas as pd
 import streamlit as st
 
-from dangqun import export, filters, metrics, regions, registry, server_guard, sessions, web_session
+from dangqun import export, export_job, filters, metrics, regions, registry, server_guard, sessions, web_session
 from dangqun.charts import OFFLINE_CONFIG
 from dangqun.i18n import t
-from dangqun.ui.data import Context, account, query, session_id, state
+from dangqun.ui.data import Context, account, connection, query, session_id, state
 from dangqun.ui.frame import Frame, style
 from dangqun.ui.sidebar import STATE, drill_to, switch_page
 
@@ -115,15 +115,19 @@ def no_survey(lang: str) -> None:
 
 def downloads(data, name: str, key: str, fr: Frame) -> None:
     """CSV and XLSX buttons for exactly `data` (the frame a chart or table draws). The bytes are
-    built on click; an XLSX too large for one sheet is replaced by a sentence pointing to the CSV."""
+    built on click."""
     downloads_lazy(lambda: data, len(data), name, key, fr)
 
 
-def downloads_lazy(make_frame, row_count: int, name: str, key: str, fr: Frame) -> None:
+def downloads_lazy(make_frame, row_count: int, name: str, key: str, fr: Frame, build=None) -> None:
     """CSV and XLSX buttons for a result too large to hold for every rerun (all rows of a search):
-    `make_frame()` runs only when a button is clicked; above one sheet's rows the XLSX button is
-    replaced by the XlsxTooLarge sentence."""
+    `make_frame()` runs only when a button is clicked, or `build(kind, heading)` (downloads_of_query)
+    makes the bytes itself. Above one download's rows (export.DOWNLOAD_MAX_ROWS) the buttons are replaced
+    by the TooManyRows sentence."""
     lang = fr.lang
+    if row_count > export.DOWNLOAD_MAX_ROWS:
+        st.caption(str(export.TooManyRows(row_count, lang)))
+        return
     place = fr.ctx.index.name(fr.region)
     in_force = filters.in_force(fr.filters, fr.ctx.categories)
     # the CSV has no title rows: its name carries the filters in force, as the XLSX's heading does
@@ -135,25 +139,32 @@ def downloads_lazy(make_frame, row_count: int, name: str, key: str, fr: Frame) -
                              period=fr.filters.period.label(lang), data_through=fr.ctx.data_through,
                              user=f"{acc.display_name}（{acc.name}）",
                              filters="；".join(f"{t(label, lang)} {t(value, lang)}" for _, label, value in in_force))
+    if build is None:
+        def build(kind, heading):
+            if kind == "csv":
+                return export.to_csv_bytes(make_frame(), lang)
+            return export.to_xlsx_bytes(make_frame(), lang, name, heading)
     row = st.container(horizontal=True, gap="small")
-    csv_name = export.download_name(name, "csv", *parts)
-    row.download_button(t("下载 CSV", lang),
-                        data=sessions.logged_download(con, user, name, "csv", row_count, _served(
-                            sid, "text/csv", csv_name, lambda: export.to_csv_bytes(make_frame(), lang)),
-                            session=sid),
-                        file_name=csv_name, mime="text/csv",
-                        key=f"csv_{key}", on_click="ignore", icon=":material/download:")
-    if row_count > export.XLSX_MAX_ROWS:
-        row.caption(str(export.XlsxTooLarge(row_count, lang)))
-    else:
-        xlsx_name = export.download_name(name, "xlsx", *parts)
+    for kind, label, mime in (("csv", "下载 CSV", "text/csv"), ("xlsx", "下载 Excel", XLSX_MIME)):
+        file_name = export.download_name(name, kind, *parts)
         row.download_button(
-            t("下载 Excel", lang),
-            data=sessions.logged_download(con, user, name, "xlsx", row_count, _served(
-                sid, XLSX_MIME, xlsx_name, lambda: export.to_xlsx_bytes(make_frame(), lang, name, heading)),
-                session=sid),
-            file_name=xlsx_name, key=f"xlsx_{key}", on_click="ignore", mime=XLSX_MIME,
+            t(label, lang),
+            data=sessions.logged_download(con, user, name, kind, row_count, _served(
+                sid, mime, file_name, functools.partial(build, kind, heading)), session=sid),
+            file_name=file_name, key=f"{kind}_{key}", on_click="ignore", mime=mime,
             icon=":material/download:")
+
+
+def downloads_of_query(query: str, params: dict, shape, row_count: int, name: str, key: str, fr: Frame) -> None:
+    """downloads_lazy for every row of the named query under the account's scope, shaped by
+    `shape(frame, lang)` (a module-level function): built on click, a large file in a child process
+    (dangqun.export_job), so building it holds up no other official's page."""
+    reader, scope, lang = connection(), account().scope, fr.lang
+
+    def build(kind, heading):
+        job = export_job.Job(reader.path, query, dict(params), scope, shape, kind, lang, name, heading)
+        return export_job.bytes_of(job, row_count, reader)
+    downloads_lazy(None, row_count, name, key, fr, build=build)
 
 
 def file_uploader(label: str, types: list[str], key: str, lang: str):
