@@ -559,13 +559,14 @@ def alert_units(found: pd.DataFrame) -> pd.DataFrame:
     rank = {s: i for i, s in enumerate(alerts.SEVERITIES)}
     ordered = mine.assign(_s=mine["severity"].map(rank)).sort_values(["_s", "period", "unit_code"], kind="stable")
     first = ordered.drop_duplicates("unit_code").set_index("unit_code")
-    groups = mine.groupby("unit_code")
-    n = groups.size().rename("n")
-    high = groups["severity"].agg(lambda s: int((s == alerts.SEVERITIES[0]).sum())).rename("high")
-    by_rule = groups["rule"].agg(lambda rules: "、".join(
-        f"{alerts.RULES[r]}{int((rules == r).sum())}条" for r in alerts.RULES if (rules == r).any())).rename("by_rule")
-    units = first.join(n).join(high).join(by_rule).reset_index()
+    n = mine.groupby("unit_code").size().rename("n")
+    high = (mine["severity"] == alerts.SEVERITIES[0]).groupby(mine["unit_code"]).sum().astype(int).rename("high")
+    units = first.join(n).join(high).reset_index()
     units = units[(units["high"] > 0) | (units["n"] >= 2)]
+    # counted once for all units, worded for the kept ones only: a province's month has thousands of alerts
+    counted = mine.groupby(["unit_code", "rule"]).size().to_dict()
+    units = units.assign(by_rule=["、".join(f"{alerts.RULES[r]}{counted[(u, r)]}条" for r in alerts.RULES
+                                           if (u, r) in counted) for u in units["unit_code"]])
     return (units.sort_values(["high", "n", "unit_code"], ascending=[False, False, True]).drop(columns="_s")
             .reset_index(drop=True))
 
