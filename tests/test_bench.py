@@ -83,6 +83,10 @@ def test_load_bench_serves_officials_through_the_proxy(tmp_path):
         assert all(0 < p["p50_ms"] <= p["p95_ms"] <= p["max_ms"] for p in r["pages"].values())
         assert len(r["cpu_percent_per_worker"]) == r["workers"]
         assert all(t["runs"] > 0 for t in r["browser_pages"].values())
+        # after the arrival: the last of 3 officials came 0.6 s in (0.2 s apart), then one mean think time (2 s)
+        assert r["settled_after_s"] == 2.6
+        assert 0 < sum(p["runs"] for p in r["settled_pages"].values()) < r["runs"]
+        assert all(p["runs"] <= r["pages"][label]["runs"] for label, p in r["settled_pages"].items())
 
 
 def test_bench_db_spans_five_years_from_50m_records(tmp_path, monkeypatch):
