@@ -103,6 +103,24 @@ def test_repeat_residents_named_in_the_hot_problems(october, quarter, demo_raw):
     assert quarter.numbers["repeats"] == len(repeats_by_pandas(demo_raw, DANDONG, {"2022-10", "2022-11", "2022-12"}))
 
 
+@pytest.mark.parametrize("region, month", [(DONGGANG, "2022-10"), (regions.PROVINCE, "2022-10")])
+def test_the_repeats_read_from_the_stored_alerts_are_those_the_records_give(alerts_con, region, month):
+    """The 通报 reads each month's 重复诉求 from the stored alerts (alerts.stored_repeat_summary): the same
+    residents, 事项, towns, counts and last days as searching the records again (alert_repeats)."""
+    stored = alerts.ensure(alerts_con, month)
+    run = lambda n, p: db.run(alerts_con, n, p, scope=region)  # noqa: E731
+    searched = alerts.repeat_summary(run("alert_repeats",
+                                         alerts.query_params(region, stored.period, stored.as_of)["alert_repeats"]))
+    kept = alerts.stored_repeat_summary(run("alert_list", {"region": regions.prefix(region), "period": stored.period,
+                                                          "run_key": stored.key}))
+
+    def rows(f):
+        return sorted(zip(f["resident_hash"].str[:16], f["item_code"], f["unit_code"], f["unit_name"], f["n"],
+                          f["who"], f["item_name"], f["first"].dt.date, f["last"].dt.date))
+    assert len(searched) > 0
+    assert rows(kept) == rows(searched)
+
+
 def test_no_alerts_no_section_and_the_headings_keep_their_numbers():
     rp = view.parse_period("2022-10")
     assert view.alert_blocks(pd.DataFrame(columns=list(alerts.COLUMNS)), rp) == []

@@ -25,6 +25,7 @@ from dangqun.alerts.engine import (RULES, alert_size, evaluate, find, gather, li
 from dangqun.alerts.rules.backlog import backlog_alerts, backlog_cases
 from dangqun.alerts.rules.hotspot import hotspot_alerts, topic_alerts
 from dangqun.alerts.rules.repeat import REPEAT_COLUMNS, repeat_alerts, repeat_summary
+from dangqun.alerts.rules.repeat import stored_summary as stored_repeat_summary
 from dangqun.alerts.rules.satisfaction import satisfaction_alerts
 from dangqun.alerts.rules.spike import rise_words, spike_alerts
 from dangqun.alerts.rules.yellow import yellow_alerts
@@ -36,7 +37,7 @@ __all__ = [
     "STATUSES", "STATUS_COLUMNS", "STORED_CASE_COLUMNS", "VERSION", "AlertConfig", "BadPeriod", "Stored",
     "alert_size", "as_of_day", "backlog_alerts", "backlog_cases", "base_months", "case_rows", "config", "ensure",
     "evaluate", "find", "fmt_p", "gather", "hotspot_alerts", "key", "listing", "load_config", "localise",
-    "ordered", "parse_period", "period_of", "query_params", "refresh", "repeat_alerts", "repeat_summary",
+    "ordered", "parse_period", "period_of", "query_params", "refresh", "repeat_alerts", "repeat_summary", "stored_repeat_summary",
     "rise_words", "run_all", "run_key", "satisfaction_alerts", "set_status", "spike_alerts", "status_params",
     "statuses", "topic_alerts", "town_of", "with_status", "yellow_alerts",
 ]

@@ -528,8 +528,9 @@ def period_alerts(run, store, region: str, p: periods.Period,
         found.append(alerts.listing(run, region, stored))
         if month_topics is not None:
             month_topics.append(topics.listing(run, region, stored).assign(period=stored.period))
-        params = alerts.query_params(region, stored.period, stored.as_of)["alert_repeats"]
-        repeats.append(alerts.repeat_summary(run("alert_repeats", params)))
+        # the month's 重复诉求 as stored with its alerts (the region is a county or above: its towns' alerts whole)
+        repeats.append(alerts.stored_repeat_summary(run("alert_list", {
+            "region": regions.prefix(region), "period": stored.period, "run_key": stored.key})))
         month = periods.add_months(month, 1)
     found = pd.concat(found, ignore_index=True)
     repeats = pd.concat(repeats, ignore_index=True)

@@ -2,6 +2,7 @@
 one town about one 事项 min_count times within window_days days."""
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 import pandas as pd
@@ -45,6 +46,24 @@ def repeat_summary(cases: pd.DataFrame) -> pd.DataFrame:
         "item_name": last["item_name"].to_numpy(), "who": who, "n": groups.size().to_numpy(),
         "first": first["received_at"].to_numpy(), "last": last["received_at"].to_numpy(),
         "unit_code": last.index.get_level_values(2), "unit_name": last["unit_name"].to_numpy()})
+    return out[list(REPEAT_COLUMNS)]
+
+
+def stored_summary(alerts: pd.DataFrame) -> pd.DataFrame:
+    """repeat_summary's rows from stored alerts (alert_list's rows: args as stored, JSON) instead of the cases:
+    a 重复诉求 alert stores who, which 事项, how many times and the first and last day. resident_hash is the
+    subject's part, the hash's first 16 characters (enough to tell residents apart); first and last are days.
+    The 通报 reads this: searching the records again took 1.5 s for a province's month at 20M."""
+    mine = alerts[alerts["rule"] == RULE.name]
+    if mine.empty:
+        return pd.DataFrame(columns=list(REPEAT_COLUMNS))
+    args = [a if isinstance(a, dict) else json.loads(a) for a in mine["args"]]
+    resident, item = zip(*(s.split(":", 1) for s in mine["subject"]))
+    out = pd.DataFrame({
+        "resident_hash": resident, "item_code": item, "item_name": [a["item"] for a in args],
+        "who": [a["who"] for a in args], "n": [int(a["n"]) for a in args],
+        "first": pd.to_datetime([a["first"] for a in args]), "last": pd.to_datetime([a["last"] for a in args]),
+        "unit_code": mine["unit_code"].to_numpy(), "unit_name": mine["unit_name"].to_numpy()})
     return out[list(REPEAT_COLUMNS)]
 
 
