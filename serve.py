@@ -4,7 +4,8 @@ uploading, drops cache-clearing messages and hides /_stcore/metrics; dangqun.web
 the HttpOnly session cookie (a login survives F5) and serves a download only to the session that built it.
 `streamlit run app.py` serves the same pages without either: do not serve it to anyone that way.
 At start-up the database is opened, and with it the inbox thread (dangqun.inbox), so files dropped into
-the inbox are imported before anyone opens a page; uploads left by an earlier run are swept."""
+the inbox are imported before anyone opens a page; uploads left by an earlier run are swept; the pages'
+modules and the shipped boundaries are loaded before the process answers its health check."""
 from contextlib import asynccontextmanager
 
 import streamlit as st
