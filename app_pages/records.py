@@ -1,7 +1,7 @@
 """明细查询: the filtered service records, searchable and paginated, with downloads of all of them."""
 import streamlit as st
 
-from dangqun import metrics, ui
+from dangqun import export, metrics, ui
 from dangqun.markup import md
 from dangqun.views import records as view
 
@@ -49,7 +49,7 @@ pages = view.page_count(total, size)
 st.session_state["rec_page"] = view.clamp_page(st.session_state.get("rec_page", 1), total, size)
 left, right, _ = st.columns([1, 1, 3], vertical_alignment="bottom")
 page = left.number_input(fr.t("页码"), min_value=1, max_value=pages, step=1, key="rec_page")
-right.caption(fr.t("第 {page} / {pages} 页", page=page, pages=pages))
+right.caption(fr.t("第 {page} / {pages} 页", page=metrics.fmt_int(page), pages=metrics.fmt_int(pages)))
 
 rows = ui.query("record_page", view.page_params(params, page, size))
 shown = view.labelled(rows, lang)
@@ -59,6 +59,7 @@ st.dataframe(shown, hide_index=True, key="table_records", column_config={
     fr.t("截止日期"): st.column_config.DateColumn(format="YYYY-MM-DD"),
 })
 
-st.caption(fr.t("下载全部 {n} 条筛选结果（不只本页）", n=metrics.fmt_int(total)))
+if total <= export.DOWNLOAD_MAX_ROWS:        # above it the buttons' place says why there are none
+    st.caption(fr.t("下载全部 {n} 条筛选结果（不只本页）", n=metrics.fmt_int(total)))
 ui.downloads_of_query("record_page", view.export_params(params, total), view.labelled, total, fr.t("服务记录明细"),
                       "records", fr)
