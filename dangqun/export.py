@@ -138,11 +138,12 @@ class TooManyRows(ValueError):
     def __init__(self, rows: int, lang: str = "zh"):
         self.rows = rows
         super().__init__(t("共 {rows} 条，超过一次下载的上限 {limit} 条，请缩小时间或地区范围后再下载。",
-                           lang, rows=f"{rows:,}", limit=f"{DOWNLOAD_MAX_ROWS:,}"))
+                           lang, rows=metrics.fmt_int(rows), limit=metrics.fmt_int(DOWNLOAD_MAX_ROWS)))
 
 
 class XlsxTooLarge(ValueError):
-    """More rows than one Excel sheet holds; the page offers the CSV instead."""
+    """More rows than one Excel sheet holds: to_xlsx_bytes' guard. The pages never ask for it, since no download
+    is offered above DOWNLOAD_MAX_ROWS (TooManyRows)."""
 
     def __init__(self, rows: int, lang: str = "zh"):
         self.rows = rows

@@ -56,7 +56,7 @@ class Official(threading.Thread):
     """One simulated official: a websocket session through the proxy, until `stop_at`."""
 
     def __init__(self, url: str, user: str, think: float, stop_at: float, seed: int, out: dict,
-                 settled_at: float = 0.0):
+                 settled_at: float):
         super().__init__(daemon=True)
         self.url, self.user, self.think, self.stop_at, self.out = url, user, think, stop_at, out
         self.settled_at = settled_at        # monotonic time from which a run counts as after the arrival

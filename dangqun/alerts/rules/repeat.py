@@ -49,12 +49,12 @@ def repeat_summary(cases: pd.DataFrame) -> pd.DataFrame:
     return out[list(REPEAT_COLUMNS)]
 
 
-def stored_summary(alerts: pd.DataFrame) -> pd.DataFrame:
+def stored_summary(rows: pd.DataFrame) -> pd.DataFrame:
     """repeat_summary's rows from stored alerts (alert_list's rows: args as stored, JSON) instead of the cases:
     a 重复诉求 alert stores who, which 事项, how many times and the first and last day. resident_hash is the
     subject's part, the hash's first 16 characters (enough to tell residents apart); first and last are days.
     The 通报 reads this: searching the records again took 1.5 s for a province's month at 20M."""
-    mine = alerts[alerts["rule"] == RULE.name]
+    mine = rows[rows["rule"] == RULE.name]
     if mine.empty:
         return pd.DataFrame(columns=list(REPEAT_COLUMNS))
     args = [a if isinstance(a, dict) else json.loads(a) for a in mine["args"]]
